@@ -1,0 +1,187 @@
+//! What the tool reads out of a story's Markdown body: the story statement
+//! and the acceptance criteria. The body itself is never rewritten.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::model::{Criterion, Statement};
+
+/// The parts of a body the rules look at.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Body {
+    pub statement: Option<Statement>,
+    pub criteria: Vec<Criterion>,
+    /// Whether an "Acceptance criteria" heading exists (even if empty).
+    pub has_criteria_section: bool,
+}
+
+/// Reads `body`, whose first line is line `first_line` of the file.
+pub fn read(body: &str, first_line: usize) -> Body {
+    let line_of = |offset: usize| first_line + body[..offset.min(body.len())].matches('\n').count();
+    let mut out = Body::default();
+    let parser = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter();
+
+    let mut heading: Option<(HeadingLevel, String)> = None;
+    let mut criteria_level: Option<HeadingLevel> = None;
+    let mut paragraph: Option<(usize, String)> = None;
+    let mut list_depth = 0usize;
+    let mut item: Option<Criterion> = None;
+
+    for (event, range) in parser {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level, String::new()));
+                if criteria_level.is_some_and(|l| level <= l) {
+                    criteria_level = None;
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, text)) = heading.take() {
+                    if text
+                        .trim()
+                        .trim_end_matches(':')
+                        .eq_ignore_ascii_case("acceptance criteria")
+                    {
+                        criteria_level = Some(level);
+                        out.has_criteria_section = true;
+                    }
+                }
+            }
+            Event::Start(Tag::Paragraph) if list_depth == 0 => {
+                paragraph = Some((line_of(range.start), String::new()));
+            }
+            Event::End(TagEnd::Paragraph) if list_depth == 0 => {
+                if let Some((line, text)) = paragraph.take() {
+                    if out.statement.is_none() && criteria_level.is_none() {
+                        out.statement = parse_statement(&text, line);
+                    }
+                }
+            }
+            Event::Start(Tag::List(_)) => {
+                list_depth += 1;
+                if let Some(c) = item.as_mut() {
+                    c.text.push(' ');
+                }
+            }
+            Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
+            Event::Start(Tag::Item) if list_depth == 1 && criteria_level.is_some() => {
+                item = Some(Criterion {
+                    text: String::new(),
+                    checked: None,
+                    line: line_of(range.start),
+                });
+            }
+            Event::End(TagEnd::Item) if list_depth == 1 => {
+                if let Some(mut c) = item.take() {
+                    c.text = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !c.text.is_empty() {
+                        out.criteria.push(c);
+                    }
+                }
+            }
+            Event::TaskListMarker(checked) => {
+                if let Some(c) = item.as_mut() {
+                    if c.checked.is_none() && c.text.is_empty() {
+                        c.checked = Some(checked);
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                push_text(&mut heading, &mut paragraph, &mut item, &t)
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                push_text(&mut heading, &mut paragraph, &mut item, " ")
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn push_text(
+    heading: &mut Option<(HeadingLevel, String)>,
+    paragraph: &mut Option<(usize, String)>,
+    item: &mut Option<Criterion>,
+    t: &str,
+) {
+    if let Some((_, h)) = heading.as_mut() {
+        h.push_str(t);
+    } else if let Some(c) = item.as_mut() {
+        c.text.push_str(t);
+    } else if let Some((_, p)) = paragraph.as_mut() {
+        p.push_str(t);
+    }
+}
+
+/// Reads "As a <role>, I want <means>, so that <ends>" (case-insensitive;
+/// "As an" too). A paragraph that starts with "As a" but lacks a part gives a
+/// statement with that part empty, so the Definition of Ready can say which.
+pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = text.to_lowercase();
+    let rest_at = ["as an ", "as a "]
+        .iter()
+        .find_map(|p| lower.starts_with(p).then_some(p.len()))?;
+    // Lowercasing can change byte lengths outside ASCII; work on the lowered
+    // text only when it lines up with the original.
+    let src = if lower.len() == text.len() {
+        &text
+    } else {
+        &lower
+    };
+    let want = lower[rest_at..].find("i want").map(|i| i + rest_at);
+    let so = lower.find("so that");
+    let clean = |s: &str| {
+        s.trim()
+            .trim_matches(|c: char| c == ',' || c == '.' || c.is_whitespace())
+            .to_string()
+    };
+    let (role, means, ends) = match (want, so) {
+        (Some(w), Some(s)) if s > w => (
+            clean(&src[rest_at..w]),
+            clean(&src[w + 6..s]),
+            clean(&src[s + 7..]),
+        ),
+        (Some(w), _) => (clean(&src[rest_at..w]), clean(&src[w + 6..]), String::new()),
+        (None, _) => (clean(&src[rest_at..]), String::new(), String::new()),
+    };
+    Some(Statement {
+        role,
+        means,
+        ends,
+        line,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_statement_and_criteria() {
+        let body = "As a **finance clerk**, I want to export an invoice as PDF,\nso that I can send it.\n\n## Acceptance criteria\n- [ ] Given an invoice, when I export, then a PDF downloads\n- [x] It is named after the invoice\n  - nested note\n\n## Notes\n- not a criterion\n";
+        let b = read(body, 10);
+        let s = b.statement.unwrap();
+        assert_eq!(s.role, "finance clerk");
+        assert_eq!(s.means, "to export an invoice as PDF");
+        assert_eq!(s.ends, "I can send it");
+        assert_eq!(s.line, 10);
+        assert_eq!(b.criteria.len(), 2);
+        assert_eq!(b.criteria[0].checked, Some(false));
+        assert_eq!(b.criteria[0].line, 14);
+        assert_eq!(b.criteria[1].checked, Some(true));
+        assert_eq!(
+            b.criteria[1].text,
+            "It is named after the invoice nested note"
+        );
+    }
+
+    #[test]
+    fn incomplete_statement_keeps_what_it_has() {
+        let s = parse_statement("As an admin, I want logs", 1).unwrap();
+        assert_eq!(
+            (s.role.as_str(), s.means.as_str(), s.ends.as_str()),
+            ("admin", "logs", "")
+        );
+        assert!(parse_statement("Fix the crash", 1).is_none());
+    }
+}

@@ -1,0 +1,682 @@
+//! `check`: every rule over a whole snapshot. Rules never stop at the first
+//! problem; each finding names the file and line to fix.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::diagnostic::{Finding, Rule};
+use crate::model::{DecisionKind, Kind, RuleLevel, Snapshot, Story, StoryId};
+use crate::suggest::did_you_mean;
+
+/// What `check` found, in file and line order, with `rules:` overrides applied.
+pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
+    let mut out = snapshot.load_findings.clone();
+    let ctx = Context::new(snapshot);
+    story_rules(&ctx, &mut out);
+    rank_rules(&ctx, &mut out);
+    dependency_cycles(&ctx, &mut out);
+    sprint_rules(&ctx, &mut out);
+    wip_limits(&ctx, &mut out);
+
+    let mut out: Vec<Finding> = out
+        .into_iter()
+        .filter_map(|mut f| match snapshot.config.level(f.rule) {
+            RuleLevel::Off => None,
+            RuleLevel::On(sev) => {
+                f.severity = sev;
+                Some(f)
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
+    out.dedup();
+    out
+}
+
+struct Context<'a> {
+    s: &'a Snapshot,
+    by_id: HashMap<&'a str, &'a Story>,
+    unreadable: HashSet<&'a str>,
+}
+
+impl<'a> Context<'a> {
+    fn new(s: &'a Snapshot) -> Context<'a> {
+        let mut by_id = HashMap::new();
+        for story in &s.stories {
+            by_id.entry(story.id.as_str()).or_insert(story);
+        }
+        Context {
+            s,
+            by_id,
+            unreadable: s.unreadable_ids.iter().map(|i| i.as_str()).collect(),
+        }
+    }
+
+    /// Whether a reference to `id` should be reported as dangling.
+    fn dangling(&self, id: &StoryId) -> bool {
+        !self.by_id.contains_key(id.as_str()) && !self.unreadable.contains(id.as_str())
+    }
+
+    fn is_open(&self, story: &Story) -> bool {
+        !self.s.config.is_done(&story.status)
+    }
+}
+
+fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
+    let cfg = &ctx.s.config;
+    let mut first_with_id: HashMap<&str, &Story> = HashMap::new();
+    let sprint_ids: HashSet<&str> = ctx.s.sprints.iter().map(|s| s.id.as_str()).collect();
+    for story in &ctx.s.stories {
+        let id = story.id.as_str();
+        match story.id.parts() {
+            Some((prefix, _)) if prefix == cfg.id_prefix => {}
+            _ => out.push(
+                story
+                    .finding_at("id", Rule::BadId, format!("`{id}` is not a story id"))
+                    .help(format!(
+                        "ids are `{}-` and a number without leading zeros, like `{}-42`",
+                        cfg.id_prefix, cfg.id_prefix
+                    )),
+            ),
+        }
+        let stem = story
+            .doc
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("");
+        if stem != id && !stem.starts_with(&format!("{id}-")) {
+            out.push(
+                story
+                    .finding_at(
+                        "id",
+                        Rule::IdFileMismatch,
+                        format!("id `{id}` does not match the file name `{stem}.md`"),
+                    )
+                    .help(format!(
+                        "rename the file to `{id}-<title>.md`, or correct the id"
+                    )),
+            );
+        }
+        if let Some(first) = first_with_id.get(id) {
+            out.push(
+                story
+                    .finding_at("id", Rule::DuplicateId, format!("id `{id}` is also used by {}", first.doc.path.display()))
+                    .help("give one of the two stories an unused id, and rename its file to match"),
+            );
+        } else {
+            first_with_id.insert(id, story);
+        }
+        if !story.status.is_empty() && !cfg.statuses.contains(&story.status) {
+            let hint = did_you_mean(&story.status, cfg.statuses.iter().map(|s| s.as_str()))
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            out.push(
+                story
+                    .finding_at(
+                        "status",
+                        Rule::UnknownStatus,
+                        format!("status `{}` is not in the workflow", story.status),
+                    )
+                    .help(format!(
+                        "{hint}the workflow's statuses are: {}",
+                        cfg.statuses.join(", ")
+                    )),
+            );
+        }
+        if let Some(epic) = &story.epic {
+            match ctx.by_id.get(epic.as_str()) {
+                Some(e) if e.kind != Kind::Epic => out.push(
+                    story
+                        .finding_at(
+                            "epic",
+                            Rule::EpicNotEpic,
+                            format!("`{epic}` is a {}, not an epic", e.kind.as_str()),
+                        )
+                        .help(format!(
+                            "point `epic:` at an epic, or set `kind: epic` in {}",
+                            e.doc.path.display()
+                        )),
+                ),
+                None if ctx.dangling(epic) => out.push(
+                    story
+                        .finding_at(
+                            "epic",
+                            Rule::UnresolvedReference,
+                            format!("epic `{epic}` does not exist"),
+                        )
+                        .help("name an existing epic's id"),
+                ),
+                _ => {}
+            }
+        }
+        for (i, dep) in story.depends_on.iter().enumerate() {
+            if ctx.dangling(dep) {
+                out.push(
+                    story
+                        .finding_at(
+                            &format!("depends_on[{i}]"),
+                            Rule::UnresolvedReference,
+                            format!("`{id}` depends on `{dep}`, which does not exist"),
+                        )
+                        .help("remove the dependency or correct the id"),
+                );
+            }
+        }
+        if let Some(goal) = &story.goal {
+            if !cfg.goals.iter().any(|g| &g.id == goal) {
+                let known: Vec<&str> = cfg.goals.iter().map(|g| g.id.as_str()).collect();
+                out.push(
+                    story
+                        .finding_at(
+                            "goal",
+                            Rule::UnresolvedReference,
+                            format!("goal `{goal}` is not defined in backlog.yaml"),
+                        )
+                        .help(if known.is_empty() {
+                            "define goals under `goals:` in backlog.yaml".to_string()
+                        } else {
+                            format!("the goals are: {}", known.join(", "))
+                        }),
+                );
+            }
+        }
+        if let Some(sprint) = &story.sprint {
+            if !sprint_ids.contains(sprint.as_str()) {
+                out.push(
+                    story
+                        .finding_at(
+                            "sprint",
+                            Rule::UnresolvedReference,
+                            format!("sprint `{sprint}` does not exist"),
+                        )
+                        .help(format!(
+                            "create sprints/{sprint}.md, or correct the sprint id"
+                        )),
+                );
+            }
+        }
+        definition_of_ready(ctx, story, out);
+    }
+}
+
+fn definition_of_ready(ctx: &Context, story: &Story, out: &mut Vec<Finding>) {
+    let cfg = &ctx.s.config;
+    if story.kind == Kind::Epic || story.status.is_empty() {
+        return;
+    }
+    let by_status = cfg.ready.statuses.contains(&story.status);
+    let by_sprint = story.sprint.is_some() && ctx.is_open(story);
+    if !by_status && !by_sprint {
+        return;
+    }
+    let mut gaps = Vec::new();
+    for req in &cfg.ready.require {
+        match req.as_str() {
+            "estimate" if story.estimate.is_none() => gaps.push("no `estimate`".to_string()),
+            "estimate" => {}
+            "acceptance_criteria" if story.criteria.is_empty() => gaps.push(
+                "no acceptance criteria (a list under an `## Acceptance criteria` heading)".into(),
+            ),
+            "acceptance_criteria" => {}
+            "statement" if story.kind == Kind::Story => match &story.statement {
+                None => gaps.push("no story statement (\"As a …, I want …, so that …\")".into()),
+                Some(st) if !st.is_complete() => {
+                    let part = if st.role.is_empty() {
+                        "who it is for (As a …)"
+                    } else if st.means.is_empty() {
+                        "what is wanted (I want …)"
+                    } else {
+                        "why (so that …)"
+                    };
+                    gaps.push(format!(
+                        "the story statement on line {} lacks {part}",
+                        st.line
+                    ));
+                }
+                Some(_) => {}
+            },
+            "statement" => {}
+            field => {
+                if story.layout.get(field).is_none() {
+                    gaps.push(format!("no `{field}`"));
+                }
+            }
+        }
+    }
+    if gaps.is_empty() {
+        return;
+    }
+    let (field, why) = if by_status {
+        ("status", format!("is `{}`", story.status))
+    } else {
+        (
+            "sprint",
+            format!(
+                "is planned into sprint `{}`",
+                story.sprint.as_deref().unwrap_or("")
+            ),
+        )
+    };
+    out.push(
+        story
+            .finding_at(
+                field,
+                Rule::NotReady,
+                format!(
+                    "`{}` {why} but does not meet the Definition of Ready: {}",
+                    story.id,
+                    gaps.join("; ")
+                ),
+            )
+            .help("complete the story, or move it back to an earlier status"),
+    );
+}
+
+fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
+    let mut by_rank: BTreeMap<&crate::rank::Rank, Vec<&Story>> = BTreeMap::new();
+    for story in ctx
+        .s
+        .stories
+        .iter()
+        .filter(|s| ctx.is_open(s) && !s.status.is_empty())
+    {
+        match &story.rank {
+            Some(r) => by_rank.entry(r).or_default().push(story),
+            None => out.push(
+                story
+                    .finding_at("id", Rule::RankMissing, format!("`{}` has no rank, so it sorts last", story.id))
+                    .help("add a `rank:` line with a decimal number (lower comes first)"),
+            ),
+        }
+    }
+    for (rank, mut stories) in by_rank {
+        if stories.len() < 2 {
+            continue;
+        }
+        stories.sort_by(|a, b| a.id.cmp(&b.id));
+        let first = stories[0];
+        for s in &stories[1..] {
+            out.push(
+                s.finding_at(
+                    "rank",
+                    Rule::RankTie,
+                    format!("`{}` has rank {rank}, the same as `{}`", s.id, first.id),
+                )
+                .help("give one of them a rank between its neighbours so the order is explicit"),
+            );
+        }
+    }
+}
+
+/// Tarjan's strongly connected components over `depends_on`; every component
+/// with a cycle is reported once, at its smallest id, with the cycle spelt out.
+fn dependency_cycles(ctx: &Context, out: &mut Vec<Finding>) {
+    let stories: Vec<&Story> = {
+        let mut v: Vec<&Story> = ctx.by_id.values().copied().collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    };
+    let index_of: HashMap<&str, usize> = stories
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = stories
+        .iter()
+        .map(|s| {
+            s.depends_on
+                .iter()
+                .filter_map(|d| index_of.get(d.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    for component in strongly_connected(&edges) {
+        let self_loop = component.len() == 1 && edges[component[0]].contains(&component[0]);
+        if component.len() < 2 && !self_loop {
+            continue;
+        }
+        let members: HashSet<usize> = component.iter().copied().collect();
+        let start = *component.iter().min().unwrap_or(&component[0]);
+        let cycle = cycle_through(start, &edges, &members);
+        let names: Vec<&str> = cycle.iter().map(|&i| stories[i].id.as_str()).collect();
+        let story = stories[start];
+        let next = stories[cycle[1]].id.as_str();
+        let dep_index = story
+            .depends_on
+            .iter()
+            .position(|d| d.as_str() == next)
+            .unwrap_or(0);
+        out.push(
+            story
+                .finding_at(
+                    &format!("depends_on[{dep_index}]"),
+                    Rule::DependencyCycle,
+                    format!("dependency cycle: {}", names.join(" -> ")),
+                )
+                .help("remove one of these dependencies; stories in a cycle can never start"),
+        );
+    }
+}
+
+/// A path `start -> … -> start` inside one component (BFS, so shortest).
+fn cycle_through(start: usize, edges: &[Vec<usize>], members: &HashSet<usize>) -> Vec<usize> {
+    let mut parent: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        for &m in &edges[n] {
+            if !members.contains(&m) {
+                continue;
+            }
+            if m == start {
+                let mut path = vec![start];
+                let mut cur = n;
+                while cur != start {
+                    path.push(cur);
+                    cur = parent[&cur];
+                }
+                path.push(start);
+                let last = path.len() - 1;
+                path[1..last].reverse();
+                return path;
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(m) {
+                e.insert(n);
+                queue.push_back(m);
+            }
+        }
+    }
+    vec![start, start]
+}
+
+/// Iterative Tarjan: no recursion, so a 10,000-long chain cannot overflow the stack.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut out = Vec::new();
+    let mut next = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (v, ref mut child)) = work.last_mut() {
+            if *child == 0 {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if *child < edges[v].len() {
+                let w = edges[v][*child];
+                *child += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut comp = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                out.push(comp);
+            }
+        }
+    }
+    out
+}
+
+fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
+    let cfg = &ctx.s.config;
+    let mut seen: HashMap<&str, &crate::model::Sprint> = HashMap::new();
+    for sprint in &ctx.s.sprints {
+        let stem = sprint
+            .doc
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("");
+        if stem != sprint.id {
+            out.push(
+                sprint
+                    .finding_at(
+                        "id",
+                        Rule::IdFileMismatch,
+                        format!(
+                            "sprint id `{}` does not match the file name `{stem}.md`",
+                            sprint.id
+                        ),
+                    )
+                    .help(format!(
+                        "name the file `{}.md`, or correct the id",
+                        sprint.id
+                    )),
+            );
+        }
+        if let Some(first) = seen.get(sprint.id.as_str()) {
+            out.push(
+                sprint
+                    .finding_at(
+                        "id",
+                        Rule::DuplicateId,
+                        format!(
+                            "sprint id `{}` is also used by {}",
+                            sprint.id,
+                            first.doc.path.display()
+                        ),
+                    )
+                    .help("give each sprint its own id"),
+            );
+        } else {
+            seen.insert(&sprint.id, sprint);
+        }
+        if let (Some(start), Some(end)) = (sprint.start, sprint.end) {
+            if end < start {
+                out.push(
+                    sprint
+                        .finding_at(
+                            "end",
+                            Rule::SprintDates,
+                            format!("sprint ends on {end}, before it starts on {start}"),
+                        )
+                        .help("swap or correct the dates"),
+                );
+            }
+        }
+        let planned: Vec<&Story> = ctx
+            .s
+            .stories
+            .iter()
+            .filter(|s| s.sprint.as_deref() == Some(sprint.id.as_str()))
+            .collect();
+        if let Some(capacity) = sprint.capacity {
+            let points: f64 = planned.iter().filter_map(|s| s.estimate).sum();
+            if points > capacity + 1e-9 {
+                out.push(
+                    sprint
+                        .finding_at("capacity", Rule::OverCapacity, format!("sprint `{}` plans {} points, over its capacity of {}", sprint.id, fmt_num(points), fmt_num(capacity)))
+                        .help("move stories out of the sprint (`sprint:` field), or raise the capacity if the team agreed to"),
+                );
+            }
+        }
+        let Some(review) = &sprint.review else {
+            continue;
+        };
+        for d in &review.decisions {
+            let Some(story) = ctx.by_id.get(d.story.as_str()) else {
+                if ctx.dangling(&d.story) {
+                    out.push(
+                        sprint
+                            .finding_at(
+                                &format!("{}.story", d.path),
+                                Rule::UnresolvedReference,
+                                format!("decision names `{}`, which does not exist", d.story),
+                            )
+                            .help("correct the story id"),
+                    );
+                }
+                continue;
+            };
+            let in_sprint = story.sprint.as_deref() == Some(sprint.id.as_str());
+            let carried_on =
+                d.decision == DecisionKind::Rejected && carried_on_after(ctx, story, sprint);
+            if !in_sprint && !carried_on {
+                let now = match &story.sprint {
+                    Some(s) => format!("its `sprint:` is `{s}`"),
+                    None => "it has no `sprint:`".into(),
+                };
+                out.push(
+                    sprint
+                        .finding_at(
+                            &format!("{}.story", d.path),
+                            Rule::DecisionNotInSprint,
+                            format!(
+                                "decision on `{}`, which is not in sprint `{}` ({now})",
+                                d.story, sprint.id
+                            ),
+                        )
+                        .help(format!(
+                            "set `sprint: {}` in {}, or record the decision in the right sprint",
+                            sprint.id,
+                            story.doc.path.display()
+                        )),
+                );
+            }
+            if d.decision == DecisionKind::Accepted && !cfg.is_done(&story.status) {
+                out.push(
+                    sprint
+                        .finding_at(
+                            &format!("{}.decision", d.path),
+                            Rule::AcceptedNotDone,
+                            format!(
+                                "`{}` was accepted but its status is `{}`",
+                                d.story, story.status
+                            ),
+                        )
+                        .help(format!(
+                            "set `status:` to {} in {}, or record the decision as `rejected`",
+                            cfg.done.join(" or "),
+                            story.doc.path.display()
+                        )),
+                );
+            }
+            if let Some(f) = &d.follow_up {
+                if ctx.dangling(f) {
+                    out.push(
+                        sprint
+                            .finding_at(&format!("{}.follow_up", d.path), Rule::UnresolvedReference, format!("follow-up story `{f}` does not exist"))
+                            .help("create the follow-up story first, then name its id"),
+                    );
+                }
+            }
+        }
+        for fb in &review.feedback {
+            if let Some(s) = &fb.story {
+                if ctx.dangling(s) {
+                    out.push(
+                        sprint
+                            .finding_at(
+                                &format!("{}.story", fb.path),
+                                Rule::UnresolvedReference,
+                                format!("feedback names story `{s}`, which does not exist"),
+                            )
+                            .help("create the story first, then name its id"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A rejected story goes back to the backlog: it may since have no sprint or
+/// a later one.
+fn carried_on_after(ctx: &Context, story: &Story, sprint: &crate::model::Sprint) -> bool {
+    match &story.sprint {
+        None => true,
+        Some(id) => match (ctx.s.sprint(id).and_then(|s| s.start), sprint.start) {
+            (Some(later), Some(this)) => later > this,
+            _ => false,
+        },
+    }
+}
+
+fn wip_limits(ctx: &Context, out: &mut Vec<Finding>) {
+    let cfg = &ctx.s.config;
+    let Some(doc) = &cfg.doc else { return };
+    for (status, limit) in &cfg.wip_limits {
+        let mut ids: Vec<&StoryId> = ctx
+            .s
+            .stories
+            .iter()
+            .filter(|s| &s.status == status)
+            .map(|s| &s.id)
+            .collect();
+        if ids.len() > *limit as usize {
+            ids.sort();
+            let list: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
+            out.push(
+                crate::model::finding_at(
+                    doc,
+                    &cfg.layout,
+                    &format!("wip_limits.{status}"),
+                    Rule::WipLimit,
+                    format!(
+                        "{} stories are `{status}`, over the WIP limit of {limit}: {}",
+                        ids.len(),
+                        list.join(", ")
+                    ),
+                )
+                .help("finish work before starting more, or raise the limit if the team agreed to"),
+            );
+        }
+    }
+}
+
+/// A number without a needless `.0`.
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_cycles_and_ignores_dags() {
+        let edges = vec![vec![1], vec![2], vec![0], vec![0], vec![4]];
+        let comps = strongly_connected(&edges);
+        let mut big: Vec<Vec<usize>> = comps.into_iter().filter(|c| c.len() > 1).collect();
+        big[0].sort();
+        assert_eq!(big, vec![vec![0, 1, 2]]);
+        let members: HashSet<usize> = [0, 1, 2].into();
+        assert_eq!(cycle_through(0, &edges, &members), vec![0, 1, 2, 0]);
+    }
+
+    #[test]
+    fn long_chains_do_not_overflow() {
+        let n = 200_000;
+        let edges: Vec<Vec<usize>> = (0..n)
+            .map(|i| if i + 1 < n { vec![i + 1] } else { vec![0] })
+            .collect();
+        let comps = strongly_connected(&edges);
+        assert_eq!(comps.len(), 1);
+    }
+}

@@ -1,0 +1,39 @@
+use std::io::Write;
+
+use super::{io_error, Outcome};
+use crate::diagnostic::Severity;
+use crate::model::Snapshot;
+use crate::report::{self, Summary};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// How to print findings: compiler-style text, one JSON document, or
+    /// GitHub Actions annotations.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
+}
+
+pub fn run(snapshot: &Snapshot, args: Args, out: &mut dyn Write) -> Outcome {
+    let findings = crate::check::check(snapshot);
+    let summary = Summary::new(
+        &findings,
+        snapshot.stories.len() + snapshot.unreadable_ids.len(),
+        snapshot.sprints.len(),
+    );
+    match args.format {
+        CheckFormat::Human => report::human(out, &findings, &summary),
+        CheckFormat::Json => report::json(out, &findings, &summary),
+        CheckFormat::Github => report::github(out, &findings, &summary),
+    }
+    .map_err(io_error)?;
+    Ok(i32::from(
+        findings.iter().any(|f| f.severity == Severity::Error),
+    ))
+}

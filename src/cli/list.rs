@@ -1,0 +1,52 @@
+use std::io::Write;
+
+use super::{io_error, output_width, Outcome};
+use crate::list::{render, rows, Filter, ListFormat};
+use crate::model::Snapshot;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only stories with this status (repeat for several).
+    #[arg(long, value_name = "STATUS")]
+    pub status: Vec<String>,
+    /// Only stories planned into this sprint.
+    #[arg(long, value_name = "SPRINT")]
+    pub sprint: Vec<String>,
+    /// Only stories with this label.
+    #[arg(long, value_name = "LABEL")]
+    pub label: Vec<String>,
+    /// Only stories of this epic.
+    #[arg(long, value_name = "ID")]
+    pub epic: Vec<String>,
+    /// Only stories of this kind (story, bug, spike, epic, chore).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<String>,
+    /// Only stories serving this goal.
+    #[arg(long, value_name = "GOAL")]
+    pub goal: Vec<String>,
+    /// Only stories this stakeholder asked for.
+    #[arg(long, value_name = "NAME")]
+    pub stakeholder: Vec<String>,
+    /// Leave out stories in a done status.
+    #[arg(long)]
+    pub open: bool,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+pub fn run(snapshot: &Snapshot, args: Args, out: &mut dyn Write) -> Outcome {
+    let filter = Filter {
+        status: args.status,
+        sprint: args.sprint,
+        label: args.label,
+        epic: args.epic,
+        kind: args.kind,
+        goal: args.goal,
+        stakeholder: args.stakeholder,
+        open: args.open,
+    };
+    let rows = rows(snapshot, &filter);
+    let with_score = snapshot.config.scoring.is_some();
+    render(out, &rows, args.format, output_width(), with_score).map_err(io_error)?;
+    Ok(0)
+}

@@ -1,0 +1,134 @@
+//! Findings: what `check` reports, with a stable code, a place and a hint.
+//!
+//! Every rule lives in the [`Rule`] table below so that its code, its name (as
+//! used in `backlog.yaml`'s `rules:`), its default severity and its one-line
+//! summary are declared once; docs/checks.md documents the same table.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// How serious a finding is. `Error` fails `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+macro_rules! rules {
+    ($( $variant:ident = $code:literal, $name:literal, $sev:ident, $summary:literal; )*) => {
+        /// Every rule `check` knows. Codes and names are stable: CI configs and
+        /// `rules:` overrides refer to them.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule { $( $variant, )* }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
+            pub fn code(self) -> &'static str { match self { $( Rule::$variant => $code, )* } }
+            pub fn name(self) -> &'static str { match self { $( Rule::$variant => $name, )* } }
+            pub fn default_severity(self) -> Severity { match self { $( Rule::$variant => Severity::$sev, )* } }
+            pub fn summary(self) -> &'static str { match self { $( Rule::$variant => $summary, )* } }
+        }
+    };
+}
+
+rules! {
+    FrontMatterMissing = "B001", "front-matter-missing", Error, "A story or sprint file must start with a `---` line that opens its YAML front matter.";
+    FrontMatterUnterminated = "B002", "front-matter-unterminated", Error, "The front matter opened by `---` must be closed by another `---` line.";
+    YamlSyntax = "B003", "yaml-syntax", Error, "The front matter (or backlog.yaml) must be valid YAML.";
+    NotAMapping = "B004", "not-a-mapping", Error, "The front matter must be a mapping of `field: value` lines.";
+    DuplicateKey = "B005", "duplicate-key", Error, "A field may appear only once in the same mapping.";
+    Unreadable = "B006", "unreadable-file", Error, "The file must be readable UTF-8 text.";
+    TooLarge = "B007", "too-large", Error, "Story and sprint files are limited to 1 MiB, front matter to 64 KiB.";
+    TooComplex = "B008", "too-complex", Error, "Front matter may not nest deeper than 32 levels nor use YAML anchors and aliases.";
+    Symlink = "B009", "symlink", Error, "Symbolic links inside the backlog folder are not followed.";
+    EmptyFile = "B010", "empty-file", Error, "A story or sprint file must not be empty.";
+    MissingField = "B020", "missing-field", Error, "A required field is missing.";
+    WrongType = "B021", "wrong-type", Error, "A field has a value of the wrong type or form.";
+    UnknownField = "B022", "unknown-field", Warning, "A field that the format does not define (custom fields start with `x-`).";
+    UnknownStatus = "B023", "unknown-status", Error, "A status must be one of `workflow.statuses`.";
+    BadId = "B024", "bad-id", Error, "Ids are the prefix, a dash and a number (`S-42`), sprint ids any word.";
+    IdFileMismatch = "B025", "id-file-mismatch", Error, "A story file's name starts with its id; a sprint file's name is its id.";
+    DuplicateId = "B026", "duplicate-id", Error, "Two stories (or two sprints, or two goals) share an id.";
+    InvalidValue = "B027", "invalid-value", Error, "A field's value is not one of those allowed.";
+    UnresolvedReference = "B030", "unresolved-reference", Error, "A reference to a story, epic, goal or sprint that does not exist.";
+    EpicNotEpic = "B031", "epic-not-epic", Error, "`epic:` must name a story whose kind is `epic`.";
+    DependencyCycle = "B032", "dependency-cycle", Error, "Stories that depend on each other in a cycle can never start.";
+    RankMissing = "B040", "rank-missing", Warning, "An open story without a rank sorts last.";
+    RankTie = "B041", "rank-tie", Warning, "Two open stories have the same rank, so their order is by id only.";
+    NotReady = "B050", "not-ready", Error, "A story that is ready or planned into a sprint must meet the Definition of Ready.";
+    OverCapacity = "B060", "over-capacity", Error, "The stories planned into a sprint add up to more points than its capacity.";
+    WipLimit = "B061", "wip-limit", Warning, "More stories are in a status than its WIP limit allows.";
+    DecisionNotInSprint = "B062", "decision-not-in-sprint", Error, "A review decision names a story that is not in that sprint.";
+    AcceptedNotDone = "B063", "accepted-not-done", Error, "A story accepted at a review must be in a done status.";
+    SprintDates = "B064", "sprint-dates", Error, "A sprint ends on or after its start, and sprints do not overlap.";
+    ConfigMissing = "B070", "config-missing", Error, "The backlog folder needs a backlog.yaml.";
+    UnknownRule = "B071", "unknown-rule", Warning, "`rules:` names a rule that does not exist.";
+}
+
+impl Rule {
+    /// Finds a rule by its code (`B041`) or name (`rank-tie`).
+    pub fn lookup(key: &str) -> Option<Rule> {
+        Rule::ALL
+            .iter()
+            .copied()
+            .find(|r| r.code().eq_ignore_ascii_case(key) || r.name() == key)
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A place in a file, 1-based like editors and compilers count.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// Path as shown to the user (relative to where the tool runs when possible).
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One thing `check` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    /// The offending source line, shown under the location.
+    pub source_line: Option<String>,
+    /// How many characters to underline from `location.column`.
+    pub width: usize,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn new(rule: Rule, location: Location, message: impl Into<String>) -> Finding {
+        Finding {
+            rule,
+            severity: rule.default_severity(),
+            message: message.into(),
+            location,
+            source_line: None,
+            width: 1,
+            help: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+}

@@ -1,0 +1,527 @@
+//! One source file: its text, its front matter, and where each field sits.
+//!
+//! The YAML parser gives values but not their places, so alongside it a small
+//! line scanner ([`Layout`]) records the line and column of every block-style
+//! key and list item. Diagnostics point there, and edits (which must change
+//! only the bytes they have to) find the exact token to replace.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::diagnostic::{Finding, Location, Rule};
+
+/// Largest story or sprint file read at all.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// Largest front matter handed to the YAML parser.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+/// Deepest flow nesting (`[` / `{`) accepted: libyaml-family parsers take
+/// quadratic time on deep flow nesting, so it is refused before parsing.
+pub const MAX_FLOW_DEPTH: usize = 32;
+
+/// A file's text with its display path and line index.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub path: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl Document {
+    pub fn new(path: PathBuf, text: String) -> Document {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Document {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// The text of 1-based `line`, without its line ending.
+    pub fn line(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&e| e - 1);
+        let s = &self.text[start..end.max(start)];
+        s.strip_suffix('\r').unwrap_or(s)
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let col = self.text[start..offset.min(self.text.len())]
+            .chars()
+            .count()
+            + 1;
+        (line, col)
+    }
+
+    pub fn location(&self, line: usize, column: usize) -> Location {
+        Location {
+            path: self.path.clone(),
+            line,
+            column,
+        }
+    }
+
+    /// A finding at `line:column`, quoting that line and underlining the
+    /// token that starts there.
+    pub fn finding(
+        &self,
+        rule: Rule,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Finding {
+        let text = self.line(line);
+        let mut f = Finding::new(rule, self.location(line, column), message);
+        if !text.is_empty() {
+            let shown: String = text.chars().take(240).collect();
+            let rest: String = shown.chars().skip(column.saturating_sub(1)).collect();
+            f.width = token_width(&rest).max(1);
+            f.source_line = Some(shown);
+        }
+        f
+    }
+
+    /// A finding that names a whole file (no line to point at).
+    pub fn file_finding(&self, rule: Rule, message: impl Into<String>) -> Finding {
+        Finding::new(rule, self.location(1, 1), message)
+    }
+}
+
+/// Width of the value token at the start of `rest`: up to a comment or the end.
+fn token_width(rest: &str) -> usize {
+    let cut = rest.find(" #").unwrap_or(rest.len());
+    rest[..cut].trim_end().chars().count()
+}
+
+/// The parts of a file split at its `---` fences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrontMatter<'a> {
+    pub yaml: &'a str,
+    /// 1-based line of the first YAML line (the one after the opening fence).
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// 1-based line where the body starts.
+    pub body_line: usize,
+}
+
+/// Why a file could not be split.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SplitError {
+    Empty,
+    Missing,
+    Unterminated,
+}
+
+fn is_fence(line: &str, fence: &str) -> bool {
+    line.trim_end_matches(['\r', ' ', '\t']) == fence
+}
+
+/// Splits `text` (BOM already removed) at the front matter fences: an opening
+/// `---` on the first line and a closing `---` (or `...`) on a line of its own.
+pub fn split(text: &str) -> Result<FrontMatter<'_>, SplitError> {
+    if text.trim().is_empty() {
+        return Err(SplitError::Empty);
+    }
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if !is_fence(&text[..first_end], "---") {
+        return Err(SplitError::Missing);
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut pos = yaml_start;
+    let mut line = 2;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let l = &text[pos..end];
+        if is_fence(l, "---") || is_fence(l, "...") {
+            let body_start = (end + 1).min(text.len());
+            return Ok(FrontMatter {
+                yaml: &text[yaml_start..pos],
+                yaml_line: 2,
+                body: &text[body_start..],
+                body_line: line + 1,
+            });
+        }
+        pos = end + 1;
+        line += 1;
+    }
+    Err(SplitError::Unterminated)
+}
+
+/// Why front matter was refused before parsing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub rule: Rule,
+    /// Byte offset into the YAML text.
+    pub offset: usize,
+    pub message: String,
+    pub help: String,
+}
+
+/// A linear pre-scan of front matter that refuses what would make the YAML
+/// parser slow or explosive: flow nesting deeper than [`MAX_FLOW_DEPTH`], and
+/// anchors or aliases (the "billion laughs" expansion).
+pub fn prescan(yaml: &str) -> Result<(), Refusal> {
+    if yaml.len() > MAX_FRONT_MATTER_BYTES {
+        return Err(Refusal {
+            rule: Rule::TooLarge,
+            offset: 0,
+            message: format!(
+                "front matter is {} bytes; the limit is {} bytes",
+                yaml.len(),
+                MAX_FRONT_MATTER_BYTES
+            ),
+            help: "move long text into the Markdown body below the closing `---`".into(),
+        });
+    }
+    let b = yaml.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    let mut node_start = true;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\n' {
+            node_start = true;
+            i += 1;
+            continue;
+        }
+        if node_start {
+            match c {
+                b' ' | b'\t' | b'\r' => {}
+                b'-' | b'?' if b.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()) => {}
+                b'&' | b'*' => {
+                    return Err(Refusal {
+                        rule: Rule::TooComplex,
+                        offset: i,
+                        message: "YAML anchors and aliases are not allowed in front matter".into(),
+                        help: "write the value out in full where it is used".into(),
+                    })
+                }
+                b'"' | b'\'' => {
+                    i = skip_quoted(b, i);
+                    node_start = false;
+                    continue;
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Err(Refusal {
+                            rule: Rule::TooComplex,
+                            offset: i,
+                            message: format!(
+                                "front matter nests more than {MAX_FLOW_DEPTH} levels deep"
+                            ),
+                            help: "flatten the value; no field of the format needs deep nesting"
+                                .into(),
+                        });
+                    }
+                }
+                b'#' => {
+                    i = b[i..]
+                        .iter()
+                        .position(|&x| x == b'\n')
+                        .map_or(b.len(), |p| i + p);
+                    continue;
+                }
+                b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    node_start = false;
+                }
+                _ => node_start = false,
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'#' if i > 0 && (b[i - 1] == b' ' || b[i - 1] == b'\t') => {
+                i = b[i..]
+                    .iter()
+                    .position(|&x| x == b'\n')
+                    .map_or(b.len(), |p| i + p);
+                continue;
+            }
+            b',' if depth > 0 => node_start = true,
+            b']' | b'}' if depth > 0 => depth -= 1,
+            b':' if depth > 0 || b.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()) => {
+                node_start = true
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Index just past the quoted scalar starting at `start`.
+fn skip_quoted(b: &[u8], start: usize) -> usize {
+    let q = b[start];
+    let mut i = start + 1;
+    while i < b.len() {
+        if q == b'"' && b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b[i] == q {
+            if q == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return i + 1;
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// Where a key or list item sits in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub line: usize,
+    pub key_column: usize,
+    pub value_column: usize,
+    /// The value as written on the key's line, comment stripped (empty for
+    /// block values).
+    pub raw: String,
+}
+
+/// Positions of block-style keys and list items, by path: `status`,
+/// `value.business`, `review.decisions[1].story`.
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    slots: HashMap<String, Slot>,
+    /// Keys seen twice in one mapping: (path, line, column) of the repeat.
+    pub repeats: Vec<(String, usize, usize)>,
+}
+
+struct Frame {
+    indent: usize,
+    path: String,
+    item: bool,
+}
+
+impl Layout {
+    /// Scans YAML whose first line is file line `first_line`.
+    pub fn scan(yaml: &str, first_line: usize) -> Layout {
+        let mut layout = Layout::default();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut counters: HashMap<String, usize> = HashMap::new();
+        let mut block_scalar_indent: Option<usize> = None;
+        for (n, raw_line) in yaml.split('\n').enumerate() {
+            let line_no = first_line + n;
+            let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+            let trimmed = line.trim_start_matches(' ');
+            let indent = line.len() - trimmed.len();
+            if let Some(bi) = block_scalar_indent {
+                if trimmed.is_empty() || indent > bi {
+                    continue;
+                }
+                block_scalar_indent = None;
+            }
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let mut content = trimmed;
+            let mut col = indent;
+            if content == "-" || content.starts_with("- ") {
+                while stack
+                    .last()
+                    .is_some_and(|f| f.indent > col || (f.item && f.indent == col))
+                {
+                    stack.pop();
+                }
+                let parent = stack.last().map_or(String::new(), |f| f.path.clone());
+                let counter = counters.entry(parent.clone()).or_insert(0);
+                let path = format!("{parent}[{counter}]");
+                *counter += 1;
+                let rest = content.get(1..).unwrap_or("");
+                let skip = 1 + (rest.len() - rest.trim_start_matches(' ').len());
+                layout.slots.entry(path.clone()).or_insert(Slot {
+                    line: line_no,
+                    key_column: col + 1,
+                    value_column: col + skip + 1,
+                    raw: strip_comment(rest.trim()).to_string(),
+                });
+                stack.push(Frame {
+                    indent: col,
+                    path,
+                    item: true,
+                });
+                content = &content[skip.min(content.len())..];
+                col += skip;
+                if content.is_empty() {
+                    continue;
+                }
+            }
+            let Some((key, after)) = split_key(content) else {
+                continue;
+            };
+            while stack.last().is_some_and(|f| f.indent >= col) {
+                stack.pop();
+            }
+            let parent = stack.last().map(|f| f.path.as_str()).unwrap_or("");
+            let path = if parent.is_empty() {
+                key.to_string()
+            } else {
+                format!("{parent}.{key}")
+            };
+            let value_offset = content.len() - after.trim_start().len();
+            let raw = strip_comment(after.trim()).to_string();
+            if raw.starts_with('|') || raw.starts_with('>') {
+                block_scalar_indent = Some(col);
+            }
+            let slot = Slot {
+                line: line_no,
+                key_column: col + 1,
+                value_column: col + value_offset + 1,
+                raw,
+            };
+            if layout.slots.contains_key(&path) {
+                layout.repeats.push((path.clone(), line_no, col + 1));
+            } else {
+                layout.slots.insert(path.clone(), slot);
+            }
+            counters.remove(&path);
+            stack.push(Frame {
+                indent: col,
+                path,
+                item: false,
+            });
+        }
+        layout
+    }
+
+    /// The slot at `path`, or failing that at its nearest ancestor.
+    pub fn find(&self, path: &str) -> Option<&Slot> {
+        let mut p = path;
+        loop {
+            if let Some(s) = self.slots.get(p) {
+                return Some(s);
+            }
+            let cut = p.rfind(['.', '['])?;
+            p = &p[..cut];
+        }
+    }
+
+    /// The slot at exactly `path`.
+    pub fn get(&self, path: &str) -> Option<&Slot> {
+        self.slots.get(path)
+    }
+}
+
+/// Splits `key: rest` at the first `:` that ends a plain or quoted key.
+fn split_key(content: &str) -> Option<(&str, &str)> {
+    let first = content.as_bytes().first()?;
+    if matches!(first, b'"' | b'\'') {
+        let end = skip_quoted(content.as_bytes(), 0);
+        let key = content.get(1..end.checked_sub(1)?)?;
+        let after = content.get(end..)?.strip_prefix(':')?;
+        if after.is_empty() || after.starts_with([' ', '\t']) {
+            return Some((key, after));
+        }
+        return None;
+    }
+    if b"[]{}#&*!|>%@`,".contains(first) {
+        return None;
+    }
+    let mut search = 0;
+    while let Some(i) = content[search..].find(':') {
+        let i = search + i;
+        let after = &content[i + 1..];
+        if after.is_empty() || after.starts_with([' ', '\t']) {
+            let key = content[..i].trim_end();
+            if key.contains(" #") {
+                return None;
+            }
+            return Some((key, after));
+        }
+        search = i + 1;
+    }
+    None
+}
+
+/// Removes a trailing ` # comment` that is outside quotes.
+pub fn strip_comment(value: &str) -> &str {
+    let b = value.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'"' | b'\'')) {
+        i = skip_quoted(b, 0);
+    }
+    while i < b.len() {
+        if b[i] == b'#' && i > 0 && (b[i - 1] == b' ' || b[i - 1] == b'\t') {
+            return value[..i].trim_end();
+        }
+        i += 1;
+    }
+    value
+}
+
+/// The scalar as written, without surrounding quotes.
+pub fn unquote(raw: &str) -> &str {
+    let r = raw.trim();
+    if r.len() >= 2
+        && ((r.starts_with('"') && r.ends_with('"')) || (r.starts_with('\'') && r.ends_with('\'')))
+    {
+        &r[1..r.len() - 1]
+    } else {
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_fences_with_crlf() {
+        let fm = split("---\r\nid: S-1\r\n---\r\nbody\r\n").unwrap();
+        assert_eq!(fm.yaml, "id: S-1\r\n");
+        assert_eq!(fm.body, "body\r\n");
+        assert_eq!(fm.body_line, 4);
+        assert_eq!(split("no fence"), Err(SplitError::Missing));
+        assert_eq!(split("---\nid: 1\n"), Err(SplitError::Unterminated));
+        assert_eq!(split(" \n"), Err(SplitError::Empty));
+    }
+
+    #[test]
+    fn layout_records_nested_paths_and_items() {
+        let yaml = "id: S-1 # the id\nvalue:\n  business: 8\nreview:\n  decisions:\n    - story: S-1\n      note: ok\n    - { story: S-2 }\nnotes: |\n  fake: key\nlabels: [a, b]\n";
+        let l = Layout::scan(yaml, 2);
+        assert_eq!(l.get("id").unwrap().raw, "S-1");
+        assert_eq!(l.get("id").unwrap().line, 2);
+        assert_eq!(l.get("value.business").unwrap().value_column, 13);
+        assert_eq!(l.get("review.decisions[0].story").unwrap().line, 7);
+        assert_eq!(l.get("review.decisions[1]").unwrap().line, 9);
+        assert_eq!(l.find("review.decisions[1].story").unwrap().line, 9);
+        assert!(l.get("notes.fake").is_none());
+        assert_eq!(l.get("labels").unwrap().line, 12);
+    }
+
+    #[test]
+    fn layout_finds_repeated_keys() {
+        let l = Layout::scan("status: a\ntitle: x\nstatus: b\n", 2);
+        assert_eq!(l.repeats, vec![("status".to_string(), 4, 1)]);
+    }
+
+    #[test]
+    fn prescan_refuses_deep_nesting_and_aliases() {
+        assert!(prescan("a: [[1]]\ntitle: Don't [panic]\n").is_ok());
+        assert_eq!(
+            prescan(&"[".repeat(60_000)).unwrap_err().rule,
+            Rule::TooComplex
+        );
+        assert_eq!(
+            prescan(&"[".repeat(200_000)).unwrap_err().rule,
+            Rule::TooLarge
+        );
+        assert!(prescan("a: &x [1]\nb: *x\n").is_err());
+        assert!(prescan("title: 5 * 3 & more\n").is_ok());
+        assert!(prescan("title: '*not an alias*'\n").is_ok());
+    }
+}

@@ -1,0 +1,25 @@
+//! `backlog`: a Git-native, plain-text product backlog.
+//!
+//! Stories are Markdown files with YAML front matter in a `.backlog/` folder.
+//! A [`model::Snapshot`] is loaded from a [`source::Source`] and every command
+//! is a function of snapshots: [`check::check`], [`list::rows`],
+//! [`show::view`]. The `backlog` binary is a thin layer in [`cli`].
+
+pub mod body;
+pub mod check;
+pub mod cli;
+pub mod date;
+pub mod diagnostic;
+pub mod document;
+pub mod fields;
+pub mod fsutil;
+pub mod init;
+pub mod list;
+pub mod load;
+pub mod model;
+pub mod rank;
+pub mod report;
+pub mod score;
+pub mod show;
+pub mod source;
+pub mod suggest;

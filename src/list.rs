@@ -1,0 +1,277 @@
+//! `list`: the ranked backlog, filtered, as a table, JSON, Markdown or CSV.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::check::fmt_num;
+use crate::model::{Snapshot, Story};
+use crate::score::format_score;
+
+/// Which stories to show; every given filter must match (a filter given
+/// several times matches any of its values).
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub status: Vec<String>,
+    pub sprint: Vec<String>,
+    pub label: Vec<String>,
+    pub epic: Vec<String>,
+    pub kind: Vec<String>,
+    pub goal: Vec<String>,
+    pub stakeholder: Vec<String>,
+    /// Leave out stories in a done status.
+    pub open: bool,
+}
+
+fn any(values: &[String], pred: impl Fn(&str) -> bool) -> bool {
+    values.is_empty() || values.iter().any(|v| pred(v))
+}
+
+impl Filter {
+    pub fn matches(&self, snapshot: &Snapshot, s: &Story) -> bool {
+        any(&self.status, |v| s.status == v)
+            && any(&self.sprint, |v| s.sprint.as_deref() == Some(v))
+            && any(&self.label, |v| s.labels.iter().any(|l| l == v))
+            && any(&self.epic, |v| {
+                s.epic.as_ref().is_some_and(|e| e.as_str() == v)
+            })
+            && any(&self.kind, |v| s.kind.as_str() == v)
+            && any(&self.goal, |v| s.goal.as_deref() == Some(v))
+            && any(&self.stakeholder, |v| s.stakeholders.iter().any(|x| x == v))
+            && !(self.open && snapshot.config.is_done(&s.status))
+    }
+}
+
+/// One story as every list format shows it.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Row {
+    /// 1-based place in the whole ranked backlog (filters do not renumber).
+    pub position: usize,
+    pub id: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub status: String,
+    /// Exact, as text: a JSON number would invite float comparison.
+    pub rank: Option<String>,
+    pub estimate: Option<f64>,
+    pub epic: Option<String>,
+    pub goal: Option<String>,
+    pub sprint: Option<String>,
+    pub labels: Vec<String>,
+    pub depends_on: Vec<String>,
+    pub stakeholders: Vec<String>,
+    pub score: Option<f64>,
+    pub file: String,
+}
+
+/// The rows of `snapshot` that pass `filter`, in rank order.
+pub fn rows(snapshot: &Snapshot, filter: &Filter) -> Vec<Row> {
+    let model = snapshot.config.scoring.as_ref();
+    snapshot
+        .ranked()
+        .into_iter()
+        .enumerate()
+        .filter(|(_, s)| filter.matches(snapshot, s))
+        .map(|(i, s)| Row {
+            position: i + 1,
+            id: s.id.to_string(),
+            title: s.title.clone(),
+            kind: s.kind.as_str(),
+            status: s.status.clone(),
+            rank: s.rank.as_ref().map(|r| r.to_string()),
+            estimate: s.estimate,
+            epic: s.epic.as_ref().map(|e| e.to_string()),
+            goal: s.goal.clone(),
+            sprint: s.sprint.clone(),
+            labels: s.labels.clone(),
+            depends_on: s.depends_on.iter().map(|d| d.to_string()).collect(),
+            stakeholders: s.stakeholders.clone(),
+            score: model.and_then(|m| m.score(s).ok()),
+            file: s.doc.path.to_string_lossy().replace('\\', "/"),
+        })
+        .collect()
+}
+
+/// Output formats of `list`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Md,
+    Csv,
+}
+
+const HEADERS: [&str; 8] = [
+    "#", "ID", "RANK", "STATUS", "KIND", "EST", "SPRINT", "TITLE",
+];
+
+fn cells(r: &Row) -> [String; 8] {
+    [
+        r.position.to_string(),
+        r.id.clone(),
+        r.rank.clone().unwrap_or_else(|| "-".into()),
+        r.status.clone(),
+        r.kind.to_string(),
+        r.estimate.map(fmt_num).unwrap_or_else(|| "-".into()),
+        r.sprint.clone().unwrap_or_else(|| "-".into()),
+        r.title.clone(),
+    ]
+}
+
+/// Renders `rows`; `width` limits the table to a terminal's columns.
+pub fn render(
+    w: &mut dyn Write,
+    rows: &[Row],
+    format: ListFormat,
+    width: Option<usize>,
+    with_score: bool,
+) -> io::Result<()> {
+    match format {
+        ListFormat::Table => table(w, rows, width, with_score),
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut *w, rows).map_err(io::Error::other)?;
+            writeln!(w)
+        }
+        ListFormat::Md => markdown(w, rows, with_score),
+        ListFormat::Csv => csv(w, rows, with_score),
+    }
+}
+
+fn header_and_cells(rows: &[Row], with_score: bool) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header: Vec<String> = HEADERS.iter().map(|s| s.to_string()).collect();
+    if with_score {
+        header.insert(7, "SCORE".into());
+    }
+    let body = rows
+        .iter()
+        .map(|r| {
+            let mut c = cells(r).to_vec();
+            if with_score {
+                c.insert(7, r.score.map(format_score).unwrap_or_else(|| "-".into()));
+            }
+            c
+        })
+        .collect();
+    (header, body)
+}
+
+fn table(
+    w: &mut dyn Write,
+    rows: &[Row],
+    width: Option<usize>,
+    with_score: bool,
+) -> io::Result<()> {
+    if rows.is_empty() {
+        return writeln!(w, "no stories match");
+    }
+    let (header, body) = header_and_cells(rows, with_score);
+    let n = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &body {
+        for (i, c) in row.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    if let Some(total) = width {
+        let fixed: usize = widths[..n - 1].iter().map(|w| w + 2).sum();
+        widths[n - 1] = widths[n - 1].min(total.saturating_sub(fixed).max(10));
+    }
+    let line = |cells: &[String]| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let c = truncate(c, widths[i]);
+            if i + 1 == n {
+                s.push_str(&c);
+            } else {
+                let pad = widths[i] - c.chars().count();
+                if i == 0 || i == 2 || i == 5 || (with_score && i == 7) {
+                    s.push_str(&" ".repeat(pad));
+                    s.push_str(&c);
+                } else {
+                    s.push_str(&c);
+                    s.push_str(&" ".repeat(pad));
+                }
+                s.push_str("  ");
+            }
+        }
+        s.trim_end().to_string()
+    };
+    writeln!(w, "{}", line(&header))?;
+    for row in &body {
+        writeln!(w, "{}", line(row))?;
+    }
+    Ok(())
+}
+
+/// Cuts `s` to `max` characters, marking the cut with `…`.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn markdown(w: &mut dyn Write, rows: &[Row], with_score: bool) -> io::Result<()> {
+    let (header, body) = header_and_cells(rows, with_score);
+    writeln!(w, "| {} |", header.join(" | "))?;
+    let aligns: Vec<&str> = header
+        .iter()
+        .map(|h| {
+            if matches!(h.as_str(), "#" | "RANK" | "EST" | "SCORE") {
+                "---:"
+            } else {
+                "---"
+            }
+        })
+        .collect();
+    writeln!(w, "| {} |", aligns.join(" | "))?;
+    for row in body {
+        let escaped: Vec<String> = row
+            .iter()
+            .map(|c| c.replace('\\', "\\\\").replace('|', "\\|"))
+            .collect();
+        writeln!(w, "| {} |", escaped.join(" | "))?;
+    }
+    Ok(())
+}
+
+fn csv(w: &mut dyn Write, rows: &[Row], with_score: bool) -> io::Result<()> {
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut header = vec![
+        "position", "id", "rank", "status", "kind", "estimate", "sprint", "title", "labels",
+        "epic", "goal",
+    ];
+    if with_score {
+        header.push("score");
+    }
+    writeln!(w, "{}", header.join(","))?;
+    for r in rows {
+        let mut fields = vec![
+            r.position.to_string(),
+            r.id.clone(),
+            r.rank.clone().unwrap_or_default(),
+            r.status.clone(),
+            r.kind.to_string(),
+            r.estimate.map(fmt_num).unwrap_or_default(),
+            r.sprint.clone().unwrap_or_default(),
+            r.title.clone(),
+            r.labels.join(";"),
+            r.epic.clone().unwrap_or_default(),
+            r.goal.clone().unwrap_or_default(),
+        ];
+        if with_score {
+            fields.push(r.score.map(format_score).unwrap_or_default());
+        }
+        let line: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+        writeln!(w, "{}", line.join(","))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,835 @@
+//! Loading a [`Snapshot`] from a [`Source`]: every file is read and parsed on
+//! its own (in parallel), and a file that cannot be read becomes findings, never
+//! an abort.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_yaml::{Mapping, Value};
+
+use crate::body;
+use crate::diagnostic::{Finding, Rule, Severity};
+use crate::document::{self, Document, Layout, SplitError, MAX_FILE_BYTES};
+use crate::fields::{kind_of, Fields};
+use crate::model::*;
+use crate::score::ScoringModel;
+use crate::source::{Entry, EntryKind, Source};
+
+/// Fields a story may have, in the order docs/format.md lists them.
+pub const STORY_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "kind",
+    "status",
+    "rank",
+    "estimate",
+    "epic",
+    "goal",
+    "labels",
+    "depends_on",
+    "stakeholders",
+    "value",
+    "sprint",
+    "created",
+];
+const SPRINT_FIELDS: &[&str] = &["id", "goal", "start", "end", "capacity", "review"];
+const REVIEW_FIELDS: &[&str] = &["date", "decisions", "feedback"];
+const DECISION_FIELDS: &[&str] = &["story", "decision", "note", "follow_up", "amends"];
+const FEEDBACK_FIELDS: &[&str] = &["from", "note", "story"];
+const CONFIG_FIELDS: &[&str] = &[
+    "product",
+    "vision",
+    "id_prefix",
+    "goals",
+    "workflow",
+    "definition_of_ready",
+    "definition_of_done",
+    "wip_limits",
+    "scoring",
+    "rules",
+];
+
+/// Failure to list the backlog folder at all (a single file's problem is a
+/// finding instead).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {path}: {source}")]
+pub struct LoadError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Reads the whole backlog from `source`.
+pub fn load(source: &dyn Source) -> Result<Snapshot, LoadError> {
+    let root = source.display_root().to_path_buf();
+    let mut findings = Vec::new();
+    let config = load_config(source, &root, &mut findings)?;
+    let list = |dir: &str| {
+        source.list_markdown(dir).map_err(|e| LoadError {
+            path: root.join(dir),
+            source: e,
+        })
+    };
+    let story_entries = list("stories")?;
+    let sprint_entries = list("sprints")?;
+
+    let stories: Vec<(Option<Story>, Vec<Finding>, Option<StoryId>)> = story_entries
+        .par_iter()
+        .map(|e| {
+            let mut f = Vec::new();
+            let story =
+                read_file(source, &root, e, &mut f).and_then(|parsed| parse_story(parsed, &mut f));
+            let fallback = story
+                .is_none()
+                .then(|| id_from_file_name(&e.path))
+                .flatten();
+            (story, f, fallback)
+        })
+        .collect();
+    let sprints: Vec<(Option<Sprint>, Vec<Finding>)> = sprint_entries
+        .par_iter()
+        .map(|e| {
+            let mut f = Vec::new();
+            let sprint =
+                read_file(source, &root, e, &mut f).and_then(|parsed| parse_sprint(parsed, &mut f));
+            (sprint, f)
+        })
+        .collect();
+
+    let mut snapshot = Snapshot {
+        config,
+        stories: Vec::with_capacity(stories.len()),
+        sprints: Vec::new(),
+        unreadable_ids: Vec::new(),
+        load_findings: findings,
+    };
+    for (story, f, fallback) in stories {
+        snapshot.load_findings.extend(f);
+        snapshot.stories.extend(story);
+        snapshot.unreadable_ids.extend(fallback);
+    }
+    for (sprint, f) in sprints {
+        snapshot.load_findings.extend(f);
+        snapshot.sprints.extend(sprint);
+    }
+    Ok(snapshot)
+}
+
+/// `S-42` from `S-42-export-invoices.md`.
+fn id_from_file_name(path: &Path) -> Option<StoryId> {
+    let stem = path.file_stem()?.to_str()?;
+    let parts: Vec<&str> = stem.split('-').collect();
+    let n = parts
+        .iter()
+        .position(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))?;
+    (n > 0).then(|| StoryId::new(parts[..=n].join("-")))
+}
+
+/// A file split and parsed far enough to read fields.
+struct Parsed {
+    doc: Arc<Document>,
+    layout: Arc<Layout>,
+    map: Mapping,
+    body_range: Option<(usize, usize)>,
+}
+
+/// Reads bytes → UTF-8 → fences → pre-scan → YAML, reporting the first
+/// problem on the way as a finding.
+fn read_file(
+    source: &dyn Source,
+    root: &Path,
+    entry: &Entry,
+    out: &mut Vec<Finding>,
+) -> Option<Parsed> {
+    let display = root.join(&entry.path);
+    let whole_file = |rule: Rule, msg: String, help: &str| {
+        let doc = Document::new(display.clone(), String::new());
+        doc.file_finding(rule, msg).help(help)
+    };
+    match &entry.kind {
+        EntryKind::Symlink { target, outside } => {
+            let where_ = if *outside {
+                "outside the backlog folder"
+            } else {
+                "elsewhere in the backlog folder"
+            };
+            out.push(whole_file(
+                Rule::Symlink,
+                format!(
+                    "symbolic link to `{}` ({where_}) is not followed",
+                    target.display()
+                ),
+                "replace the link with the story file itself",
+            ));
+            return None;
+        }
+        EntryKind::File { size } if *size > MAX_FILE_BYTES => {
+            out.push(whole_file(
+                Rule::TooLarge,
+                format!("file is {size} bytes; story and sprint files are limited to {MAX_FILE_BYTES} bytes"),
+                "split the file, or move attachments out of the backlog folder",
+            ));
+            return None;
+        }
+        EntryKind::File { .. } => {}
+    }
+    let bytes = match source.read(&entry.path) {
+        Ok(Some(b)) => b,
+        Ok(None) => return None,
+        Err(e) => {
+            out.push(whole_file(
+                Rule::Unreadable,
+                format!("cannot read file: {e}"),
+                "check the file's permissions",
+            ));
+            return None;
+        }
+    };
+    let doc = Arc::new(decode(display, bytes, out)?);
+    let text = doc.text.as_str();
+    let fm = match document::split(text) {
+        Ok(fm) => fm,
+        Err(SplitError::Empty) => {
+            out.push(
+                doc.file_finding(Rule::EmptyFile, "file is empty")
+                    .help("write the front matter (see docs/format.md), or delete the file"),
+            );
+            return None;
+        }
+        Err(SplitError::Missing) => {
+            out.push(doc.finding(Rule::FrontMatterMissing, 1, 1, "file does not start with `---` front matter").help(
+                "start the file with a `---` line, the fields (`id: …`), and a closing `---` line",
+            ));
+            return None;
+        }
+        Err(SplitError::Unterminated) => {
+            out.push(
+                doc.finding(
+                    Rule::FrontMatterUnterminated,
+                    1,
+                    1,
+                    "front matter opened here is never closed",
+                )
+                .help("add a line `---` after the last field"),
+            );
+            return None;
+        }
+    };
+    let yaml_offset = fm.yaml.as_ptr() as usize - text.as_ptr() as usize;
+    let body_offset = fm.body.as_ptr() as usize - text.as_ptr() as usize;
+    let map = parse_yaml(&doc, fm.yaml, yaml_offset, fm.yaml_line, out)?;
+    Some(Parsed {
+        layout: Arc::new(map.1),
+        map: map.0,
+        body_range: Some((body_offset, fm.body_line)),
+        doc,
+    })
+}
+
+/// Bytes to text, with a BOM dropped; invalid UTF-8 is reported where it starts.
+fn decode(display: PathBuf, bytes: Vec<u8>, out: &mut Vec<Finding>) -> Option<Document> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Some(Document::new(display, text))
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let byte = bytes[valid];
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let doc = Document::new(display, prefix);
+            let (line, col) = doc.position(valid);
+            out.push(
+                doc.finding(
+                    Rule::Unreadable,
+                    line,
+                    col,
+                    format!("file is not valid UTF-8: byte 0x{byte:02X} here"),
+                )
+                .help("save the file as UTF-8"),
+            );
+            None
+        }
+    }
+}
+
+/// Parses YAML text found at `offset` (line `first_line`) of `doc`.
+fn parse_yaml(
+    doc: &Document,
+    yaml: &str,
+    offset: usize,
+    first_line: usize,
+    out: &mut Vec<Finding>,
+) -> Option<(Mapping, Layout)> {
+    if let Err(r) = document::prescan(yaml) {
+        let (line, col) = doc.position(offset + r.offset);
+        out.push(doc.finding(r.rule, line, col, r.message).help(r.help));
+        return None;
+    }
+    let layout = Layout::scan(yaml, first_line);
+    let value: Value = match serde_yaml::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            let msg = e.to_string();
+            if msg.contains("duplicate entry") {
+                if let Some((path, line, col)) = layout.repeats.first() {
+                    let first = layout.get(path).map_or(0, |s| s.line);
+                    out.push(
+                        doc.finding(
+                            Rule::DuplicateKey,
+                            *line,
+                            *col,
+                            format!("`{path}` is set twice (first on line {first})"),
+                        )
+                        .help("keep one of the two lines"),
+                    );
+                    return None;
+                }
+            }
+            let (line, col) = e
+                .location()
+                .map_or((first_line, 1), |l| (first_line + l.line() - 1, l.column()));
+            let text = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            let rule = if msg.contains("duplicate entry") {
+                Rule::DuplicateKey
+            } else if msg.contains("recursion limit") || msg.contains("repetition limit") {
+                Rule::TooComplex
+            } else {
+                Rule::YamlSyntax
+            };
+            out.push(doc.finding(rule, line, col, format!("invalid YAML: {text}")).help(
+                "fix the YAML syntax; quote values that contain `: ` or start with a special character",
+            ));
+            return None;
+        }
+    };
+    match value {
+        Value::Mapping(m) => Some((m, layout)),
+        Value::Null => Some((Mapping::new(), layout)),
+        other => {
+            out.push(
+                doc.finding(
+                    Rule::NotAMapping,
+                    first_line,
+                    1,
+                    format!(
+                        "front matter must be `field: value` lines, but it is {}",
+                        kind_of(&other)
+                    ),
+                )
+                .help("write one `field: value` per line"),
+            );
+            None
+        }
+    }
+}
+
+fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
+    let (doc, layout) = (p.doc.clone(), p.layout.clone());
+    let mut f = Fields::new(p.map, "", &doc, &layout, out);
+    let id = f.required_text("id", false, "S-42");
+    let title = f.required_text("title", true, "Export invoices as PDF");
+    let kind = match f.text("kind", false, "story") {
+        None => Some(Kind::Story),
+        Some(k) => Kind::parse(&k).or_else(|| {
+            let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+            f.report(
+                "kind",
+                Rule::InvalidValue,
+                format!("unknown kind `{k}`"),
+                Some(format!("use one of: {}", names.join(", "))),
+            );
+            None
+        }),
+    };
+    let status = f.required_text("status", false, "ready");
+    let rank = f.rank("rank");
+    let estimate = f.number("estimate", "5");
+    let epic = f.text("epic", false, "S-7").map(StoryId::new);
+    let goal = f.text("goal", false, "G-2");
+    let labels = f.list("labels", "[billing, export]");
+    let depends_on = f
+        .list("depends_on", "[S-17]")
+        .into_iter()
+        .map(StoryId::new)
+        .collect();
+    let stakeholders = f.list("stakeholders", "[finance, support]");
+    let mut value = BTreeMap::new();
+    if let Some(m) = f.mapping("value", "{ business: 8, job_size: 5 }") {
+        for (k, v) in m {
+            let key = match k {
+                Value::String(s) => s,
+                _ => continue,
+            };
+            match v {
+                Value::Number(n) => {
+                    value.insert(key, ValueField::Number(n.as_f64().unwrap_or(0.0)));
+                }
+                Value::String(s) if key == "moscow" => {
+                    if crate::score::moscow_bucket(&s).is_none() {
+                        f.report(
+                            "value.moscow",
+                            Rule::InvalidValue,
+                            format!("unknown MoSCoW bucket `{s}`"),
+                            Some("use one of: must, should, could, wont".into()),
+                        );
+                    }
+                    value.insert(key, ValueField::Text(s));
+                }
+                other => {
+                    let path = format!("value.{key}");
+                    f.report(
+                        &path,
+                        Rule::WrongType,
+                        format!("`{path}` must be a number, but it is {}", kind_of(&other)),
+                        Some(format!("write it like `{key}: 8`")),
+                    );
+                }
+            }
+        }
+    }
+    let sprint = f.text("sprint", true, "2026-S14");
+    let created = f.date("created");
+    f.finish(STORY_FIELDS);
+
+    let body_text = p.body_range.map(|(off, line)| (&doc.text[off..], line));
+    let body = body_text
+        .map(|(t, line)| body::read(t, line))
+        .unwrap_or_default();
+    Some(Story {
+        id: StoryId::new(id?),
+        title: title.unwrap_or_default(),
+        kind: kind.unwrap_or(Kind::Story),
+        status: status.unwrap_or_default(),
+        rank,
+        estimate,
+        epic,
+        goal,
+        labels,
+        depends_on,
+        stakeholders,
+        value,
+        sprint,
+        created,
+        statement: body.statement,
+        criteria: body.criteria,
+        doc,
+        layout,
+    })
+}
+
+fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
+    let (doc, layout) = (p.doc.clone(), p.layout.clone());
+    let mut f = Fields::new(p.map, "", &doc, &layout, out);
+    let id = f.required_text("id", true, "2026-S14");
+    let goal = f.text("goal", true, "Customers can pay invoices online");
+    let start = f.date("start");
+    let end = f.date("end");
+    if !layout_has(&layout, "start") {
+        f.missing("start", "2026-11-02");
+    }
+    if !layout_has(&layout, "end") {
+        f.missing("end", "2026-11-15");
+    }
+    let capacity = f.number("capacity", "30");
+    let review = f.mapping("review", "{ date: 2026-11-15, decisions: [] }");
+    f.finish(SPRINT_FIELDS);
+    let review = review.map(|m| parse_review(m, &doc, &layout, out));
+    Some(Sprint {
+        id: id?,
+        goal,
+        start,
+        end,
+        capacity,
+        review,
+        doc,
+        layout,
+    })
+}
+
+fn layout_has(layout: &Layout, key: &str) -> bool {
+    layout.get(key).is_some()
+}
+
+fn parse_review(m: Mapping, doc: &Document, layout: &Layout, out: &mut Vec<Finding>) -> Review {
+    let mut f = Fields::new(m, "review.", doc, layout, out);
+    let date = f.date("date");
+    let decisions = f.list_of_mappings("decisions", "{ story: S-42, decision: accepted, note: … }");
+    let feedback = f.list_of_mappings("feedback", "{ from: support, note: …, story: S-64 }");
+    f.finish(REVIEW_FIELDS);
+    let mut review = Review {
+        date,
+        ..Review::default()
+    };
+    for (prefix, m) in decisions {
+        let mut d = Fields::new(m, &prefix, doc, layout, out);
+        let story = d.required_text("story", false, "S-42");
+        let decision = d
+            .required_text("decision", false, "accepted")
+            .and_then(|s| match s.as_str() {
+                "accepted" => Some(DecisionKind::Accepted),
+                "rejected" => Some(DecisionKind::Rejected),
+                other => {
+                    d.report(
+                        "decision",
+                        Rule::InvalidValue,
+                        format!("unknown decision `{other}`"),
+                        Some("use `accepted` or `rejected`".into()),
+                    );
+                    None
+                }
+            });
+        let note = d.text("note", true, "Finance signed off");
+        let follow_up = d.text("follow_up", false, "S-63").map(StoryId::new);
+        let _amends = d.text("amends", true, "corrects the story id");
+        d.finish(DECISION_FIELDS);
+        if let (Some(story), Some(decision)) = (story, decision) {
+            review.decisions.push(Decision {
+                story: StoryId::new(story),
+                decision,
+                note,
+                follow_up,
+                path: prefix.trim_end_matches('.').to_string(),
+            });
+        }
+    }
+    for (prefix, m) in feedback {
+        let mut d = Fields::new(m, &prefix, doc, layout, out);
+        let from = d.required_text("from", true, "support");
+        let note = d.required_text("note", true, "wants bulk export");
+        let story = d.text("story", false, "S-64").map(StoryId::new);
+        d.finish(FEEDBACK_FIELDS);
+        if let (Some(from), Some(note)) = (from, note) {
+            review.feedback.push(Feedback {
+                from,
+                note,
+                story,
+                path: prefix.trim_end_matches('.').to_string(),
+            });
+        }
+    }
+    review
+}
+
+fn load_config(
+    source: &dyn Source,
+    root: &Path,
+    out: &mut Vec<Finding>,
+) -> Result<Config, LoadError> {
+    let path = Path::new("backlog.yaml");
+    let display = root.join(path);
+    let bytes = match source.read(path) {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            let doc = Document::new(display, String::new());
+            out.push(doc.file_finding(Rule::ConfigMissing, "backlog.yaml is missing; using the default workflow").help(
+                "run `backlog init` in an empty folder to see a starter backlog.yaml, or create one (docs/format.md)",
+            ));
+            return Ok(Config::default());
+        }
+        Err(e) => {
+            return Err(LoadError {
+                path: display,
+                source: e,
+            })
+        }
+    };
+    let Some(doc) = decode(display, bytes, out) else {
+        return Ok(Config::default());
+    };
+    let doc = Arc::new(doc);
+    let Some((map, layout)) = parse_yaml(&doc, &doc.text, 0, 1, out) else {
+        return Ok(Config {
+            doc: Some(doc),
+            ..Config::default()
+        });
+    };
+    let layout = Arc::new(layout);
+    Ok(parse_config(map, doc, layout, out))
+}
+
+fn parse_config(
+    map: Mapping,
+    doc: Arc<Document>,
+    layout: Arc<Layout>,
+    out: &mut Vec<Finding>,
+) -> Config {
+    let mut c = Config::default();
+    let mut f = Fields::new(map, "", &doc, &layout, out);
+    c.product = f.text("product", true, "Ledgerly").unwrap_or_default();
+    c.vision = f.text("vision", true, "…");
+    if let Some(p) = f.text("id_prefix", false, "S") {
+        if StoryId::new(format!("{p}-1")).parts().is_some() {
+            c.id_prefix = p;
+        } else {
+            f.report(
+                "id_prefix",
+                Rule::InvalidValue,
+                format!("`{p}` cannot start an id"),
+                Some("use letters, digits and `_`, like `S` or `ACME`".into()),
+            );
+        }
+    }
+    let goals = f.list_of_mappings("goals", "{ id: G-1, title: …, status: active }");
+    let workflow = f.mapping(
+        "workflow",
+        "{ statuses: [draft, ready, done], done: [done] }",
+    );
+    let ready = f.mapping(
+        "definition_of_ready",
+        "{ statuses: [ready], require: [estimate] }",
+    );
+    c.definition_of_done = f.text("definition_of_done", true, "…");
+    let wip = f.mapping("wip_limits", "{ in-progress: 4 }");
+    let scoring = f.take("scoring");
+    let rules = f.mapping("rules", "{ rank-tie: error }");
+    f.finish(CONFIG_FIELDS);
+
+    for (prefix, m) in goals {
+        let mut g = Fields::new(m, &prefix, &doc, &layout, out);
+        let id = g.required_text("id", false, "G-1");
+        let title = g.required_text("title", true, "Customers pay online");
+        let status = g
+            .text("status", false, "active")
+            .unwrap_or_else(|| "active".into());
+        g.finish(&["id", "title", "status"]);
+        if let (Some(id), Some(title)) = (id, title) {
+            if c.goals.iter().any(|x| x.id == id) {
+                let f = finding_at(
+                    &doc,
+                    &layout,
+                    &format!("{prefix}id"),
+                    Rule::DuplicateId,
+                    format!("goal `{id}` is defined twice"),
+                );
+                out.push(f.help("give each goal its own id"));
+            }
+            c.goals.push(Goal { id, title, status });
+        }
+    }
+    if let Some(m) = workflow {
+        let mut w = Fields::new(m, "workflow.", &doc, &layout, out);
+        let statuses = w.list("statuses", "[draft, ready, in-progress, review, done]");
+        let done = w.list("done", "[done]");
+        w.finish(&["statuses", "done"]);
+        if !statuses.is_empty() {
+            c.statuses = statuses;
+        }
+        if !done.is_empty() {
+            c.done = done;
+        }
+        for (i, d) in c.done.clone().iter().enumerate() {
+            if !c.statuses.contains(d) {
+                let f = finding_at(
+                    &doc,
+                    &layout,
+                    &format!("workflow.done[{i}]"),
+                    Rule::UnknownStatus,
+                    format!("done status `{d}` is not in `workflow.statuses`"),
+                );
+                out.push(f.help("add it to `workflow.statuses` or remove it from `workflow.done`"));
+            }
+        }
+    }
+    if let Some(m) = ready {
+        let mut r = Fields::new(m, "definition_of_ready.", &doc, &layout, out);
+        let statuses = r.list("statuses", "[ready]");
+        let require = r.list("require", "[estimate, acceptance_criteria, statement]");
+        let had_statuses = layout.get("definition_of_ready.statuses").is_some();
+        let had_require = layout.get("definition_of_ready.require").is_some();
+        r.finish(&["statuses", "require"]);
+        if had_statuses || !statuses.is_empty() {
+            c.ready.statuses = statuses;
+        }
+        if had_require || !require.is_empty() {
+            c.ready.require = require;
+        }
+        let known: Vec<&str> = ["acceptance_criteria", "statement"]
+            .into_iter()
+            .chain(STORY_FIELDS.iter().copied())
+            .collect();
+        for (i, req) in c.ready.require.iter().enumerate() {
+            if !known.contains(&req.as_str()) {
+                let f = finding_at(
+                    &doc,
+                    &layout,
+                    &format!("definition_of_ready.require[{i}]"),
+                    Rule::InvalidValue,
+                    format!("`{req}` is not something a story can have"),
+                );
+                out.push(f.help(
+                    "use `acceptance_criteria`, `statement`, or a story field such as `estimate`",
+                ));
+            }
+        }
+    }
+    if let Some(m) = wip {
+        for (k, v) in m {
+            let (Value::String(status), Some(n)) = (&k, v.as_u64()) else {
+                let key = k.as_str().unwrap_or("?").to_string();
+                out.push(
+                    finding_at(
+                        &doc,
+                        &layout,
+                        &format!("wip_limits.{key}"),
+                        Rule::WrongType,
+                        "a WIP limit is a status and a whole number",
+                    )
+                    .help("write it like `in-progress: 4`"),
+                );
+                continue;
+            };
+            if !c.statuses.contains(status) {
+                out.push(
+                    finding_at(
+                        &doc,
+                        &layout,
+                        &format!("wip_limits.{status}"),
+                        Rule::UnknownStatus,
+                        format!("WIP limit for `{status}`, which is not in `workflow.statuses`"),
+                    )
+                    .help("name a status of the workflow"),
+                );
+            }
+            c.wip_limits.push((status.clone(), n as u32));
+        }
+    }
+    if let Some(v) = scoring {
+        c.scoring = parse_scoring(v, &doc, &layout, out);
+    }
+    if let Some(m) = rules {
+        for (k, v) in m {
+            let key = k.as_str().unwrap_or("?").to_string();
+            let path = format!("rules.{key}");
+            let Some(rule) = Rule::lookup(&key) else {
+                let names = Rule::ALL.iter().map(|r| r.name());
+                let help = match crate::suggest::did_you_mean(&key, names) {
+                    Some(s) => format!("did you mean `{s}`? docs/checks.md lists every rule"),
+                    None => "docs/checks.md lists every rule".into(),
+                };
+                out.push(
+                    finding_at(
+                        &doc,
+                        &layout,
+                        &path,
+                        Rule::UnknownRule,
+                        format!("no rule is named `{key}`"),
+                    )
+                    .help(help),
+                );
+                continue;
+            };
+            let level = match v.as_str() {
+                Some("error") => RuleLevel::On(Severity::Error),
+                Some("warning") => RuleLevel::On(Severity::Warning),
+                Some("off") => RuleLevel::Off,
+                _ => {
+                    out.push(
+                        finding_at(
+                            &doc,
+                            &layout,
+                            &path,
+                            Rule::InvalidValue,
+                            format!("`{path}` must be `error`, `warning` or `off`"),
+                        )
+                        .help(format!("write it like `{key}: warning`")),
+                    );
+                    continue;
+                }
+            };
+            c.rules.insert(rule, level);
+        }
+    }
+    c.doc = Some(doc);
+    c.layout = layout;
+    c
+}
+
+fn parse_scoring(
+    v: Value,
+    doc: &Document,
+    layout: &Layout,
+    out: &mut Vec<Finding>,
+) -> Option<ScoringModel> {
+    let (name, weights) = match v {
+        Value::String(s) => (s, None),
+        Value::Mapping(m) => {
+            let mut s = Fields::new(m, "scoring.", doc, layout, out);
+            let name = s.required_text("model", false, "wsjf");
+            let weights = s.mapping("weights", "{ business: 2, risk_reduction: 1 }");
+            s.finish(&["model", "weights"]);
+            (name?, weights)
+        }
+        other => {
+            out.push(
+                finding_at(
+                    doc,
+                    layout,
+                    "scoring",
+                    Rule::WrongType,
+                    format!("`scoring` must name a model, but it is {}", kind_of(&other)),
+                )
+                .help("write it like `scoring: wsjf`"),
+            );
+            return None;
+        }
+    };
+    let model = match name.as_str() {
+        "wsjf" => ScoringModel::Wsjf,
+        "rice" => ScoringModel::Rice,
+        "ice" => ScoringModel::Ice,
+        "moscow" => ScoringModel::Moscow,
+        "value_effort" => ScoringModel::ValueEffort,
+        "weighted" => {
+            let mut ws = Vec::new();
+            for (k, w) in weights.unwrap_or_default() {
+                match (k.as_str(), w.as_f64()) {
+                    (Some(k), Some(w)) => ws.push((k.to_string(), w)),
+                    _ => out.push(
+                        finding_at(
+                            doc,
+                            layout,
+                            "scoring.weights",
+                            Rule::WrongType,
+                            "each weight is a value field name and a number",
+                        )
+                        .help("write it like `business: 2`"),
+                    ),
+                }
+            }
+            if ws.is_empty() {
+                out.push(
+                    finding_at(
+                        doc,
+                        layout,
+                        "scoring",
+                        Rule::MissingField,
+                        "the weighted model needs `weights`",
+                    )
+                    .help("add `weights: { business: 2, risk_reduction: 1 }`"),
+                );
+                return None;
+            }
+            ScoringModel::Weighted(ws)
+        }
+        other => {
+            out.push(
+                finding_at(
+                    doc,
+                    layout,
+                    "scoring",
+                    Rule::InvalidValue,
+                    format!("unknown scoring model `{other}`"),
+                )
+                .help(format!("use one of: {}", ScoringModel::NAMES.join(", "))),
+            );
+            return None;
+        }
+    };
+    Some(model)
+}

@@ -1,0 +1,391 @@
+//! The backlog as data: a [`Snapshot`] of config, stories and sprints, each
+//! value remembering where in which file it was written.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::date::Date;
+use crate::diagnostic::{Finding, Rule, Severity};
+use crate::document::{Document, Layout};
+use crate::rank::Rank;
+use crate::score::ScoringModel;
+
+/// A story id such as `S-42`. Ordered by prefix, then numerically, so `S-9`
+/// comes before `S-10`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StoryId(String);
+
+impl StoryId {
+    pub fn new(s: impl Into<String>) -> StoryId {
+        StoryId(s.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The prefix and number when the id is well formed (`S`, `42`).
+    pub fn parts(&self) -> Option<(&str, u64)> {
+        let (prefix, num) = self.0.rsplit_once('-')?;
+        let valid_prefix = !prefix.is_empty()
+            && prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !valid_prefix || num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        if num.len() > 1 && num.starts_with('0') {
+            return None;
+        }
+        Some((prefix, num.parse().ok()?))
+    }
+}
+
+impl Ord for StoryId {
+    fn cmp(&self, other: &StoryId) -> Ordering {
+        match (self.parts(), other.parts()) {
+            (Some((pa, na)), Some((pb, nb))) => pa.cmp(pb).then(na.cmp(&nb)),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => self.0.cmp(&other.0),
+        }
+        .then_with(|| self.0.cmp(&other.0))
+    }
+}
+
+impl PartialOrd for StoryId {
+    fn partial_cmp(&self, other: &StoryId) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for StoryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What kind of backlog item a story is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Story,
+    Bug,
+    Spike,
+    Epic,
+    Chore,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [Kind::Story, Kind::Bug, Kind::Spike, Kind::Epic, Kind::Chore];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Story => "story",
+            Kind::Bug => "bug",
+            Kind::Spike => "spike",
+            Kind::Epic => "epic",
+            Kind::Chore => "chore",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// "As a <role>, I want <means>, so that <ends>", as read from the body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Statement {
+    pub role: String,
+    pub means: String,
+    pub ends: String,
+    /// 1-based line in the file.
+    pub line: usize,
+}
+
+impl Statement {
+    pub fn is_complete(&self) -> bool {
+        !self.role.is_empty() && !self.means.is_empty() && !self.ends.is_empty()
+    }
+}
+
+/// One acceptance criterion (a list item under "Acceptance criteria").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Criterion {
+    pub text: String,
+    /// `Some(checked)` for `- [ ]` / `- [x]` items, `None` for plain items.
+    pub checked: Option<bool>,
+    pub line: usize,
+}
+
+/// A story file, as far as it could be read.
+#[derive(Clone, Debug)]
+pub struct Story {
+    pub id: StoryId,
+    pub title: String,
+    pub kind: Kind,
+    pub status: String,
+    pub rank: Option<Rank>,
+    pub estimate: Option<f64>,
+    pub epic: Option<StoryId>,
+    pub goal: Option<String>,
+    pub labels: Vec<String>,
+    pub depends_on: Vec<StoryId>,
+    pub stakeholders: Vec<String>,
+    /// Scoring inputs: numbers, and `moscow` as its bucket name.
+    pub value: BTreeMap<String, ValueField>,
+    pub sprint: Option<String>,
+    pub created: Option<Date>,
+    pub statement: Option<Statement>,
+    pub criteria: Vec<Criterion>,
+    pub doc: Arc<Document>,
+    pub layout: Arc<Layout>,
+}
+
+/// One entry of a story's `value:` map.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueField {
+    Number(f64),
+    Text(String),
+}
+
+impl Story {
+    /// A finding pointing at `field` (or the nearest enclosing key), else at
+    /// the first line of the file.
+    pub fn finding_at(&self, field: &str, rule: Rule, message: impl Into<String>) -> Finding {
+        finding_at(&self.doc, &self.layout, field, rule, message)
+    }
+
+    pub fn number(&self, key: &str) -> Option<f64> {
+        match self.value.get(key) {
+            Some(ValueField::Number(n)) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// A finding at the value of `path` in `doc`, falling back to the file.
+pub fn finding_at(
+    doc: &Document,
+    layout: &Layout,
+    path: &str,
+    rule: Rule,
+    message: impl Into<String>,
+) -> Finding {
+    match layout.find(path) {
+        Some(slot) => {
+            let col = if slot.raw.is_empty() {
+                slot.key_column
+            } else {
+                slot.value_column
+            };
+            doc.finding(rule, slot.line, col, message)
+        }
+        None => doc.finding(rule, 1, 1, message),
+    }
+}
+
+/// A sprint-review decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub story: StoryId,
+    pub decision: DecisionKind,
+    pub note: Option<String>,
+    pub follow_up: Option<StoryId>,
+    /// Layout path of this entry (`review.decisions[0]`).
+    pub path: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecisionKind {
+    Accepted,
+    Rejected,
+}
+
+impl DecisionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::Accepted => "accepted",
+            DecisionKind::Rejected => "rejected",
+        }
+    }
+}
+
+/// Stakeholder feedback heard at a review.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Feedback {
+    pub from: String,
+    pub note: String,
+    pub story: Option<StoryId>,
+    pub path: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Review {
+    pub date: Option<Date>,
+    pub decisions: Vec<Decision>,
+    pub feedback: Vec<Feedback>,
+}
+
+/// A sprint file.
+#[derive(Clone, Debug)]
+pub struct Sprint {
+    pub id: String,
+    pub goal: Option<String>,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    pub capacity: Option<f64>,
+    pub review: Option<Review>,
+    pub doc: Arc<Document>,
+    pub layout: Arc<Layout>,
+}
+
+impl Sprint {
+    pub fn finding_at(&self, field: &str, rule: Rule, message: impl Into<String>) -> Finding {
+        finding_at(&self.doc, &self.layout, field, rule, message)
+    }
+}
+
+/// A product goal from backlog.yaml.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Goal {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+}
+
+/// What a story needs before it may be `ready` or planned into a sprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefinitionOfReady {
+    /// Statuses whose stories must meet it (besides any story in a sprint).
+    pub statuses: Vec<String>,
+    /// `estimate`, `acceptance_criteria`, `statement`, or any field name.
+    pub require: Vec<String>,
+}
+
+/// How a rule's findings are reported, per `rules:` in backlog.yaml.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleLevel {
+    Off,
+    On(Severity),
+}
+
+/// backlog.yaml, with defaults for what it leaves out.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub product: String,
+    pub vision: Option<String>,
+    pub id_prefix: String,
+    pub goals: Vec<Goal>,
+    pub statuses: Vec<String>,
+    pub done: Vec<String>,
+    pub ready: DefinitionOfReady,
+    pub definition_of_done: Option<String>,
+    pub wip_limits: Vec<(String, u32)>,
+    pub scoring: Option<ScoringModel>,
+    pub rules: BTreeMap<Rule, RuleLevel>,
+    pub doc: Option<Arc<Document>>,
+    pub layout: Arc<Layout>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            product: String::new(),
+            vision: None,
+            id_prefix: "S".into(),
+            goals: Vec::new(),
+            statuses: ["draft", "ready", "in-progress", "review", "done"]
+                .map(String::from)
+                .to_vec(),
+            done: vec!["done".into()],
+            ready: DefinitionOfReady {
+                statuses: vec!["ready".into()],
+                require: ["estimate", "acceptance_criteria", "statement"]
+                    .map(String::from)
+                    .to_vec(),
+            },
+            definition_of_done: None,
+            wip_limits: Vec::new(),
+            scoring: None,
+            rules: BTreeMap::new(),
+            doc: None,
+            layout: Arc::new(Layout::default()),
+        }
+    }
+}
+
+impl Config {
+    pub fn is_done(&self, status: &str) -> bool {
+        self.done.iter().any(|d| d == status)
+    }
+
+    pub fn level(&self, rule: Rule) -> RuleLevel {
+        self.rules
+            .get(&rule)
+            .copied()
+            .unwrap_or(RuleLevel::On(rule.default_severity()))
+    }
+}
+
+/// Everything read from one backlog folder at one moment (working tree or
+/// revision): the one model every command is a function of.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub config: Config,
+    /// In file order; see [`Snapshot::ranked`] for backlog order.
+    pub stories: Vec<Story>,
+    pub sprints: Vec<Sprint>,
+    /// Ids of story files that could not be read, taken from their file
+    /// names, so that references to them do not cascade into more findings.
+    pub unreadable_ids: Vec<StoryId>,
+    /// Problems found while loading (syntax, types, unreadable files).
+    pub load_findings: Vec<Finding>,
+}
+
+impl Snapshot {
+    /// Stories in backlog order: by rank (exactly), unranked last, ties by id.
+    pub fn ranked(&self) -> Vec<&Story> {
+        let mut v: Vec<&Story> = self.stories.iter().collect();
+        v.sort_by(|a, b| rank_order(a, b));
+        v
+    }
+
+    pub fn story(&self, id: &str) -> Option<&Story> {
+        self.stories.iter().find(|s| s.id.as_str() == id)
+    }
+
+    pub fn sprint(&self, id: &str) -> Option<&Sprint> {
+        self.sprints.iter().find(|s| s.id == id)
+    }
+}
+
+/// The one backlog ordering.
+pub fn rank_order(a: &Story, b: &Story) -> Ordering {
+    match (&a.rank, &b.rank) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+    .then_with(|| a.id.cmp(&b.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_sort_numerically() {
+        let mut v = ["S-10", "S-9", "S-100", "X-1", "junk"]
+            .map(StoryId::new)
+            .to_vec();
+        v.sort();
+        let s: Vec<&str> = v.iter().map(|i| i.as_str()).collect();
+        assert_eq!(s, ["S-9", "S-10", "S-100", "X-1", "junk"]);
+        assert!(StoryId::new("S-007").parts().is_none());
+        assert_eq!(StoryId::new("ACME-UI-3").parts(), Some(("ACME-UI", 3)));
+    }
+}

@@ -1,0 +1,179 @@
+//! Renderers of `check` findings: human (rustc style), JSON and GitHub
+//! workflow commands. All three print the same findings; none recomputes them.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::diagnostic::{Finding, Severity};
+
+/// Counts shown in the summary line and the JSON `summary`.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub stories: usize,
+    pub sprints: usize,
+}
+
+impl Summary {
+    pub fn new(findings: &[Finding], stories: usize, sprints: usize) -> Summary {
+        Summary {
+            errors: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count(),
+            warnings: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warning)
+                .count(),
+            stories,
+            sprints,
+        }
+    }
+}
+
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+/// Compiler-style output: `error[B023]: …`, `--> file:line:col`, the line, a
+/// caret under the offending token, and `= help: …`.
+pub fn human(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::Result<()> {
+    for f in findings {
+        writeln!(
+            w,
+            "{}[{}]: {}",
+            f.severity.as_str(),
+            f.rule.code(),
+            f.message
+        )?;
+        let loc = &f.location;
+        let gutter = loc.line.to_string().len();
+        let pad = " ".repeat(gutter);
+        writeln!(
+            w,
+            "{pad}--> {}:{}:{}",
+            loc.path.display(),
+            loc.line,
+            loc.column
+        )?;
+        if let Some(line) = &f.source_line {
+            let shown: String = line
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
+            writeln!(w, "{pad} |")?;
+            writeln!(w, "{} | {}", loc.line, shown)?;
+            let caret_pad = " ".repeat(loc.column.saturating_sub(1));
+            writeln!(w, "{pad} | {caret_pad}{}", "^".repeat(f.width.max(1)))?;
+        }
+        if let Some(help) = &f.help {
+            writeln!(w, "{pad} = help: {help}")?;
+        }
+        writeln!(w)?;
+    }
+    let checked = format!(
+        "{} and {}",
+        plural(summary.stories, "story").replace("storys", "stories"),
+        plural(summary.sprints, "sprint")
+    );
+    if summary.errors == 0 && summary.warnings == 0 {
+        writeln!(w, "ok: {checked} checked, no problems")
+    } else {
+        writeln!(
+            w,
+            "{}: {}, {} in {checked}",
+            if summary.errors > 0 { "failed" } else { "ok" },
+            plural(summary.errors, "error"),
+            plural(summary.warnings, "warning"),
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    file: String,
+    line: usize,
+    column: usize,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    summary: &'a Summary,
+}
+
+/// One JSON document: `{"version":1,"findings":[…],"summary":{…}}` (schema in docs/checks.md).
+pub fn json(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::Result<()> {
+    let report = JsonReport {
+        version: 1,
+        findings: findings
+            .iter()
+            .map(|f| JsonFinding {
+                code: f.rule.code(),
+                rule: f.rule.name(),
+                severity: f.severity.as_str(),
+                message: &f.message,
+                file: portable_path(&f.location.path),
+                line: f.location.line,
+                column: f.location.column,
+                help: f.help.as_deref(),
+            })
+            .collect(),
+        summary,
+    };
+    serde_json::to_writer_pretty(&mut *w, &report).map_err(io::Error::other)?;
+    writeln!(w)
+}
+
+/// GitHub Actions workflow commands, one per finding, so each shows as an
+/// annotation on the pull request's changed line.
+pub fn github(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::Result<()> {
+    for f in findings {
+        let mut message = f.message.clone();
+        if let Some(help) = &f.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        writeln!(
+            w,
+            "::{} file={},line={},col={},title={}::{}",
+            f.severity.as_str(),
+            escape_property(&portable_path(&f.location.path)),
+            f.location.line,
+            f.location.column,
+            escape_property(&format!("{} {}", f.rule.code(), f.rule.name())),
+            escape_data(&message)
+        )?;
+    }
+    writeln!(
+        w,
+        "backlog check: {} errors, {} warnings",
+        summary.errors, summary.warnings
+    )
+}
+
+fn portable_path(p: &std::path::Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}

@@ -1,0 +1,110 @@
+//! Prioritisation models: a score per story from its `value:` inputs.
+//!
+//! A missing input is never read as zero: the score is withheld and the
+//! missing fields are named, so a product owner sees what to fill in.
+
+use crate::model::Story;
+
+/// The scoring model configured under `scoring:` in backlog.yaml.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScoringModel {
+    /// Weighted Shortest Job First: (business + time_criticality +
+    /// risk_reduction) / job_size (job size falls back to `estimate`).
+    Wsjf,
+    /// reach × impact × confidence / effort (effort falls back to `estimate`).
+    Rice,
+    /// impact × confidence × ease.
+    Ice,
+    /// must (4), should (3), could (2), wont (1) from `value.moscow`.
+    Moscow,
+    /// business / effort (effort falls back to `estimate`).
+    ValueEffort,
+    /// Σ weight × value field.
+    Weighted(Vec<(String, f64)>),
+}
+
+impl ScoringModel {
+    pub const NAMES: [&'static str; 6] =
+        ["wsjf", "rice", "ice", "moscow", "value_effort", "weighted"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            ScoringModel::Wsjf => "wsjf",
+            ScoringModel::Rice => "rice",
+            ScoringModel::Ice => "ice",
+            ScoringModel::Moscow => "moscow",
+            ScoringModel::ValueEffort => "value_effort",
+            ScoringModel::Weighted(_) => "weighted",
+        }
+    }
+
+    /// The story's score, or the inputs it lacks.
+    pub fn score(&self, story: &Story) -> Result<f64, Vec<String>> {
+        let mut missing = Vec::new();
+        let mut get = |key: &str| {
+            let v = story.number(key);
+            if v.is_none() {
+                missing.push(format!("value.{key}"));
+            }
+            v.unwrap_or(0.0)
+        };
+        let size_or_estimate = |key: &str, missing: &mut Vec<String>| {
+            story.number(key).or(story.estimate).or_else(|| {
+                missing.push(format!("value.{key} (or estimate)"));
+                None
+            })
+        };
+        let result = match self {
+            ScoringModel::Wsjf => {
+                let cod = get("business") + get("time_criticality") + get("risk_reduction");
+                size_or_estimate("job_size", &mut missing).map(|s| cod / s)
+            }
+            ScoringModel::Rice => {
+                let p = get("reach") * get("impact") * get("confidence");
+                size_or_estimate("effort", &mut missing).map(|e| p / e)
+            }
+            ScoringModel::Ice => Some(get("impact") * get("confidence") * get("ease")),
+            ScoringModel::Moscow => match story.value.get("moscow") {
+                Some(crate::model::ValueField::Text(t)) => moscow_bucket(t),
+                _ => {
+                    missing.push("value.moscow".into());
+                    None
+                }
+            },
+            ScoringModel::ValueEffort => {
+                let v = get("business");
+                size_or_estimate("effort", &mut missing).map(|e| v / e)
+            }
+            ScoringModel::Weighted(weights) => {
+                Some(weights.iter().map(|(k, w)| w * get(k)).sum::<f64>())
+            }
+        };
+        match result {
+            Some(v) if missing.is_empty() && v.is_finite() => Ok(v),
+            Some(_) if missing.is_empty() => Err(vec!["a non-zero divisor".into()]),
+            _ => Err(missing),
+        }
+    }
+}
+
+/// MoSCoW bucket as a number, highest first.
+pub fn moscow_bucket(text: &str) -> Option<f64> {
+    match text.to_ascii_lowercase().as_str() {
+        "must" => Some(4.0),
+        "should" => Some(3.0),
+        "could" => Some(2.0),
+        "wont" | "won't" => Some(1.0),
+        _ => None,
+    }
+}
+
+/// A score as shown in tables: at most two decimals, no trailing zeros.
+pub fn format_score(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}

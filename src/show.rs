@@ -1,0 +1,206 @@
+//! `show ID`: one story with what the tool computes about it.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::check::fmt_num;
+use crate::list::{rows, Filter, Row};
+use crate::model::{Snapshot, Story};
+use crate::score::format_score;
+
+/// A story with its computed fields.
+#[derive(Clone, Debug, Serialize)]
+pub struct StoryView {
+    #[serde(flatten)]
+    pub row: Row,
+    pub of: usize,
+    pub scoring_model: Option<&'static str>,
+    /// Inputs the scoring model lacks for this story.
+    pub score_missing: Vec<String>,
+    pub statement: Option<String>,
+    pub acceptance_criteria: Vec<CriterionView>,
+    /// Dependencies not yet in a done status.
+    pub blocked_by: Vec<Link>,
+    /// Open stories that depend on this one.
+    pub blocks: Vec<Link>,
+    /// Stories whose `epic:` is this one.
+    pub children: Vec<Link>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CriterionView {
+    pub text: String,
+    pub checked: Option<bool>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+}
+
+fn link(s: &Story) -> Link {
+    Link {
+        id: s.id.to_string(),
+        title: s.title.clone(),
+        status: s.status.clone(),
+    }
+}
+
+/// The view of story `id`, or `None` if no story has that id.
+pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
+    let story = snapshot.story(id)?;
+    let all = rows(snapshot, &Filter::default());
+    let of = all.len();
+    let row = all.into_iter().find(|r| r.id == id)?;
+    let model = snapshot.config.scoring.as_ref();
+    let score_missing = model.and_then(|m| m.score(story).err()).unwrap_or_default();
+    let done = |s: &Story| snapshot.config.is_done(&s.status);
+    let blocked_by = story
+        .depends_on
+        .iter()
+        .filter_map(|d| snapshot.story(d.as_str()))
+        .filter(|d| !done(d))
+        .map(link)
+        .collect();
+    let mut blocks: Vec<&Story> = snapshot
+        .stories
+        .iter()
+        .filter(|s| !done(s) && s.depends_on.iter().any(|d| d == &story.id))
+        .collect();
+    blocks.sort_by(|a, b| crate::model::rank_order(a, b));
+    let mut children: Vec<&Story> = snapshot
+        .stories
+        .iter()
+        .filter(|s| s.epic.as_ref() == Some(&story.id))
+        .collect();
+    children.sort_by(|a, b| crate::model::rank_order(a, b));
+    Some(StoryView {
+        row,
+        of,
+        scoring_model: model.map(|m| m.name()),
+        score_missing,
+        statement: story.statement.as_ref().map(|s| {
+            format!(
+                "As {}, I want {}, so that {}",
+                with_article(&s.role),
+                s.means,
+                s.ends
+            )
+        }),
+        acceptance_criteria: story
+            .criteria
+            .iter()
+            .map(|c| CriterionView {
+                text: c.text.clone(),
+                checked: c.checked,
+            })
+            .collect(),
+        blocked_by,
+        blocks: blocks.into_iter().map(link).collect(),
+        children: children.into_iter().map(link).collect(),
+    })
+}
+
+fn with_article(role: &str) -> String {
+    let vowel = role
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {role}", if vowel { "an" } else { "a" })
+}
+
+/// Output formats of `show`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
+}
+
+pub fn render(w: &mut dyn Write, v: &StoryView, format: ShowFormat) -> io::Result<()> {
+    if format == ShowFormat::Json {
+        serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::other)?;
+        return writeln!(w);
+    }
+    let r = &v.row;
+    writeln!(w, "{}  {}", r.id, r.title)?;
+    let field = |w: &mut dyn Write, name: &str, value: String| {
+        writeln!(w, "  {:<13} {}", format!("{name}:"), value)
+    };
+    field(w, "kind", r.kind.to_string())?;
+    field(w, "status", r.status.clone())?;
+    let rank = r.rank.clone().unwrap_or_else(|| "none".into());
+    field(
+        w,
+        "rank",
+        format!("{rank} (position {} of {})", r.position, v.of),
+    )?;
+    field(
+        w,
+        "estimate",
+        r.estimate.map(fmt_num).unwrap_or_else(|| "none".into()),
+    )?;
+    if let Some(m) = v.scoring_model {
+        let score = match r.score {
+            Some(s) => format_score(s),
+            None => format!("unknown: missing {}", v.score_missing.join(", ")),
+        };
+        field(w, "score", format!("{score} ({m})"))?;
+    }
+    for (name, value) in [("epic", &r.epic), ("goal", &r.goal), ("sprint", &r.sprint)] {
+        if let Some(value) = value {
+            field(w, name, value.clone())?;
+        }
+    }
+    for (name, values) in [
+        ("labels", &r.labels),
+        ("stakeholders", &r.stakeholders),
+        ("depends on", &r.depends_on),
+    ] {
+        if !values.is_empty() {
+            field(w, name, values.join(", "))?;
+        }
+    }
+    for (name, links) in [
+        ("blocked by", &v.blocked_by),
+        ("blocks", &v.blocks),
+        ("stories", &v.children),
+    ] {
+        if !links.is_empty() {
+            let s: Vec<String> = links
+                .iter()
+                .map(|l| format!("{} ({})", l.id, l.status))
+                .collect();
+            field(w, name, s.join(", "))?;
+        }
+    }
+    field(w, "file", r.file.clone())?;
+    if let Some(s) = &v.statement {
+        writeln!(w)?;
+        writeln!(w, "{s}")?;
+    }
+    if !v.acceptance_criteria.is_empty() {
+        let done = v
+            .acceptance_criteria
+            .iter()
+            .filter(|c| c.checked == Some(true))
+            .count();
+        writeln!(w)?;
+        writeln!(
+            w,
+            "Acceptance criteria ({done} of {} checked):",
+            v.acceptance_criteria.len()
+        )?;
+        for c in &v.acceptance_criteria {
+            let mark = match c.checked {
+                Some(true) => "[x]",
+                Some(false) => "[ ]",
+                None => " - ",
+            };
+            writeln!(w, "  {mark} {}", c.text)?;
+        }
+    }
+    Ok(())
+}
