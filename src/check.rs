@@ -100,7 +100,11 @@ fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
         if let Some(first) = first_with_id.get(id) {
             out.push(
                 story
-                    .finding_at("id", Rule::DuplicateId, format!("id `{id}` is also used by {}", first.doc.path.display()))
+                    .finding_at(
+                        "id",
+                        Rule::DuplicateId,
+                        format!("id `{id}` is also used by {}", first.doc.path.display()),
+                    )
                     .help("give one of the two stories an unused id, and rename its file to match"),
             );
         } else {
@@ -282,9 +286,15 @@ fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
     {
         match &story.rank {
             Some(r) => by_rank.entry(r).or_default().push(story),
+            // A rank that is written but unreadable was reported already.
+            None if story.layout.get("rank").is_some() => {}
             None => out.push(
                 story
-                    .finding_at("id", Rule::RankMissing, format!("`{}` has no rank, so it sorts last", story.id))
+                    .finding_at(
+                        "id",
+                        Rule::RankMissing,
+                        format!("`{}` has no rank, so it sorts last", story.id),
+                    )
                     .help("add a `rank:` line with a decimal number (lower comes first)"),
             ),
         }
@@ -294,8 +304,10 @@ fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         stories.sort_by(|a, b| a.id.cmp(&b.id));
+        // Stories sharing an id are reported as duplicates, not as ties.
+        stories.dedup_by(|a, b| a.id == b.id);
         let first = stories[0];
-        for s in &stories[1..] {
+        for s in stories.iter().skip(1) {
             out.push(
                 s.finding_at(
                     "rank",
@@ -578,7 +590,11 @@ fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
                 if ctx.dangling(f) {
                     out.push(
                         sprint
-                            .finding_at(&format!("{}.follow_up", d.path), Rule::UnresolvedReference, format!("follow-up story `{f}` does not exist"))
+                            .finding_at(
+                                &format!("{}.follow_up", d.path),
+                                Rule::UnresolvedReference,
+                                format!("follow-up story `{f}` does not exist"),
+                            )
                             .help("create the follow-up story first, then name its id"),
                     );
                 }

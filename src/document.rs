@@ -18,6 +18,9 @@ pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
 /// quadratic time on deep flow nesting, so it is refused before parsing.
 pub const MAX_FLOW_DEPTH: usize = 32;
 
+/// Longest part of a source line quoted under a finding.
+const MAX_SHOWN_LINE: usize = 120;
+
 /// A file's text with its display path and line index.
 #[derive(Clone, Debug)]
 pub struct Document {
@@ -81,7 +84,7 @@ impl Document {
         let text = self.line(line);
         let mut f = Finding::new(rule, self.location(line, column), message);
         if !text.is_empty() {
-            let shown: String = text.chars().take(240).collect();
+            let shown: String = text.chars().take(MAX_SHOWN_LINE).collect();
             let rest: String = shown.chars().skip(column.saturating_sub(1)).collect();
             f.width = token_width(&rest).max(1);
             f.source_line = Some(shown);
@@ -523,5 +526,139 @@ mod tests {
         assert!(prescan("a: &x [1]\nb: *x\n").is_err());
         assert!(prescan("title: 5 * 3 & more\n").is_ok());
         assert!(prescan("title: '*not an alias*'\n").is_ok());
+    }
+}
+
+/// Finds the value at `rest` (`[1]`, `.story`, `[0].note`) inside a flow
+/// collection that starts at 1-based `column` of `line`, so a finding can
+/// point at `S-404` in `depends_on: [S-22, S-404]`. Returns the column and
+/// width of that value.
+pub fn locate_in_flow(line: &str, column: usize, rest: &str) -> Option<(usize, usize)> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut pos = column.checked_sub(1)?;
+    let mut steps = rest;
+    let mut span = None;
+    while !steps.is_empty() {
+        let (step, tail) = next_step(steps)?;
+        steps = tail;
+        while chars.get(pos) == Some(&' ') {
+            pos += 1;
+        }
+        let (open, close) = match step {
+            Step::Index(_) => ('[', ']'),
+            Step::Key(_) => ('{', '}'),
+        };
+        if chars.get(pos) != Some(&open) {
+            return None;
+        }
+        let mut found = None;
+        for (n, (start, end)) in flow_elements(&chars, pos + 1, close)
+            .into_iter()
+            .enumerate()
+        {
+            match step {
+                Step::Index(i) if i == n => found = Some((start, end)),
+                Step::Key(k) => {
+                    let text: String = chars[start..end].iter().collect();
+                    if let Some((key, _)) = text.split_once(':') {
+                        if unquote(key.trim()) == k {
+                            let colon = start + key.chars().count() + 1;
+                            let value_start =
+                                (colon..end).find(|&c| chars[c] != ' ').unwrap_or(end);
+                            found = Some((value_start, end));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let (start, end) = found?;
+        pos = start;
+        span = Some((start, end));
+    }
+    let (start, end) = span?;
+    let text: String = chars[start..end].iter().collect();
+    Some((start + 1, text.trim_end().chars().count().max(1)))
+}
+
+enum Step<'a> {
+    Index(usize),
+    Key(&'a str),
+}
+
+fn next_step(path: &str) -> Option<(Step<'_>, &str)> {
+    if let Some(rest) = path.strip_prefix('[') {
+        let close = rest.find(']')?;
+        return Some((Step::Index(rest[..close].parse().ok()?), &rest[close + 1..]));
+    }
+    let rest = path.strip_prefix('.')?;
+    let end = rest.find(['.', '[']).unwrap_or(rest.len());
+    Some((Step::Key(&rest[..end]), &rest[end..]))
+}
+
+/// Start and end (exclusive) of each element of a flow collection whose
+/// contents start at `from`, up to its `close` bracket.
+fn flow_elements(chars: &[char], from: usize, close: char) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = from;
+    let mut i = from;
+    let mut quote: Option<char> = None;
+    while i < chars.len() {
+        let c = chars[i];
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+        } else {
+            match c {
+                '"' | '\'' => quote = Some(c),
+                '[' | '{' => depth += 1,
+                ']' | '}' if depth > 0 => depth -= 1,
+                ',' if depth == 0 => {
+                    out.push(trim_span(chars, start, i));
+                    start = i + 1;
+                }
+                c2 if c2 == close && depth == 0 => {
+                    let span = trim_span(chars, start, i);
+                    if span.0 < span.1 {
+                        out.push(span);
+                    }
+                    return out;
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+fn trim_span(chars: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
+    while start < end && chars[start] == ' ' {
+        start += 1;
+    }
+    while end > start && chars[end - 1] == ' ' {
+        end -= 1;
+    }
+    (start, end)
+}
+
+#[cfg(test)]
+mod flow_tests {
+    use super::locate_in_flow;
+
+    #[test]
+    fn points_into_flow_collections() {
+        let line = "depends_on: [S-22, S-404]";
+        assert_eq!(locate_in_flow(line, 13, "[1]"), Some((20, 5)));
+        let line = "    - { story: S-10, decision: rejected, note: \"a, b\", follow_up: S-88 }";
+        assert_eq!(locate_in_flow(line, 7, ".story"), Some((16, 4)));
+        assert_eq!(locate_in_flow(line, 7, ".follow_up"), Some((67, 4)));
+        assert_eq!(locate_in_flow(line, 7, ".missing"), None);
+        assert_eq!(
+            locate_in_flow("value: { business: lots }", 8, ".business"),
+            Some((20, 4))
+        );
     }
 }

@@ -226,12 +226,13 @@ impl<'a> Fields<'a> {
         match Rank::parse(&text) {
             Ok(r) => Some(r),
             Err(e) => {
-                self.report(
-                    key,
-                    Rule::WrongType,
-                    e.to_string(),
-                    Some("write it like `rank: 12.5`".into()),
+                let msg = format!(
+                    "`{}` must be a decimal number, but it is `{}`",
+                    self.path(key),
+                    e.text
                 );
+                let help = "write digits with an optional `-` and one `.`, like `rank: 12.5`";
+                self.report(key, Rule::WrongType, msg, Some(help.into()));
                 None
             }
         }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::check::fmt_num;
-use crate::model::{Snapshot, Story};
+use crate::model::{Kind, Snapshot, Story};
 use crate::score::format_score;
 
 /// Which stories to show; every given filter must match (a filter given
@@ -86,7 +86,9 @@ pub fn rows(snapshot: &Snapshot, filter: &Filter) -> Vec<Row> {
             labels: s.labels.clone(),
             depends_on: s.depends_on.iter().map(|d| d.to_string()).collect(),
             stakeholders: s.stakeholders.clone(),
-            score: model.and_then(|m| m.score(s).ok()),
+            score: model
+                .filter(|_| s.kind != Kind::Epic)
+                .and_then(|m| m.score(s).ok()),
             file: s.doc.path.to_string_lossy().replace('\\', "/"),
         })
         .collect()
@@ -165,34 +167,58 @@ fn table(
         return writeln!(w, "no stories match");
     }
     let (header, body) = header_and_cells(rows, with_score);
-    let n = header.len();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in &body {
-        for (i, c) in row.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
+    let mut columns: Vec<usize> = (0..header.len()).collect();
+    let cell_width = |c: usize| {
+        body.iter()
+            .map(|r| r[c].chars().count())
+            .chain([header[c].chars().count()])
+            .max()
+            .unwrap_or(0)
+    };
+    let title = header.len() - 1;
+    // Narrow terminals lose the least useful columns first; #, ID and TITLE stay.
+    const MIN_TITLE: usize = 16;
+    let drop_order = ["KIND", "SCORE", "SPRINT", "RANK", "EST", "STATUS"];
+    if let Some(total) = width {
+        for name in drop_order {
+            let fixed: usize = columns
+                .iter()
+                .filter(|&&c| c != title)
+                .map(|&c| cell_width(c) + 2)
+                .sum();
+            if fixed + MIN_TITLE <= total {
+                break;
+            }
+            columns.retain(|&c| header[c] != name);
         }
     }
+    let mut widths: Vec<usize> = (0..header.len()).map(cell_width).collect();
     if let Some(total) = width {
-        let fixed: usize = widths[..n - 1].iter().map(|w| w + 2).sum();
-        widths[n - 1] = widths[n - 1].min(total.saturating_sub(fixed).max(10));
+        let fixed: usize = columns
+            .iter()
+            .filter(|&&c| c != title)
+            .map(|&c| widths[c] + 2)
+            .sum();
+        widths[title] = widths[title].min(total.saturating_sub(fixed).max(MIN_TITLE));
     }
+    let right_aligned = |c: usize| matches!(header[c].as_str(), "#" | "RANK" | "EST" | "SCORE");
     let line = |cells: &[String]| {
         let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            let c = truncate(c, widths[i]);
-            if i + 1 == n {
-                s.push_str(&c);
-            } else {
-                let pad = widths[i] - c.chars().count();
-                if i == 0 || i == 2 || i == 5 || (with_score && i == 7) {
-                    s.push_str(&" ".repeat(pad));
-                    s.push_str(&c);
-                } else {
-                    s.push_str(&c);
-                    s.push_str(&" ".repeat(pad));
-                }
-                s.push_str("  ");
+        for &c in &columns {
+            let text = truncate(&cells[c], widths[c]);
+            if c == title {
+                s.push_str(&text);
+                continue;
             }
+            let pad = " ".repeat(widths[c] - text.chars().count());
+            if right_aligned(c) {
+                s.push_str(&pad);
+                s.push_str(&text);
+            } else {
+                s.push_str(&text);
+                s.push_str(&pad);
+            }
+            s.push_str("  ");
         }
         s.trim_end().to_string()
     };

@@ -268,7 +268,9 @@ fn parse_yaml(
 ) -> Option<(Mapping, Layout)> {
     if let Err(r) = document::prescan(yaml) {
         let (line, col) = doc.position(offset + r.offset);
-        out.push(doc.finding(r.rule, line, col, r.message).help(r.help));
+        let mut f = doc.finding(r.rule, line, col, r.message).help(r.help);
+        f.width = 1;
+        out.push(f);
         return None;
     }
     let layout = Layout::scan(yaml, first_line);
@@ -302,9 +304,23 @@ fn parse_yaml(
             } else {
                 Rule::YamlSyntax
             };
-            out.push(doc.finding(rule, line, col, format!("invalid YAML: {text}")).help(
-                "fix the YAML syntax; quote values that contain `: ` or start with a special character",
-            ));
+            let finding = if rule == Rule::TooComplex {
+                let mut f = doc
+                    .finding(
+                        rule,
+                        line,
+                        col,
+                        "front matter nests or repeats too deeply for the YAML parser",
+                    )
+                    .help("flatten the value; no field of the format needs deep nesting");
+                f.width = 1;
+                f
+            } else {
+                doc.finding(rule, line, col, format!("invalid YAML: {text}")).help(
+                    "fix the YAML syntax; quote values that contain `: ` or start with a special character",
+                )
+            };
+            out.push(finding);
             return None;
         }
     };

@@ -174,17 +174,33 @@ pub fn finding_at(
     rule: Rule,
     message: impl Into<String>,
 ) -> Finding {
-    match layout.find(path) {
-        Some(slot) => {
-            let col = if slot.raw.is_empty() {
-                slot.key_column
-            } else {
-                slot.value_column
-            };
-            doc.finding(rule, slot.line, col, message)
-        }
-        None => doc.finding(rule, 1, 1, message),
+    if let Some(slot) = layout.get(path) {
+        let col = if slot.raw.is_empty() {
+            slot.key_column
+        } else {
+            slot.value_column
+        };
+        return doc.finding(rule, slot.line, col, message);
     }
+    // Not a block-style key: look inside the nearest enclosing flow value.
+    let mut prefix = path;
+    while let Some(cut) = prefix.rfind(['.', '[']) {
+        prefix = &prefix[..cut];
+        let Some(slot) = layout.get(prefix) else {
+            continue;
+        };
+        let line = doc.line(slot.line);
+        return match crate::document::locate_in_flow(line, slot.value_column, &path[prefix.len()..])
+        {
+            Some((col, width)) => {
+                let mut f = doc.finding(rule, slot.line, col, message);
+                f.width = width;
+                f
+            }
+            None => doc.finding(rule, slot.line, slot.value_column, message),
+        };
+    }
+    doc.finding(rule, 1, 1, message)
 }
 
 /// A sprint-review decision.

@@ -159,8 +159,9 @@ pub fn github(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io:
     }
     writeln!(
         w,
-        "backlog check: {} errors, {} warnings",
-        summary.errors, summary.warnings
+        "backlog check: {}, {}",
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning")
     )
 }
 

@@ -55,7 +55,12 @@ pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
     let all = rows(snapshot, &Filter::default());
     let of = all.len();
     let row = all.into_iter().find(|r| r.id == id)?;
-    let model = snapshot.config.scoring.as_ref();
+    // Epics are ordered by their stories, not scored themselves.
+    let model = snapshot
+        .config
+        .scoring
+        .as_ref()
+        .filter(|_| story.kind != crate::model::Kind::Epic);
     let score_missing = model.and_then(|m| m.score(story).err()).unwrap_or_default();
     let done = |s: &Story| snapshot.config.is_done(&s.status);
     let blocked_by = story

@@ -1,0 +1,206 @@
+//! Hostile and broken files: each gets a finding naming file and line, the
+//! rest of the backlog is still checked, and nothing panics or hangs.
+
+use crate::common::Fixture;
+
+/// Every bad-input case: file name and contents.
+fn cases() -> Vec<(&'static str, Vec<u8>)> {
+    let billion_laughs = "---\nid: S-97\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n---\n";
+    let mut deep_block = String::from("---\nid: S-99\ntitle: Deep\n");
+    for level in 0..200 {
+        deep_block.push_str(&" ".repeat(level));
+        deep_block.push_str("x:\n");
+    }
+    deep_block.push_str("---\n");
+    let mut huge = b"---\nid: S-100\ntitle: Huge\nstatus: draft\nrank: 100\n---\n".to_vec();
+    huge.resize(10 * 1024 * 1024, b'a');
+    vec![
+        ("S-90-no-front-matter.md", b"# Export invoices\n\nJust notes, no fields.\n".to_vec()),
+        ("S-91-unterminated.md", b"---\nid: S-91\ntitle: Never closed\nstatus: draft\n\nBody text\n".to_vec()),
+        ("S-92-invalid-yaml.md", b"---\nid: S-92\ntitle: [unclosed\nstatus: draft\n---\n".to_vec()),
+        ("S-93-not-a-mapping.md", b"---\n- id: S-93\n- title: A list\n---\n".to_vec()),
+        ("S-94-duplicate-key.md", b"---\nid: S-94\ntitle: Twice\nstatus: draft\nrank: 94\nstatus: ready\n---\n".to_vec()),
+        ("S-95-wrong-types.md", b"---\nid: S-95\ntitle: Types\nstatus: draft\nrank: high\nestimate: five\nlabels: urgent\ncreated: yesterday\nvalue: { business: lots }\n---\n".to_vec()),
+        ("S-96-empty.md", Vec::new()),
+        ("S-89-not-utf8.md", b"---\nid: S-89\ntitle: Caf\xe9 menu\n---\n".to_vec()),
+        ("S-97-billion-laughs.md", billion_laughs.as_bytes().to_vec()),
+        ("S-98-deep-flow.md", format!("---\nid: S-98\nx: {}{}\n---\n", "[".repeat(5000), "]".repeat(5000)).into_bytes()),
+        ("S-99-deep-block.md", deep_block.into_bytes()),
+        ("S-100-huge.md", huge),
+        ("S-102-brackets.md", format!("---\nid: S-102\nx: {}\n---\n", "[".repeat(200 * 1024)).into_bytes()),
+    ]
+}
+
+fn check_one(name: &str, content: &[u8]) -> String {
+    let f = Fixture::example();
+    f.write(&format!("stories/{name}"), content);
+    let r = f.run(&["check"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    r.stdout
+}
+
+fn case(name: &str) -> Vec<u8> {
+    cases().into_iter().find(|(n, _)| *n == name).unwrap().1
+}
+
+#[test]
+fn no_front_matter() {
+    insta::assert_snapshot!(check_one(
+        "S-90-no-front-matter.md",
+        &case("S-90-no-front-matter.md")
+    ));
+}
+
+#[test]
+fn unterminated_front_matter() {
+    insta::assert_snapshot!(check_one(
+        "S-91-unterminated.md",
+        &case("S-91-unterminated.md")
+    ));
+}
+
+#[test]
+fn invalid_yaml() {
+    insta::assert_snapshot!(check_one(
+        "S-92-invalid-yaml.md",
+        &case("S-92-invalid-yaml.md")
+    ));
+}
+
+#[test]
+fn front_matter_that_is_not_a_mapping() {
+    insta::assert_snapshot!(check_one(
+        "S-93-not-a-mapping.md",
+        &case("S-93-not-a-mapping.md")
+    ));
+}
+
+#[test]
+fn duplicate_keys_are_located() {
+    insta::assert_snapshot!(check_one(
+        "S-94-duplicate-key.md",
+        &case("S-94-duplicate-key.md")
+    ));
+}
+
+#[test]
+fn wrong_types() {
+    insta::assert_snapshot!(check_one(
+        "S-95-wrong-types.md",
+        &case("S-95-wrong-types.md")
+    ));
+}
+
+#[test]
+fn empty_file() {
+    insta::assert_snapshot!(check_one("S-96-empty.md", &case("S-96-empty.md")));
+}
+
+#[test]
+fn non_utf8_bytes() {
+    insta::assert_snapshot!(check_one("S-89-not-utf8.md", &case("S-89-not-utf8.md")));
+}
+
+#[test]
+fn billion_laughs() {
+    insta::assert_snapshot!(check_one(
+        "S-97-billion-laughs.md",
+        &case("S-97-billion-laughs.md")
+    ));
+}
+
+#[test]
+fn deep_flow_nesting() {
+    insta::assert_snapshot!(check_one("S-98-deep-flow.md", &case("S-98-deep-flow.md")));
+}
+
+#[test]
+fn deep_block_nesting() {
+    insta::assert_snapshot!(check_one("S-99-deep-block.md", &case("S-99-deep-block.md")));
+}
+
+#[test]
+fn ten_megabyte_file() {
+    insta::assert_snapshot!(check_one("S-100-huge.md", &case("S-100-huge.md")));
+}
+
+#[test]
+fn two_hundred_kilobytes_of_brackets() {
+    insta::assert_snapshot!(check_one("S-102-brackets.md", &case("S-102-brackets.md")));
+}
+
+#[test]
+fn sixty_kilobytes_of_brackets_are_refused_before_parsing() {
+    let content = format!("---\nid: S-103\nx: {}\n---\n", "[".repeat(60 * 1024));
+    let out = check_one("S-103-brackets.md", content.as_bytes());
+    assert!(out.starts_with("error[B008]: front matter nests more than 32 levels deep\n --> .backlog/stories/S-103-brackets.md:3:36\n"), "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_outside_the_backlog_is_not_followed() {
+    let f = Fixture::example();
+    let secret = f.root().join("secret.md");
+    std::fs::write(&secret, "---\nid: S-1\n---\n").unwrap();
+    std::os::unix::fs::symlink("../../secret.md", f.backlog().join("stories/S-101-link.md"))
+        .unwrap();
+    let r = f.run(&["check"]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn crlf_and_bom_are_tolerated() {
+    let f = Fixture::example();
+    let s = f.story("S-22");
+    let text = f.read(&s).replace('\n', "\r\n");
+    f.write(&s, format!("\u{feff}{text}"));
+    let r = f.run(&["check"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let show = f.run(&["show", "S-22"]);
+    assert!(
+        show.stdout
+            .contains("Acceptance criteria (0 of 3 checked):"),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout
+            .contains("As a new user switching from spreadsheets, I want to import"),
+        "{}",
+        show.stdout
+    );
+}
+
+/// All cases at once: every broken file is named with a line, and the good
+/// files are still checked (an unknown status elsewhere is still reported).
+#[test]
+fn every_case_together_still_checks_the_rest() {
+    let f = Fixture::example();
+    for (name, content) in cases() {
+        f.write(&format!("stories/{name}"), content);
+    }
+    f.edit(&f.story("S-14"), "status: in-progress", "status: doing");
+    let r = f.run(&["check", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    for (name, _) in cases() {
+        let path = format!(".backlog/stories/{name}");
+        let hit = findings
+            .iter()
+            .find(|x| x["file"] == path.as_str() && x["severity"] == "error");
+        let hit = hit.unwrap_or_else(|| panic!("no error for {name}: {}", r.stdout));
+        assert!(hit["line"].as_u64().unwrap() >= 1);
+    }
+    assert!(findings
+        .iter()
+        .any(|x| x["code"] == "B023" && x["file"].as_str().unwrap().contains("S-14-")));
+    // Broken files are not "unresolved" when other stories name them.
+    assert!(
+        !findings.iter().any(|x| x["code"] == "B030"),
+        "{}",
+        r.stdout
+    );
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real `backlog` binary on temporary copies of
+//! `.backlog-example` inside real git repositories. Command output is kept as
+//! insta snapshots so that its look is reviewed like code.
+
+mod bad_input;
+mod check;
+mod common;
+mod init;
+mod list;
+mod show;
