@@ -452,7 +452,34 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
     out
 }
 
+/// Sprints are a time box of one team: they follow each other without overlap.
+fn sprint_overlaps(ctx: &Context, out: &mut Vec<Finding>) {
+    let mut dated: Vec<&crate::model::Sprint> = ctx
+        .s
+        .sprints
+        .iter()
+        .filter(|s| matches!((s.start, s.end), (Some(a), Some(b)) if a <= b))
+        .collect();
+    dated.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    for pair in dated.windows(2) {
+        let (prev, next) = (pair[0], pair[1]);
+        if let (Some(prev_end), Some(next_start)) = (prev.end, next.start) {
+            if next_start <= prev_end {
+                out.push(
+                    next.finding_at(
+                        "start",
+                        Rule::SprintDates,
+                        format!("sprint `{}` starts on {next_start}, before sprint `{}` ends on {prev_end}", next.id, prev.id),
+                    )
+                    .help("start the sprint after the previous one ends"),
+                );
+            }
+        }
+    }
+}
+
 fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
+    sprint_overlaps(ctx, out);
     let cfg = &ctx.s.config;
     let mut seen: HashMap<&str, &crate::model::Sprint> = HashMap::new();
     for sprint in &ctx.s.sprints {

@@ -132,3 +132,34 @@ impl Finding {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/checks.md is the rule reference: every rule has a section there.
+    #[test]
+    fn every_rule_is_documented() {
+        let docs = include_str!("../docs/checks.md");
+        for rule in Rule::ALL {
+            let heading = format!(
+                "### {} {} ({})",
+                rule.code(),
+                rule.name(),
+                rule.default_severity().as_str()
+            );
+            assert!(docs.contains(&heading), "docs/checks.md lacks `{heading}`");
+        }
+    }
+
+    #[test]
+    fn codes_and_names_are_unique_and_found() {
+        let mut codes: Vec<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), Rule::ALL.len());
+        assert_eq!(Rule::lookup("rank-tie"), Some(Rule::RankTie));
+        assert_eq!(Rule::lookup("b041"), Some(Rule::RankTie));
+        assert_eq!(Rule::lookup("nope"), None);
+    }
+}

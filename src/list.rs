@@ -131,7 +131,7 @@ pub fn render(
     match format {
         ListFormat::Table => table(w, rows, width, with_score),
         ListFormat::Json => {
-            serde_json::to_writer_pretty(&mut *w, rows).map_err(io::Error::other)?;
+            serde_json::to_writer_pretty(&mut *w, rows).map_err(io::Error::from)?;
             writeln!(w)
         }
         ListFormat::Md => markdown(w, rows, with_score),

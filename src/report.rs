@@ -133,7 +133,7 @@ pub fn json(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::R
             .collect(),
         summary,
     };
-    serde_json::to_writer_pretty(&mut *w, &report).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *w, &report).map_err(io::Error::from)?;
     writeln!(w)
 }
 

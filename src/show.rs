@@ -126,7 +126,7 @@ pub enum ShowFormat {
 
 pub fn render(w: &mut dyn Write, v: &StoryView, format: ShowFormat) -> io::Result<()> {
     if format == ShowFormat::Json {
-        serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::from)?;
         return writeln!(w);
     }
     let r = &v.row;

@@ -341,3 +341,21 @@ fn no_backlog_folder_is_a_usage_error() {
     let r = f.run(&["check", "--format", "xml"]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn overlapping_sprints() {
+    let out = check_after(
+        |f| {
+            f.edit(
+                "sprints/2026-S22.md",
+                "start: 2026-11-09",
+                "start: 2026-11-06",
+            )
+        },
+        1,
+    );
+    assert!(
+        out.starts_with("error[B064]: sprint `2026-S22` starts on 2026-11-06, before sprint `2026-S21` ends on 2026-11-06\n --> .backlog/sprints/2026-S22.md:4:8\n"),
+        "{out}"
+    );
+}
