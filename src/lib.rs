@@ -19,6 +19,8 @@ pub mod load;
 pub mod model;
 pub mod rank;
 pub mod report;
+#[cfg(test)]
+mod robustness;
 pub mod score;
 pub mod show;
 pub mod source;

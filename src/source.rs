@@ -106,6 +106,56 @@ impl Source for WorkTree {
     }
 }
 
+/// A backlog held in memory: for tests, and for callers that already have
+/// the bytes (a git revision's blobs).
+#[derive(Clone, Debug, Default)]
+pub struct Memory {
+    display: PathBuf,
+    files: std::collections::BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl Memory {
+    pub fn new(display: impl Into<PathBuf>) -> Memory {
+        Memory {
+            display: display.into(),
+            files: Default::default(),
+        }
+    }
+
+    /// Adds a file at `path`, relative to the backlog folder.
+    pub fn insert(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), bytes.into());
+    }
+}
+
+impl Source for Memory {
+    fn describe(&self) -> String {
+        "memory".to_string()
+    }
+
+    fn display_root(&self) -> &Path {
+        &self.display
+    }
+
+    fn list_markdown(&self, dir: &str) -> io::Result<Vec<Entry>> {
+        Ok(self
+            .files
+            .iter()
+            .filter(|(p, _)| p.starts_with(dir) && is_markdown(p))
+            .map(|(p, b)| Entry {
+                path: p.clone(),
+                kind: EntryKind::File {
+                    size: b.len() as u64,
+                },
+            })
+            .collect())
+    }
+
+    fn read(&self, path: &Path) -> io::Result<Option<Vec<u8>>> {
+        Ok(self.files.get(path).cloned())
+    }
+}
+
 fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "md")
 }
