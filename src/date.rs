@@ -39,6 +39,30 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The date `days` after 1970-01-01 (Hinnant's `civil_from_days`).
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Today in UTC.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        Date::from_days(secs.div_euclid(86_400))
+    }
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
@@ -73,5 +97,9 @@ mod tests {
         let a = Date::parse("2026-11-02").unwrap();
         let b = Date::parse("2026-11-15").unwrap();
         assert_eq!(b.days() - a.days(), 13);
+        for d in [-1000, 0, 59, 60, 20_000, 20_781] {
+            assert_eq!(Date::from_days(d).days(), d);
+        }
+        assert_eq!(Date::from_days(20_781).to_string(), "2026-11-24");
     }
 }

@@ -412,6 +412,14 @@ impl Layout {
         }
     }
 
+    /// Top-level keys and their slots.
+    pub fn top_level(&self) -> impl Iterator<Item = (&str, &Slot)> {
+        self.slots
+            .iter()
+            .filter(|(k, _)| !k.contains(['.', '[']))
+            .map(|(k, s)| (k.as_str(), s))
+    }
+
     /// The slot at exactly `path`.
     pub fn get(&self, path: &str) -> Option<&Slot> {
         self.slots.get(path)

@@ -34,7 +34,7 @@ pub const STORY_FIELDS: &[&str] = &[
     "sprint",
     "created",
 ];
-const SPRINT_FIELDS: &[&str] = &["id", "goal", "start", "end", "capacity", "review"];
+pub const SPRINT_FIELDS: &[&str] = &["id", "goal", "start", "end", "capacity", "review"];
 const REVIEW_FIELDS: &[&str] = &["date", "decisions", "feedback"];
 const DECISION_FIELDS: &[&str] = &["story", "decision", "note", "follow_up", "amends"];
 const FEEDBACK_FIELDS: &[&str] = &["from", "note", "story"];

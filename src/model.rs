@@ -63,7 +63,7 @@ impl PartialOrd for StoryId {
 
 impl fmt::Display for StoryId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 

@@ -80,6 +80,203 @@ impl Rank {
     }
 }
 
+impl Rank {
+    /// The shortest decimal strictly between `lo` and `hi` (`lo < hi`), near
+    /// their middle: between 3 and 4 is 3.5, between 10 and 10.5 is 10.2.
+    /// Exact at any length, so repeated moves into one gap keep working.
+    pub fn between(lo: &Rank, hi: &Rank) -> Rank {
+        debug_assert!(lo < hi);
+        let zero = Rank::from_int(0);
+        match (lo.negative, hi.negative) {
+            (true, false) if *hi != zero => zero,
+            (true, _) => between_non_negative(&hi.negated(), &lo.negated()).negated(),
+            (false, _) => between_non_negative(lo, hi),
+        }
+    }
+
+    /// The largest multiple of 10 strictly below `hi`: where `--top` goes.
+    pub fn below(hi: &Rank) -> Rank {
+        Rank::above(&hi.negated()).negated()
+    }
+
+    /// The smallest multiple of 10 strictly above `lo`: where `--bottom` goes.
+    pub fn above(lo: &Rank) -> Rank {
+        if lo.negative {
+            // -(largest multiple of 10 strictly below |lo|)
+            let p = Digits::parse(&lo.int);
+            let tens = p.div_pow10(1);
+            let exact = lo.frac.is_empty() && p.is_multiple_of_pow10(1);
+            let below = if exact { tens.sub_one() } else { tens };
+            return Rank::from_digits(true, &below.mul_pow10(1), 0);
+        }
+        let tens = Digits::parse(&lo.int).div_pow10(1).add_one();
+        Rank::from_digits(false, &tens.mul_pow10(1), 0)
+    }
+
+    fn negated(&self) -> Rank {
+        let mut r = self.clone();
+        let zero = r.int == "0" && r.frac.is_empty();
+        r.negative = !r.negative && !zero;
+        r
+    }
+
+    /// `digits` × 10^-`scale`.
+    fn from_digits(negative: bool, digits: &Digits, scale: usize) -> Rank {
+        let s = digits.to_string();
+        let s = format!("{}{s}", "0".repeat((scale + 1).saturating_sub(s.len())));
+        let (int, frac) = s.split_at(s.len() - scale);
+        Rank::from_parts(negative, int, frac)
+    }
+}
+
+/// `between` for `0 <= lo < hi`: try 0, 1, 2… fraction digits until a
+/// multiple of that unit lies strictly between, then take the one nearest
+/// below the midpoint.
+fn between_non_negative(lo: &Rank, hi: &Rank) -> Rank {
+    let mut scale = lo.frac.len().max(hi.frac.len());
+    let scaled = |r: &Rank, scale: usize| {
+        Digits::parse(&format!(
+            "{}{}{}",
+            r.int,
+            r.frac,
+            "0".repeat(scale - r.frac.len())
+        ))
+    };
+    let (mut l, mut h) = (scaled(lo, scale), scaled(hi, scale));
+    let mut digits = 0;
+    loop {
+        if digits > scale {
+            l = l.mul_pow10(1);
+            h = h.mul_pow10(1);
+            scale += 1;
+        }
+        let m = scale - digits;
+        let first = l.div_pow10(m).add_one();
+        let qh = h.div_pow10(m);
+        let last = if h.is_multiple_of_pow10(m) {
+            qh.sub_one()
+        } else {
+            qh
+        };
+        if first <= last {
+            let mid = l.add(&h).div_pow10(m).half();
+            let pick = if mid < first {
+                first
+            } else if mid > last {
+                last
+            } else {
+                mid
+            };
+            return Rank::from_digits(false, &pick, digits);
+        }
+        digits += 1;
+    }
+}
+
+/// A non-negative integer of any size, as decimal digits (least significant
+/// first, no trailing zeros; empty is zero). Just enough for rank arithmetic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Digits(Vec<u8>);
+
+impl Digits {
+    fn parse(s: &str) -> Digits {
+        Digits(s.bytes().rev().map(|b| b - b'0').collect()).trimmed()
+    }
+
+    fn trimmed(mut self) -> Digits {
+        while self.0.last() == Some(&0) {
+            self.0.pop();
+        }
+        self
+    }
+
+    fn add(&self, other: &Digits) -> Digits {
+        let mut out = Vec::with_capacity(self.0.len().max(other.0.len()) + 1);
+        let mut carry = 0;
+        for i in 0..self.0.len().max(other.0.len()) {
+            let d = self.0.get(i).unwrap_or(&0) + other.0.get(i).unwrap_or(&0) + carry;
+            out.push(d % 10);
+            carry = d / 10;
+        }
+        if carry > 0 {
+            out.push(carry);
+        }
+        Digits(out).trimmed()
+    }
+
+    fn add_one(&self) -> Digits {
+        self.add(&Digits(vec![1]))
+    }
+
+    /// `self - 1`, saturating at zero.
+    fn sub_one(&self) -> Digits {
+        let mut out = self.0.clone();
+        for d in out.iter_mut() {
+            if *d > 0 {
+                *d -= 1;
+                return Digits(out).trimmed();
+            }
+            *d = 9;
+        }
+        Digits(Vec::new())
+    }
+
+    fn half(&self) -> Digits {
+        let mut out = vec![0; self.0.len()];
+        let mut rem = 0;
+        for i in (0..self.0.len()).rev() {
+            let cur = rem * 10 + self.0[i];
+            out[i] = cur / 2;
+            rem = cur % 2;
+        }
+        Digits(out).trimmed()
+    }
+
+    fn div_pow10(&self, m: usize) -> Digits {
+        Digits(self.0.get(m..).unwrap_or(&[]).to_vec())
+    }
+
+    fn mul_pow10(&self, m: usize) -> Digits {
+        if self.0.is_empty() {
+            return self.clone();
+        }
+        let mut out = vec![0; m];
+        out.extend_from_slice(&self.0);
+        Digits(out)
+    }
+
+    fn is_multiple_of_pow10(&self, m: usize) -> bool {
+        self.0.iter().take(m).all(|&d| d == 0)
+    }
+}
+
+impl Ord for Digits {
+    fn cmp(&self, other: &Digits) -> Ordering {
+        self.0
+            .len()
+            .cmp(&other.0.len())
+            .then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
+    }
+}
+
+impl PartialOrd for Digits {
+    fn partial_cmp(&self, other: &Digits) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Digits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("0");
+        }
+        for d in self.0.iter().rev() {
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
 impl Ord for Rank {
     fn cmp(&self, other: &Rank) -> Ordering {
         match (self.negative, other.negative) {
@@ -116,6 +313,68 @@ mod tests {
 
     fn r(s: &str) -> Rank {
         Rank::parse(s).unwrap()
+    }
+
+    fn between(a: &str, b: &str) -> String {
+        let (lo, hi) = (r(a), r(b));
+        let m = Rank::between(&lo, &hi);
+        assert!(lo < m && m < hi, "{m} is not between {a} and {b}");
+        m.to_string()
+    }
+
+    #[test]
+    fn between_is_the_shortest_decimal_near_the_middle() {
+        assert_eq!(between("3", "4"), "3.5");
+        assert_eq!(between("0", "10"), "5");
+        assert_eq!(between("10", "10.5"), "10.2");
+        assert_eq!(between("10", "11"), "10.5");
+        assert_eq!(between("10", "20"), "15");
+        assert_eq!(between("1.99", "2"), "1.995");
+        assert_eq!(between("-5", "5"), "0");
+        assert_eq!(between("-4", "-3"), "-3.5");
+        assert_eq!(between("-1", "0"), "-0.5");
+        assert_eq!(between("0", "0.001"), "0.0005");
+        assert_eq!(
+            between(
+                "99999999999999999999999999999999999998",
+                "99999999999999999999999999999999999999"
+            ),
+            "99999999999999999999999999999999999998.5"
+        );
+    }
+
+    #[test]
+    fn sixty_moves_into_one_gap_still_work() {
+        // Always insert right after 1, before the previous insertion.
+        let lo = r("1");
+        let mut hi = r("2");
+        for _ in 0..60 {
+            let m = Rank::between(&lo, &hi);
+            assert!(lo < m && m < hi);
+            hi = m;
+        }
+        // And the other way: always right before 2.
+        let mut lo = r("1");
+        let hi = r("2");
+        for _ in 0..60 {
+            let m = Rank::between(&lo, &hi);
+            assert!(lo < m && m < hi);
+            lo = m;
+        }
+        assert!(lo.to_string().len() < 40, "{lo}");
+    }
+
+    #[test]
+    fn top_and_bottom_are_round_numbers() {
+        assert_eq!(Rank::below(&r("10")).to_string(), "0");
+        assert_eq!(Rank::below(&r("12.5")).to_string(), "10");
+        assert_eq!(Rank::below(&r("0")).to_string(), "-10");
+        assert_eq!(Rank::below(&r("-15")).to_string(), "-20");
+        assert_eq!(Rank::above(&r("60")).to_string(), "70");
+        assert_eq!(Rank::above(&r("65.5")).to_string(), "70");
+        assert_eq!(Rank::above(&r("-10")).to_string(), "0");
+        assert_eq!(Rank::above(&r("-15")).to_string(), "-10");
+        assert_eq!(Rank::above(&r("-5")).to_string(), "0");
     }
 
     #[test]

@@ -48,3 +48,126 @@ proptest! {
         load_and_check(story.as_bytes(), config.replace("---\n", "").as_bytes());
     }
 }
+
+mod edits {
+    use proptest::prelude::*;
+    use serde_yaml::Value;
+
+    use crate::edit::{apply, text_token, FieldEdit};
+
+    const ORDER: &[&str] = &["id", "title", "status", "rank", "estimate", "labels"];
+
+    /// Front matter with comments, odd spacing, quoting, block lists and
+    /// CRLF, around a `rank:` line.
+    fn story() -> impl Strategy<Value = (String, bool)> {
+        let pad = prop_oneof![Just(" "), Just("   "), Just("\t ")];
+        let comment = prop_oneof![Just(""), Just(" # note"), Just("   #: tricky, [x]")];
+        let extra = prop::sample::subsequence(
+            vec![
+                "# a comment line\n".to_string(),
+                "\n".to_string(),
+                "labels:\n  - a\n  - 'b: c'\n".to_string(),
+                "title: \"Quoted: title\"\n".to_string(),
+                "x-note: >\n  folded\n  text\n".to_string(),
+                "estimate: 3\n".to_string(),
+            ],
+            0..=6,
+        );
+        (
+            pad,
+            comment,
+            extra,
+            prop::collection::vec(any::<bool>(), 1..2),
+            "[0-9]{1,3}(\\.[0-9]{1,3})?",
+        )
+            .prop_map(|(pad, comment, extras, crlf, rank)| {
+                let mut s = String::from("---\nid: S-1\n");
+                let (before, after) = extras.split_at(extras.len() / 2);
+                before.iter().for_each(|e| s.push_str(e));
+                s.push_str(&format!("rank:{pad}{rank}{comment}\n"));
+                after.iter().for_each(|e| s.push_str(e));
+                s.push_str("---\nBody with `rank: 1` in it.\n");
+                if crlf[0] {
+                    (s.replace('\n', "\r\n"), true)
+                } else {
+                    (s, false)
+                }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_rank_edit_changes_exactly_one_line((text, _crlf) in story(), new_rank in "[0-9]{1,4}(\\.[0-9]{1,4})?") {
+            let out = apply(&text, &[FieldEdit { key: "rank".into(), token: Some(new_rank.clone()) }], ORDER).unwrap();
+            let old_lines: Vec<&str> = text.split_inclusive('\n').collect();
+            let new_lines: Vec<&str> = out.split_inclusive('\n').collect();
+            prop_assert_eq!(old_lines.len(), new_lines.len());
+            let changed: Vec<usize> = (0..old_lines.len()).filter(|&i| old_lines[i] != new_lines[i]).collect();
+            prop_assert!(changed.len() <= 1);
+            for i in changed {
+                prop_assert!(old_lines[i].starts_with("rank:"));
+                prop_assert_eq!(line_ending(old_lines[i]), line_ending(new_lines[i]));
+            }
+            let fm = crate::document::split(&out).unwrap();
+            let v: Value = serde_yaml::from_str(fm.yaml).unwrap();
+            let expected: Value = serde_yaml::from_str(&new_rank).unwrap();
+            prop_assert_eq!(v.get("rank"), Some(&expected));
+        }
+
+        #[test]
+        fn a_title_edit_reads_back((text, _crlf) in story(), title in "[ -~]{1,30}") {
+            let title = title.trim().to_string();
+            prop_assume!(!title.is_empty());
+            let out = apply(&text, &[FieldEdit { key: "title".into(), token: Some(text_token(&title)) }], ORDER).unwrap();
+            let fm = crate::document::split(&out).unwrap();
+            let v: Value = serde_yaml::from_str(fm.yaml).unwrap();
+            prop_assert_eq!(v.get("title"), Some(&Value::String(title)));
+            prop_assert!(out.ends_with(document_body(&text)));
+        }
+    }
+
+    fn line_ending(l: &str) -> &str {
+        if l.ends_with("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    }
+
+    fn document_body(text: &str) -> &str {
+        crate::document::split(text).unwrap().body
+    }
+}
+
+mod stale {
+    use crate::edit::FieldEdit;
+    use crate::write::{write_changes, FileChange, WriteError};
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_written() {
+        let dir = std::env::temp_dir().join(format!("backlog-stale-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("S-1.md");
+        let original = "---\nid: S-1\nrank: 1\n---\n";
+        std::fs::write(&path, "---\nid: S-1\nrank: 1\n---\nedited meanwhile\n").unwrap();
+        let change = FileChange {
+            path: path.clone(),
+            display: path.clone(),
+            original: original.into(),
+            edits: vec![FieldEdit {
+                key: "rank".into(),
+                token: Some("2".into()),
+            }],
+            order: crate::load::STORY_FIELDS,
+        };
+        let err = write_changes(&[change]).unwrap_err();
+        assert!(matches!(err, WriteError::Changed { .. }), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "---\nid: S-1\nrank: 1\n---\nedited meanwhile\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -38,6 +38,52 @@ impl ScoringModel {
         }
     }
 
+    /// The inputs the model reads, as `value.` keys (size falls back to estimate).
+    pub fn inputs(&self) -> Vec<String> {
+        let v: &[&str] = match self {
+            ScoringModel::Wsjf => &["business", "time_criticality", "risk_reduction", "job_size"],
+            ScoringModel::Rice => &["reach", "impact", "confidence", "effort"],
+            ScoringModel::Ice => &["impact", "confidence", "ease"],
+            ScoringModel::Moscow => &["moscow"],
+            ScoringModel::ValueEffort => &["business", "effort"],
+            ScoringModel::Weighted(w) => return w.iter().map(|(k, _)| k.clone()).collect(),
+        };
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// One input of `story` as shown in tables (`5`, `must`, `3*` when the
+    /// size comes from `estimate`).
+    pub fn input(&self, story: &Story, key: &str) -> Option<String> {
+        match story.value.get(key) {
+            Some(crate::model::ValueField::Number(n)) => Some(format_score(*n)),
+            Some(crate::model::ValueField::Text(t)) => Some(t.clone()),
+            None if matches!(key, "job_size" | "effort")
+                && !matches!(self, ScoringModel::Weighted(_)) =>
+            {
+                story.estimate.map(|e| format!("{}*", format_score(e)))
+            }
+            None => None,
+        }
+    }
+
+    /// The formula in words, for headers.
+    pub fn formula(&self) -> String {
+        match self {
+            ScoringModel::Wsjf => {
+                "(business + time_criticality + risk_reduction) / job_size".into()
+            }
+            ScoringModel::Rice => "reach * impact * confidence / effort".into(),
+            ScoringModel::Ice => "impact * confidence * ease".into(),
+            ScoringModel::Moscow => "must 4, should 3, could 2, wont 1".into(),
+            ScoringModel::ValueEffort => "business / effort".into(),
+            ScoringModel::Weighted(w) => w
+                .iter()
+                .map(|(k, x)| format!("{} * {k}", format_score(*x)))
+                .collect::<Vec<_>>()
+                .join(" + "),
+        }
+    }
+
     /// The story's score, or the inputs it lacks.
     pub fn score(&self, story: &Story) -> Result<f64, Vec<String>> {
         let mut missing = Vec::new();

@@ -50,6 +50,14 @@ impl WorkTree {
     pub fn root(&self) -> &Path {
         &self.root
     }
+
+    /// The file on disk for a path as shown in diagnostics.
+    pub fn fs_path(&self, display: &Path) -> PathBuf {
+        match display.strip_prefix(&self.display) {
+            Ok(rel) => self.root.join(rel),
+            Err(_) => display.to_path_buf(),
+        }
+    }
 }
 
 impl Source for WorkTree {

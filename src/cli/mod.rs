@@ -3,8 +3,13 @@
 //! internal error.
 
 mod check;
+mod fmt;
 mod init;
 mod list;
+mod new;
+mod rank;
+mod score;
+mod set;
 mod show;
 
 use std::io::{self, IsTerminal, Write};
@@ -45,6 +50,18 @@ pub enum Command {
     List(list::Args),
     /// Show one story with its position, score and dependencies.
     Show(show::Args),
+    /// Write a new story from a template, with the next free id.
+    New(new::Args),
+    /// Move a story in the ranked backlog, or re-rank many (--edit, --by, --rebalance).
+    Rank(rank::Args),
+    /// Print each story's score under the configured prioritisation model.
+    Score(score::Args),
+    /// Set fields of a story: `backlog set S-42 estimate=5 labels=billing,export`.
+    Set(set::SetArgs),
+    /// Move a story to another status of the workflow.
+    Status(set::StatusArgs),
+    /// Normalise field order, fences and final newlines (`--check` for CI).
+    Fmt(fmt::Args),
 }
 
 /// An error that ends the command with exit code 2.
@@ -119,7 +136,95 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Check(args) => check::run(&open(cli.dir)?, args, out),
         Command::List(args) => list::run(&open(cli.dir)?, args, out),
         Command::Show(args) => show::run(&open(cli.dir)?, args, out),
+        Command::New(args) => new::run(&open_tree(cli.dir)?, args, out),
+        Command::Rank(args) => rank::run(&open_tree(cli.dir)?, args, out),
+        Command::Score(args) => score::run(&open(cli.dir)?, args, out),
+        Command::Set(args) => set::run_set(&open_tree(cli.dir)?, args, out),
+        Command::Status(args) => set::run_status(&open_tree(cli.dir)?, args, out),
+        Command::Fmt(args) => fmt::run(&open_tree(cli.dir)?, args, out),
     }
+}
+
+/// A loaded working tree, for commands that write.
+pub struct Opened {
+    pub tree: WorkTree,
+    pub snapshot: Snapshot,
+}
+
+fn open_tree(dir: Option<PathBuf>) -> Result<Opened, CliError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
+    let tree: WorkTree = discover(dir.as_deref(), &cwd).map_err(|e| {
+        CliError::new(e.to_string()).hint(
+            "run `backlog init` to create one, or point at one with --dir PATH (or BACKLOG_DIR)",
+        )
+    })?;
+    let snapshot = crate::load::load(&tree).map_err(|e| CliError::new(e.to_string()))?;
+    Ok(Opened { tree, snapshot })
+}
+
+/// The story `id`, or an error that says why it cannot be edited: unknown,
+/// or its file does not parse (with the `check` diagnostics for that file).
+pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::Story, CliError> {
+    if let Some(s) = snapshot.story(id) {
+        return Ok(s);
+    }
+    if snapshot.unreadable_ids.iter().any(|u| u.as_str() == id) {
+        let findings: Vec<crate::diagnostic::Finding> = snapshot
+            .load_findings
+            .iter()
+            .filter(|f| {
+                let name = f
+                    .location
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                name == format!("{id}.md") || name.starts_with(&format!("{id}-"))
+            })
+            .cloned()
+            .collect();
+        let mut text = Vec::new();
+        let summary = crate::report::Summary::new(&findings, 1, 0);
+        let _ = crate::report::human(&mut text, &findings, &summary);
+        let text = String::from_utf8_lossy(&text);
+        let body = text
+            .trim_end()
+            .rsplit_once('\n')
+            .map_or(text.as_ref(), |(b, _)| b)
+            .trim_end();
+        return Err(CliError::new(format!(
+            "the file of `{id}` does not parse, so it is not changed:\n\n{body}"
+        ))
+        .hint("fix the file (see the finding above), then run the command again"));
+    }
+    let ids = snapshot.stories.iter().map(|s| s.id.as_str());
+    let hint = match crate::suggest::did_you_mean(id, ids) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "`backlog list` shows every story's id".into(),
+    };
+    Err(CliError::new(format!("no story has the id `{id}`")).hint(hint))
+}
+
+/// Writes rank changes: one line of one file per story.
+pub fn write_ranks(o: &Opened, changes: &[crate::reorder::RankChange]) -> Result<(), CliError> {
+    let files: Vec<crate::write::FileChange> = changes
+        .iter()
+        .map(|c| {
+            let s = story(&o.snapshot, c.id.as_str())?;
+            let edit = crate::edit::FieldEdit {
+                key: "rank".into(),
+                token: Some(c.new.to_string()),
+            };
+            Ok(crate::write::FileChange::story(&o.tree, s, vec![edit]))
+        })
+        .collect::<Result<_, CliError>>()?;
+    crate::write::write_changes(&files).map_err(write_error)?;
+    Ok(())
+}
+
+pub fn write_error(e: crate::write::WriteError) -> CliError {
+    CliError::new(e.to_string())
 }
 
 /// Finds the backlog folder and loads its working-tree snapshot.

@@ -5,6 +5,7 @@
 mod bad_input;
 mod check;
 mod common;
+mod edit;
 mod init;
 mod list;
 mod show;

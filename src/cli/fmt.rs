@@ -1,0 +1,67 @@
+use std::io::Write;
+
+use super::{io_error, write_error, Opened, Outcome};
+use crate::fmt::normalise;
+use crate::write::{write_texts, NewText};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Write nothing; list the files that would change and exit 1 if any.
+    #[arg(long)]
+    pub check: bool,
+}
+
+pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
+    let s = &o.snapshot;
+    let docs = s
+        .stories
+        .iter()
+        .map(|x| (&x.doc, crate::load::STORY_FIELDS))
+        .chain(
+            s.sprints
+                .iter()
+                .map(|x| (&x.doc, crate::load::SPRINT_FIELDS)),
+        );
+    let mut changed = Vec::new();
+    let mut skipped = 0;
+    for (doc, order) in docs {
+        match normalise(&doc.text, order) {
+            Ok(text) if text != doc.text => changed.push(NewText {
+                path: o.tree.fs_path(&doc.path),
+                display: doc.path.clone(),
+                original: doc.text.clone(),
+                text,
+            }),
+            Ok(_) => {}
+            Err(_) => skipped += 1,
+        }
+    }
+    let verb = if args.check {
+        "would reformat"
+    } else {
+        "reformatted"
+    };
+    if !args.check {
+        write_texts(&changed).map_err(write_error)?;
+    }
+    for c in &changed {
+        writeln!(out, "{verb} {}", c.display.display()).map_err(io_error)?;
+    }
+    let unreadable = s.unreadable_ids.len() + skipped;
+    if unreadable > 0 {
+        writeln!(
+            out,
+            "left alone: {unreadable} files that do not parse (see `backlog check`)"
+        )
+        .map_err(io_error)?;
+    }
+    if changed.is_empty() {
+        writeln!(
+            out,
+            "all {} files are formatted",
+            s.stories.len() + s.sprints.len()
+        )
+        .map_err(io_error)?;
+    }
+    Ok(i32::from(args.check && !changed.is_empty()))
+}

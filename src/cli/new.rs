@@ -1,0 +1,120 @@
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use super::{io_error, write_error, write_ranks, CliError, Opened, Outcome};
+use crate::date::Date;
+use crate::model::Kind;
+use crate::new::{file_name, next_id, render, NewStory};
+use crate::reorder::{plan_insert, Target};
+use crate::source::Source;
+
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("target").args(["top", "bottom", "before", "after"]))]
+pub struct Args {
+    /// The story's title.
+    pub title: String,
+    /// story, bug, spike, epic or chore.
+    #[arg(long, default_value = "story")]
+    pub kind: String,
+    /// Who it is for: "As a <ROLE>".
+    #[arg(long = "as", value_name = "ROLE", requires_all = ["want", "so_that"])]
+    pub role: Option<String>,
+    /// What they want: "I want <MEANS>".
+    #[arg(long, value_name = "MEANS", requires_all = ["role", "so_that"])]
+    pub want: Option<String>,
+    /// Why: "so that <ENDS>".
+    #[arg(long, value_name = "ENDS", requires_all = ["role", "want"])]
+    pub so_that: Option<String>,
+    /// Story points.
+    #[arg(long, value_name = "POINTS")]
+    pub estimate: Option<String>,
+    /// A label (repeat for several).
+    #[arg(long, value_name = "LABEL")]
+    pub label: Vec<String>,
+    /// Rank it before every unfinished story.
+    #[arg(long)]
+    pub top: bool,
+    /// Rank it after every ranked story (the default).
+    #[arg(long)]
+    pub bottom: bool,
+    /// Rank it just before this story.
+    #[arg(long, value_name = "ID")]
+    pub before: Option<String>,
+    /// Rank it just after this story.
+    #[arg(long, value_name = "ID")]
+    pub after: Option<String>,
+}
+
+pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
+    let s = &o.snapshot;
+    let kind = Kind::parse(&args.kind).ok_or_else(|| {
+        CliError::new(format!("unknown kind `{}`", args.kind))
+            .hint("use one of: story, bug, spike, epic, chore")
+    })?;
+    if args.title.trim().is_empty() {
+        return Err(CliError::new("the title is empty")
+            .hint("e.g. `backlog new \"Export invoices as PDF\"`"));
+    }
+    if let Some(e) = &args.estimate {
+        if !e.parse::<f64>().is_ok_and(|n| n.is_finite() && n >= 0.0) {
+            return Err(CliError::new(format!(
+                "estimate `{e}` is not a number of zero or more"
+            )));
+        }
+    }
+    // Ids already taken on other branches, so two branches rarely collide.
+    let mut elsewhere = BTreeSet::new();
+    let mut warning = None;
+    if let Some(repo) = crate::git::Repo::discover(o.tree.root()) {
+        match repo.story_names_in_branches() {
+            Ok(names) => elsewhere = names,
+            Err(e) => warning = Some(format!("note: could not read other branches ({e}); the id is only unique in this working tree")),
+        }
+    }
+    let id = next_id(s, &elsewhere);
+    let target = match (args.top, args.before, args.after) {
+        (true, ..) => Target::Top,
+        (_, Some(b), _) => Target::Before(b),
+        (_, _, Some(a)) => Target::After(a),
+        _ => Target::Bottom,
+    };
+    let placement = plan_insert(s, &target).map_err(|e| CliError::new(e.to_string()))?;
+    let status = s
+        .config
+        .statuses
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "draft".into());
+    let story = NewStory {
+        title: args.title.trim().to_string(),
+        kind: Some(kind),
+        role: args.role,
+        want: args.want,
+        so_that: args.so_that,
+        estimate: args.estimate,
+        labels: args.label,
+    };
+    let text = render(&story, &id, &status, placement.rank.as_ref(), Date::today());
+    let rel = std::path::Path::new("stories").join(file_name(&id, &story.title));
+    let display = o.tree.display_root().join(&rel);
+    let path = o.tree.root().join(&rel);
+    if let Some(bumped) = &placement.bumped {
+        write_ranks(o, std::slice::from_ref(bumped))?;
+    }
+    crate::write::create_file(&path, &display, &text).map_err(write_error)?;
+    if let Some(w) = warning {
+        writeln!(out, "{w}").map_err(io_error)?;
+    }
+    if let Some(note) = &placement.note {
+        writeln!(out, "note: {note}").map_err(io_error)?;
+    }
+    writeln!(
+        out,
+        "created {} ({id}, position {} of {})",
+        display.display(),
+        placement.position,
+        s.stories.len() + 1
+    )
+    .map_err(io_error)?;
+    Ok(0)
+}

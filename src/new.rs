@@ -1,0 +1,135 @@
+//! `new`: a story file from a template, with the next free id.
+
+use std::collections::BTreeSet;
+
+use crate::date::Date;
+use crate::edit::{list_token, text_token};
+use crate::model::{Kind, Snapshot, StoryId};
+use crate::rank::Rank;
+
+/// What the user gave for a new story.
+#[derive(Clone, Debug, Default)]
+pub struct NewStory {
+    pub title: String,
+    pub kind: Option<Kind>,
+    pub role: Option<String>,
+    pub want: Option<String>,
+    pub so_that: Option<String>,
+    pub estimate: Option<String>,
+    pub labels: Vec<String>,
+}
+
+/// One more than the highest id number with the configured prefix among the
+/// snapshot's stories and `other_names` (story file names seen elsewhere,
+/// e.g. in other branches).
+pub fn next_id(s: &Snapshot, other_names: &BTreeSet<String>) -> StoryId {
+    let prefix = &s.config.id_prefix;
+    let mut highest = 0u64;
+    let mut consider = |id: &StoryId| {
+        if let Some((p, n)) = id.parts() {
+            if p == prefix {
+                highest = highest.max(n);
+            }
+        }
+    };
+    s.stories.iter().for_each(|x| consider(&x.id));
+    s.unreadable_ids.iter().for_each(&mut consider);
+    for name in other_names {
+        if let Some(id) = id_in_file_name(name, prefix) {
+            consider(&id);
+        }
+    }
+    StoryId::new(format!("{prefix}-{}", highest + 1))
+}
+
+/// `S-42` from `S-42-export.md` when the prefix is `S`.
+fn id_in_file_name(name: &str, prefix: &str) -> Option<StoryId> {
+    let rest = name
+        .strip_suffix(".md")?
+        .strip_prefix(prefix)?
+        .strip_prefix('-')?;
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let after = &rest[digits.len()..];
+    (!digits.is_empty() && (after.is_empty() || after.starts_with('-')))
+        .then(|| StoryId::new(format!("{prefix}-{digits}")))
+}
+
+/// `S-42-export-invoices-as-pdf.md`.
+pub fn file_name(id: &StoryId, title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.len() >= 48 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        format!("{id}.md")
+    } else {
+        format!("{id}-{slug}.md")
+    }
+}
+
+/// The new file's text. Placeholders are HTML comments, so a fresh story
+/// does not pass the Definition of Ready by accident.
+pub fn render(
+    n: &NewStory,
+    id: &StoryId,
+    status: &str,
+    rank: Option<&Rank>,
+    created: Date,
+) -> String {
+    let mut s = String::from("---\n");
+    s.push_str(&format!("id: {id}\ntitle: {}\n", text_token(&n.title)));
+    s.push_str(&format!(
+        "kind: {}\n",
+        n.kind.unwrap_or(Kind::Story).as_str()
+    ));
+    s.push_str(&format!("status: {}\n", text_token(status)));
+    if let Some(r) = rank {
+        s.push_str(&format!("rank: {r}\n"));
+    }
+    if let Some(e) = &n.estimate {
+        s.push_str(&format!("estimate: {e}\n"));
+    }
+    if !n.labels.is_empty() {
+        s.push_str(&format!("labels: {}\n", list_token(&n.labels)));
+    }
+    s.push_str(&format!("created: {created}\n---\n"));
+    match (&n.role, &n.want, &n.so_that) {
+        (Some(r), Some(w), Some(e)) => {
+            s.push_str(&format!("As a **{r}**, I want {w}, so that {e}.\n"))
+        }
+        _ => s.push_str("<!-- As a <role>, I want <what>, so that <why>. -->\n"),
+    }
+    s.push_str(
+        "\n## Acceptance criteria\n<!-- - [ ] Given <context>, when <action>, then <outcome> -->\n",
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_ids() {
+        assert_eq!(
+            file_name(&StoryId::new("S-3"), "Export: invoices as PDF!"),
+            "S-3-export-invoices-as-pdf.md"
+        );
+        assert_eq!(file_name(&StoryId::new("S-3"), "!!!"), "S-3.md");
+        assert_eq!(
+            id_in_file_name("S-42-x.md", "S"),
+            Some(StoryId::new("S-42"))
+        );
+        assert_eq!(id_in_file_name("S-42.md", "S"), Some(StoryId::new("S-42")));
+        assert_eq!(id_in_file_name("SX-42.md", "S"), None);
+        assert_eq!(id_in_file_name("S-4x.md", "S"), None);
+    }
+}

@@ -1,0 +1,372 @@
+//! Planning rank changes: single moves, minimal re-ranking for a whole new
+//! order, rebalancing, and the order a scoring model suggests. Plans are
+//! data; writing them is [`crate::write`]'s job.
+
+use std::collections::HashMap;
+
+use crate::model::{rank_order, Kind, Snapshot, Story, StoryId};
+use crate::rank::Rank;
+use crate::score::ScoringModel;
+
+/// One story's new rank.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RankChange {
+    pub id: StoryId,
+    pub old: Option<Rank>,
+    pub new: Rank,
+}
+
+/// Where `rank` moves a story.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Before every unfinished story (finished ones keep their place).
+    Top,
+    /// After every ranked story.
+    Bottom,
+    Before(String),
+    After(String),
+    /// A 1-based position in the whole backlog, as `list` numbers it.
+    To(usize),
+}
+
+/// A planned move of one story.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Move {
+    pub id: StoryId,
+    pub changes: Vec<RankChange>,
+    pub old_position: usize,
+    pub new_position: usize,
+    /// Said to the user: a tie that had to be broken.
+    pub note: Option<String>,
+}
+
+/// Why a plan cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("no story has the id `{0}`")]
+    UnknownId(String),
+    #[error("`{0}` cannot be placed relative to itself")]
+    SelfReference(String),
+    #[error("`{0}` has no rank, so nothing can be placed after it; rank it first")]
+    UnrankedNeighbour(String),
+    #[error("`{0}` appears twice")]
+    Duplicate(String),
+}
+
+fn find<'a>(s: &'a Snapshot, id: &str) -> Result<&'a Story, PlanError> {
+    s.story(id)
+        .ok_or_else(|| PlanError::UnknownId(id.to_string()))
+}
+
+/// Plans moving `id` to `target`, changing as few ranks as possible: one,
+/// or two when the new neighbours share a rank.
+pub fn plan_move(s: &Snapshot, id: &str, target: &Target) -> Result<Move, PlanError> {
+    let story = find(s, id)?;
+    let old_position = s
+        .ranked()
+        .iter()
+        .position(|x| x.id == story.id)
+        .map_or(0, |p| p + 1);
+    let p = place(s, Some(story), target)?;
+    let mut changes = Vec::new();
+    if let Some(new) = p.rank {
+        changes.push(RankChange {
+            id: story.id.clone(),
+            old: story.rank.clone(),
+            new,
+        });
+    }
+    changes.extend(p.bumped);
+    Ok(Move {
+        id: story.id.clone(),
+        changes,
+        old_position,
+        new_position: p.position,
+        note: p.note,
+    })
+}
+
+/// Where a new story goes: its rank, and any tied neighbour that must move.
+pub fn plan_insert(s: &Snapshot, target: &Target) -> Result<Placement, PlanError> {
+    place(s, None, target)
+}
+
+/// The outcome of placing a story among the others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placement {
+    /// The story's new rank; `None` when its rank already puts it there.
+    pub rank: Option<Rank>,
+    /// A neighbour re-ranked to break a tie.
+    pub bumped: Option<RankChange>,
+    /// 1-based position in the whole backlog afterwards.
+    pub position: usize,
+    pub note: Option<String>,
+}
+
+fn place(s: &Snapshot, mover: Option<&Story>, target: &Target) -> Result<Placement, PlanError> {
+    let others: Vec<&Story> = s
+        .ranked()
+        .into_iter()
+        .filter(|x| mover.is_none_or(|m| m.id != x.id))
+        .collect();
+    let index_of = |other: &str| -> Result<usize, PlanError> {
+        if mover.is_some_and(|m| m.id.as_str() == other) {
+            return Err(PlanError::SelfReference(other.to_string()));
+        }
+        others
+            .iter()
+            .position(|x| x.id.as_str() == other)
+            .ok_or_else(|| PlanError::UnknownId(other.to_string()))
+    };
+    let ranked_count = others.iter().filter(|x| x.rank.is_some()).count();
+    let i = match target {
+        Target::Top => others
+            .iter()
+            .position(|x| !s.config.is_done(&x.status))
+            .unwrap_or(others.len()),
+        Target::Bottom => ranked_count,
+        Target::Before(other) => index_of(other)?,
+        Target::After(other) => index_of(other)? + 1,
+        Target::To(p) => p.saturating_sub(1).min(others.len()),
+    };
+    let lo = i.checked_sub(1).map(|j| others[j]);
+    let hi = others.get(i).copied();
+    if let Some(l) = lo {
+        if l.rank.is_none() {
+            return Err(PlanError::UnrankedNeighbour(l.id.to_string()));
+        }
+    }
+    let lo_rank = lo.and_then(|l| l.rank.clone());
+    let hi_rank = hi.and_then(|h| h.rank.clone());
+    let mut placement = Placement {
+        rank: None,
+        bumped: None,
+        position: i + 1,
+        note: None,
+    };
+    if let Some(r) = mover.and_then(|m| m.rank.as_ref()) {
+        let fits = lo_rank.as_ref().is_none_or(|l| l < r) && hi_rank.as_ref().is_none_or(|h| r < h);
+        if fits {
+            return Ok(placement);
+        }
+    }
+    placement.rank = Some(match (&lo_rank, &hi_rank) {
+        (None, None) => Rank::from_int(10),
+        (Some(l), None) => Rank::above(l),
+        (None, Some(h)) => Rank::below(h),
+        (Some(l), Some(h)) if l < h => Rank::between(l, h),
+        (Some(l), Some(_)) => {
+            // The neighbours tie: move the second one up into the next gap.
+            let tied = hi.expect("hi has a rank");
+            let next = others[i + 1..]
+                .iter()
+                .filter_map(|x| x.rank.clone())
+                .find(|r| r > l);
+            let bumped = match next {
+                Some(n) => Rank::between(l, &n),
+                None => Rank::above(l),
+            };
+            placement.note = Some(format!(
+                "`{}` and `{}` shared rank {l}; `{}` moved to {bumped} to make room",
+                lo.map(|x| x.id.to_string()).unwrap_or_default(),
+                tied.id,
+                tied.id
+            ));
+            let new = Rank::between(l, &bumped);
+            placement.bumped = Some(RankChange {
+                id: tied.id.clone(),
+                old: tied.rank.clone(),
+                new: bumped,
+            });
+            new
+        }
+    });
+    Ok(placement)
+}
+
+/// Plans the fewest rank changes that make `desired` (a sub-list of the
+/// backlog, in the wanted order) hold: the longest run of stories whose
+/// ranks already increase in that order keeps its ranks (longest increasing
+/// subsequence), and every other story gets a rank between its new neighbours.
+pub fn plan_order(s: &Snapshot, desired: &[StoryId]) -> Result<Vec<RankChange>, PlanError> {
+    let mut seen = std::collections::HashSet::new();
+    let mut stories = Vec::with_capacity(desired.len());
+    for id in desired {
+        if !seen.insert(id.as_str()) {
+            return Err(PlanError::Duplicate(id.to_string()));
+        }
+        stories.push(find(s, id.as_str())?);
+    }
+    let ranks: Vec<Option<&Rank>> = stories.iter().map(|x| x.rank.as_ref()).collect();
+    let mut keep = longest_increasing(&ranks);
+    // Unranked stories left at the end, in id order, can stay unranked.
+    let mut tail = stories.len();
+    while tail > 0
+        && stories[tail - 1].rank.is_none()
+        && (tail == stories.len() || stories[tail - 1].id < stories[tail].id)
+    {
+        tail -= 1;
+    }
+    for k in keep.iter_mut().skip(tail) {
+        *k = true;
+    }
+    let mut final_ranks: Vec<Option<Rank>> = vec![None; stories.len()];
+    let mut changes = Vec::new();
+    for j in 0..stories.len() {
+        if keep[j] {
+            final_ranks[j] = stories[j].rank.clone();
+            continue;
+        }
+        let lo = j.checked_sub(1).and_then(|p| final_ranks[p].clone());
+        let hi = (j + 1..stories.len())
+            .find(|&n| keep[n] && stories[n].rank.is_some())
+            .and_then(|n| stories[n].rank.clone());
+        // At either end of the list, stories that are not listed (finished
+        // ones, deleted lines) still bound the gap, so "first" means just
+        // before the first listed story, not before the whole backlog.
+        let unlisted = || {
+            s.stories
+                .iter()
+                .filter(|x| !seen.contains(x.id.as_str()))
+                .filter_map(|x| x.rank.as_ref())
+        };
+        let new = match (&lo, &hi) {
+            (None, None) => Rank::from_int(10),
+            (Some(l), None) => match unlisted().filter(|r| *r > l).min() {
+                Some(u) => Rank::between(l, u),
+                None => Rank::above(l),
+            },
+            (None, Some(h)) => match unlisted().filter(|r| *r < h).max() {
+                Some(u) => Rank::between(u, h),
+                None => Rank::below(h),
+            },
+            (Some(l), Some(h)) => Rank::between(l, h),
+        };
+        final_ranks[j] = Some(new.clone());
+        changes.push(RankChange {
+            id: stories[j].id.clone(),
+            old: stories[j].rank.clone(),
+            new,
+        });
+    }
+    Ok(changes)
+}
+
+/// Marks a longest strictly increasing subsequence of the present ranks.
+fn longest_increasing(ranks: &[Option<&Rank>]) -> Vec<bool> {
+    // tails[k]: index of the smallest last element of an increasing run of length k+1.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; ranks.len()];
+    for (i, r) in ranks.iter().enumerate() {
+        let Some(r) = r else { continue };
+        let k = tails.partition_point(|&t| ranks[t].expect("tails hold ranked") < *r);
+        prev[i] = k.checked_sub(1).map(|p| tails[p]);
+        if k == tails.len() {
+            tails.push(i);
+        } else {
+            tails[k] = i;
+        }
+    }
+    let mut keep = vec![false; ranks.len()];
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        keep[i] = true;
+        cur = prev[i];
+    }
+    keep
+}
+
+/// Renumbers every ranked story 10, 20, 30… in backlog order; only stories
+/// whose rank changes are listed.
+pub fn plan_rebalance(s: &Snapshot) -> Vec<RankChange> {
+    s.ranked()
+        .into_iter()
+        .filter(|x| x.rank.is_some())
+        .enumerate()
+        .filter_map(|(k, x)| {
+            let new = Rank::from_int(10 * (k as i64 + 1));
+            (x.rank.as_ref() != Some(&new)).then(|| RankChange {
+                id: x.id.clone(),
+                old: x.rank.clone(),
+                new,
+            })
+        })
+        .collect()
+}
+
+/// A story the model cannot score, with the inputs it lacks.
+pub type Unscored<'a> = (&'a Story, Vec<String>);
+
+/// The order a scoring model suggests for the unfinished stories (epics
+/// excluded): highest score first, ties in today's order. Stories missing
+/// inputs are returned apart, with what they lack.
+pub fn by_score<'a>(
+    s: &'a Snapshot,
+    model: &ScoringModel,
+) -> (Vec<(&'a Story, f64)>, Vec<Unscored<'a>>) {
+    let position: HashMap<&str, usize> = s
+        .ranked()
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.id.as_str(), i))
+        .collect();
+    let mut scored = Vec::new();
+    let mut missing = Vec::new();
+    for story in s.ranked() {
+        if s.config.is_done(&story.status) || story.kind == Kind::Epic {
+            continue;
+        }
+        match model.score(story) {
+            Ok(v) => scored.push((story, v)),
+            Err(m) => missing.push((story, m)),
+        }
+    }
+    scored.sort_by(|a, b| {
+        b.1.partial_cmp(&a.1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| position[a.0.id.as_str()].cmp(&position[b.0.id.as_str()]))
+    });
+    (scored, missing)
+}
+
+/// The backlog order after `changes`, for reporting positions.
+pub fn order_after<'a>(s: &'a Snapshot, changes: &[RankChange]) -> Vec<&'a Story> {
+    let new: HashMap<&str, &Rank> = changes.iter().map(|c| (c.id.as_str(), &c.new)).collect();
+    let mut v: Vec<&Story> = s.stories.iter().collect();
+    v.sort_by(|a, b| {
+        let ra = new.get(a.id.as_str()).copied().or(a.rank.as_ref());
+        let rb = new.get(b.id.as_str()).copied().or(b.rank.as_ref());
+        match (ra, rb) {
+            (Some(x), Some(y)) => x.cmp(y).then_with(|| a.id.cmp(&b.id)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => rank_order(a, b),
+        }
+    });
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ranks(v: &[&str]) -> Vec<Rank> {
+        v.iter().map(|s| Rank::parse(s).unwrap()).collect()
+    }
+
+    #[test]
+    fn lis_keeps_the_longest_increasing_run() {
+        let r = ranks(&["1", "3", "2", "4", "0", "5"]);
+        let opt: Vec<Option<&Rank>> = r.iter().map(Some).collect();
+        let keep = longest_increasing(&opt);
+        assert_eq!(keep.iter().filter(|k| **k).count(), 4);
+        // Swapping two neighbours needs one change.
+        let r = ranks(&["10", "30", "20", "40"]);
+        let opt: Vec<Option<&Rank>> = r.iter().map(Some).collect();
+        assert_eq!(longest_increasing(&opt).iter().filter(|k| !**k).count(), 1);
+        // Ties are not increasing: one of two equal ranks must move.
+        let r = ranks(&["10", "10"]);
+        let opt: Vec<Option<&Rank>> = r.iter().map(Some).collect();
+        assert_eq!(longest_increasing(&opt).iter().filter(|k| **k).count(), 1);
+    }
+}

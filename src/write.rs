@@ -1,0 +1,151 @@
+//! Writing edited story files safely: all edits are computed and verified
+//! first, every file is re-read to make sure nobody changed it since it was
+//! loaded, and only then is each one replaced atomically.
+
+use std::path::{Path, PathBuf};
+
+use crate::edit::{self, EditError, FieldEdit};
+use crate::fsutil::write_atomic;
+use crate::model::Story;
+use crate::source::WorkTree;
+
+/// The edits to make to one file, against the text it had when loaded.
+#[derive(Clone, Debug)]
+pub struct FileChange {
+    /// Where the file is on disk.
+    pub path: PathBuf,
+    /// How to name it in messages.
+    pub display: PathBuf,
+    /// Its text (without BOM) as loaded into the snapshot.
+    pub original: String,
+    pub edits: Vec<FieldEdit>,
+    /// Canonical key order, to place added keys.
+    pub order: &'static [&'static str],
+}
+
+impl FileChange {
+    /// Edits to `story`'s file in `tree`.
+    pub fn story(tree: &WorkTree, story: &Story, edits: Vec<FieldEdit>) -> FileChange {
+        FileChange {
+            path: tree.fs_path(&story.doc.path),
+            display: story.doc.path.clone(),
+            original: story.doc.text.clone(),
+            edits,
+            order: crate::load::STORY_FIELDS,
+        }
+    }
+}
+
+/// Why nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{path}: {source}")]
+    Edit {
+        path: PathBuf,
+        #[source]
+        source: EditError,
+    },
+    #[error(
+        "{path} changed on disk since it was read; nothing was written, run the command again"
+    )]
+    Changed { path: PathBuf },
+    #[error("{path} already exists; nothing was written")]
+    Exists { path: PathBuf },
+    #[error("{path} is read-only; nothing was written")]
+    ReadOnly { path: PathBuf },
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+const BOM: &str = "\u{feff}";
+
+/// Applies every change, or none if any edit fails or any file changed.
+/// Returns the new text of each file, in order.
+pub fn write_changes(changes: &[FileChange]) -> Result<Vec<String>, WriteError> {
+    let mut texts = Vec::with_capacity(changes.len());
+    for c in changes {
+        let new_text =
+            edit::apply(&c.original, &c.edits, c.order).map_err(|source| WriteError::Edit {
+                path: c.display.clone(),
+                source,
+            })?;
+        texts.push(NewText {
+            path: c.path.clone(),
+            display: c.display.clone(),
+            original: c.original.clone(),
+            text: new_text,
+        });
+    }
+    write_texts(&texts)?;
+    Ok(texts.into_iter().map(|t| t.text).collect())
+}
+
+/// A whole new text for a file, to replace the `original` it was made from.
+#[derive(Clone, Debug)]
+pub struct NewText {
+    pub path: PathBuf,
+    pub display: PathBuf,
+    pub original: String,
+    pub text: String,
+}
+
+/// Writes every text, or none if any file changed on disk since it was read
+/// or cannot be written. A byte-order mark and file permissions are kept.
+pub fn write_texts(texts: &[NewText]) -> Result<(), WriteError> {
+    let mut ready = Vec::with_capacity(texts.len());
+    for t in texts {
+        let io = |source| WriteError::Io {
+            path: t.display.clone(),
+            source,
+        };
+        let on_disk = std::fs::read(&t.path).map_err(io)?;
+        let on_disk = String::from_utf8_lossy(&on_disk);
+        let bom = on_disk.starts_with(BOM);
+        if on_disk.strip_prefix(BOM).unwrap_or(&on_disk) != t.original {
+            return Err(WriteError::Changed {
+                path: t.display.clone(),
+            });
+        }
+        let meta = std::fs::metadata(&t.path).map_err(io)?;
+        if meta.permissions().readonly() {
+            return Err(WriteError::ReadOnly {
+                path: t.display.clone(),
+            });
+        }
+        ready.push((t, bom, meta.permissions()));
+    }
+    for (t, bom, perms) in ready {
+        let bytes = if bom {
+            format!("{BOM}{}", t.text)
+        } else {
+            t.text.clone()
+        };
+        write_file(&t.path, bytes.as_bytes(), perms).map_err(|source| WriteError::Io {
+            path: t.display.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+/// Creates a new file; refuses to replace one that exists.
+pub fn create_file(path: &Path, display: &Path, text: &str) -> Result<(), WriteError> {
+    if path.exists() {
+        return Err(WriteError::Exists {
+            path: display.to_path_buf(),
+        });
+    }
+    write_atomic(path, text.as_bytes()).map_err(|source| WriteError::Io {
+        path: display.to_path_buf(),
+        source,
+    })
+}
+
+fn write_file(path: &Path, bytes: &[u8], perms: std::fs::Permissions) -> std::io::Result<()> {
+    write_atomic(path, bytes)?;
+    std::fs::set_permissions(path, perms)
+}
