@@ -1,45 +1,391 @@
 //! Every use of `gix` lives here: gix publishes breaking releases about
-//! monthly, so one module absorbs them.
+//! monthly, so one module absorbs them. The rest of the tool sees commits,
+//! trees and blobs through the small types below.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
 
-/// A repository that holds a backlog folder.
-pub struct Repo {
-    repo: gix::Repository,
-    /// The backlog folder relative to the work tree, with `/` separators.
-    backlog: PathBuf,
+use gix::bstr::ByteSlice;
+use gix::ObjectId;
+
+use crate::source::Memory;
+
+/// A git failure, in words, with what to do about it when known.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct GitError {
+    pub message: String,
+    pub hint: Option<String>,
 }
 
-/// A git failure, in words.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct GitError(String);
-
-fn err(e: impl std::fmt::Display) -> GitError {
-    GitError(e.to_string())
+fn err(e: impl fmt::Display) -> GitError {
+    GitError {
+        message: e.to_string(),
+        hint: None,
+    }
 }
 
-impl Repo {
-    /// The repository containing `backlog_dir`, if there is one.
-    pub fn discover(backlog_dir: &Path) -> Option<Repo> {
-        let repo = gix::discover(backlog_dir).ok()?;
-        let workdir = repo.workdir()?.canonicalize().ok()?;
-        let backlog = backlog_dir
-            .canonicalize()
-            .ok()?
-            .strip_prefix(&workdir)
-            .ok()?
-            .to_path_buf();
-        Some(Repo { repo, backlog })
+/// An object id (commit, tree or blob).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Oid(ObjectId);
+
+impl fmt::Display for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Oid {
+    pub fn short(&self) -> String {
+        self.0.to_hex_with_len(7).to_string()
     }
 
-    /// File names under the backlog's `stories/` in every local and
-    /// remote-tracking branch (names only: no blob is read).
-    pub fn story_names_in_branches(&self) -> Result<BTreeSet<String>, GitError> {
+    pub fn parse(hex: &str) -> Option<Oid> {
+        ObjectId::from_hex(hex.as_bytes()).ok().map(Oid)
+    }
+}
+
+/// What `log` shows of a commit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub id: Oid,
+    pub parents: Vec<Oid>,
+    pub tree: Oid,
+    pub author: String,
+    pub email: String,
+    /// Seconds since the epoch, and the author's UTC offset in seconds.
+    pub time: i64,
+    pub offset: i32,
+    pub summary: String,
+}
+
+/// A file that differs between two trees, by its path below them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delta {
+    pub path: PathBuf,
+    pub old: Option<Oid>,
+    pub new: Option<Oid>,
+}
+
+/// An open repository.
+pub struct Git {
+    repo: gix::Repository,
+    workdir: PathBuf,
+}
+
+/// A handle that can be shared between threads; each makes its own [`Git`].
+pub struct SharedGit {
+    repo: gix::ThreadSafeRepository,
+    workdir: PathBuf,
+}
+
+impl SharedGit {
+    pub fn local(&self) -> Git {
+        let mut repo = self.repo.to_thread_local();
+        repo.object_cache_size_if_unset(32 * 1024 * 1024);
+        Git {
+            repo,
+            workdir: self.workdir.clone(),
+        }
+    }
+}
+
+impl Git {
+    /// The repository containing `start`.
+    pub fn discover(start: &Path) -> Result<Git, GitError> {
+        let mut repo = gix::discover(start).map_err(|e| GitError {
+            message: format!("not in a git repository ({e})"),
+            hint: Some(
+                "history commands and --at read git history; run them inside the repository".into(),
+            ),
+        })?;
+        repo.object_cache_size_if_unset(32 * 1024 * 1024);
+        let workdir = repo
+            .workdir()
+            .map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf()))
+            .ok_or_else(|| err("the repository has no working tree"))?;
+        Ok(Git { repo, workdir })
+    }
+
+    pub fn shared(&self) -> SharedGit {
+        SharedGit {
+            repo: self.repo.clone().into_sync(),
+            workdir: self.workdir.clone(),
+        }
+    }
+
+    /// The git directory, for the history index.
+    pub fn git_dir(&self) -> &Path {
+        self.repo.git_dir()
+    }
+
+    /// `path` (absolute, or relative to the current directory) relative to
+    /// the work tree, judged lexically so it need not exist on disk.
+    pub fn relative(&self, path: &Path) -> Option<PathBuf> {
+        let abs = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir().ok()?.join(path)
+        };
+        let mut clean = PathBuf::new();
+        for c in abs.components() {
+            match c {
+                Component::ParentDir => {
+                    clean.pop();
+                }
+                Component::CurDir => {}
+                other => clean.push(other),
+            }
+        }
+        // Resolve symlinked prefixes (e.g. /tmp) the way the work tree was.
+        let mut probe = clean.clone();
+        let mut rest = Vec::new();
+        while !probe.exists() {
+            rest.push(probe.file_name()?.to_os_string());
+            probe.pop();
+        }
+        let mut real = probe.canonicalize().ok()?;
+        for r in rest.iter().rev() {
+            real.push(r);
+        }
+        real.strip_prefix(&self.workdir).ok().map(Path::to_path_buf)
+    }
+
+    /// The commit a revision names (`HEAD`, `main~3`, a tag, an id).
+    pub fn resolve(&self, rev: &str) -> Result<Oid, GitError> {
+        let id = self.repo.rev_parse_single(rev).map_err(|e| GitError {
+            message: format!("unknown revision `{rev}` ({e})"),
+            hint: self.shallow_hint(),
+        })?;
+        let commit = id
+            .object()
+            .and_then(|o| o.peel_to_commit().map_err(Into::into));
+        match commit {
+            Ok(c) => Ok(Oid(c.id)),
+            Err(e) => Err(GitError {
+                message: format!("`{rev}` does not name a commit ({e})"),
+                hint: self.shallow_hint(),
+            }),
+        }
+    }
+
+    /// Said when an object is missing from a shallow clone.
+    pub fn shallow_hint(&self) -> Option<String> {
+        self.repo.is_shallow().unwrap_or(false).then(|| {
+            "this is a shallow clone: fetch the history with `git fetch --unshallow` (in CI, check out with `fetch-depth: 0`)".to_string()
+        })
+    }
+
+    fn missing(&self, what: &str, e: impl fmt::Display) -> GitError {
+        GitError {
+            message: format!("cannot read {what} ({e})"),
+            hint: self.shallow_hint(),
+        }
+    }
+
+    /// Commit metadata.
+    pub fn commit(&self, id: Oid) -> Result<CommitInfo, GitError> {
+        let c = self
+            .repo
+            .find_commit(id.0)
+            .map_err(|e| self.missing(&format!("commit {}", id.short()), e))?;
+        let author = c.author().map_err(err)?;
+        let time = author.time().map_err(err)?;
+        let summary = c
+            .message()
+            .map(|m| m.summary().to_string())
+            .unwrap_or_default();
+        Ok(CommitInfo {
+            id,
+            parents: c.parent_ids().map(|p| Oid(p.detach())).collect(),
+            tree: Oid(c.tree_id().map_err(err)?.detach()),
+            author: author.name.trim().to_str_lossy().into_owned(),
+            email: author.email.trim().to_str_lossy().into_owned(),
+            time: time.seconds,
+            offset: time.offset,
+            summary,
+        })
+    }
+
+    /// Commits reachable from `tips` but not from `hidden`, newest first.
+    pub fn walk(
+        &self,
+        tips: &[Oid],
+        hidden: &[Oid],
+        first_parent: bool,
+    ) -> Result<Vec<Oid>, GitError> {
+        let mut platform = self
+            .repo
+            .rev_walk(tips.iter().map(|t| t.0))
+            .with_hidden(hidden.iter().map(|h| h.0))
+            .sorting(gix::revision::walk::Sorting::ByCommitTime(
+                Default::default(),
+            ));
+        if first_parent {
+            platform = platform.first_parent_only();
+        }
+        let walk = platform.all().map_err(err)?;
+        let mut out = Vec::new();
+        for info in walk {
+            let info = info.map_err(|e| self.missing("history", e))?;
+            out.push(Oid(info.id));
+        }
+        Ok(out)
+    }
+
+    /// The id of the tree at `rel` below `tree`, if it is a folder there.
+    pub fn subtree(&self, tree: Oid, rel: &Path) -> Result<Option<Oid>, GitError> {
+        if rel.as_os_str().is_empty() {
+            return Ok(Some(tree));
+        }
+        let t = self
+            .repo
+            .find_tree(tree.0)
+            .map_err(|e| self.missing("a tree", e))?;
+        match t.lookup_entry_by_path(rel).map_err(err)? {
+            Some(e) if e.mode().is_tree() => Ok(Some(Oid(e.object_id()))),
+            _ => Ok(None),
+        }
+    }
+
+    fn entries(&self, tree: Option<Oid>) -> Result<Vec<(Vec<u8>, bool, bool, Oid)>, GitError> {
+        let Some(tree) = tree else {
+            return Ok(Vec::new());
+        };
+        let obj = self
+            .repo
+            .find_object(tree.0)
+            .map_err(|e| self.missing("a tree", e))?;
+        let iter = gix::objs::TreeRefIter::from_bytes(&obj.data, self.repo.object_hash());
+        let mut out = Vec::new();
+        for e in iter {
+            let e = e.map_err(err)?;
+            out.push((
+                e.filename.to_vec(),
+                e.mode.is_tree(),
+                e.mode.is_link(),
+                Oid(e.oid.to_owned()),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Files that differ between two trees (either may be absent), found by
+    /// descending only into subtrees whose ids differ. Symlinks are left out.
+    pub fn diff(&self, old: Option<Oid>, new: Option<Oid>) -> Result<Vec<Delta>, GitError> {
+        let mut out = Vec::new();
+        self.diff_into(old, new, &mut PathBuf::new(), &mut out)?;
+        Ok(out)
+    }
+
+    fn diff_into(
+        &self,
+        old: Option<Oid>,
+        new: Option<Oid>,
+        prefix: &mut PathBuf,
+        out: &mut Vec<Delta>,
+    ) -> Result<(), GitError> {
+        if old == new {
+            return Ok(());
+        }
+        let a = self.entries(old)?;
+        let b = self.entries(new)?;
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let ord = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) => x.0.cmp(&y.0),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            let (left, right) = match ord {
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    (Some(&a[i - 1]), None)
+                }
+                std::cmp::Ordering::Greater => {
+                    j += 1;
+                    (None, Some(&b[j - 1]))
+                }
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    (Some(&a[i - 1]), Some(&b[j - 1]))
+                }
+            };
+            if let (Some(l), Some(r)) = (left, right) {
+                if l.3 == r.3 && l.1 == r.1 {
+                    continue;
+                }
+            }
+            let name = left.or(right).map(|e| e.0.clone()).unwrap_or_default();
+            prefix.push(name.to_str_lossy().as_ref());
+            let tree_of = |e: Option<&(Vec<u8>, bool, bool, Oid)>| e.filter(|e| e.1).map(|e| e.3);
+            let blob_of =
+                |e: Option<&(Vec<u8>, bool, bool, Oid)>| e.filter(|e| !e.1 && !e.2).map(|e| e.3);
+            let (ta, tb) = (tree_of(left), tree_of(right));
+            if ta.is_some() || tb.is_some() {
+                self.diff_into(ta, tb, prefix, out)?;
+            }
+            let (ba, bb) = (blob_of(left), blob_of(right));
+            if ba != bb {
+                out.push(Delta {
+                    path: prefix.clone(),
+                    old: ba,
+                    new: bb,
+                });
+            }
+            prefix.pop();
+        }
+        Ok(())
+    }
+
+    pub fn blob(&self, id: Oid) -> Result<Vec<u8>, GitError> {
+        let obj = self
+            .repo
+            .find_object(id.0)
+            .map_err(|e| self.missing("a file", e))?;
+        Ok(obj.data.clone())
+    }
+
+    /// The backlog folder of `commit` as a [`Memory`] source shown as
+    /// `display`: every blob below `rel`, read straight from git objects.
+    pub fn source_at(
+        &self,
+        commit: Oid,
+        rel: &Path,
+        display: &Path,
+    ) -> Result<Option<Memory>, GitError> {
+        let info = self.commit(commit)?;
+        let Some(tree) = self.subtree(info.tree, rel)? else {
+            return Ok(None);
+        };
+        let mut mem = Memory::new(display);
+        let mut pending = vec![(PathBuf::new(), tree)];
+        while let Some((prefix, tree)) = pending.pop() {
+            for (name, is_tree, is_link, id) in self.entries(Some(tree))? {
+                let path = prefix.join(name.to_str_lossy().as_ref());
+                if is_tree {
+                    pending.push((path, id));
+                } else if is_link {
+                    let target = String::from_utf8_lossy(&self.blob(id)?).into_owned();
+                    mem.insert_link(path, PathBuf::from(target));
+                } else if path == Path::new("backlog.yaml")
+                    || path.extension().is_some_and(|e| e == "md")
+                {
+                    mem.insert(path, self.blob(id)?);
+                }
+            }
+        }
+        Ok(Some(mem))
+    }
+
+    /// File names under `stories/` of the backlog folder `rel` in every
+    /// local and remote-tracking branch (names only: no blob is read).
+    pub fn story_names_in_branches(&self, rel: &Path) -> Result<BTreeSet<String>, GitError> {
         let mut names = BTreeSet::new();
         let platform = self.repo.references().map_err(err)?;
-        let stories = self.backlog.join("stories");
+        let stories = rel.join("stories");
         for iter in [
             platform.local_branches().map_err(err)?,
             platform.remote_branches().map_err(err)?,
@@ -51,26 +397,47 @@ impl Repo {
                 let Ok(tree) = reference.peel_to_tree() else {
                     continue;
                 };
-                let Ok(Some(entry)) = tree.lookup_entry_by_path(&stories) else {
+                let Ok(Some(sub)) = self.subtree(Oid(tree.id), &stories) else {
                     continue;
                 };
-                let Ok(Ok(root)) = entry.object().map(|o| o.try_into_tree()) else {
-                    continue;
-                };
-                let mut pending = vec![root];
-                while let Some(tree) = pending.pop() {
-                    for e in tree.iter().flatten() {
-                        if e.mode().is_tree() {
-                            if let Ok(Ok(sub)) = e.object().map(|o| o.try_into_tree()) {
-                                pending.push(sub);
-                            }
+                let mut pending = vec![sub];
+                while let Some(t) = pending.pop() {
+                    for (name, is_tree, _, id) in self.entries(Some(t))? {
+                        if is_tree {
+                            pending.push(id);
                         } else {
-                            names.insert(e.filename().to_string());
+                            names.insert(name.to_str_lossy().into_owned());
                         }
                     }
                 }
             }
         }
         Ok(names)
+    }
+
+    /// The default branch to compare against: `origin/HEAD`, else `main`, else `master`.
+    pub fn default_branch(&self) -> Option<(String, Oid)> {
+        ["origin/HEAD", "main", "master"]
+            .iter()
+            .find_map(|r| self.resolve(r).ok().map(|id| (r.to_string(), id)))
+    }
+
+    /// The best common ancestor of two commits.
+    pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Oid, GitError> {
+        let none = |detail: String| GitError {
+            message: format!(
+                "{} and {} have no common ancestor{detail}",
+                a.short(),
+                b.short()
+            ),
+            hint: self
+                .shallow_hint()
+                .or_else(|| Some("give the base explicitly: `BASE..HEAD`".into())),
+        };
+        match self.repo.merge_base(a.0, b.0) {
+            Ok(Some(id)) => Ok(Oid(id.detach())),
+            Ok(None) => Err(none(String::new())),
+            Err(e) => Err(none(format!(" ({e})"))),
+        }
     }
 }

@@ -120,6 +120,7 @@ impl Source for WorkTree {
 pub struct Memory {
     display: PathBuf,
     files: std::collections::BTreeMap<PathBuf, Vec<u8>>,
+    links: std::collections::BTreeMap<PathBuf, PathBuf>,
 }
 
 impl Memory {
@@ -127,7 +128,13 @@ impl Memory {
         Memory {
             display: display.into(),
             files: Default::default(),
+            links: Default::default(),
         }
+    }
+
+    /// Adds a symbolic link at `path` pointing to `target`.
+    pub fn insert_link(&mut self, path: impl Into<PathBuf>, target: PathBuf) {
+        self.links.insert(path.into(), target);
     }
 
     /// Adds a file at `path`, relative to the backlog folder.
@@ -146,7 +153,7 @@ impl Source for Memory {
     }
 
     fn list_markdown(&self, dir: &str) -> io::Result<Vec<Entry>> {
-        Ok(self
+        let files = self
             .files
             .iter()
             .filter(|(p, _)| p.starts_with(dir) && is_markdown(p))
@@ -155,8 +162,21 @@ impl Source for Memory {
                 kind: EntryKind::File {
                     size: b.len() as u64,
                 },
-            })
-            .collect())
+            });
+        let links = self
+            .links
+            .iter()
+            .filter(|(p, _)| p.starts_with(dir))
+            .map(|(p, t)| Entry {
+                path: p.clone(),
+                kind: EntryKind::Symlink {
+                    target: t.clone(),
+                    outside: points_outside(p, t),
+                },
+            });
+        let mut all: Vec<Entry> = files.chain(links).collect();
+        all.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(all)
     }
 
     fn read(&self, path: &Path) -> io::Result<Option<Vec<u8>>> {

@@ -36,6 +36,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "BACKLOG_DIR", value_name = "PATH")]
     pub dir: Option<PathBuf>,
 
+    /// Read the backlog as it was at this git revision (`HEAD~3`, a tag, a
+    /// branch, a commit id), straight from git objects, without touching the
+    /// working tree. For read commands only.
+    #[arg(long, global = true, value_name = "REV")]
+    pub at: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -131,14 +137,30 @@ pub fn io_error(e: io::Error) -> CliError {
 
 /// Runs a parsed command line, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
+    let writes = matches!(
+        cli.command,
+        Command::Init(_)
+            | Command::New(_)
+            | Command::Rank(_)
+            | Command::Set(_)
+            | Command::Status(_)
+            | Command::Fmt(_)
+    );
+    if writes && cli.at.is_some() {
+        return Err(CliError::new(
+            "--at reads a past revision; this command changes the working tree",
+        )
+        .hint("drop --at, or use a read command (check, list, show, score)"));
+    }
+    let at = cli.at.as_deref();
     match cli.command {
         Command::Init(args) => init::run(cli.dir, args, out),
-        Command::Check(args) => check::run(&open(cli.dir)?, args, out),
-        Command::List(args) => list::run(&open(cli.dir)?, args, out),
-        Command::Show(args) => show::run(&open(cli.dir)?, args, out),
+        Command::Check(args) => check::run(&open(cli.dir, at)?, args, out),
+        Command::List(args) => list::run(&open(cli.dir, at)?, args, out),
+        Command::Show(args) => show::run(&open(cli.dir, at)?, args, out),
         Command::New(args) => new::run(&open_tree(cli.dir)?, args, out),
         Command::Rank(args) => rank::run(&open_tree(cli.dir)?, args, out),
-        Command::Score(args) => score::run(&open(cli.dir)?, args, out),
+        Command::Score(args) => score::run(&open(cli.dir, at)?, args, out),
         Command::Set(args) => set::run_set(&open_tree(cli.dir)?, args, out),
         Command::Status(args) => set::run_status(&open_tree(cli.dir)?, args, out),
         Command::Fmt(args) => fmt::run(&open_tree(cli.dir)?, args, out),
@@ -227,8 +249,12 @@ pub fn write_error(e: crate::write::WriteError) -> CliError {
     CliError::new(e.to_string())
 }
 
-/// Finds the backlog folder and loads its working-tree snapshot.
-fn open(dir: Option<PathBuf>) -> Result<Snapshot, CliError> {
+/// Finds the backlog folder and loads its snapshot: from the working tree,
+/// or with `at` from that git revision.
+fn open(dir: Option<PathBuf>, at: Option<&str>) -> Result<Snapshot, CliError> {
+    if let Some(rev) = at {
+        return open_at(dir, rev);
+    }
     let cwd = std::env::current_dir()
         .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
     let tree: WorkTree = discover(dir.as_deref(), &cwd).map_err(|e| {
@@ -237,6 +263,74 @@ fn open(dir: Option<PathBuf>) -> Result<Snapshot, CliError> {
         )
     })?;
     crate::load::load(&tree).map_err(|e| CliError::new(e.to_string()))
+}
+
+pub fn git_error(e: crate::git::GitError) -> CliError {
+    CliError {
+        message: e.message,
+        hint: e.hint,
+    }
+}
+
+/// The backlog at revision `rev`: the folder is looked for in the
+/// revision's tree the way it is on disk (`--dir`, else `.backlog` in the
+/// current folder or the nearest folder above it).
+fn open_at(dir: Option<PathBuf>, rev: &str) -> Result<Snapshot, CliError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
+    let git = crate::git::Git::discover(&cwd).map_err(git_error)?;
+    let commit = git.resolve(rev).map_err(git_error)?;
+    let tree = git.commit(commit).map_err(git_error)?.tree;
+    let outside = || CliError::new("the backlog folder is outside the repository");
+    let (rel, display) = match dir {
+        Some(d) => (git.relative(&d).ok_or_else(outside)?, d),
+        None => {
+            let here = git.relative(&cwd).ok_or_else(outside)?;
+            let mut found = None;
+            for ancestor in here.ancestors() {
+                let candidate = ancestor.join(".backlog");
+                if git.subtree(tree, &candidate).map_err(git_error)?.is_some() {
+                    found = Some(candidate);
+                    break;
+                }
+            }
+            let rel = found.ok_or_else(|| {
+                CliError::new(format!(
+                    "revision `{rev}` ({}) has no .backlog folder here or above",
+                    commit.short()
+                ))
+                .hint("check the revision, or name the folder with --dir PATH")
+            })?;
+            let display = relative_between(&here, &rel);
+            (rel, display)
+        }
+    };
+    let source = git
+        .source_at(commit, &rel, &display)
+        .map_err(git_error)?
+        .ok_or_else(|| {
+            CliError::new(format!(
+                "revision `{rev}` ({}) has no backlog folder at {}",
+                commit.short(),
+                display.display()
+            ))
+        })?;
+    crate::load::load(&source).map_err(|e| CliError::new(e.to_string()))
+}
+
+/// The path from folder `from` to `to`, both relative to the same root.
+fn relative_between(from: &std::path::Path, to: &std::path::Path) -> PathBuf {
+    let a: Vec<_> = from.components().collect();
+    let b: Vec<_> = to.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..a.len() {
+        out.push("..");
+    }
+    for c in &b[common..] {
+        out.push(c);
+    }
+    out
 }
 
 /// Columns available for a table: the terminal's width when stdout is one,

@@ -65,8 +65,12 @@ pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
     // Ids already taken on other branches, so two branches rarely collide.
     let mut elsewhere = BTreeSet::new();
     let mut warning = None;
-    if let Some(repo) = crate::git::Repo::discover(o.tree.root()) {
-        match repo.story_names_in_branches() {
+    let git = crate::git::Git::discover(o.tree.root()).ok();
+    if let Some((git, rel)) = git
+        .as_ref()
+        .and_then(|g| g.relative(o.tree.root()).map(|r| (g, r)))
+    {
+        match git.story_names_in_branches(&rel) {
             Ok(names) => elsewhere = names,
             Err(e) => warning = Some(format!("note: could not read other branches ({e}); the id is only unique in this working tree")),
         }
