@@ -68,6 +68,9 @@ pub struct Delta {
     pub new: Option<Oid>,
 }
 
+/// One entry of a tree: name, whether it is a tree or a link, and its id.
+type TreeEntry = (Vec<u8>, bool, bool, Oid);
+
 /// An open repository.
 pub struct Git {
     repo: gix::Repository,
@@ -160,7 +163,7 @@ impl Git {
         })?;
         let commit = id
             .object()
-            .and_then(|o| o.peel_to_commit().map_err(Into::into));
+            .and_then(|o| o.peel_to_commit());
         match commit {
             Ok(c) => Ok(Oid(c.id)),
             Err(e) => Err(GitError {
@@ -249,7 +252,7 @@ impl Git {
         }
     }
 
-    fn entries(&self, tree: Option<Oid>) -> Result<Vec<(Vec<u8>, bool, bool, Oid)>, GitError> {
+    fn entries(&self, tree: Option<Oid>) -> Result<Vec<TreeEntry>, GitError> {
         let Some(tree) = tree else {
             return Ok(Vec::new());
         };
@@ -320,7 +323,7 @@ impl Git {
             }
             let name = left.or(right).map(|e| e.0.clone()).unwrap_or_default();
             prefix.push(name.to_str_lossy().as_ref());
-            let tree_of = |e: Option<&(Vec<u8>, bool, bool, Oid)>| e.filter(|e| e.1).map(|e| e.3);
+            let tree_of = |e: Option<&TreeEntry>| e.filter(|e| e.1).map(|e| e.3);
             let blob_of =
                 |e: Option<&(Vec<u8>, bool, bool, Oid)>| e.filter(|e| !e.1 && !e.2).map(|e| e.3);
             let (ta, tb) = (tree_of(left), tree_of(right));
