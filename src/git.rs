@@ -161,9 +161,7 @@ impl Git {
             message: format!("unknown revision `{rev}` ({e})"),
             hint: self.shallow_hint(),
         })?;
-        let commit = id
-            .object()
-            .and_then(|o| o.peel_to_commit());
+        let commit = id.object().and_then(|o| o.peel_to_commit());
         match commit {
             Ok(c) => Ok(Oid(c.id)),
             Err(e) => Err(GitError {

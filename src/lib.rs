@@ -16,6 +16,7 @@ pub mod fields;
 pub mod fmt;
 pub mod fsutil;
 pub mod git;
+pub mod history;
 pub mod init;
 pub mod list;
 pub mod load;

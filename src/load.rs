@@ -187,6 +187,42 @@ fn read_file(
             return None;
         }
     };
+    parse_bytes(display, bytes, out)
+}
+
+/// A story as written in one file's bytes (as history reads blobs), or
+/// `None` when it cannot be read; findings are dropped.
+pub fn story_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Story> {
+    let mut f = Vec::new();
+    parse_bytes(display, bytes, &mut f).and_then(|p| parse_story(p, &mut f))
+}
+
+/// A sprint as written in one file's bytes.
+pub fn sprint_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Sprint> {
+    let mut f = Vec::new();
+    parse_bytes(display, bytes, &mut f).and_then(|p| parse_sprint(p, &mut f))
+}
+
+/// backlog.yaml as written in one file's bytes.
+pub fn config_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Config> {
+    let mut f = Vec::new();
+    let doc = Arc::new(decode(display, bytes, &mut f)?);
+    let (map, layout) = parse_yaml(&doc, &doc.text, 0, 1, &mut f)?;
+    Some(parse_config(map, doc, Arc::new(layout), &mut f))
+}
+
+fn parse_bytes(display: PathBuf, bytes: Vec<u8>, out: &mut Vec<Finding>) -> Option<Parsed> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let doc = Document::new(display, String::new());
+        out.push(doc.file_finding(
+            Rule::TooLarge,
+            format!(
+                "file is {} bytes; story and sprint files are limited to {MAX_FILE_BYTES} bytes",
+                bytes.len()
+            ),
+        ));
+        return None;
+    }
     let doc = Arc::new(decode(display, bytes, out)?);
     let text = doc.text.as_str();
     let fm = match document::split(text) {

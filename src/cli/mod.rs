@@ -4,6 +4,7 @@
 
 mod check;
 mod fmt;
+mod history;
 mod init;
 mod list;
 mod new;
@@ -68,6 +69,12 @@ pub enum Command {
     Status(set::StatusArgs),
     /// Normalise field order, fences and final newlines (`--check` for CI).
     Fmt(fmt::Args),
+    /// The audit trail: who changed what in which commit (rank moves with positions).
+    Log(history::LogArgs),
+    /// Each field of a story with the commit that last set its current value.
+    Blame(history::BlameArgs),
+    /// Every sprint-review decision and feedback item with the commit that recorded it.
+    Decisions(history::DecisionsArgs),
 }
 
 /// An error that ends the command with exit code 2.
@@ -164,6 +171,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Set(args) => set::run_set(&open_tree(cli.dir)?, args, out),
         Command::Status(args) => set::run_status(&open_tree(cli.dir)?, args, out),
         Command::Fmt(args) => fmt::run(&open_tree(cli.dir)?, args, out),
+        Command::Log(args) => history::run_log(cli.dir, at, args, out),
+        Command::Blame(args) => history::run_blame(cli.dir, at, args, out),
+        Command::Decisions(args) => history::run_decisions(cli.dir, at, args, out),
     }
 }
 

@@ -6,6 +6,7 @@ mod bad_input;
 mod check;
 mod common;
 mod edit;
+mod history;
 mod init;
 mod list;
 mod show;
