@@ -36,6 +36,19 @@ impl fmt::Display for Oid {
     }
 }
 
+impl serde::Serialize for Oid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Oid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Oid, D::Error> {
+        let s = String::deserialize(d)?;
+        Oid::parse(&s).ok_or_else(|| serde::de::Error::custom("not an object id"))
+    }
+}
+
 impl Oid {
     pub fn short(&self) -> String {
         self.0.to_hex_with_len(7).to_string()
@@ -47,7 +60,7 @@ impl Oid {
 }
 
 /// What `log` shows of a commit.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CommitInfo {
     pub id: Oid,
     pub parents: Vec<Oid>,
@@ -71,10 +84,34 @@ pub struct Delta {
 /// One entry of a tree: name, whether it is a tree or a link, and its id.
 type TreeEntry = (Vec<u8>, bool, bool, Oid);
 
+/// Git's tree order: names compared bytewise, a tree's name as if it ended in `/`.
+fn git_order(
+    a: &gix::objs::tree::EntryRef<'_>,
+    b: &gix::objs::tree::EntryRef<'_>,
+) -> std::cmp::Ordering {
+    let (an, at): (&[u8], bool) = (a.filename.as_ref(), a.mode.is_tree());
+    let (bn, bt): (&[u8], bool) = (b.filename.as_ref(), b.mode.is_tree());
+    let common = an.len().min(bn.len());
+    match an[..common].cmp(&bn[..common]) {
+        std::cmp::Ordering::Equal => {
+            let next = |n: &[u8], tree: bool| {
+                n.get(common)
+                    .copied()
+                    .or(if tree { Some(b'/') } else { None })
+            };
+            next(an, at).cmp(&next(bn, bt))
+        }
+        other => other,
+    }
+}
+
 /// An open repository.
 pub struct Git {
     repo: gix::Repository,
     workdir: PathBuf,
+    /// The last few trees read: walking a linear history, each commit's
+    /// tree is the next commit's parent tree, so it is read once, not twice.
+    trees: std::cell::RefCell<Vec<(Oid, std::rc::Rc<Vec<u8>>)>>,
 }
 
 /// A handle that can be shared between threads; each makes its own [`Git`].
@@ -83,13 +120,26 @@ pub struct SharedGit {
     workdir: PathBuf,
 }
 
+/// Caches that make walking long histories fast: decoded objects, and
+/// inflated delta bases in packs (without the latter, every tree of a long
+/// delta chain is re-inflated from its base).
+fn tune(repo: &mut gix::Repository) {
+    repo.object_cache_size_if_unset(8 * 1024 * 1024);
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+            48 * 1024 * 1024,
+        ))
+    });
+}
+
 impl SharedGit {
     pub fn local(&self) -> Git {
         let mut repo = self.repo.to_thread_local();
-        repo.object_cache_size_if_unset(32 * 1024 * 1024);
+        tune(&mut repo);
         Git {
             repo,
             workdir: self.workdir.clone(),
+            trees: Default::default(),
         }
     }
 }
@@ -103,12 +153,16 @@ impl Git {
                 "history commands and --at read git history; run them inside the repository".into(),
             ),
         })?;
-        repo.object_cache_size_if_unset(32 * 1024 * 1024);
+        tune(&mut repo);
         let workdir = repo
             .workdir()
             .map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf()))
             .ok_or_else(|| err("the repository has no working tree"))?;
-        Ok(Git { repo, workdir })
+        Ok(Git {
+            repo,
+            workdir,
+            trees: Default::default(),
+        })
     }
 
     pub fn shared(&self) -> SharedGit {
@@ -290,45 +344,54 @@ impl Git {
         if old == new {
             return Ok(());
         }
-        let a = self.entries(old)?;
-        let b = self.entries(new)?;
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            let ord = match (a.get(i), b.get(j)) {
-                (Some(x), Some(y)) => x.0.cmp(&y.0),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                _ => std::cmp::Ordering::Greater,
+        let hash = self.repo.object_hash();
+        let (a_data, b_data) = (self.tree_data(old)?, self.tree_data(new)?);
+        // Walk both sorted entry lists in step without allocating for the
+        // (usually thousands of) entries that are equal.
+        let mut a = gix::objs::TreeRefIter::from_bytes(&a_data, hash).peekable();
+        let mut b = gix::objs::TreeRefIter::from_bytes(&b_data, hash).peekable();
+        loop {
+            let (left, right) = match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (Some(Err(_)), _) | (_, Some(Err(_))) => {
+                    return Err(err("a tree cannot be decoded"))
+                }
+                (Some(Ok(x)), Some(Ok(y))) => match git_order(x, y) {
+                    std::cmp::Ordering::Less => (a.next(), None),
+                    std::cmp::Ordering::Greater => (None, b.next()),
+                    std::cmp::Ordering::Equal => (a.next(), b.next()),
+                },
+                (Some(_), None) => (a.next(), None),
+                (None, Some(_)) => (None, b.next()),
             };
-            let (left, right) = match ord {
-                std::cmp::Ordering::Less => {
-                    i += 1;
-                    (Some(&a[i - 1]), None)
-                }
-                std::cmp::Ordering::Greater => {
-                    j += 1;
-                    (None, Some(&b[j - 1]))
-                }
-                std::cmp::Ordering::Equal => {
-                    i += 1;
-                    j += 1;
-                    (Some(&a[i - 1]), Some(&b[j - 1]))
-                }
-            };
-            if let (Some(l), Some(r)) = (left, right) {
-                if l.3 == r.3 && l.1 == r.1 {
+            let left = left.and_then(Result::ok);
+            let right = right.and_then(Result::ok);
+            if let (Some(l), Some(r)) = (&left, &right) {
+                if l.oid == r.oid && l.mode == r.mode {
                     continue;
                 }
             }
-            let name = left.or(right).map(|e| e.0.clone()).unwrap_or_default();
-            prefix.push(name.to_str_lossy().as_ref());
-            let tree_of = |e: Option<&TreeEntry>| e.filter(|e| e.1).map(|e| e.3);
-            let blob_of =
-                |e: Option<&(Vec<u8>, bool, bool, Oid)>| e.filter(|e| !e.1 && !e.2).map(|e| e.3);
-            let (ta, tb) = (tree_of(left), tree_of(right));
+            let name = left
+                .as_ref()
+                .or(right.as_ref())
+                .map(|e| e.filename.to_str_lossy().into_owned())
+                .unwrap_or_default();
+            prefix.push(name);
+            let tree_of = |e: &Option<gix::objs::tree::EntryRef<'_>>| {
+                e.as_ref()
+                    .filter(|e| e.mode.is_tree())
+                    .map(|e| Oid(e.oid.to_owned()))
+            };
+            let blob_of = |e: &Option<gix::objs::tree::EntryRef<'_>>| {
+                e.as_ref()
+                    .filter(|e| e.mode.is_blob())
+                    .map(|e| Oid(e.oid.to_owned()))
+            };
+            let (ta, tb) = (tree_of(&left), tree_of(&right));
             if ta.is_some() || tb.is_some() {
                 self.diff_into(ta, tb, prefix, out)?;
             }
-            let (ba, bb) = (blob_of(left), blob_of(right));
+            let (ba, bb) = (blob_of(&left), blob_of(&right));
             if ba != bb {
                 out.push(Delta {
                     path: prefix.clone(),
@@ -339,6 +402,28 @@ impl Git {
             prefix.pop();
         }
         Ok(())
+    }
+
+    fn tree_data(&self, id: Option<Oid>) -> Result<std::rc::Rc<Vec<u8>>, GitError> {
+        let Some(id) = id else {
+            return Ok(Default::default());
+        };
+        if let Some((_, data)) = self.trees.borrow().iter().find(|(t, _)| *t == id) {
+            return Ok(data.clone());
+        }
+        let data = std::rc::Rc::new(
+            self.repo
+                .find_object(id.0)
+                .map_err(|e| self.missing("a tree", e))?
+                .detach()
+                .data,
+        );
+        let mut trees = self.trees.borrow_mut();
+        if trees.len() >= 8 {
+            trees.remove(0);
+        }
+        trees.push((id, data.clone()));
+        Ok(data)
     }
 
     pub fn blob(&self, id: Oid) -> Result<Vec<u8>, GitError> {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::check::fmt_num;
 use crate::git::{CommitInfo, Delta, Git, GitError, Oid};
@@ -22,7 +22,7 @@ use crate::model::{Config, Snapshot, Sprint, Story, StoryId};
 use crate::rank::Rank;
 
 /// What changed, in product terms.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
     StoryAdded {
@@ -115,7 +115,7 @@ impl Change {
 }
 
 /// What an event is about.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Subject {
     Story(String),
@@ -124,7 +124,7 @@ pub enum Subject {
 }
 
 /// One change, in one commit.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// Index into [`History::commits`].
     pub commit: usize,
@@ -133,7 +133,7 @@ pub struct Event {
 }
 
 /// Commits (oldest first) and the events each recorded.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct History {
     pub commits: Vec<CommitInfo>,
     pub events: Vec<Event>,
@@ -187,34 +187,19 @@ pub fn build(
     ids.reverse();
     let shared = git.shared();
     let all_parents = opts.all_parents;
+    // Consecutive commits go to the same worker, so each tree read serves
+    // as the next commit's parent tree.
+    let workers = rayon::current_num_threads().max(1);
+    let chunk = ids.len().div_ceil(workers).max(1);
     let per_commit: Vec<Result<(CommitInfo, Vec<Delta>), GitError>> = ids
-        .par_iter()
-        .map_init(
-            || shared.local(),
-            |g, id| {
-                let info = g.commit(*id)?;
-                let new = g.subtree(info.tree, rel)?;
-                let merge = info.parents.len() > 1;
-                let old = match info.parents.first() {
-                    // With every parent walked, a merge's changes are the merged commits'.
-                    _ if all_parents && merge => new,
-                    Some(p) => {
-                        let parent_tree = g.commit(*p)?.tree;
-                        g.subtree(parent_tree, rel)?
-                    }
-                    None => None,
-                };
-                let deltas = if old == new {
-                    Vec::new()
-                } else {
-                    g.diff(old, new)?
-                        .into_iter()
-                        .filter(|d| kind_of(&d.path).is_some())
-                        .collect()
-                };
-                Ok((info, deltas))
-            },
-        )
+        .par_chunks(chunk)
+        .flat_map_iter(|chunk| {
+            let g = shared.local();
+            chunk
+                .iter()
+                .map(move |id| commit_deltas(&g, *id, rel, all_parents))
+                .collect::<Vec<_>>()
+        })
         .collect();
     let mut commits = Vec::with_capacity(per_commit.len());
     let mut deltas = Vec::with_capacity(per_commit.len());
@@ -286,6 +271,36 @@ pub fn build(
         commits,
         events: builder.events,
     })
+}
+
+/// A commit and the backlog files it changed against its (first) parent.
+fn commit_deltas(
+    g: &Git,
+    id: Oid,
+    rel: &Path,
+    all_parents: bool,
+) -> Result<(CommitInfo, Vec<Delta>), GitError> {
+    let info = g.commit(id)?;
+    let new = g.subtree(info.tree, rel)?;
+    let merge = info.parents.len() > 1;
+    let old = match info.parents.first() {
+        // With every parent walked, a merge's changes are the merged commits'.
+        _ if all_parents && merge => new,
+        Some(p) => {
+            let parent_tree = g.commit(*p)?.tree;
+            g.subtree(parent_tree, rel)?
+        }
+        None => None,
+    };
+    let deltas = if old == new {
+        Vec::new()
+    } else {
+        g.diff(old, new)?
+            .into_iter()
+            .filter(|d| kind_of(&d.path).is_some())
+            .collect()
+    };
+    Ok((info, deltas))
 }
 
 /// A story's place in the ranked order: ranked first, then by id.

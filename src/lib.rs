@@ -17,6 +17,7 @@ pub mod fmt;
 pub mod fsutil;
 pub mod git;
 pub mod history;
+pub mod history_index;
 pub mod init;
 pub mod list;
 pub mod load;

@@ -157,15 +157,15 @@ pub fn run_log(
     let (tips, hidden) = range(&r.git, ranges.first().map(|s| s.as_str()), at)?;
     let since = parse_date("--since", &args.since)?;
     let until = parse_date("--until", &args.until)?;
-    let history = build(
-        &r.git,
-        &r.rel,
-        &tips,
-        &hidden,
-        &Options {
-            all_parents: args.all_parents,
-        },
-    )
+    let opts = Options {
+        all_parents: args.all_parents,
+    };
+    // Whole histories come from the index (.git/backlog); ranges are built.
+    let history = if hidden.is_empty() {
+        crate::history_index::history_to(&r.git, &r.rel, tips[0], &opts)
+    } else {
+        build(&r.git, &r.rel, &tips, &hidden, &opts)
+    }
     .map_err(git_error)?;
     let mut fields = args.field.clone();
     if args.priority {
@@ -304,8 +304,9 @@ pub fn run_blame(
     out: &mut dyn Write,
 ) -> Outcome {
     let r = repo(dir)?;
-    let (tips, hidden) = range(&r.git, None, at)?;
-    let history = build(&r.git, &r.rel, &tips, &hidden, &Options::default()).map_err(git_error)?;
+    let (tips, _) = range(&r.git, None, at)?;
+    let history = crate::history_index::history_to(&r.git, &r.rel, tips[0], &Options::default())
+        .map_err(git_error)?;
     let source = r
         .git
         .source_at(tips[0], &r.rel, &r.rel)
@@ -439,8 +440,9 @@ pub fn run_decisions(
     out: &mut dyn Write,
 ) -> Outcome {
     let r = repo(dir)?;
-    let (tips, hidden) = range(&r.git, None, at)?;
-    let history = build(&r.git, &r.rel, &tips, &hidden, &Options::default()).map_err(git_error)?;
+    let (tips, _) = range(&r.git, None, at)?;
+    let history = crate::history_index::history_to(&r.git, &r.rel, tips[0], &Options::default())
+        .map_err(git_error)?;
     let relevant = |e: &&Event| {
         matches!(
             e.change,

@@ -433,3 +433,30 @@ fn history_commands_outside_a_repository_say_so() {
         r.stderr
     );
 }
+
+#[test]
+fn the_index_is_extended_and_never_trusted_blindly() {
+    let f = scripted();
+    let first = f.run(&["log", "--format", "json"]);
+    let index = f.root().join(".git/backlog/history-v1-_backlog-first.json");
+    assert!(index.is_file(), "log writes its index under .git/backlog");
+    // A new commit on top: the index is extended, and the result is the
+    // same as a fresh build.
+    f.edit("stories/S-2-two.md", "rank: 5", "rank: 50");
+    f.git(&["commit", "-qam", "Two goes last"]);
+    let extended = f.run(&["log", "--format", "json"]);
+    std::fs::remove_file(&index).unwrap();
+    let fresh = f.run(&["log", "--format", "json"]);
+    assert_eq!(extended.stdout, fresh.stdout);
+    assert_ne!(first.stdout, fresh.stdout);
+    assert!(fresh.stdout.contains("\"summary\": \"Two goes last\""));
+    // A corrupt index is rebuilt, not believed.
+    std::fs::write(&index, "{ not json").unwrap();
+    assert_eq!(f.run(&["log", "--format", "json"]).stdout, fresh.stdout);
+    // History rewritten under it (amend): the index is rebuilt.
+    f.edit("stories/S-2-two.md", "rank: 50", "rank: 60");
+    f.git(&["commit", "-q", "-a", "--amend", "-m", "Two goes very last"]);
+    let r = f.run(&["log", "--format", "json"]);
+    assert!(r.stdout.contains("\"summary\": \"Two goes very last\""));
+    assert!(!r.stdout.contains("\"summary\": \"Two goes last\""));
+}
