@@ -17,19 +17,7 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
     sprint_rules(&ctx, &mut out);
     wip_limits(&ctx, &mut out);
 
-    let mut out: Vec<Finding> = out
-        .into_iter()
-        .filter_map(|mut f| match snapshot.config.level(f.rule) {
-            RuleLevel::Off => None,
-            RuleLevel::On(sev) => {
-                f.severity = sev;
-                Some(f)
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
-    out.dedup();
-    out
+    finish(&snapshot.config, out)
 }
 
 struct Context<'a> {
@@ -696,6 +684,155 @@ pub fn fmt_num(v: f64) -> String {
     } else {
         format!("{v}")
     }
+}
+
+/// The rules that need the base revision (`check --since BASE`): they compare
+/// what was recorded in `base` with the working `new` snapshot. `today`
+/// decides which sprint is running.
+pub fn since(base: &Snapshot, new: &Snapshot, today: crate::date::Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let running = |s: &crate::model::Sprint| matches!((s.start, s.end), (Some(a), Some(b)) if a <= today && today <= b);
+
+    // B080: decisions are append-only.
+    for old_sprint in &base.sprints {
+        let Some(new_sprint) = new.sprint(&old_sprint.id) else {
+            continue;
+        };
+        let old = crate::history::decision_keys(old_sprint.review.as_ref());
+        let new_keys = crate::history::decision_keys(new_sprint.review.as_ref());
+        let decisions = new_sprint
+            .review
+            .as_ref()
+            .map(|r| r.decisions.as_slice())
+            .unwrap_or_default();
+        let amended = |story: &str| {
+            decisions
+                .iter()
+                .any(|d| d.story.as_str() == story && d.amends.is_some())
+        };
+        for (k, (decision, note)) in &old {
+            let now = new_keys.iter().position(|(nk, _)| nk == k);
+            let what = match now.map(|i| &new_keys[i].1) {
+                None => format!("was deleted (it was `{decision}`)"),
+                Some((d, _)) if d != decision => format!("was changed from `{decision}` to `{d}`"),
+                Some((_, n)) if n != note => format!(
+                    "had its note changed from \"{}\" to \"{}\"",
+                    note.as_deref().unwrap_or(""),
+                    n.as_deref().unwrap_or("")
+                ),
+                Some(_) => continue,
+            };
+            if amended(&k.0) {
+                continue;
+            }
+            let path = now.and_then(|i| {
+                let mut seen = 0;
+                decisions.iter().position(|d| {
+                    if d.story.as_str() == k.0 {
+                        seen += 1;
+                    }
+                    d.story.as_str() == k.0 && seen == (new_keys[i].0).1
+                })
+            });
+            let at = path.map_or("review.decisions".to_string(), |p| {
+                decisions[p].path.clone()
+            });
+            out.push(
+                new_sprint
+                    .finding_at(&at, Rule::DecisionRewritten, format!("the review decision on `{}` in `{}` {what}; recorded decisions are append-only", k.0, new_sprint.id))
+                    .help(format!("restore it, and record the correction as a new entry with a reason: `- {{ story: {}, decision: …, amends: <why> }}`", k.0)),
+            );
+        }
+    }
+
+    for old_story in &base.stories {
+        let new_story = new.story(old_story.id.as_str());
+        match new_story {
+            Some(s) => {
+                // B081: reopened without a note.
+                if base.config.is_done(&old_story.status)
+                    && !new.config.is_done(&s.status)
+                    && s.reopened.is_none()
+                {
+                    out.push(
+                        s.finding_at("status", Rule::ReopenedWithoutNote, format!("`{}` was `{}` and is `{}` again without a note", s.id, old_story.status, s.status))
+                            .help("add a line `reopened: <why>` so the audit trail says why finished work came back"),
+                    );
+                }
+                // B084: the same id for a different story.
+                let stem = |st: &Story| {
+                    st.doc
+                        .path
+                        .file_stem()
+                        .map(|x| x.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                };
+                let other_created =
+                    matches!((old_story.created, s.created), (Some(a), Some(b)) if a != b);
+                let other_story = old_story.title != s.title && stem(old_story) != stem(s);
+                if other_created || other_story {
+                    out.push(
+                        s.finding_at("id", Rule::IdReused, format!("id `{}` was \"{}\" in the base and is now \"{}\"", s.id, old_story.title, s.title))
+                            .help("ids are identities in the audit trail: give the new story the next free id (`backlog new`)"),
+                    );
+                }
+            }
+            None => {
+                // B082: removed from the running sprint.
+                let sprint = old_story
+                    .sprint
+                    .as_deref()
+                    .and_then(|id| new.sprint(id).or_else(|| base.sprint(id)));
+                if let Some(sp) = sprint.filter(|sp| running(sp)) {
+                    let target = new.sprint(&sp.id).unwrap_or(sp);
+                    out.push(
+                        target
+                            .finding_at("id", Rule::RemovedFromRunningSprint, format!("`{}` (\"{}\") was deleted while it is planned into the running sprint `{}`", old_story.id, old_story.title, sp.id))
+                            .help("take it out of the sprint at the review (`status: dropped` keeps the record), instead of deleting the file"),
+                    );
+                }
+            }
+        }
+    }
+
+    // B083: scope added to a running sprint beyond capacity.
+    let points = |s: &Snapshot, id: &str| {
+        s.stories
+            .iter()
+            .filter(|x| x.sprint.as_deref() == Some(id))
+            .filter_map(|x| x.estimate)
+            .sum::<f64>()
+    };
+    for sprint in new.sprints.iter().filter(|s| running(s)) {
+        let (before, after) = (points(base, &sprint.id), points(new, &sprint.id));
+        if let Some(cap) = sprint.capacity {
+            if after > before + 1e-9 && after > cap + 1e-9 {
+                out.push(
+                    sprint
+                        .finding_at("capacity", Rule::RunningSprintOverCapacity, format!("scope added to the running sprint `{}`: {} -> {} points, over its capacity of {}", sprint.id, fmt_num(before), fmt_num(after), fmt_num(cap)))
+                        .help("agree the change with the team and take other work out, or plan it into the next sprint"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Applies `rules:` levels and sorts, as [`check`] does for its own findings.
+pub fn finish(config: &crate::model::Config, findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = findings
+        .into_iter()
+        .filter_map(|mut f| match config.level(f.rule) {
+            RuleLevel::Off => None,
+            RuleLevel::On(sev) => {
+                f.severity = sev;
+                Some(f)
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
+    out.dedup();
+    out
 }
 
 #[cfg(test)]

@@ -72,6 +72,11 @@ rules! {
     SprintDates = "B064", "sprint-dates", Error, "A sprint ends on or after its start, and sprints do not overlap.";
     ConfigMissing = "B070", "config-missing", Error, "The backlog folder needs a backlog.yaml.";
     UnknownRule = "B071", "unknown-rule", Warning, "`rules:` names a rule that does not exist.";
+    DecisionRewritten = "B080", "decision-rewritten", Error, "Review decisions are append-only: one recorded in the base was changed or deleted without an `amends:` note.";
+    ReopenedWithoutNote = "B081", "reopened-without-note", Error, "A story that was done in the base is open again without a `reopened:` note.";
+    RemovedFromRunningSprint = "B082", "removed-from-running-sprint", Error, "A story planned into the running sprint was deleted.";
+    RunningSprintOverCapacity = "B083", "running-sprint-over-capacity", Error, "Scope was added to a running sprint beyond its capacity.";
+    IdReused = "B084", "id-reused", Error, "An id of the base now names a different story.";
 }
 
 impl Rule {

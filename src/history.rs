@@ -389,7 +389,7 @@ impl State {
 }
 
 /// A decision by (story, occurrence), with its decision and note.
-type DecisionKey = ((String, usize), (String, Option<String>));
+pub type DecisionKey = ((String, usize), (String, Option<String>));
 
 struct Builder {
     state: State,
@@ -564,160 +564,143 @@ impl Builder {
     }
 
     fn sprint(&mut self, index: usize, old: Option<&Sprint>, new: Option<&Sprint>) {
-        let (id, old_review, new_review) = match (old, new) {
-            (None, Some(n)) => {
-                self.push(
-                    index,
-                    Subject::Sprint(n.id.clone()),
-                    Change::SprintCreated {
-                        goal: n.goal.clone(),
-                    },
-                );
-                (n.id.clone(), None, n.review.as_ref())
-            }
-            (Some(o), None) => {
-                self.push(index, Subject::Sprint(o.id.clone()), Change::SprintRemoved);
-                return;
-            }
-            (Some(o), Some(n)) => {
-                for (field, a, b) in [
-                    ("goal", o.goal.clone(), n.goal.clone()),
-                    (
-                        "start",
-                        o.start.map(|d| d.to_string()),
-                        n.start.map(|d| d.to_string()),
-                    ),
-                    (
-                        "end",
-                        o.end.map(|d| d.to_string()),
-                        n.end.map(|d| d.to_string()),
-                    ),
-                    ("capacity", o.capacity.map(fmt_num), n.capacity.map(fmt_num)),
-                ] {
-                    if a != b {
-                        self.push(
-                            index,
-                            Subject::Sprint(n.id.clone()),
-                            Change::Field {
-                                field: field.into(),
-                                old: a,
-                                new: b,
-                            },
-                        );
-                    }
-                }
-                (n.id.clone(), o.review.as_ref(), n.review.as_ref())
-            }
-            (None, None) => return,
+        let Some(id) = new.or(old).map(|s| s.id.clone()) else {
+            return;
         };
-        let subject = Subject::Sprint(id);
-        let decisions = |r: Option<&crate::model::Review>| -> Vec<DecisionKey> {
-            let mut seen: HashMap<String, usize> = HashMap::new();
-            r.map(|r| r.decisions.as_slice())
-                .unwrap_or_default()
-                .iter()
-                .map(|d| {
-                    let n = seen.entry(d.story.to_string()).or_insert(0);
-                    *n += 1;
-                    (
-                        (d.story.to_string(), *n),
-                        (d.decision.as_str().to_string(), d.note.clone()),
-                    )
-                })
-                .collect()
-        };
-        let old_d = decisions(old_review);
-        let new_d = decisions(new_review);
-        let old_map: HashMap<_, _> = old_d.iter().cloned().collect();
-        let new_map: HashMap<_, _> = new_d.iter().cloned().collect();
-        for (k, (decision, note)) in &new_d {
-            match old_map.get(k) {
-                None => self.push(
-                    index,
-                    subject.clone(),
-                    Change::DecisionRecorded {
-                        story: k.0.clone(),
-                        decision: decision.clone(),
-                        note: note.clone(),
-                    },
-                ),
-                Some((od, on)) if od != decision || on != note => self.push(
-                    index,
-                    subject.clone(),
-                    Change::DecisionChanged {
-                        story: k.0.clone(),
-                        old_decision: od.clone(),
-                        old_note: on.clone(),
-                        decision: decision.clone(),
-                        note: note.clone(),
-                    },
-                ),
-                Some(_) => {}
-            }
-        }
-        for (k, (decision, note)) in &old_d {
-            if !new_map.contains_key(k) {
-                self.push(
-                    index,
-                    subject.clone(),
-                    Change::DecisionRemoved {
-                        story: k.0.clone(),
-                        decision: decision.clone(),
-                        note: note.clone(),
-                    },
-                );
-            }
-        }
-        let feedback = |r: Option<&crate::model::Review>| -> Vec<(String, String, Option<String>)> {
-            r.map(|r| {
-                r.feedback
-                    .iter()
-                    .map(|f| {
-                        (
-                            f.from.clone(),
-                            f.note.clone(),
-                            f.story.as_ref().map(|s| s.to_string()),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-        };
-        let old_f = feedback(old_review);
-        for f in feedback(new_review) {
-            if !old_f.contains(&f) {
-                self.push(
-                    index,
-                    subject.clone(),
-                    Change::FeedbackRecorded {
-                        from: f.0,
-                        note: f.1,
-                        story: f.2,
-                    },
-                );
-            }
+        for c in sprint_changes(old, new) {
+            self.push(index, Subject::Sprint(id.clone()), c);
         }
     }
 
     fn config(&mut self, index: usize, old: &Config, new: &Config) {
-        for (setting, a, b) in config_settings(old)
-            .into_iter()
-            .zip(config_settings(new))
-            .map(|((k, a), (_, b))| (k, a, b))
-        {
-            if a != b {
-                self.push(
-                    index,
-                    Subject::Config,
-                    Change::ConfigChanged {
-                        setting: setting.into(),
-                        old: a,
-                        new: b,
-                    },
-                );
-            }
+        for c in config_changes(old, new) {
+            self.push(index, Subject::Config, c);
         }
     }
+}
+
+/// Changes between two versions of a sprint file (either may be absent):
+/// creation, fields, review decisions (recorded, edited, deleted), feedback.
+pub fn sprint_changes(old: Option<&Sprint>, new: Option<&Sprint>) -> Vec<Change> {
+    let mut out = Vec::new();
+    let (old_review, new_review) = match (old, new) {
+        (None, Some(n)) => {
+            out.push(Change::SprintCreated {
+                goal: n.goal.clone(),
+            });
+            (None, n.review.as_ref())
+        }
+        (Some(_), None) => {
+            out.push(Change::SprintRemoved);
+            return out;
+        }
+        (Some(o), Some(n)) => {
+            let date = |d: Option<crate::date::Date>| d.map(|d| d.to_string());
+            for (field, a, b) in [
+                ("goal", o.goal.clone(), n.goal.clone()),
+                ("start", date(o.start), date(n.start)),
+                ("end", date(o.end), date(n.end)),
+                ("capacity", o.capacity.map(fmt_num), n.capacity.map(fmt_num)),
+            ] {
+                if a != b {
+                    out.push(Change::Field {
+                        field: field.into(),
+                        old: a,
+                        new: b,
+                    });
+                }
+            }
+            (o.review.as_ref(), n.review.as_ref())
+        }
+        (None, None) => return out,
+    };
+    let old_d = decision_keys(old_review);
+    let new_d = decision_keys(new_review);
+    let old_map: HashMap<_, _> = old_d.iter().cloned().collect();
+    let new_map: HashMap<_, _> = new_d.iter().cloned().collect();
+    for (k, (decision, note)) in &new_d {
+        match old_map.get(k) {
+            None => out.push(Change::DecisionRecorded {
+                story: k.0.clone(),
+                decision: decision.clone(),
+                note: note.clone(),
+            }),
+            Some((od, on)) if od != decision || on != note => out.push(Change::DecisionChanged {
+                story: k.0.clone(),
+                old_decision: od.clone(),
+                old_note: on.clone(),
+                decision: decision.clone(),
+                note: note.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (k, (decision, note)) in &old_d {
+        if !new_map.contains_key(k) {
+            out.push(Change::DecisionRemoved {
+                story: k.0.clone(),
+                decision: decision.clone(),
+                note: note.clone(),
+            });
+        }
+    }
+    let feedback = |r: Option<&crate::model::Review>| -> Vec<(String, String, Option<String>)> {
+        r.map(|r| {
+            r.feedback
+                .iter()
+                .map(|f| {
+                    (
+                        f.from.clone(),
+                        f.note.clone(),
+                        f.story.as_ref().map(|s| s.to_string()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let old_f = feedback(old_review);
+    for f in feedback(new_review) {
+        if !old_f.contains(&f) {
+            out.push(Change::FeedbackRecorded {
+                from: f.0,
+                note: f.1,
+                story: f.2,
+            });
+        }
+    }
+    out
+}
+
+/// Decisions keyed by (story, occurrence), with their decision and note.
+pub fn decision_keys(r: Option<&crate::model::Review>) -> Vec<DecisionKey> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    r.map(|r| r.decisions.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            let n = seen.entry(d.story.to_string()).or_insert(0);
+            *n += 1;
+            (
+                (d.story.to_string(), *n),
+                (d.decision.as_str().to_string(), d.note.clone()),
+            )
+        })
+        .collect()
+}
+
+/// Changes between two versions of backlog.yaml, setting by setting.
+pub fn config_changes(old: &Config, new: &Config) -> Vec<Change> {
+    config_settings(old)
+        .into_iter()
+        .zip(config_settings(new))
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((k, a), (_, b))| Change::ConfigChanged {
+            setting: k.into(),
+            old: a,
+            new: b,
+        })
+        .collect()
 }
 
 fn config_settings(c: &Config) -> Vec<(&'static str, String)> {

@@ -10,6 +10,8 @@ pub mod check;
 pub mod cli;
 pub mod date;
 pub mod diagnostic;
+pub mod diff;
+pub mod diff_report;
 pub mod document;
 pub mod edit;
 pub mod fields;

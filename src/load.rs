@@ -33,6 +33,7 @@ pub const STORY_FIELDS: &[&str] = &[
     "value",
     "sprint",
     "created",
+    "reopened",
 ];
 pub const SPRINT_FIELDS: &[&str] = &["id", "goal", "start", "end", "capacity", "review"];
 const REVIEW_FIELDS: &[&str] = &["date", "decisions", "feedback"];
@@ -447,6 +448,7 @@ fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
     }
     let sprint = f.text("sprint", true, "2026-S14");
     let created = f.date("created");
+    let reopened = f.text("reopened", true, "the fix broke month-end exports");
     f.finish(STORY_FIELDS);
 
     let body_text = p.body_range.map(|(off, line)| (&doc.text[off..], line));
@@ -468,6 +470,7 @@ fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
         value,
         sprint,
         created,
+        reopened,
         statement: body.statement,
         criteria: body.criteria,
         doc,
@@ -538,7 +541,7 @@ fn parse_review(m: Mapping, doc: &Document, layout: &Layout, out: &mut Vec<Findi
             });
         let note = d.text("note", true, "Finance signed off");
         let follow_up = d.text("follow_up", false, "S-63").map(StoryId::new);
-        let _amends = d.text("amends", true, "corrects the story id");
+        let amends = d.text("amends", true, "corrects the story id");
         d.finish(DECISION_FIELDS);
         if let (Some(story), Some(decision)) = (story, decision) {
             review.decisions.push(Decision {
@@ -546,6 +549,7 @@ fn parse_review(m: Mapping, doc: &Document, layout: &Layout, out: &mut Vec<Findi
                 decision,
                 note,
                 follow_up,
+                amends,
                 path: prefix.trim_end_matches('.').to_string(),
             });
         }

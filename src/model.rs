@@ -138,6 +138,8 @@ pub struct Story {
     pub value: BTreeMap<String, ValueField>,
     pub sprint: Option<String>,
     pub created: Option<Date>,
+    /// Why a finished story was opened again.
+    pub reopened: Option<String>,
     pub statement: Option<Statement>,
     pub criteria: Vec<Criterion>,
     pub doc: Arc<Document>,
@@ -210,6 +212,8 @@ pub struct Decision {
     pub decision: DecisionKind,
     pub note: Option<String>,
     pub follow_up: Option<StoryId>,
+    /// Why this entry corrects an earlier decision.
+    pub amends: Option<String>,
     /// Layout path of this entry (`review.decisions[0]`).
     pub path: String,
 }
@@ -362,6 +366,18 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A backlog with nothing in it: the base side of a diff against a
+    /// revision that had no backlog folder yet.
+    pub fn empty() -> Snapshot {
+        Snapshot {
+            config: Config::default(),
+            stories: Vec::new(),
+            sprints: Vec::new(),
+            unreadable_ids: Vec::new(),
+            load_findings: Vec::new(),
+        }
+    }
+
     /// Stories in backlog order: by rank (exactly), unranked last, ties by id.
     pub fn ranked(&self) -> Vec<&Story> {
         let mut v: Vec<&Story> = self.stories.iter().collect();

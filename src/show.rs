@@ -109,7 +109,8 @@ pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
     })
 }
 
-fn with_article(role: &str) -> String {
+/// `a bookkeeper`, `an account owner`.
+pub fn with_article(role: &str) -> String {
     let vowel = role
         .chars()
         .next()

@@ -11,6 +11,11 @@ pub struct Args {
     /// GitHub Actions annotations.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+    /// Also run the rules that compare with a base revision (decisions
+    /// rewritten, done stories reopened without a note, ...), e.g.
+    /// `--since origin/main`.
+    #[arg(long, value_name = "BASE")]
+    pub since: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -20,8 +25,21 @@ pub enum CheckFormat {
     Github,
 }
 
-pub fn run(snapshot: &Snapshot, args: Args, out: &mut dyn Write) -> Outcome {
-    let findings = crate::check::check(snapshot);
+pub fn run(
+    snapshot: &Snapshot,
+    dir: Option<std::path::PathBuf>,
+    args: Args,
+    out: &mut dyn Write,
+) -> Outcome {
+    let mut findings = crate::check::check(snapshot);
+    if let Some(base) = &args.since {
+        let r = super::history::repo(dir)?;
+        let commit = r.git.resolve(base).map_err(super::git_error)?;
+        let base_snapshot = r.snapshot_at(commit)?.unwrap_or_else(Snapshot::empty);
+        let extra = crate::check::since(&base_snapshot, snapshot, crate::date::Date::today());
+        findings.extend(extra);
+        findings = crate::check::finish(&snapshot.config, findings);
+    }
     let summary = Summary::new(
         &findings,
         snapshot.stories.len() + snapshot.unreadable_ids.len(),

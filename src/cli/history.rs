@@ -65,13 +65,29 @@ pub struct DecisionsArgs {
     pub format: HistoryFormat,
 }
 
-/// The repository and the backlog folder's path inside it.
-struct Repo {
-    git: Git,
-    rel: PathBuf,
+/// The repository, the backlog folder's path inside it, and the folder on disk.
+pub struct Repo {
+    pub git: Git,
+    pub rel: PathBuf,
+    pub tree: crate::source::WorkTree,
 }
 
-fn repo(dir: Option<PathBuf>) -> Result<Repo, CliError> {
+impl Repo {
+    /// The backlog at `commit`, shown with the same paths as the working
+    /// tree; an empty backlog if the revision has none.
+    pub fn snapshot_at(&self, commit: Oid) -> Result<Option<crate::model::Snapshot>, CliError> {
+        use crate::source::Source;
+        let source = self
+            .git
+            .source_at(commit, &self.rel, self.tree.display_root())
+            .map_err(git_error)?;
+        source
+            .map(|m| crate::load::load(&m).map_err(|e| CliError::new(e.to_string())))
+            .transpose()
+    }
+}
+
+pub fn repo(dir: Option<PathBuf>) -> Result<Repo, CliError> {
     let cwd = std::env::current_dir()
         .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
     let tree = crate::source::discover(dir.as_deref(), &cwd).map_err(|e| {
@@ -81,7 +97,7 @@ fn repo(dir: Option<PathBuf>) -> Result<Repo, CliError> {
     let rel = git
         .relative(tree.root())
         .ok_or_else(|| CliError::new("the backlog folder is outside the repository"))?;
-    Ok(Repo { git, rel })
+    Ok(Repo { git, rel, tree })
 }
 
 fn date_of(c: &CommitInfo) -> Date {

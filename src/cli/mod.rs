@@ -3,6 +3,7 @@
 //! internal error.
 
 mod check;
+mod diff;
 mod fmt;
 mod history;
 mod init;
@@ -75,6 +76,8 @@ pub enum Command {
     Blame(history::BlameArgs),
     /// Every sprint-review decision and feedback item with the commit that recorded it.
     Decisions(history::DecisionsArgs),
+    /// Compare two versions of the backlog in product terms (for pull requests).
+    Diff(diff::Args),
 }
 
 /// An error that ends the command with exit code 2.
@@ -162,7 +165,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
     let at = cli.at.as_deref();
     match cli.command {
         Command::Init(args) => init::run(cli.dir, args, out),
-        Command::Check(args) => check::run(&open(cli.dir, at)?, args, out),
+        Command::Check(args) => check::run(&open(cli.dir.clone(), at)?, cli.dir, args, out),
         Command::List(args) => list::run(&open(cli.dir, at)?, args, out),
         Command::Show(args) => show::run(&open(cli.dir, at)?, args, out),
         Command::New(args) => new::run(&open_tree(cli.dir)?, args, out),
@@ -174,6 +177,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Log(args) => history::run_log(cli.dir, at, args, out),
         Command::Blame(args) => history::run_blame(cli.dir, at, args, out),
         Command::Decisions(args) => history::run_decisions(cli.dir, at, args, out),
+        Command::Diff(args) => {
+            if at.is_some() {
+                return Err(CliError::new(
+                    "`diff` takes its revisions as BASE..HEAD, not --at",
+                ));
+            }
+            diff::run(cli.dir, args, out)
+        }
     }
 }
 

@@ -9,4 +9,5 @@ mod edit;
 mod history;
 mod init;
 mod list;
+mod review;
 mod show;

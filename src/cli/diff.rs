@@ -1,0 +1,187 @@
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use super::history::repo;
+use super::{git_error, io_error, CliError, Outcome};
+use crate::date::Date;
+use crate::diff::diff;
+use crate::diff_report::{self, Style};
+use crate::model::Snapshot;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What to compare: nothing (the merge base with the default branch
+    /// against the working tree), `BASE` (against the working tree),
+    /// `BASE..HEAD` (two revisions) or `BASE...HEAD` (from their merge base).
+    #[arg(value_name = "BASE[..HEAD]")]
+    pub spec: Option<String>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Colour the text output: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print one story file in product terms, for git's textconv
+    /// (`git config diff.backlog.textconv "backlog diff --textconv"`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["spec"])]
+    pub textconv: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Md,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn run(dir: Option<PathBuf>, args: Args, out: &mut dyn Write) -> Outcome {
+    if let Some(file) = &args.textconv {
+        return textconv(file, out);
+    }
+    let r = repo(dir)?;
+    let load_rev = |rev: crate::git::Oid| -> Result<Snapshot, CliError> {
+        Ok(r.snapshot_at(rev)?.unwrap_or_else(Snapshot::empty))
+    };
+    let (base_name, base, head_name, head) = match args.spec.as_deref() {
+        None => {
+            let (name, default) = r.git.default_branch().ok_or_else(|| {
+                CliError::new("no default branch to compare with (origin/HEAD, main or master)")
+                    .hint("name the base: `backlog diff BASE` or `backlog diff BASE..HEAD`")
+            })?;
+            let head = r.git.resolve("HEAD").map_err(git_error)?;
+            let base = r.git.merge_base(head, default).map_err(git_error)?;
+            (
+                format!("merge-base({name}, HEAD)"),
+                load_rev(base)?,
+                "working tree".to_string(),
+                crate::load::load(&r.tree).map_err(|e| CliError::new(e.to_string()))?,
+            )
+        }
+        Some(spec) => {
+            if let Some((a, b)) = spec.split_once("...") {
+                let b = if b.is_empty() { "HEAD" } else { b };
+                let (ia, ib) = (
+                    r.git.resolve(a).map_err(git_error)?,
+                    r.git.resolve(b).map_err(git_error)?,
+                );
+                let base = r.git.merge_base(ia, ib).map_err(git_error)?;
+                (
+                    format!("merge-base({a}, {b})"),
+                    load_rev(base)?,
+                    b.to_string(),
+                    load_rev(ib)?,
+                )
+            } else if let Some((a, b)) = spec.split_once("..") {
+                let b = if b.is_empty() { "HEAD" } else { b };
+                let a = if a.is_empty() { "HEAD" } else { a };
+                let (ia, ib) = (
+                    r.git.resolve(a).map_err(git_error)?,
+                    r.git.resolve(b).map_err(git_error)?,
+                );
+                (a.to_string(), load_rev(ia)?, b.to_string(), load_rev(ib)?)
+            } else {
+                let ia = r.git.resolve(spec).map_err(git_error)?;
+                (
+                    spec.to_string(),
+                    load_rev(ia)?,
+                    "working tree".to_string(),
+                    crate::load::load(&r.tree).map_err(|e| CliError::new(e.to_string()))?,
+                )
+            }
+        }
+    };
+    let d = diff(&base, &head, &base_name, &head_name, Date::today());
+    match args.format {
+        DiffFormat::Text => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            diff_report::text(out, &d, Style { color })
+        }
+        DiffFormat::Md => diff_report::markdown(out, &d),
+        DiffFormat::Json => diff_report::json(out, &d),
+    }
+    .map_err(io_error)?;
+    Ok(0)
+}
+
+/// One story file as lines of product terms, so `git diff` with
+/// `diff=backlog` shows `-status: draft` / `+status: ready`.
+fn textconv(file: &std::path::Path, out: &mut dyn Write) -> Outcome {
+    let bytes = std::fs::read(file)
+        .map_err(|e| CliError::new(format!("cannot read {}: {e}", file.display())))?;
+    let w = io_error;
+    let Some(s) = crate::load::story_from_bytes(file.to_path_buf(), bytes.clone()) else {
+        // Not a readable story: show it as it is.
+        out.write_all(&bytes).map_err(w)?;
+        return Ok(0);
+    };
+    writeln!(out, "{}  {}", s.id, s.title).map_err(w)?;
+    let fields: [(&str, Option<String>); 12] = [
+        ("kind", Some(s.kind.as_str().to_string())),
+        ("status", Some(s.status.clone())),
+        ("rank", s.rank.as_ref().map(|r| r.to_string())),
+        ("estimate", s.estimate.map(crate::check::fmt_num)),
+        ("epic", s.epic.as_ref().map(|e| e.to_string())),
+        ("goal", s.goal.clone()),
+        ("sprint", s.sprint.clone()),
+        (
+            "labels",
+            (!s.labels.is_empty()).then(|| s.labels.join(", ")),
+        ),
+        (
+            "depends on",
+            (!s.depends_on.is_empty()).then(|| {
+                s.depends_on
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+        ),
+        (
+            "stakeholders",
+            (!s.stakeholders.is_empty()).then(|| s.stakeholders.join(", ")),
+        ),
+        ("value", crate::history::value_text(&s)),
+        ("created", s.created.map(|d| d.to_string())),
+    ];
+    for (k, v) in fields {
+        if let Some(v) = v {
+            writeln!(out, "{k}: {v}").map_err(w)?;
+        }
+    }
+    if let Some(st) = &s.statement {
+        writeln!(
+            out,
+            "\nAs {}, I want {}, so that {}",
+            crate::show::with_article(&st.role),
+            st.means,
+            st.ends
+        )
+        .map_err(w)?;
+    }
+    if !s.criteria.is_empty() {
+        writeln!(out, "\nAcceptance criteria:").map_err(w)?;
+        for c in &s.criteria {
+            let mark = match c.checked {
+                Some(true) => "[x]",
+                Some(false) => "[ ]",
+                None => " - ",
+            };
+            writeln!(out, "  {mark} {}", c.text).map_err(w)?;
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,390 @@
+//! `diff`: two snapshots compared in product terms, for a pull-request
+//! reviewer: what was added, removed, re-prioritised, re-scoped and decided.
+//!
+//! Moves are the fewest stories that explain the new order (the stories
+//! outside a longest run whose relative order is unchanged, preferring to
+//! keep stories whose rank did not change); every other story whose position
+//! changed only shifted because of them, and is counted, not listed.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::check::fmt_num;
+use crate::date::Date;
+use crate::diagnostic::Finding;
+use crate::history::{config_changes, sprint_changes, story_changes, Change};
+use crate::model::{Snapshot, Story};
+
+/// A story named in the diff.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Brief {
+    pub id: String,
+    pub title: String,
+    pub position: Option<usize>,
+}
+
+/// A story the author re-prioritised.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Moved {
+    pub id: String,
+    pub title: String,
+    pub old_position: usize,
+    pub new_position: usize,
+    pub old_rank: Option<String>,
+    pub new_rank: Option<String>,
+    /// The stories it now comes right after and right before.
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+/// Field changes of one story (rank moves are in `moved`).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Changed {
+    pub id: String,
+    pub title: String,
+    pub changes: Vec<Change>,
+    /// The story statement, word by word, when it changed.
+    pub statement: Option<Vec<WordChange>>,
+}
+
+/// One piece of a word diff.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(tag = "op", content = "text", rename_all = "snake_case")]
+pub enum WordChange {
+    Same(String),
+    Removed(String),
+    Added(String),
+}
+
+/// A sprint whose planned scope changed.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Scope {
+    pub sprint: String,
+    pub running: bool,
+    pub old_points: f64,
+    pub new_points: f64,
+    pub capacity: Option<f64>,
+    pub over_capacity: bool,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// Everything that differs between two snapshots.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Diff {
+    pub base: String,
+    pub head: String,
+    pub added: Vec<Brief>,
+    pub removed: Vec<Brief>,
+    pub moved: Vec<Moved>,
+    /// Stories whose position changed only because others moved, were added or removed.
+    pub shifted: usize,
+    pub changed: Vec<Changed>,
+    pub scope: Vec<Scope>,
+    /// Sprint files: created, fields, review decisions and feedback.
+    pub sprints: Vec<(String, Vec<Change>)>,
+    pub config: Vec<Change>,
+    /// Files of the base that do not parse (their stories are left out).
+    #[serde(skip)]
+    pub base_findings: Vec<Finding>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.moved.is_empty()
+            && self.changed.is_empty()
+            && self.scope.is_empty()
+            && self.sprints.is_empty()
+            && self.config.is_empty()
+    }
+}
+
+/// Compares `old` (the base) with `new`. `today` decides which sprints are running.
+pub fn diff(old: &Snapshot, new: &Snapshot, base: &str, head: &str, today: Date) -> Diff {
+    let old_rank = old.ranked();
+    let new_rank = new.ranked();
+    let old_pos: HashMap<&str, usize> = old_rank
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i + 1))
+        .collect();
+    let new_pos: HashMap<&str, usize> = new_rank
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i + 1))
+        .collect();
+    let old_by: HashMap<&str, &Story> = old.stories.iter().map(|s| (s.id.as_str(), s)).collect();
+    let new_by: HashMap<&str, &Story> = new.stories.iter().map(|s| (s.id.as_str(), s)).collect();
+
+    let brief = |s: &Story, pos: &HashMap<&str, usize>| Brief {
+        id: s.id.to_string(),
+        title: s.title.clone(),
+        position: pos.get(s.id.as_str()).copied(),
+    };
+    let added: Vec<Brief> = new_rank
+        .iter()
+        .filter(|s| !old_by.contains_key(s.id.as_str()))
+        .map(|s| brief(s, &new_pos))
+        .collect();
+    let removed: Vec<Brief> = old_rank
+        .iter()
+        .filter(|s| !new_by.contains_key(s.id.as_str()))
+        .map(|s| brief(s, &old_pos))
+        .collect();
+
+    // Stories on both sides, in the new order: which moved?
+    let common: Vec<&Story> = new_rank
+        .iter()
+        .copied()
+        .filter(|s| old_by.contains_key(s.id.as_str()))
+        .collect();
+    let keep = heaviest_increasing(
+        &common
+            .iter()
+            .map(|s| {
+                let o = old_by[s.id.as_str()];
+                (old_pos[s.id.as_str()], o.rank == s.rank)
+            })
+            .collect::<Vec<_>>(),
+    );
+    let mut moved = Vec::new();
+    let mut shifted = 0;
+    for (k, s) in common.iter().enumerate() {
+        let o = old_by[s.id.as_str()];
+        let (op, np) = (old_pos[s.id.as_str()], new_pos[s.id.as_str()]);
+        if !keep[k] {
+            let at = np - 1;
+            moved.push(Moved {
+                id: s.id.to_string(),
+                title: s.title.clone(),
+                old_position: op,
+                new_position: np,
+                old_rank: o.rank.as_ref().map(|r| r.to_string()),
+                new_rank: s.rank.as_ref().map(|r| r.to_string()),
+                after: at.checked_sub(1).map(|p| new_rank[p].id.to_string()),
+                before: new_rank.get(at + 1).map(|x| x.id.to_string()),
+            });
+        } else if op != np {
+            shifted += 1;
+        }
+    }
+    moved.sort_by_key(|m| m.new_position);
+
+    let mut changed = Vec::new();
+    for s in &new_rank {
+        let Some(o) = old_by.get(s.id.as_str()) else {
+            continue;
+        };
+        let changes: Vec<Change> = story_changes(o, s, None, None)
+            .into_iter()
+            .filter(|c| !matches!(c, Change::Rank { .. }))
+            .collect();
+        let statement = statement_diff(o, s);
+        if !changes.is_empty() || statement.is_some() {
+            changed.push(Changed {
+                id: s.id.to_string(),
+                title: s.title.clone(),
+                changes,
+                statement,
+            });
+        }
+    }
+
+    Diff {
+        base: base.to_string(),
+        head: head.to_string(),
+        added,
+        removed,
+        moved,
+        shifted,
+        changed,
+        scope: scope(old, new, today),
+        sprints: sprints(old, new),
+        config: config_changes(&old.config, &new.config),
+        base_findings: old.load_findings.clone(),
+    }
+}
+
+/// Marks a longest subsequence with increasing old positions, preferring
+/// (among the longest) stories whose rank did not change.
+fn heaviest_increasing(items: &[(usize, bool)]) -> Vec<bool> {
+    // Weight: length first, then unchanged ranks. Fenwick tree of (best, index) over old positions.
+    let max_pos = items.iter().map(|i| i.0).max().unwrap_or(0);
+    let weight = |unchanged: bool| 1_000_000u64 + u64::from(unchanged);
+    let mut tree: Vec<(u64, usize)> = vec![(0, usize::MAX); max_pos + 1];
+    let mut best: Vec<u64> = vec![0; items.len()];
+    let mut prev: Vec<usize> = vec![usize::MAX; items.len()];
+    for (i, &(pos, unchanged)) in items.iter().enumerate() {
+        // Best chain ending at an old position below `pos`.
+        let (mut q, mut found) = (pos - 1, (0u64, usize::MAX));
+        while q > 0 {
+            if tree[q].0 > found.0 {
+                found = tree[q];
+            }
+            q -= q & q.wrapping_neg();
+        }
+        best[i] = found.0 + weight(unchanged);
+        prev[i] = found.1;
+        let mut u = pos;
+        while u <= max_pos {
+            if best[i] > tree[u].0 {
+                tree[u] = (best[i], i);
+            }
+            u += u & u.wrapping_neg();
+        }
+    }
+    let mut keep = vec![false; items.len()];
+    let mut cur = (0..items.len()).max_by_key(|&i| best[i]);
+    while let Some(i) = cur {
+        keep[i] = true;
+        cur = (prev[i] != usize::MAX).then_some(prev[i]);
+    }
+    keep
+}
+
+fn statement_diff(o: &Story, n: &Story) -> Option<Vec<WordChange>> {
+    let text = |s: &Story| {
+        s.statement
+            .as_ref()
+            .map(|st| {
+                format!(
+                    "As {}, I want {}, so that {}",
+                    crate::show::with_article(&st.role),
+                    st.means,
+                    st.ends
+                )
+            })
+            .unwrap_or_default()
+    };
+    let (a, b) = (text(o), text(n));
+    if a == b {
+        return None;
+    }
+    let d = similar::TextDiff::from_words(a.as_str(), b.as_str());
+    let mut out: Vec<WordChange> = Vec::new();
+    for c in d.iter_all_changes() {
+        let t = c.value().to_string();
+        let piece = match c.tag() {
+            similar::ChangeTag::Equal => WordChange::Same(t),
+            similar::ChangeTag::Delete => WordChange::Removed(t),
+            similar::ChangeTag::Insert => WordChange::Added(t),
+        };
+        // Merge runs of the same kind.
+        match (out.last_mut(), &piece) {
+            (Some(WordChange::Same(x)), WordChange::Same(y))
+            | (Some(WordChange::Removed(x)), WordChange::Removed(y))
+            | (Some(WordChange::Added(x)), WordChange::Added(y)) => x.push_str(y),
+            _ => out.push(piece),
+        }
+    }
+    Some(out)
+}
+
+fn points(s: &Snapshot, sprint: &str) -> (f64, Vec<String>) {
+    let mut ids = Vec::new();
+    let mut total = 0.0;
+    for st in s
+        .stories
+        .iter()
+        .filter(|x| x.sprint.as_deref() == Some(sprint))
+    {
+        total += st.estimate.unwrap_or(0.0);
+        ids.push(st.id.to_string());
+    }
+    (total, ids)
+}
+
+fn scope(old: &Snapshot, new: &Snapshot, today: Date) -> Vec<Scope> {
+    let mut out = Vec::new();
+    for sprint in &new.sprints {
+        let (op, oi) = points(old, &sprint.id);
+        let (np, ni) = points(new, &sprint.id);
+        let added: Vec<String> = ni.iter().filter(|i| !oi.contains(i)).cloned().collect();
+        let removed: Vec<String> = oi.iter().filter(|i| !ni.contains(i)).cloned().collect();
+        if (op - np).abs() < 1e-9 && added.is_empty() && removed.is_empty() {
+            continue;
+        }
+        let running =
+            matches!((sprint.start, sprint.end), (Some(a), Some(b)) if a <= today && today <= b);
+        out.push(Scope {
+            sprint: sprint.id.clone(),
+            running,
+            old_points: op,
+            new_points: np,
+            capacity: sprint.capacity,
+            over_capacity: sprint.capacity.is_some_and(|c| np > c + 1e-9),
+            added,
+            removed,
+        });
+    }
+    out
+}
+
+fn sprints(old: &Snapshot, new: &Snapshot) -> Vec<(String, Vec<Change>)> {
+    let mut ids: BTreeMap<&str, ()> = BTreeMap::new();
+    old.sprints.iter().chain(&new.sprints).for_each(|s| {
+        ids.insert(&s.id, ());
+    });
+    ids.keys()
+        .filter_map(|id| {
+            let c = sprint_changes(old.sprint(id), new.sprint(id));
+            (!c.is_empty()).then(|| (id.to_string(), c))
+        })
+        .collect()
+}
+
+/// A word diff as text: `[-removed-]{+added+}`, like `git diff --word-diff`.
+pub fn words_text(w: &[WordChange]) -> String {
+    w.iter()
+        .map(|c| match c {
+            WordChange::Same(t) => t.clone(),
+            WordChange::Removed(t) => format!("[-{t}-]"),
+            WordChange::Added(t) => format!("{{+{t}+}}"),
+        })
+        .collect()
+}
+
+/// A word diff as Markdown: ~~removed~~ **added**.
+pub fn words_md(w: &[WordChange]) -> String {
+    w.iter()
+        .map(|c| match c {
+            WordChange::Same(t) => t.clone(),
+            WordChange::Removed(t) if t.trim().is_empty() => t.clone(),
+            WordChange::Added(t) if t.trim().is_empty() => t.clone(),
+            WordChange::Removed(t) => format!("~~{}~~", t.trim()),
+            WordChange::Added(t) => format!("**{}**", t.trim()),
+        })
+        .collect()
+}
+
+/// `+3` / `-2` points.
+pub fn signed(v: f64) -> String {
+    if v >= 0.0 {
+        format!("+{}", fmt_num(v))
+    } else {
+        format!("-{}", fmt_num(-v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_story_moved_up_is_the_only_move() {
+        // New order by old positions: 5 moved to the front.
+        let items = [(5, false), (1, true), (2, true), (3, true), (4, true)];
+        assert_eq!(
+            heaviest_increasing(&items),
+            vec![false, true, true, true, true]
+        );
+        // A swap of neighbours: keep the one whose rank did not change.
+        let items = [(2, true), (1, false), (3, true)];
+        assert_eq!(heaviest_increasing(&items), vec![true, false, true]);
+        let items = [(2, false), (1, true), (3, true)];
+        assert_eq!(heaviest_increasing(&items), vec![false, true, true]);
+    }
+}

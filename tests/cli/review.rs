@@ -1,0 +1,379 @@
+//! Pull-request review: `diff` between revisions and the working tree, and
+//! `check --since` with the rules that need the base.
+
+use std::process::Command;
+
+use crate::common::Fixture;
+
+/// The example on `main`, with sprint 2026-S23 running whatever today is,
+/// and a branch `feature` that re-prioritises, adds, removes, re-scopes and
+/// records a review.
+fn pull_request() -> Fixture {
+    let f = Fixture::example();
+    f.edit("sprints/2026-S23.md", "end: 2026-12-04", "end: 2999-12-31");
+    f.git(&["commit", "-qam", "Sprint 23 runs on"]);
+    f.git(&["checkout", "-q", "-b", "feature"]);
+    // Re-prioritise: S-22 before S-17 (one line).
+    assert_eq!(f.run(&["rank", "S-22", "--before", "S-17"]).code, 0);
+    // A new story, a removed idea, a field change and a statement edit.
+    assert_eq!(
+        f.run(&[
+            "new",
+            "Bulk export as ZIP",
+            "--as",
+            "support agent",
+            "--want",
+            "one ZIP of PDFs",
+            "--so-that",
+            "auditors get everything at once",
+            "--after",
+            "S-31"
+        ])
+        .code,
+        0
+    );
+    std::fs::remove_file(f.backlog().join(f.story("S-29"))).unwrap();
+    assert_eq!(f.run(&["set", "S-27", "estimate=8"]).code, 0);
+    f.edit(
+        &f.story("S-27"),
+        "so that nobody can",
+        "so that no stranger can",
+    );
+    // Re-scope the running sprint: pull S-31 in (2 points).
+    assert_eq!(f.run(&["set", "S-31", "sprint=2026-S23"]).code, 0);
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "Refine the backlog for the next review"]);
+    f
+}
+
+#[test]
+fn pr_comment_reads_well() {
+    let f = pull_request();
+    let r = f.run(&["diff", "main..feature", "--format", "md"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn moves_are_only_what_the_author_moved() {
+    let f = pull_request();
+    let r = f.run(&["diff", "main..feature", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    let moved: Vec<&str> = v["moved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(moved, ["S-22"]);
+    assert_eq!(v["moved"][0]["old_position"], 21);
+    assert_eq!(v["moved"][0]["new_position"], 18);
+    assert_eq!(v["moved"][0]["after"], "S-16");
+    assert_eq!(v["moved"][0]["before"], "S-17");
+    // S-33 added at 21 and S-29 removed from the end shift 13 stories by one.
+    assert_eq!(v["shifted"], 13);
+    assert_eq!(v["added"][0]["id"], "S-33");
+    assert_eq!(v["removed"][0]["id"], "S-29");
+    assert_eq!(v["scope"][0]["sprint"], "2026-S23");
+    assert_eq!(v["scope"][0]["running"], true);
+    assert_eq!(v["scope"][0]["old_points"], 24.0);
+    assert_eq!(v["scope"][0]["new_points"], 26.0);
+    assert_eq!(v["scope"][0]["added"], serde_json::json!(["S-31"]));
+    let s27 = v["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "S-27")
+        .unwrap();
+    assert_eq!(
+        s27["changes"][0],
+        serde_json::json!({"type": "field", "field": "estimate", "old": "5", "new": "8"})
+    );
+    assert!(
+        s27["statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w == &serde_json::json!({"op": "added", "text": "no stranger"})),
+        "{}",
+        s27["statement"]
+    );
+}
+
+#[test]
+fn text_output_and_colour() {
+    let f = pull_request();
+    let r = f.run(&["diff", "main..feature"]);
+    insta::assert_snapshot!(r.stdout);
+    assert!(!r.stdout.contains('\x1b'));
+    let r = f.run(&["diff", "main..feature", "--color", "always"]);
+    assert!(r.stdout.contains("\x1b[32m+\x1b[0m"));
+}
+
+#[test]
+fn default_base_is_the_merge_base_and_the_working_tree_is_the_new_side() {
+    let f = pull_request();
+    // An uncommitted edit on top of the branch shows up too.
+    assert_eq!(f.run(&["status", "S-16", "done", "--force"]).code, 0);
+    // main moves on after the branch was cut: not part of this branch's diff.
+    f.git(&["checkout", "-q", "main"]);
+    f.git(&["stash", "-q"]);
+    assert_eq!(f.run(&["set", "S-20", "estimate=21"]).code, 0);
+    f.git(&["commit", "-qam", "Meanwhile on main"]);
+    f.git(&["checkout", "-q", "feature"]);
+    f.git(&["stash", "pop", "-q"]);
+    let r = f.run(&["diff", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["base"], "merge-base(main, HEAD)");
+    assert_eq!(v["head"], "working tree");
+    let changed: Vec<&str> = v["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(changed.contains(&"S-16"), "{changed:?}");
+    assert!(!changed.contains(&"S-20"), "{changed:?}");
+}
+
+#[test]
+fn diff_bad_input() {
+    let f = pull_request();
+    let r = f.run(&["diff", "nope..feature"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with("error: unknown revision `nope`"),
+        "{}",
+        r.stderr
+    );
+    // Unrelated histories: no merge base.
+    f.git(&["checkout", "-q", "--orphan", "island"]);
+    f.git(&["commit", "-qm", "Unrelated"]);
+    let r = f.run(&["diff", "main...island"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("have no common ancestor"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("help: give the base explicitly"),
+        "{}",
+        r.stderr
+    );
+    f.git(&["checkout", "-q", "feature"]);
+}
+
+#[test]
+fn base_without_a_backlog_has_everything_added() {
+    let f = Fixture::empty();
+    f.git(&["init", "-q", "-b", "main"]);
+    std::fs::write(f.root().join("README"), "app").unwrap();
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "Before the backlog"]);
+    assert_eq!(f.run(&["init"]).code, 0);
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "Start a backlog"]);
+    let r = f.run(&["diff", "HEAD~1..HEAD"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("backlog diff HEAD~1..HEAD: 1 added"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn base_files_that_do_not_parse_are_reported_and_the_rest_diffed() {
+    let f = Fixture::example();
+    f.edit(
+        &f.story("S-28"),
+        "title: Audit log of invoice changes",
+        "title: [broken",
+    );
+    f.git(&["commit", "-qam", "Break S-28"]);
+    f.edit(
+        &f.story("S-28"),
+        "title: [broken",
+        "title: Audit log of invoice changes",
+    );
+    assert_eq!(f.run(&["rank", "S-22", "--top"]).code, 0);
+    let r = f.run(&["diff", "HEAD"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("note: 1 file in HEAD does not parse and is left out:\n  .backlog/stories/S-28-audit-log-of-invoice-changes.md:4:5: invalid YAML"), "{}", r.stdout);
+    assert!(r.stdout.contains("Moved\n  S-22"), "{}", r.stdout);
+}
+
+#[test]
+fn textconv_shows_a_story_in_product_terms() {
+    let f = Fixture::example();
+    let path = f.backlog().join(f.story("S-15"));
+    let r = f.run(&["diff", "--textconv", path.to_str().unwrap()]);
+    assert_eq!(r.code, 0);
+    insta::assert_snapshot!(r.stdout);
+    // Wired into git, `git diff` shows the change in those terms.
+    std::fs::write(
+        f.root().join(".gitattributes"),
+        ".backlog/**/*.md diff=backlog\n",
+    )
+    .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("backlog");
+    f.git(&[
+        "config",
+        "diff.backlog.textconv",
+        &format!("'{}' diff --textconv", bin.display()),
+    ]);
+    f.edit(&f.story("S-15"), "status: ready", "status: in-progress");
+    let out = Command::new("git")
+        .args(["diff", "--", ".backlog"])
+        .current_dir(f.root())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("-status: ready\n+status: in-progress\n"),
+        "{text}"
+    );
+}
+
+fn since(f: &Fixture, base: &str) -> crate::common::Run {
+    f.run(&["check", "--since", base])
+}
+
+#[test]
+fn since_clean_pull_request_passes() {
+    let f = pull_request();
+    let r = since(&f, "main");
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn since_decisions_are_append_only() {
+    let f = pull_request();
+    f.edit(
+        "sprints/2026-S22.md",
+        "{ story: S-8, decision: accepted, note: First real payment received during the review }",
+        "{ story: S-8, decision: accepted, note: Paid }",
+    );
+    f.edit(
+        "sprints/2026-S21.md",
+        "    - { story: S-7, decision: accepted, note: Recommendation taken; see S-10 }\n",
+        "",
+    );
+    let r = since(&f, "main");
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!(r.stdout);
+    // An intentional correction, with an amends note, is accepted.
+    f.edit(
+        "sprints/2026-S22.md",
+        "{ story: S-8, decision: accepted, note: Paid }",
+        "{ story: S-8, decision: accepted, note: Paid, amends: shorter note agreed with finance }",
+    );
+    let r = since(&f, "main");
+    assert!(!r.stdout.contains("S-8"), "{}", r.stdout);
+}
+
+#[test]
+fn since_reopened_removed_overfull_and_reused() {
+    let f = pull_request();
+    // S-12 was done: reopened without a note.
+    f.edit(&f.story("S-12"), "status: done", "status: in-progress");
+    // S-24 is in the running sprint: deleted.
+    std::fs::remove_file(f.backlog().join(f.story("S-24"))).unwrap();
+    // Scope added beyond capacity (30): S-17 (8) into the running sprint.
+    assert_eq!(f.run(&["set", "S-17", "sprint=2026-S23"]).code, 0);
+    // S-23 now names another story.
+    let s23 = f.story("S-23");
+    std::fs::remove_file(f.backlog().join(&s23)).unwrap();
+    f.write(
+        "stories/S-23-mobile-app.md",
+        "---\nid: S-23\ntitle: Mobile app\nstatus: idea\nrank: 90\ncreated: 2026-11-24\n---\n",
+    );
+    let r = f.run(&["check", "--since", "main", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    for code in ["B081", "B082", "B083", "B084"] {
+        assert!(codes.contains(&code), "{code} missing: {}", r.stdout);
+    }
+    let r = f.run(&["check", "--since", "main"]);
+    insta::assert_snapshot!(r.stdout);
+    // A note makes the reopening explicit.
+    f.edit(
+        &f.story("S-12"),
+        "status: in-progress",
+        "status: in-progress\nreopened: partial refunds fail for card payments",
+    );
+    let r = f.run(&["check", "--since", "main"]);
+    assert!(!r.stdout.contains("B081"), "{}", r.stdout);
+}
+
+#[test]
+fn since_unknown_base_is_a_usage_error() {
+    let f = Fixture::example();
+    let r = f.run(&["check", "--since", "origin/nope"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("error: unknown revision `origin/nope`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn pre_commit_hook_from_docs_blocks_a_broken_commit() {
+    let f = Fixture::example();
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md"),
+    )
+    .unwrap();
+    let hook = docs
+        .split("```sh\n#!/bin/sh\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("backlog");
+    let hook = format!(
+        "#!/bin/sh\nPATH=\"{}:$PATH\"\n{hook}",
+        bin.parent().unwrap().display()
+    );
+    let path = f.root().join(".git/hooks/pre-commit");
+    std::fs::write(&path, hook).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    f.edit(&f.story("S-14"), "status: in-progress", "status: doing");
+    f.git(&["add", "-A"]);
+    let out = Command::new("git")
+        .args(["commit", "-qm", "broken"])
+        .current_dir(f.root())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "a")
+        .env("GIT_AUTHOR_EMAIL", "a@b")
+        .env("GIT_COMMITTER_NAME", "a")
+        .env("GIT_COMMITTER_EMAIL", "a@b")
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the hook let a broken backlog through"
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("error[B023]"), "{said}");
+    f.edit(&f.story("S-14"), "status: doing", "status: review");
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "fixed"]);
+}
