@@ -178,6 +178,10 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base: &str, head: &str, today: Date)
         let Some(o) = old_by.get(s.id.as_str()) else {
             continue;
         };
+        // The same parsed file on both sides: nothing to compare.
+        if std::sync::Arc::ptr_eq(&o.doc, &s.doc) {
+            continue;
+        }
         let changes: Vec<Change> = story_changes(o, s, None, None)
             .into_iter()
             .filter(|c| !matches!(c, Change::Rank { .. }))

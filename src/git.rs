@@ -405,23 +405,30 @@ impl Git {
     }
 
     fn tree_data(&self, id: Option<Oid>) -> Result<std::rc::Rc<Vec<u8>>, GitError> {
+        use gix::objs::Find;
         let Some(id) = id else {
             return Ok(Default::default());
         };
         if let Some((_, data)) = self.trees.borrow().iter().find(|(t, _)| *t == id) {
             return Ok(data.clone());
         }
-        let data = std::rc::Rc::new(
-            self.repo
-                .find_object(id.0)
-                .map_err(|e| self.missing("a tree", e))?
-                .detach()
-                .data,
-        );
         let mut trees = self.trees.borrow_mut();
-        if trees.len() >= 8 {
-            trees.remove(0);
+        // Reuse the evicted entry's buffer: trees of a large folder are big,
+        // and allocating one per commit is measurable.
+        let mut buf = if trees.len() >= 8 {
+            let (_, old) = trees.remove(0);
+            std::rc::Rc::try_unwrap(old).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        match self.repo.objects.try_find(&id.0, &mut buf) {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return Err(self.missing("a tree", format!("object {} is missing", id.short())))
+            }
+            Err(e) => return Err(self.missing("a tree", e)),
         }
+        let data = std::rc::Rc::new(buf);
         trees.push((id, data.clone()));
         Ok(data)
     }
@@ -446,24 +453,63 @@ impl Git {
         let Some(tree) = self.subtree(info.tree, rel)? else {
             return Ok(None);
         };
+        let files = self.files(tree)?;
         let mut mem = Memory::new(display);
+        for (path, bytes, link) in self.read_all(files)? {
+            if link {
+                mem.insert_link(
+                    path,
+                    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned()),
+                );
+            } else {
+                mem.insert(path, bytes);
+            }
+        }
+        Ok(Some(mem))
+    }
+
+    /// Backlog files below `tree`: (path, blob, is a symlink).
+    pub fn files(&self, tree: Oid) -> Result<Vec<(PathBuf, Oid, bool)>, GitError> {
+        let mut out = Vec::new();
         let mut pending = vec![(PathBuf::new(), tree)];
         while let Some((prefix, tree)) = pending.pop() {
             for (name, is_tree, is_link, id) in self.entries(Some(tree))? {
                 let path = prefix.join(name.to_str_lossy().as_ref());
                 if is_tree {
                     pending.push((path, id));
-                } else if is_link {
-                    let target = String::from_utf8_lossy(&self.blob(id)?).into_owned();
-                    mem.insert_link(path, PathBuf::from(target));
-                } else if path == Path::new("backlog.yaml")
+                } else if is_link
+                    || path == Path::new("backlog.yaml")
                     || path.extension().is_some_and(|e| e == "md")
                 {
-                    mem.insert(path, self.blob(id)?);
+                    out.push((path, id, is_link));
                 }
             }
         }
-        Ok(Some(mem))
+        Ok(out)
+    }
+
+    /// Reads blobs on every core: inflating thousands of small objects is
+    /// most of the cost of reading a revision.
+    pub fn read_all(
+        &self,
+        files: Vec<(PathBuf, Oid, bool)>,
+    ) -> Result<Vec<(PathBuf, Vec<u8>, bool)>, GitError> {
+        use rayon::prelude::*;
+        let shared = self.shared();
+        let chunk = files
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(64);
+        files
+            .par_chunks(chunk)
+            .map(|part| {
+                let g = shared.local();
+                part.iter()
+                    .map(|(p, id, link)| Ok((p.clone(), g.blob(*id)?, *link)))
+                    .collect::<Result<Vec<_>, GitError>>()
+            })
+            .collect::<Result<Vec<_>, GitError>>()
+            .map(|v| v.into_iter().flatten().collect())
     }
 
     /// File names under `stories/` of the backlog folder `rel` in every

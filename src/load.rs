@@ -64,7 +64,39 @@ pub struct LoadError {
 
 /// Reads the whole backlog from `source`.
 pub fn load(source: &dyn Source) -> Result<Snapshot, LoadError> {
+    load_reusing(source, None)
+}
+
+/// Stories of an earlier snapshot whose files are known not to have changed:
+/// loading a second revision re-parses only what differs.
+pub struct Reuse<'a> {
+    pub previous: &'a Snapshot,
+    /// Paths (relative to the backlog folder) that changed since `previous`.
+    pub changed: &'a std::collections::HashSet<PathBuf>,
+}
+
+/// [`load`], taking unchanged stories from `reuse` instead of parsing them.
+pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Snapshot, LoadError> {
     let root = source.display_root().to_path_buf();
+    let previous: std::collections::HashMap<&Path, &Story> = reuse
+        .as_ref()
+        .map(|r| {
+            r.previous
+                .stories
+                .iter()
+                .map(|s| (s.doc.path.as_path(), s))
+                .collect()
+        })
+        .unwrap_or_default();
+    let unchanged = |e: &Entry| -> Option<Story> {
+        let r = reuse.as_ref()?;
+        if r.changed.contains(&e.path) {
+            return None;
+        }
+        previous
+            .get(root.join(&e.path).as_path())
+            .map(|s| (*s).clone())
+    };
     let mut findings = Vec::new();
     let config = load_config(source, &root, &mut findings)?;
     let list = |dir: &str| {
@@ -80,6 +112,9 @@ pub fn load(source: &dyn Source) -> Result<Snapshot, LoadError> {
         .par_iter()
         .map(|e| {
             let mut f = Vec::new();
+            if let Some(story) = unchanged(e) {
+                return (Some(story), f, None);
+            }
             let story =
                 read_file(source, &root, e, &mut f).and_then(|parsed| parse_story(parsed, &mut f));
             let fallback = story

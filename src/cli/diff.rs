@@ -71,12 +71,8 @@ pub fn run(dir: Option<PathBuf>, args: Args, out: &mut dyn Write) -> Outcome {
                     r.git.resolve(b).map_err(git_error)?,
                 );
                 let base = r.git.merge_base(ia, ib).map_err(git_error)?;
-                (
-                    format!("merge-base({a}, {b})"),
-                    load_rev(base)?,
-                    b.to_string(),
-                    load_rev(ib)?,
-                )
+                let (base, head) = load_pair(&r, base, ib)?;
+                (format!("merge-base({a}, {b})"), base, b.to_string(), head)
             } else if let Some((a, b)) = spec.split_once("..") {
                 let b = if b.is_empty() { "HEAD" } else { b };
                 let a = if a.is_empty() { "HEAD" } else { a };
@@ -84,7 +80,8 @@ pub fn run(dir: Option<PathBuf>, args: Args, out: &mut dyn Write) -> Outcome {
                     r.git.resolve(a).map_err(git_error)?,
                     r.git.resolve(b).map_err(git_error)?,
                 );
-                (a.to_string(), load_rev(ia)?, b.to_string(), load_rev(ib)?)
+                let (base, head) = load_pair(&r, ia, ib)?;
+                (a.to_string(), base, b.to_string(), head)
             } else {
                 let ia = r.git.resolve(spec).map_err(git_error)?;
                 (
@@ -114,6 +111,67 @@ pub fn run(dir: Option<PathBuf>, args: Args, out: &mut dyn Write) -> Outcome {
     }
     .map_err(io_error)?;
     Ok(0)
+}
+
+/// Both revisions' snapshots; the second re-parses only the files that
+/// differ between the two trees.
+fn load_pair(
+    r: &super::history::Repo,
+    base: crate::git::Oid,
+    head: crate::git::Oid,
+) -> Result<(Snapshot, Snapshot), CliError> {
+    let base_snapshot = r.snapshot_at(base)?.unwrap_or_else(Snapshot::empty);
+    let tree_of = |c| -> Result<Option<crate::git::Oid>, CliError> {
+        let t = r.git.commit(c).map_err(git_error)?.tree;
+        r.git.subtree(t, &r.rel).map_err(git_error)
+    };
+    let (bt, ht) = (tree_of(base)?, tree_of(head)?);
+    let Some(ht) = ht else {
+        return Ok((base_snapshot, Snapshot::empty()));
+    };
+    let changed: std::collections::HashSet<PathBuf> = r
+        .git
+        .diff(bt, Some(ht))
+        .map_err(git_error)?
+        .into_iter()
+        .map(|d| d.path)
+        .collect();
+    let files = r.git.files(ht).map_err(git_error)?;
+    // Read only changed blobs; unchanged stories come from the base snapshot.
+    let root = crate::source::Source::display_root(&r.tree).to_path_buf();
+    let parsed: std::collections::HashSet<&std::path::Path> = base_snapshot
+        .stories
+        .iter()
+        .map(|s| s.doc.path.as_path())
+        .collect();
+    let is_reused = |p: &PathBuf| !changed.contains(p) && parsed.contains(root.join(p).as_path());
+    let wanted: Vec<_> = files
+        .iter()
+        .filter(|(p, _, _)| !is_reused(p))
+        .cloned()
+        .collect();
+    let mut mem = crate::source::Memory::new(crate::source::Source::display_root(&r.tree));
+    for (path, bytes, link) in r.git.read_all(wanted).map_err(git_error)? {
+        if link {
+            mem.insert_link(
+                path,
+                PathBuf::from(String::from_utf8_lossy(&bytes).into_owned()),
+            );
+        } else {
+            mem.insert(path, bytes);
+        }
+    }
+    for (path, _, _) in files.iter().filter(|(p, _, _)| is_reused(p)) {
+        // Listed so the loader sees it; its story is taken from the base.
+        mem.insert(path.clone(), Vec::new());
+    }
+    let reuse = crate::load::Reuse {
+        previous: &base_snapshot,
+        changed: &changed,
+    };
+    let head_snapshot =
+        crate::load::load_reusing(&mem, Some(reuse)).map_err(|e| CliError::new(e.to_string()))?;
+    Ok((base_snapshot, head_snapshot))
 }
 
 /// One story file as lines of product terms, so `git diff` with
