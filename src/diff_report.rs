@@ -111,6 +111,40 @@ fn arrow(old: usize, new: usize) -> &'static str {
     }
 }
 
+/// Where a moved story now sits: `between S-16 and S-17`, `first, before S-2`.
+fn between(m: &crate::diff::Moved) -> String {
+    match (&m.after, &m.before) {
+        (Some(a), Some(b)) => format!("between {a} and {b}"),
+        (None, Some(b)) => format!("first, before {b}"),
+        (Some(a), None) => format!("last, after {a}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// `2026-S23 (running): 24 -> 26 points (+2) of 30<over>; added S-31`.
+fn scope_line(s: &crate::diff::Scope, arrow: &str, over: &str) -> String {
+    let running = if s.running { " (running)" } else { "" };
+    let cap = s
+        .capacity
+        .map(|c| format!(" of {}", fmt_num(c)))
+        .unwrap_or_default();
+    let mut moves = Vec::new();
+    if !s.added.is_empty() {
+        moves.push(format!("added {}", s.added.join(", ")));
+    }
+    if !s.removed.is_empty() {
+        moves.push(format!("removed {}", s.removed.join(", ")));
+    }
+    format!(
+        "{}{running}: {} {arrow} {} points ({}){cap}{over}; {}",
+        s.sprint,
+        fmt_num(s.old_points),
+        fmt_num(s.new_points),
+        signed(s.new_points - s.old_points),
+        moves.join("; ")
+    )
+}
+
 pub fn text(w: &mut dyn Write, d: &Diff, st: Style) -> io::Result<()> {
     writeln!(
         w,
@@ -179,12 +213,7 @@ pub fn text(w: &mut dyn Write, d: &Diff, st: Style) -> io::Result<()> {
     if !d.moved.is_empty() {
         writeln!(w, "\nMoved")?;
         for m in &d.moved {
-            let between = match (&m.after, &m.before) {
-                (Some(a), Some(b)) => format!("now between {a} and {b}"),
-                (None, Some(b)) => format!("now first, before {b}"),
-                (Some(a), None) => format!("now last, after {a}"),
-                (None, None) => String::new(),
-            };
+            let between = format!("now {}", between(m));
             let rank = format!(
                 "rank {} -> {}",
                 m.old_rank.as_deref().unwrap_or("none"),
@@ -216,32 +245,12 @@ pub fn text(w: &mut dyn Write, d: &Diff, st: Style) -> io::Result<()> {
     if !d.scope.is_empty() {
         writeln!(w, "\nSprint scope")?;
         for s in &d.scope {
-            let running = if s.running { " (running)" } else { "" };
-            let cap = s
-                .capacity
-                .map(|c| format!(" of {}", fmt_num(c)))
-                .unwrap_or_default();
             let over = if s.over_capacity {
                 format!(", {}", st.red("over capacity"))
             } else {
                 String::new()
             };
-            let mut moves = Vec::new();
-            if !s.added.is_empty() {
-                moves.push(format!("added {}", s.added.join(", ")));
-            }
-            if !s.removed.is_empty() {
-                moves.push(format!("removed {}", s.removed.join(", ")));
-            }
-            writeln!(
-                w,
-                "  {}{running}: {} -> {} points ({}){cap}{over}; {}",
-                s.sprint,
-                fmt_num(s.old_points),
-                fmt_num(s.new_points),
-                signed(s.new_points - s.old_points),
-                moves.join("; ")
-            )?;
+            writeln!(w, "  {}", scope_line(s, "->", &over))?;
         }
     }
     if !d.sprints.is_empty() {
@@ -312,12 +321,7 @@ pub fn markdown(w: &mut dyn Write, d: &Diff) -> io::Result<()> {
                 std::cmp::Ordering::Greater => "⬇",
                 std::cmp::Ordering::Equal => "",
             };
-            let between = match (&m.after, &m.before) {
-                (Some(a), Some(b)) => format!("{a} and {b}"),
-                (None, Some(b)) => format!("first, before {b}"),
-                (Some(a), None) => format!("last, after {a}"),
-                (None, None) => String::new(),
-            };
+            let between = between(m).trim_start_matches("between ").to_string();
             writeln!(
                 w,
                 "| **{}** {} | {} → {} {dir} | {} |",
@@ -348,32 +352,12 @@ pub fn markdown(w: &mut dyn Write, d: &Diff) -> io::Result<()> {
     if !d.scope.is_empty() {
         writeln!(w, "\n**Sprint scope**\n")?;
         for s in &d.scope {
-            let running = if s.running { " (running)" } else { "" };
-            let cap = s
-                .capacity
-                .map(|c| format!(" of {}", fmt_num(c)))
-                .unwrap_or_default();
             let over = if s.over_capacity {
                 " — ⚠️ **over capacity**"
             } else {
                 ""
             };
-            let mut moves = Vec::new();
-            if !s.added.is_empty() {
-                moves.push(format!("added {}", s.added.join(", ")));
-            }
-            if !s.removed.is_empty() {
-                moves.push(format!("removed {}", s.removed.join(", ")));
-            }
-            writeln!(
-                w,
-                "- {}{running}: {} → {} points ({}){cap}{over}; {}",
-                s.sprint,
-                fmt_num(s.old_points),
-                fmt_num(s.new_points),
-                signed(s.new_points - s.old_points),
-                moves.join("; ")
-            )?;
+            writeln!(w, "- {}", scope_line(s, "→", over))?;
         }
     }
     if !d.sprints.is_empty() {

@@ -454,18 +454,7 @@ impl Git {
             return Ok(None);
         };
         let files = self.files(tree)?;
-        let mut mem = Memory::new(display);
-        for (path, bytes, link) in self.read_all(files)? {
-            if link {
-                mem.insert_link(
-                    path,
-                    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned()),
-                );
-            } else {
-                mem.insert(path, bytes);
-            }
-        }
-        Ok(Some(mem))
+        Ok(Some(Memory::from_files(display, self.read_all(files)?)))
     }
 
     /// Backlog files below `tree`: (path, blob, is a symlink).

@@ -132,6 +132,21 @@ impl Memory {
         }
     }
 
+    /// A source from files read elsewhere: (path, bytes, is a symlink whose
+    /// bytes are its target).
+    pub fn from_files(display: impl Into<PathBuf>, files: Vec<(PathBuf, Vec<u8>, bool)>) -> Memory {
+        let mut mem = Memory::new(display);
+        for (path, bytes, link) in files {
+            if link {
+                let target = PathBuf::from(String::from_utf8_lossy(&bytes).into_owned());
+                mem.insert_link(path, target);
+            } else {
+                mem.insert(path, bytes);
+            }
+        }
+        mem
+    }
+
     /// Adds a symbolic link at `path` pointing to `target`.
     pub fn insert_link(&mut self, path: impl Into<PathBuf>, target: PathBuf) {
         self.links.insert(path.into(), target);

@@ -150,17 +150,8 @@ fn load_pair(
         .filter(|(p, _, _)| !is_reused(p))
         .cloned()
         .collect();
-    let mut mem = crate::source::Memory::new(crate::source::Source::display_root(&r.tree));
-    for (path, bytes, link) in r.git.read_all(wanted).map_err(git_error)? {
-        if link {
-            mem.insert_link(
-                path,
-                PathBuf::from(String::from_utf8_lossy(&bytes).into_owned()),
-            );
-        } else {
-            mem.insert(path, bytes);
-        }
-    }
+    let mut mem =
+        crate::source::Memory::from_files(root.clone(), r.git.read_all(wanted).map_err(git_error)?);
     for (path, _, _) in files.iter().filter(|(p, _, _)| is_reused(p)) {
         // Listed so the loader sees it; its story is taken from the base.
         mem.insert(path.clone(), Vec::new());

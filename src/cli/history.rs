@@ -88,11 +88,7 @@ impl Repo {
 }
 
 pub fn repo(dir: Option<PathBuf>) -> Result<Repo, CliError> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
-    let tree = crate::source::discover(dir.as_deref(), &cwd).map_err(|e| {
-        CliError::new(e.to_string()).hint("history is read for the backlog folder of the working tree; point at it with --dir PATH")
-    })?;
+    let tree = super::work_tree(dir)?;
     let git = Git::discover(tree.root()).map_err(git_error)?;
     let rel = git
         .relative(tree.root())
@@ -286,23 +282,6 @@ fn print_events(
     Ok(0)
 }
 
-const BLAME_FIELDS: [&str; 14] = [
-    "id",
-    "title",
-    "kind",
-    "status",
-    "rank",
-    "estimate",
-    "epic",
-    "goal",
-    "labels",
-    "depends_on",
-    "stakeholders",
-    "value",
-    "sprint",
-    "created",
-];
-
 #[derive(Serialize)]
 struct BlameLine<'a> {
     field: &'a str,
@@ -313,20 +292,23 @@ struct BlameLine<'a> {
     summary: &'a str,
 }
 
+/// The first-parent history up to `at` (default HEAD), from the index.
+fn head_history(dir: Option<PathBuf>, at: Option<&str>) -> Result<(Repo, Oid, History), CliError> {
+    let r = repo(dir)?;
+    let (tips, _) = range(&r.git, None, at)?;
+    let history = crate::history_index::history_to(&r.git, &r.rel, tips[0], &Options::default())
+        .map_err(git_error)?;
+    Ok((r, tips[0], history))
+}
+
 pub fn run_blame(
     dir: Option<PathBuf>,
     at: Option<&str>,
     args: BlameArgs,
     out: &mut dyn Write,
 ) -> Outcome {
-    let r = repo(dir)?;
-    let (tips, _) = range(&r.git, None, at)?;
-    let history = crate::history_index::history_to(&r.git, &r.rel, tips[0], &Options::default())
-        .map_err(git_error)?;
-    let source = r
-        .git
-        .source_at(tips[0], &r.rel, &r.rel)
-        .map_err(git_error)?;
+    let (r, tip, history) = head_history(dir, at)?;
+    let source = r.git.source_at(tip, &r.rel, &r.rel).map_err(git_error)?;
     let snapshot = source
         .map(|m| crate::load::load(&m))
         .transpose()
@@ -346,7 +328,7 @@ pub fn run_blame(
         .filter(|e| e.subject == Subject::Story(args.id.clone()))
         .collect();
     let mut lines = Vec::new();
-    for field in BLAME_FIELDS {
+    for &field in crate::load::STORY_FIELDS {
         let value = match field {
             "id" => Some(story.id.to_string()),
             "title" => Some(story.title.clone()),
@@ -374,6 +356,7 @@ pub fn run_blame(
             "value" => crate::history::value_text(story),
             "sprint" => story.sprint.clone(),
             "created" => story.created.map(|d| d.to_string()),
+            "reopened" => story.reopened.clone(),
             _ => None,
         };
         let Some(value) = value else { continue };
@@ -455,10 +438,7 @@ pub fn run_decisions(
     args: DecisionsArgs,
     out: &mut dyn Write,
 ) -> Outcome {
-    let r = repo(dir)?;
-    let (tips, _) = range(&r.git, None, at)?;
-    let history = crate::history_index::history_to(&r.git, &r.rel, tips[0], &Options::default())
-        .map_err(git_error)?;
+    let (_, _, history) = head_history(dir, at)?;
     let relevant = |e: &&Event| {
         matches!(
             e.change,

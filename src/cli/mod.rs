@@ -188,6 +188,17 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
     }
 }
 
+/// The backlog folder on disk: `--dir`/`BACKLOG_DIR`, else the nearest `.backlog`.
+pub fn work_tree(dir: Option<PathBuf>) -> Result<WorkTree, CliError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
+    discover(dir.as_deref(), &cwd).map_err(|e| {
+        CliError::new(e.to_string()).hint(
+            "run `backlog init` to create one, or point at one with --dir PATH (or BACKLOG_DIR)",
+        )
+    })
+}
+
 /// A loaded working tree, for commands that write.
 pub struct Opened {
     pub tree: WorkTree,
@@ -195,13 +206,7 @@ pub struct Opened {
 }
 
 fn open_tree(dir: Option<PathBuf>) -> Result<Opened, CliError> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
-    let tree: WorkTree = discover(dir.as_deref(), &cwd).map_err(|e| {
-        CliError::new(e.to_string()).hint(
-            "run `backlog init` to create one, or point at one with --dir PATH (or BACKLOG_DIR)",
-        )
-    })?;
+    let tree = work_tree(dir)?;
     let snapshot = crate::load::load(&tree).map_err(|e| CliError::new(e.to_string()))?;
     Ok(Opened { tree, snapshot })
 }
@@ -276,13 +281,7 @@ fn open(dir: Option<PathBuf>, at: Option<&str>) -> Result<Snapshot, CliError> {
     if let Some(rev) = at {
         return open_at(dir, rev);
     }
-    let cwd = std::env::current_dir()
-        .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
-    let tree: WorkTree = discover(dir.as_deref(), &cwd).map_err(|e| {
-        CliError::new(e.to_string()).hint(
-            "run `backlog init` to create one, or point at one with --dir PATH (or BACKLOG_DIR)",
-        )
-    })?;
+    let tree = work_tree(dir)?;
     crate::load::load(&tree).map_err(|e| CliError::new(e.to_string()))
 }
 

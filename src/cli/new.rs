@@ -31,18 +31,9 @@ pub struct Args {
     /// A label (repeat for several).
     #[arg(long, value_name = "LABEL")]
     pub label: Vec<String>,
-    /// Rank it before every unfinished story.
-    #[arg(long)]
-    pub top: bool,
-    /// Rank it after every ranked story (the default).
-    #[arg(long)]
-    pub bottom: bool,
-    /// Rank it just before this story.
-    #[arg(long, value_name = "ID")]
-    pub before: Option<String>,
-    /// Rank it just after this story.
-    #[arg(long, value_name = "ID")]
-    pub after: Option<String>,
+    /// Where to rank it (default: --bottom).
+    #[command(flatten)]
+    pub place: super::rank::Place,
 }
 
 pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
@@ -76,12 +67,7 @@ pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
         }
     }
     let id = next_id(s, &elsewhere);
-    let target = match (args.top, args.before, args.after) {
-        (true, ..) => Target::Top,
-        (_, Some(b), _) => Target::Before(b),
-        (_, _, Some(a)) => Target::After(a),
-        _ => Target::Bottom,
-    };
+    let target = args.place.target().unwrap_or(Target::Bottom);
     let placement = plan_insert(s, &target).map_err(|e| CliError::new(e.to_string()))?;
     let status = s
         .config

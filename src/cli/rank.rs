@@ -7,11 +7,9 @@ use crate::reorder::{
 };
 use crate::score::{format_score, ScoringModel};
 
+/// Where a story goes, relative to the others (shared by `rank` and `new`).
 #[derive(Debug, clap::Args)]
-#[command(group = clap::ArgGroup::new("target").args(["top", "bottom", "before", "after", "to"]))]
-pub struct Args {
-    /// The story to move.
-    pub id: Option<String>,
+pub struct Place {
     /// Before every unfinished story.
     #[arg(long)]
     pub top: bool,
@@ -24,6 +22,30 @@ pub struct Args {
     /// Just after this story.
     #[arg(long, value_name = "ID")]
     pub after: Option<String>,
+}
+
+impl Place {
+    /// The target given, if any.
+    pub fn target(&self) -> Option<Target> {
+        if self.top {
+            Some(Target::Top)
+        } else if self.bottom {
+            Some(Target::Bottom)
+        } else if let Some(b) = &self.before {
+            Some(Target::Before(b.clone()))
+        } else {
+            self.after.as_ref().map(|a| Target::After(a.clone()))
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("target").args(["top", "bottom", "before", "after", "to"]))]
+pub struct Args {
+    /// The story to move.
+    pub id: Option<String>,
+    #[command(flatten)]
+    pub place: Place,
     /// At this position of the whole backlog (the `#` of `backlog list`).
     #[arg(long, value_name = "POSITION")]
     pub to: Option<usize>,
@@ -76,14 +98,11 @@ pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
         return Err(CliError::new("which story? give an id and where to put it")
             .hint("e.g. `backlog rank S-42 --before S-17`, or `backlog rank --edit`"));
     };
-    let target = match (args.top, args.bottom, args.before, args.after, args.to) {
-        (true, ..) => Target::Top,
-        (_, true, ..) => Target::Bottom,
-        (_, _, Some(b), ..) => Target::Before(b),
-        (_, _, _, Some(a), _) => Target::After(a),
-        (.., Some(p)) if p >= 1 => Target::To(p),
-        (.., Some(_)) => return Err(CliError::new("positions start at 1")),
-        _ => {
+    let target = match (args.place.target(), args.to) {
+        (Some(t), _) => t,
+        (None, Some(p)) if p >= 1 => Target::To(p),
+        (None, Some(_)) => return Err(CliError::new("positions start at 1")),
+        (None, None) => {
             return Err(CliError::new(format!("where should `{id}` go?"))
                 .hint("add --top, --bottom, --before ID, --after ID or --to POSITION"))
         }

@@ -324,12 +324,7 @@ fn finds_the_backlog_by_walking_up_and_honours_backlog_dir() {
 fn no_backlog_folder_is_a_usage_error() {
     let f = Fixture::empty();
     let r = f.run(&["check"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.starts_with("error: no .backlog folder in "),
-        "{}",
-        r.stderr
-    );
+    r.assert_usage_error("error: no .backlog folder in ");
     assert!(
         r.stderr.contains("help: run `backlog init`"),
         "{}",

@@ -441,13 +441,7 @@ fn set_refuses_bad_values() {
 fn status_guards_done() {
     let f = Fixture::example();
     let r = f.run(&["status", "S-14", "done"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .starts_with("error: `S-14` has 3 unchecked acceptance criteria: \"Given a month"),
-        "{}",
-        r.stderr
-    );
+    r.assert_usage_error("error: `S-14` has 3 unchecked acceptance criteria: \"Given a month");
     let r = f.run(&["status", "S-14", "in-progres"]);
     assert_eq!(r.stderr, "error: `in-progres` is not a status of the workflow; nothing was written\n  help: did you mean `in-progress`? The workflow's statuses are: idea, draft, ready, in-progress, review, done, dropped\n");
     assert!(numstat(&f).is_empty());
@@ -474,8 +468,7 @@ fn a_file_that_does_not_parse_is_never_rewritten() {
     );
     let before = f.read(&s);
     let r = f.run(&["set", "S-22", "estimate=1"]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.starts_with("error: the file of `S-22` does not parse, so it is not changed:\n\nerror[B003]: invalid YAML"), "{}", r.stderr);
+    r.assert_usage_error("error: the file of `S-22` does not parse, so it is not changed:\n\nerror[B003]: invalid YAML");
     assert_eq!(f.read(&s), before);
     let r = f.run(&["fmt"]);
     assert!(

@@ -229,12 +229,7 @@ fn log_filters() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2, "{}", r.stdout);
     let r = f.run(&["log", "nope..HEAD"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.starts_with("error: unknown revision `nope`"),
-        "{}",
-        r.stderr
-    );
+    r.assert_usage_error("error: unknown revision `nope`");
 }
 
 #[test]
@@ -337,13 +332,7 @@ fn at_reads_old_revisions_without_touching_the_tree() {
         r.stdout
     );
     let r = f.run(&["--at", "does-not-exist", "list"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .starts_with("error: unknown revision `does-not-exist`"),
-        "{}",
-        r.stderr
-    );
+    r.assert_usage_error("error: unknown revision `does-not-exist`");
     // A revision before the backlog existed.
     std::fs::write(f.root().join("README"), "x").unwrap();
     let r = f.run(&["--at", "HEAD", "--dir", "elsewhere", "list"]);
@@ -426,12 +415,7 @@ fn history_commands_outside_a_repository_say_so() {
     let f = Fixture::empty();
     f.write("backlog.yaml", CONFIG);
     let r = f.run(&["log"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.starts_with("error: not in a git repository"),
-        "{}",
-        r.stderr
-    );
+    r.assert_usage_error("error: not in a git repository");
 }
 
 #[test]

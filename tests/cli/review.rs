@@ -142,12 +142,7 @@ fn default_base_is_the_merge_base_and_the_working_tree_is_the_new_side() {
 fn diff_bad_input() {
     let f = pull_request();
     let r = f.run(&["diff", "nope..feature"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.starts_with("error: unknown revision `nope`"),
-        "{}",
-        r.stderr
-    );
+    r.assert_usage_error("error: unknown revision `nope`");
     // Unrelated histories: no merge base.
     f.git(&["checkout", "-q", "--orphan", "island"]);
     f.git(&["commit", "-qm", "Unrelated"]);
@@ -316,13 +311,7 @@ fn since_reopened_removed_overfull_and_reused() {
 fn since_unknown_base_is_a_usage_error() {
     let f = Fixture::example();
     let r = f.run(&["check", "--since", "origin/nope"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .starts_with("error: unknown revision `origin/nope`"),
-        "{}",
-        r.stderr
-    );
+    r.assert_usage_error("error: unknown revision `origin/nope`");
 }
 
 #[test]
