@@ -366,3 +366,32 @@ fn pre_commit_hook_from_docs_blocks_a_broken_commit() {
     f.git(&["add", "-A"]);
     f.git(&["commit", "-qm", "fixed"]);
 }
+
+#[test]
+fn shallow_clones_say_how_to_fetch_more() {
+    let f = pull_request();
+    let clone = Fixture::empty();
+    let url = format!("file://{}", f.root().display());
+    let status = Command::new("git")
+        .args([
+            "clone", "-q", "--depth", "1", "--branch", "feature", &url, ".",
+        ])
+        .current_dir(clone.root())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let r = clone.run(&["diff", "HEAD~1..HEAD"]);
+    r.assert_usage_error("error: unknown revision `HEAD~1`");
+    assert!(
+        r.stderr.contains(
+            "help: this is a shallow clone: fetch the history with `git fetch --unshallow`"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = clone.run(&["--at", "HEAD~2", "list"]);
+    assert!(r.stderr.contains("git fetch --unshallow"), "{}", r.stderr);
+    // What is there can still be read.
+    assert_eq!(clone.run(&["--at", "HEAD", "check"]).code, 0);
+}
