@@ -395,3 +395,69 @@ fn shallow_clones_say_how_to_fetch_more() {
     // What is there can still be read.
     assert_eq!(clone.run(&["--at", "HEAD", "check"]).code, 0);
 }
+
+#[test]
+fn ci_recipes_are_valid_yaml_and_call_real_commands() {
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md"),
+    )
+    .unwrap();
+    let blocks: Vec<&str> = docs
+        .split("```yaml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert_eq!(blocks.len(), 2, "GitHub Actions and GitLab CI recipes");
+    for b in &blocks {
+        let v: Result<serde_json::Value, _> = serde_yaml_check(b);
+        assert!(v.is_ok(), "invalid YAML in docs/ci.md: {v:?}\n{b}");
+    }
+    // Every backlog invocation in the recipes parses as a command line.
+    let f = Fixture::example();
+    for line in docs
+        .lines()
+        .filter(|l| l.contains("backlog check") || l.contains("backlog diff"))
+    {
+        for flag in [
+            "--format github",
+            "--format md",
+            "--format json",
+            "--since",
+            "--textconv",
+        ] {
+            if line.contains(flag) {
+                let name = flag.trim_start_matches("--").split(' ').next().unwrap();
+                let help = f.run(&[
+                    if line.contains("backlog diff") {
+                        "diff"
+                    } else {
+                        "check"
+                    },
+                    "--help",
+                ]);
+                assert!(
+                    help.stdout.contains(&format!("--{name}")),
+                    "`{flag}` used in docs/ci.md is not an option:\n{line}"
+                );
+            }
+        }
+    }
+}
+
+/// YAML as JSON, via the tool's own YAML dependency.
+fn serde_yaml_check(text: &str) -> Result<serde_json::Value, String> {
+    let r = Fixture::empty();
+    r.write("backlog.yaml", text);
+    // backlog.yaml is parsed as YAML first: a syntax error is B003.
+    let out = r.run(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).map_err(|e| e.to_string())?;
+    match v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "B003")
+    {
+        Some(x) => Err(x["message"].to_string()),
+        None => Ok(v),
+    }
+}
