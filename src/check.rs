@@ -4,11 +4,23 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{Finding, Rule};
-use crate::model::{DecisionKind, Kind, RuleLevel, Snapshot, Story, StoryId};
+use crate::model::{fmt_num, DecisionKind, Kind, RuleLevel, Snapshot, Story, StoryId};
 use crate::suggest::did_you_mean;
 
 /// What `check` found, in file and line order, with `rules:` overrides applied.
 pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
+    finish(&snapshot.config, rules(snapshot))
+}
+
+/// [`check`] plus the rules that compare with `base` (`check --since`).
+pub fn check_since(snapshot: &Snapshot, base: &Snapshot, today: crate::date::Date) -> Vec<Finding> {
+    let mut out = rules(snapshot);
+    out.extend(since(base, snapshot, today));
+    finish(&snapshot.config, out)
+}
+
+/// Every finding of the snapshot alone, before `rules:` levels apply.
+fn rules(snapshot: &Snapshot) -> Vec<Finding> {
     let mut out = snapshot.load_findings.clone();
     let ctx = Context::new(snapshot);
     story_rules(&ctx, &mut out);
@@ -16,32 +28,25 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
     dependency_cycles(&ctx, &mut out);
     sprint_rules(&ctx, &mut out);
     wip_limits(&ctx, &mut out);
-
-    finish(&snapshot.config, out)
+    out
 }
 
 struct Context<'a> {
     s: &'a Snapshot,
-    by_id: HashMap<&'a str, &'a Story>,
     unreadable: HashSet<&'a str>,
 }
 
 impl<'a> Context<'a> {
     fn new(s: &'a Snapshot) -> Context<'a> {
-        let mut by_id = HashMap::new();
-        for story in &s.stories {
-            by_id.entry(story.id.as_str()).or_insert(story);
-        }
         Context {
             s,
-            by_id,
             unreadable: s.unreadable_ids.iter().map(|i| i.as_str()).collect(),
         }
     }
 
     /// Whether a reference to `id` should be reported as dangling.
     fn dangling(&self, id: &StoryId) -> bool {
-        !self.by_id.contains_key(id.as_str()) && !self.unreadable.contains(id.as_str())
+        self.s.story(id.as_str()).is_none() && !self.unreadable.contains(id.as_str())
     }
 
     fn is_open(&self, story: &Story) -> bool {
@@ -116,7 +121,7 @@ fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
             );
         }
         if let Some(epic) = &story.epic {
-            match ctx.by_id.get(epic.as_str()) {
+            match ctx.s.story(epic.as_str()) {
                 Some(e) if e.kind != Kind::Epic => out.push(
                     story
                         .finding_at(
@@ -312,7 +317,17 @@ fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
 /// with a cycle is reported once, at its smallest id, with the cycle spelt out.
 fn dependency_cycles(ctx: &Context, out: &mut Vec<Finding>) {
     let stories: Vec<&Story> = {
-        let mut v: Vec<&Story> = ctx.by_id.values().copied().collect();
+        // One story per id (duplicates are reported elsewhere).
+        let mut v: Vec<&Story> = ctx
+            .s
+            .stories
+            .iter()
+            .filter(|x| {
+                ctx.s
+                    .story(x.id.as_str())
+                    .is_some_and(|f| std::ptr::eq(f, *x))
+            })
+            .collect();
         v.sort_by(|a, b| a.id.cmp(&b.id));
         v
     };
@@ -524,14 +539,8 @@ fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
                 );
             }
         }
-        let planned: Vec<&Story> = ctx
-            .s
-            .stories
-            .iter()
-            .filter(|s| s.sprint.as_deref() == Some(sprint.id.as_str()))
-            .collect();
         if let Some(capacity) = sprint.capacity {
-            let points: f64 = planned.iter().filter_map(|s| s.estimate).sum();
+            let points = ctx.s.planned_points(&sprint.id);
             if points > capacity + 1e-9 {
                 out.push(
                     sprint
@@ -544,7 +553,7 @@ fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         for d in &review.decisions {
-            let Some(story) = ctx.by_id.get(d.story.as_str()) else {
+            let Some(story) = ctx.s.story(d.story.as_str()) else {
                 if ctx.dangling(&d.story) {
                     out.push(
                         sprint
@@ -677,21 +686,11 @@ fn wip_limits(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-/// A number without a needless `.0`.
-pub fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
-}
-
 /// The rules that need the base revision (`check --since BASE`): they compare
 /// what was recorded in `base` with the working `new` snapshot. `today`
 /// decides which sprint is running.
-pub fn since(base: &Snapshot, new: &Snapshot, today: crate::date::Date) -> Vec<Finding> {
+fn since(base: &Snapshot, new: &Snapshot, today: crate::date::Date) -> Vec<Finding> {
     let mut out = Vec::new();
-    let running = |s: &crate::model::Sprint| matches!((s.start, s.end), (Some(a), Some(b)) if a <= today && today <= b);
 
     // B080: decisions are append-only.
     for old_sprint in &base.sprints {
@@ -725,17 +724,9 @@ pub fn since(base: &Snapshot, new: &Snapshot, today: crate::date::Date) -> Vec<F
             if amended(&k.0) {
                 continue;
             }
-            let path = now.and_then(|i| {
-                let mut seen = 0;
-                decisions.iter().position(|d| {
-                    if d.story.as_str() == k.0 {
-                        seen += 1;
-                    }
-                    d.story.as_str() == k.0 && seen == (new_keys[i].0).1
-                })
-            });
-            let at = path.map_or("review.decisions".to_string(), |p| {
-                decisions[p].path.clone()
+            // decision_keys keeps the order of the decisions list.
+            let at = now.map_or("review.decisions".to_string(), |i| {
+                decisions[i].path.clone()
             });
             out.push(
                 new_sprint
@@ -783,7 +774,7 @@ pub fn since(base: &Snapshot, new: &Snapshot, today: crate::date::Date) -> Vec<F
                     .sprint
                     .as_deref()
                     .and_then(|id| new.sprint(id).or_else(|| base.sprint(id)));
-                if let Some(sp) = sprint.filter(|sp| running(sp)) {
+                if let Some(sp) = sprint.filter(|sp| sp.is_running(today)) {
                     let target = new.sprint(&sp.id).unwrap_or(sp);
                     out.push(
                         target
@@ -796,15 +787,11 @@ pub fn since(base: &Snapshot, new: &Snapshot, today: crate::date::Date) -> Vec<F
     }
 
     // B083: scope added to a running sprint beyond capacity.
-    let points = |s: &Snapshot, id: &str| {
-        s.stories
-            .iter()
-            .filter(|x| x.sprint.as_deref() == Some(id))
-            .filter_map(|x| x.estimate)
-            .sum::<f64>()
-    };
-    for sprint in new.sprints.iter().filter(|s| running(s)) {
-        let (before, after) = (points(base, &sprint.id), points(new, &sprint.id));
+    for sprint in new.sprints.iter().filter(|s| s.is_running(today)) {
+        let (before, after) = (
+            base.planned_points(&sprint.id),
+            new.planned_points(&sprint.id),
+        );
         if let Some(cap) = sprint.capacity {
             if after > before + 1e-9 && after > cap + 1e-9 {
                 out.push(
@@ -819,7 +806,7 @@ pub fn since(base: &Snapshot, new: &Snapshot, today: crate::date::Date) -> Vec<F
 }
 
 /// Applies `rules:` levels and sorts, as [`check`] does for its own findings.
-pub fn finish(config: &crate::model::Config, findings: Vec<Finding>) -> Vec<Finding> {
+fn finish(config: &crate::model::Config, findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = findings
         .into_iter()
         .filter_map(|mut f| match config.level(f.rule) {

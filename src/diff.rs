@@ -10,10 +10,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::check::fmt_num;
 use crate::date::Date;
 use crate::diagnostic::Finding;
 use crate::history::{config_changes, sprint_changes, story_changes, Change};
+use crate::model::fmt_num;
 use crate::model::{Snapshot, Story};
 
 /// A story named in the diff.
@@ -116,8 +116,6 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base: &str, head: &str, today: Date)
         .enumerate()
         .map(|(i, s)| (s.id.as_str(), i + 1))
         .collect();
-    let old_by: HashMap<&str, &Story> = old.stories.iter().map(|s| (s.id.as_str(), s)).collect();
-    let new_by: HashMap<&str, &Story> = new.stories.iter().map(|s| (s.id.as_str(), s)).collect();
 
     let brief = |s: &Story, pos: &HashMap<&str, usize>| Brief {
         id: s.id.to_string(),
@@ -126,34 +124,29 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base: &str, head: &str, today: Date)
     };
     let added: Vec<Brief> = new_rank
         .iter()
-        .filter(|s| !old_by.contains_key(s.id.as_str()))
+        .filter(|s| old.story(s.id.as_str()).is_none())
         .map(|s| brief(s, &new_pos))
         .collect();
     let removed: Vec<Brief> = old_rank
         .iter()
-        .filter(|s| !new_by.contains_key(s.id.as_str()))
+        .filter(|s| new.story(s.id.as_str()).is_none())
         .map(|s| brief(s, &old_pos))
         .collect();
 
-    // Stories on both sides, in the new order: which moved?
-    let common: Vec<&Story> = new_rank
+    // Stories on both sides (old, new), in the new order: which moved?
+    let common: Vec<(&Story, &Story)> = new_rank
         .iter()
-        .copied()
-        .filter(|s| old_by.contains_key(s.id.as_str()))
+        .filter_map(|s| old.story(s.id.as_str()).map(|o| (o, *s)))
         .collect();
     let keep = heaviest_increasing(
         &common
             .iter()
-            .map(|s| {
-                let o = old_by[s.id.as_str()];
-                (old_pos[s.id.as_str()], o.rank == s.rank)
-            })
+            .map(|(o, s)| (old_pos[s.id.as_str()], o.rank == s.rank))
             .collect::<Vec<_>>(),
     );
     let mut moved = Vec::new();
     let mut shifted = 0;
-    for (k, s) in common.iter().enumerate() {
-        let o = old_by[s.id.as_str()];
+    for (k, (o, s)) in common.iter().enumerate() {
         let (op, np) = (old_pos[s.id.as_str()], new_pos[s.id.as_str()]);
         if !keep[k] {
             let at = np - 1;
@@ -174,10 +167,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base: &str, head: &str, today: Date)
     moved.sort_by_key(|m| m.new_position);
 
     let mut changed = Vec::new();
-    for s in &new_rank {
-        let Some(o) = old_by.get(s.id.as_str()) else {
-            continue;
-        };
+    for (o, s) in &common {
         // The same parsed file on both sides: nothing to compare.
         if std::sync::Arc::ptr_eq(&o.doc, &s.doc) {
             continue;
@@ -253,14 +243,7 @@ fn statement_diff(o: &Story, n: &Story) -> Option<Vec<WordChange>> {
     let text = |s: &Story| {
         s.statement
             .as_ref()
-            .map(|st| {
-                format!(
-                    "As {}, I want {}, so that {}",
-                    crate::show::with_article(&st.role),
-                    st.means,
-                    st.ends
-                )
-            })
+            .map(|st| st.sentence())
             .unwrap_or_default()
     };
     let (a, b) = (text(o), text(n));
@@ -287,32 +270,26 @@ fn statement_diff(o: &Story, n: &Story) -> Option<Vec<WordChange>> {
     Some(out)
 }
 
-fn points(s: &Snapshot, sprint: &str) -> (f64, Vec<String>) {
-    let mut ids = Vec::new();
-    let mut total = 0.0;
-    for st in s
-        .stories
-        .iter()
-        .filter(|x| x.sprint.as_deref() == Some(sprint))
-    {
-        total += st.estimate.unwrap_or(0.0);
-        ids.push(st.id.to_string());
-    }
-    (total, ids)
-}
-
 fn scope(old: &Snapshot, new: &Snapshot, today: Date) -> Vec<Scope> {
     let mut out = Vec::new();
     for sprint in &new.sprints {
-        let (op, oi) = points(old, &sprint.id);
-        let (np, ni) = points(new, &sprint.id);
+        let ids = |s: &Snapshot| {
+            s.planned(&sprint.id)
+                .iter()
+                .map(|x| x.id.to_string())
+                .collect::<Vec<_>>()
+        };
+        let (oi, ni) = (ids(old), ids(new));
+        let (op, np) = (
+            old.planned_points(&sprint.id),
+            new.planned_points(&sprint.id),
+        );
         let added: Vec<String> = ni.iter().filter(|i| !oi.contains(i)).cloned().collect();
         let removed: Vec<String> = oi.iter().filter(|i| !ni.contains(i)).cloned().collect();
         if (op - np).abs() < 1e-9 && added.is_empty() && removed.is_empty() {
             continue;
         }
-        let running =
-            matches!((sprint.start, sprint.end), (Some(a), Some(b)) if a <= today && today <= b);
+        let running = sprint.is_running(today);
         out.push(Scope {
             sprint: sprint.id.clone(),
             running,

@@ -3,9 +3,9 @@
 
 use std::io::{self, Write};
 
-use crate::check::fmt_num;
 use crate::diff::{signed, words_md, words_text, Diff};
 use crate::history::{describe, Change};
+use crate::model::fmt_num;
 
 /// Terminal colours, or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

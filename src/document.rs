@@ -158,6 +158,25 @@ pub fn split(text: &str) -> Result<FrontMatter<'_>, SplitError> {
     Err(SplitError::Unterminated)
 }
 
+/// The front matter of `text` as a YAML mapping (empty front matter is an
+/// empty mapping), or `None` if it does not split, pre-scan or parse. For
+/// edits, which must compare before and after; loading uses the same steps
+/// but reports each failure as a finding.
+pub fn front_matter_mapping(text: &str) -> Option<serde_yaml::Mapping> {
+    let fm = split(text).ok()?;
+    prescan(fm.yaml).ok()?;
+    match serde_yaml::from_str::<serde_yaml::Value>(fm.yaml).ok()? {
+        serde_yaml::Value::Mapping(m) => Some(m),
+        serde_yaml::Value::Null => Some(serde_yaml::Mapping::new()),
+        _ => None,
+    }
+}
+
+/// Equal as mappings, whatever the key order.
+pub fn same_fields(a: &serde_yaml::Mapping, b: &serde_yaml::Mapping) -> bool {
+    a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
+}
+
 /// Why front matter was refused before parsing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal {

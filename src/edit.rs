@@ -32,13 +32,7 @@ pub struct FieldEdit {
 }
 
 fn parse_mapping(text: &str) -> Result<Mapping, EditError> {
-    let fm = document::split(text).map_err(|_| EditError::Unparsable)?;
-    document::prescan(fm.yaml).map_err(|_| EditError::Unparsable)?;
-    match serde_yaml::from_str::<Value>(fm.yaml) {
-        Ok(Value::Mapping(m)) => Ok(m),
-        Ok(Value::Null) => Ok(Mapping::new()),
-        _ => Err(EditError::Unparsable),
-    }
+    document::front_matter_mapping(text).ok_or(EditError::Unparsable)
 }
 
 /// Applies `edits` to a file's text (BOM already removed), placing new keys
@@ -77,17 +71,12 @@ pub fn apply(text: &str, edits: &[FieldEdit], order: &[&str]) -> Result<String, 
             }
         }
     }
-    if !same_fields(&expected, &after) {
+    if !document::same_fields(&expected, &after) {
         return Err(EditError::Unsafe {
             key: edits.first().map(|e| e.key.clone()).unwrap_or_default(),
         });
     }
     Ok(out)
-}
-
-/// Equal as mappings, whatever the key order.
-fn same_fields(a: &Mapping, b: &Mapping) -> bool {
-    a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
 }
 
 /// The file's lines with their endings, and where the front matter's YAML

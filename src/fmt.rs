@@ -2,16 +2,13 @@
 //! docs/format.md), the `---` fences, a final newline — and nothing else.
 //! Comments travel with the field below them; the body is never touched.
 
-use serde_yaml::Value;
-
 use crate::document::{self, Layout};
 use crate::edit::EditError;
 
 /// The normalised text, or why the file was left alone.
 pub fn normalise(text: &str, order: &[&str]) -> Result<String, EditError> {
+    let before = document::front_matter_mapping(text).ok_or(EditError::Unparsable)?;
     let fm = document::split(text).map_err(|_| EditError::Unparsable)?;
-    document::prescan(fm.yaml).map_err(|_| EditError::Unparsable)?;
-    let before: Value = serde_yaml::from_str(fm.yaml).map_err(|_| EditError::Unparsable)?;
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let newline = if lines.first().is_some_and(|l| l.ends_with("\r\n")) {
         "\r\n"
@@ -64,15 +61,8 @@ pub fn normalise(text: &str, order: &[&str]) -> Result<String, EditError> {
         out.push_str(newline);
     }
 
-    let after_fm = document::split(&out).map_err(|_| EditError::Unparsable)?;
-    let after: Value = serde_yaml::from_str(after_fm.yaml).map_err(|_| EditError::Unparsable)?;
-    let same = match (&before, &after) {
-        (Value::Mapping(a), Value::Mapping(b)) => {
-            a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
-        }
-        (a, b) => a == b,
-    };
-    if !same {
+    let after = document::front_matter_mapping(&out).ok_or(EditError::Unparsable)?;
+    if !document::same_fields(&before, &after) {
         return Err(EditError::Unsafe { key: String::new() });
     }
     Ok(out)

@@ -16,8 +16,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::check::fmt_num;
 use crate::git::{CommitInfo, Delta, Git, GitError, Oid};
+use crate::model::fmt_num;
 use crate::model::{Config, Snapshot, Sprint, Story, StoryId};
 use crate::rank::Rank;
 
@@ -248,7 +248,7 @@ pub fn build(
     if let Some(parent) = commits.first().and_then(|c| c.parents.first()) {
         if let Ok(Some(mem)) = git.source_at(*parent, rel, rel) {
             if let Ok(snap) = crate::load::load(&mem) {
-                state.seed(&snap, rel);
+                state.seed(&snap);
             }
         }
     }
@@ -376,7 +376,7 @@ struct State {
 }
 
 impl State {
-    fn seed(&mut self, snap: &Snapshot, _rel: &Path) {
+    fn seed(&mut self, snap: &Snapshot) {
         for s in &snap.stories {
             self.paths.insert(s.doc.path.clone(), s.id.clone());
             self.stories.insert(s.id.clone(), Arc::new(s.clone()));
@@ -753,28 +753,6 @@ fn config_settings(c: &Config) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn list(v: &[String]) -> Option<String> {
-    (!v.is_empty()).then(|| v.join(", "))
-}
-
-/// A story's `value:` inputs as one line of text.
-pub fn value_text(s: &Story) -> Option<String> {
-    value_map(s)
-}
-
-fn value_map(s: &Story) -> Option<String> {
-    (!s.value.is_empty()).then(|| {
-        s.value
-            .iter()
-            .map(|(k, v)| match v {
-                crate::model::ValueField::Number(n) => format!("{k}: {}", fmt_num(*n)),
-                crate::model::ValueField::Text(t) => format!("{k}: {t}"),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    })
-}
-
 /// Field-by-field changes between two versions of a story.
 pub fn story_changes(
     o: &Story,
@@ -791,41 +769,16 @@ pub fn story_changes(
             new_position: new_pos,
         });
     }
-    let ids = |v: &[StoryId]| v.iter().map(|i| i.to_string()).collect::<Vec<_>>();
-    let fields: [(&str, Option<String>, Option<String>); 12] = [
-        ("title", Some(o.title.clone()), Some(n.title.clone())),
-        (
-            "kind",
-            Some(o.kind.as_str().into()),
-            Some(n.kind.as_str().into()),
-        ),
-        ("status", Some(o.status.clone()), Some(n.status.clone())),
-        ("estimate", o.estimate.map(fmt_num), n.estimate.map(fmt_num)),
-        (
-            "epic",
-            o.epic.as_ref().map(|e| e.to_string()),
-            n.epic.as_ref().map(|e| e.to_string()),
-        ),
-        ("goal", o.goal.clone(), n.goal.clone()),
-        ("sprint", o.sprint.clone(), n.sprint.clone()),
-        ("labels", list(&o.labels), list(&n.labels)),
-        (
-            "depends_on",
-            list(&ids(&o.depends_on)),
-            list(&ids(&n.depends_on)),
-        ),
-        ("stakeholders", list(&o.stakeholders), list(&n.stakeholders)),
-        ("value", value_map(o), value_map(n)),
-        (
-            "created",
-            o.created.map(|d| d.to_string()),
-            n.created.map(|d| d.to_string()),
-        ),
-    ];
-    for (field, a, b) in fields {
+    // Every front-matter field but the two handled above (rank) and
+    // never changed in place (id).
+    for field in crate::load::STORY_FIELDS
+        .iter()
+        .filter(|f| !matches!(**f, "id" | "rank"))
+    {
+        let (a, b) = (o.field_text(field), n.field_text(field));
         if a != b {
             out.push(Change::Field {
-                field: field.into(),
+                field: field.to_string(),
                 old: a,
                 new: b,
             });

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::check::fmt_num;
+use crate::model::fmt_num;
 use crate::model::{Kind, Snapshot, Story};
 use crate::score::format_score;
 
@@ -66,32 +66,39 @@ pub struct Row {
 
 /// The rows of `snapshot` that pass `filter`, in rank order.
 pub fn rows(snapshot: &Snapshot, filter: &Filter) -> Vec<Row> {
-    let model = snapshot.config.scoring.as_ref();
     snapshot
         .ranked()
         .into_iter()
         .enumerate()
         .filter(|(_, s)| filter.matches(snapshot, s))
-        .map(|(i, s)| Row {
-            position: i + 1,
-            id: s.id.to_string(),
-            title: s.title.clone(),
-            kind: s.kind.as_str(),
-            status: s.status.clone(),
-            rank: s.rank.as_ref().map(|r| r.to_string()),
-            estimate: s.estimate,
-            epic: s.epic.as_ref().map(|e| e.to_string()),
-            goal: s.goal.clone(),
-            sprint: s.sprint.clone(),
-            labels: s.labels.clone(),
-            depends_on: s.depends_on.iter().map(|d| d.to_string()).collect(),
-            stakeholders: s.stakeholders.clone(),
-            score: model
-                .filter(|_| s.kind != Kind::Epic)
-                .and_then(|m| m.score(s).ok()),
-            file: s.doc.path.to_string_lossy().replace('\\', "/"),
-        })
+        .map(|(i, s)| row(snapshot, s, i + 1))
         .collect()
+}
+
+/// One story's row, at `position` in the ranked backlog.
+pub fn row(snapshot: &Snapshot, s: &Story, position: usize) -> Row {
+    Row {
+        position,
+        id: s.id.to_string(),
+        title: s.title.clone(),
+        kind: s.kind.as_str(),
+        status: s.status.clone(),
+        rank: s.rank.as_ref().map(|r| r.to_string()),
+        estimate: s.estimate,
+        epic: s.epic.as_ref().map(|e| e.to_string()),
+        goal: s.goal.clone(),
+        sprint: s.sprint.clone(),
+        labels: s.labels.clone(),
+        depends_on: s.depends_on.iter().map(|d| d.to_string()).collect(),
+        stakeholders: s.stakeholders.clone(),
+        score: snapshot
+            .config
+            .scoring
+            .as_ref()
+            .filter(|_| s.kind != Kind::Epic)
+            .and_then(|m| m.score(s).ok()),
+        file: s.doc.path.to_string_lossy().replace('\\', "/"),
+    }
 }
 
 /// Output formats of `list`.

@@ -119,7 +119,11 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
                 read_file(source, &root, e, &mut f).and_then(|parsed| parse_story(parsed, &mut f));
             let fallback = story
                 .is_none()
-                .then(|| id_from_file_name(&e.path))
+                .then(|| {
+                    e.path
+                        .file_name()
+                        .and_then(|n| StoryId::from_file_name(&n.to_string_lossy()))
+                })
                 .flatten();
             (story, f, fallback)
         })
@@ -140,6 +144,7 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
         sprints: Vec::new(),
         unreadable_ids: Vec::new(),
         load_findings: findings,
+        by_id: Default::default(),
     };
     for (story, f, fallback) in stories {
         snapshot.load_findings.extend(f);
@@ -151,16 +156,6 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
         snapshot.sprints.extend(sprint);
     }
     Ok(snapshot)
-}
-
-/// `S-42` from `S-42-export-invoices.md`.
-fn id_from_file_name(path: &Path) -> Option<StoryId> {
-    let stem = path.file_stem()?.to_str()?;
-    let parts: Vec<&str> = stem.split('-').collect();
-    let n = parts
-        .iter()
-        .position(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))?;
-    (n > 0).then(|| StoryId::new(parts[..=n].join("-")))
 }
 
 /// A file split and parsed far enough to read fields.

@@ -2,7 +2,7 @@
 //! value remembering where in which file it was written.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
@@ -24,6 +24,17 @@ impl StoryId {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The id a story file's name starts with: `S-42` from
+    /// `S-42-export-invoices.md` (the leading parts up to the first number).
+    pub fn from_file_name(name: &str) -> Option<StoryId> {
+        let stem = name.strip_suffix(".md").unwrap_or(name);
+        let parts: Vec<&str> = stem.split('-').collect();
+        let n = parts
+            .iter()
+            .position(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))?;
+        (n > 0).then(|| StoryId::new(parts[..=n].join("-")))
     }
 
     /// The prefix and number when the id is well formed (`S`, `42`).
@@ -106,6 +117,20 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// The statement as one sentence: "As an account owner, I want …, so that …".
+    pub fn sentence(&self) -> String {
+        let vowel = self
+            .role
+            .chars()
+            .next()
+            .is_some_and(|c| "aeiouAEIOU".contains(c));
+        let article = if vowel { "an" } else { "a" };
+        format!(
+            "As {article} {}, I want {}, so that {}",
+            self.role, self.means, self.ends
+        )
+    }
+
     pub fn is_complete(&self) -> bool {
         !self.role.is_empty() && !self.means.is_empty() && !self.ends.is_empty()
     }
@@ -153,7 +178,50 @@ pub enum ValueField {
     Text(String),
 }
 
+/// A number without a needless `.0` (estimates, points, capacities).
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
 impl Story {
+    /// A front-matter field's value as one line of text, as `log`, `blame`,
+    /// `diff` and the git textconv show it; `None` when the field is absent.
+    pub fn field_text(&self, field: &str) -> Option<String> {
+        let list = |v: &[String]| (!v.is_empty()).then(|| v.join(", "));
+        let ids = |v: &[StoryId]| list(&v.iter().map(|i| i.to_string()).collect::<Vec<_>>());
+        match field {
+            "id" => Some(self.id.to_string()),
+            "title" => Some(self.title.clone()),
+            "kind" => Some(self.kind.as_str().to_string()),
+            "status" => Some(self.status.clone()),
+            "rank" => self.rank.as_ref().map(|r| r.to_string()),
+            "estimate" => self.estimate.map(fmt_num),
+            "epic" => self.epic.as_ref().map(|e| e.to_string()),
+            "goal" => self.goal.clone(),
+            "labels" => list(&self.labels),
+            "depends_on" => ids(&self.depends_on),
+            "stakeholders" => list(&self.stakeholders),
+            "value" => (!self.value.is_empty()).then(|| {
+                self.value
+                    .iter()
+                    .map(|(k, v)| match v {
+                        ValueField::Number(n) => format!("{k}: {}", fmt_num(*n)),
+                        ValueField::Text(t) => format!("{k}: {t}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+            "sprint" => self.sprint.clone(),
+            "created" => self.created.map(|d| d.to_string()),
+            "reopened" => self.reopened.clone(),
+            _ => None,
+        }
+    }
+
     /// A finding pointing at `field` (or the nearest enclosing key), else at
     /// the first line of the file.
     pub fn finding_at(&self, field: &str, rule: Rule, message: impl Into<String>) -> Finding {
@@ -263,6 +331,11 @@ pub struct Sprint {
 }
 
 impl Sprint {
+    /// Whether `today` falls within the sprint's dates.
+    pub fn is_running(&self, today: Date) -> bool {
+        matches!((self.start, self.end), (Some(a), Some(b)) if a <= today && today <= b)
+    }
+
     pub fn finding_at(&self, field: &str, rule: Rule, message: impl Into<String>) -> Finding {
         finding_at(&self.doc, &self.layout, field, rule, message)
     }
@@ -363,6 +436,9 @@ pub struct Snapshot {
     pub unreadable_ids: Vec<StoryId>,
     /// Problems found while loading (syntax, types, unreadable files).
     pub load_findings: Vec<Finding>,
+    /// Index of `stories` by id (first story with each id), built on first
+    /// lookup: commands look stories up by id in loops over the backlog.
+    pub by_id: std::sync::OnceLock<HashMap<String, usize>>,
 }
 
 impl Snapshot {
@@ -375,6 +451,7 @@ impl Snapshot {
             sprints: Vec::new(),
             unreadable_ids: Vec::new(),
             load_findings: Vec::new(),
+            by_id: Default::default(),
         }
     }
 
@@ -386,11 +463,31 @@ impl Snapshot {
     }
 
     pub fn story(&self, id: &str) -> Option<&Story> {
-        self.stories.iter().find(|s| s.id.as_str() == id)
+        let index = self.by_id.get_or_init(|| {
+            let mut m = HashMap::with_capacity(self.stories.len());
+            for (i, s) in self.stories.iter().enumerate() {
+                m.entry(s.id.as_str().to_string()).or_insert(i);
+            }
+            m
+        });
+        index.get(id).map(|&i| &self.stories[i])
     }
 
     pub fn sprint(&self, id: &str) -> Option<&Sprint> {
         self.sprints.iter().find(|s| s.id == id)
+    }
+
+    /// The stories planned into sprint `id` (its `sprint:` field), in file order.
+    pub fn planned(&self, id: &str) -> Vec<&Story> {
+        self.stories
+            .iter()
+            .filter(|s| s.sprint.as_deref() == Some(id))
+            .collect()
+    }
+
+    /// The points planned into sprint `id` (unestimated stories count 0).
+    pub fn planned_points(&self, id: &str) -> f64 {
+        self.planned(id).iter().filter_map(|s| s.estimate).sum()
     }
 }
 

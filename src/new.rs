@@ -35,23 +35,11 @@ pub fn next_id(s: &Snapshot, other_names: &BTreeSet<String>) -> StoryId {
     s.stories.iter().for_each(|x| consider(&x.id));
     s.unreadable_ids.iter().for_each(&mut consider);
     for name in other_names {
-        if let Some(id) = id_in_file_name(name, prefix) {
+        if let Some(id) = StoryId::from_file_name(name) {
             consider(&id);
         }
     }
     StoryId::new(format!("{prefix}-{}", highest + 1))
-}
-
-/// `S-42` from `S-42-export.md` when the prefix is `S`.
-fn id_in_file_name(name: &str, prefix: &str) -> Option<StoryId> {
-    let rest = name
-        .strip_suffix(".md")?
-        .strip_prefix(prefix)?
-        .strip_prefix('-')?;
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let after = &rest[digits.len()..];
-    (!digits.is_empty() && (after.is_empty() || after.starts_with('-')))
-        .then(|| StoryId::new(format!("{prefix}-{digits}")))
 }
 
 /// `S-42-export-invoices-as-pdf.md`.
@@ -125,11 +113,16 @@ mod tests {
         );
         assert_eq!(file_name(&StoryId::new("S-3"), "!!!"), "S-3.md");
         assert_eq!(
-            id_in_file_name("S-42-x.md", "S"),
+            StoryId::from_file_name("S-42-x.md"),
             Some(StoryId::new("S-42"))
         );
-        assert_eq!(id_in_file_name("S-42.md", "S"), Some(StoryId::new("S-42")));
-        assert_eq!(id_in_file_name("SX-42.md", "S"), None);
-        assert_eq!(id_in_file_name("S-4x.md", "S"), None);
+        assert_eq!(
+            StoryId::from_file_name("S-42.md"),
+            Some(StoryId::new("S-42"))
+        );
+        assert_eq!(StoryId::from_file_name("S-4x.md"), None);
+        // Names with another prefix, or no number, do not count.
+        let names: BTreeSet<String> = ["SX-42.md", "S-4x.md", "S-7-a.md"].map(String::from).into();
+        assert_eq!(next_id(&Snapshot::empty(), &names), StoryId::new("S-8"));
     }
 }

@@ -304,12 +304,8 @@ pub fn by_score<'a>(
     s: &'a Snapshot,
     model: &ScoringModel,
 ) -> (Vec<(&'a Story, f64)>, Vec<Unscored<'a>>) {
-    let position: HashMap<&str, usize> = s
-        .ranked()
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (x.id.as_str(), i))
-        .collect();
+    // Stories come in today's order, and the sort below is stable, so equal
+    // scores keep today's order.
     let mut scored = Vec::new();
     let mut missing = Vec::new();
     for story in s.ranked() {
@@ -321,11 +317,7 @@ pub fn by_score<'a>(
             Err(m) => missing.push((story, m)),
         }
     }
-    scored.sort_by(|a, b| {
-        b.1.partial_cmp(&a.1)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| position[a.0.id.as_str()].cmp(&position[b.0.id.as_str()]))
-    });
+    scored.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
     (scored, missing)
 }
 

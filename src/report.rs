@@ -41,9 +41,8 @@ fn plural(n: usize, one: &str) -> String {
     }
 }
 
-/// Compiler-style output: `error[B023]: …`, `--> file:line:col`, the line, a
-/// caret under the offending token, and `= help: …`.
-pub fn human(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::Result<()> {
+/// The findings alone, compiler-style, without the summary line.
+pub fn human_findings(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     for f in findings {
         writeln!(
             w,
@@ -77,6 +76,13 @@ pub fn human(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::
         }
         writeln!(w)?;
     }
+    Ok(())
+}
+
+/// Compiler-style output: `error[B023]: …`, `--> file:line:col`, the line, a
+/// caret under the offending token, and `= help: …`.
+pub fn human(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::Result<()> {
+    human_findings(w, findings)?;
     let checked = format!(
         "{} and {}",
         plural(summary.stories, "story").replace("storys", "stories"),

@@ -266,14 +266,10 @@ fn token_for(
 
 /// The story's `value:` mapping as written (keeping its key order).
 fn current_value_map(story: &Story) -> Mapping {
-    let Ok(fm) = crate::document::split(&story.doc.text) else {
-        return Mapping::new();
-    };
-    match serde_yaml::from_str::<Value>(fm.yaml) {
-        Ok(Value::Mapping(m)) => match m.get("value") {
-            Some(Value::Mapping(v)) => v.clone(),
-            _ => Mapping::new(),
-        },
+    match crate::document::front_matter_mapping(&story.doc.text)
+        .and_then(|m| m.get("value").cloned())
+    {
+        Some(Value::Mapping(v)) => v,
         _ => Mapping::new(),
     }
 }

@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::check::fmt_num;
-use crate::list::{rows, Filter, Row};
+use crate::list::{row, Row};
+use crate::model::fmt_num;
 use crate::model::{Snapshot, Story};
 use crate::score::format_score;
 
@@ -52,9 +52,11 @@ fn link(s: &Story) -> Link {
 /// The view of story `id`, or `None` if no story has that id.
 pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
     let story = snapshot.story(id)?;
-    let all = rows(snapshot, &Filter::default());
-    let of = all.len();
-    let row = all.into_iter().find(|r| r.id == id)?;
+    // Only this story's row: scoring the whole backlog to show one is waste.
+    let ranked = snapshot.ranked();
+    let of = ranked.len();
+    let position = ranked.iter().position(|s| s.id == story.id)? + 1;
+    let row = row(snapshot, story, position);
     // Epics are ordered by their stories, not scored themselves.
     let model = snapshot
         .config
@@ -87,14 +89,7 @@ pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
         of,
         scoring_model: model.map(|m| m.name()),
         score_missing,
-        statement: story.statement.as_ref().map(|s| {
-            format!(
-                "As {}, I want {}, so that {}",
-                with_article(&s.role),
-                s.means,
-                s.ends
-            )
-        }),
+        statement: story.statement.as_ref().map(|s| s.sentence()),
         acceptance_criteria: story
             .criteria
             .iter()
@@ -107,15 +102,6 @@ pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
         blocks: blocks.into_iter().map(link).collect(),
         children: children.into_iter().map(link).collect(),
     })
-}
-
-/// `a bookkeeper`, `an account owner`.
-pub fn with_article(role: &str) -> String {
-    let vowel = role
-        .chars()
-        .next()
-        .is_some_and(|c| "aeiouAEIOU".contains(c));
-    format!("{} {role}", if vowel { "an" } else { "a" })
 }
 
 /// Output formats of `show`.

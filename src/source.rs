@@ -23,8 +23,6 @@ pub struct Entry {
 
 /// Read access to one backlog folder.
 pub trait Source: Sync {
-    /// How to name this source in messages (`working tree`, `HEAD`).
-    fn describe(&self) -> String;
     /// The folder's path as shown to users, used to prefix file paths.
     fn display_root(&self) -> &Path;
     /// Every `.md` file below `dir` (relative to the backlog folder), sorted by path.
@@ -61,10 +59,6 @@ impl WorkTree {
 }
 
 impl Source for WorkTree {
-    fn describe(&self) -> String {
-        "working tree".to_string()
-    }
-
     fn display_root(&self) -> &Path {
         &self.display
     }
@@ -159,10 +153,6 @@ impl Memory {
 }
 
 impl Source for Memory {
-    fn describe(&self) -> String {
-        "memory".to_string()
-    }
-
     fn display_root(&self) -> &Path {
         &self.display
     }

@@ -31,15 +31,15 @@ pub fn run(
     args: Args,
     out: &mut dyn Write,
 ) -> Outcome {
-    let mut findings = crate::check::check(snapshot);
-    if let Some(base) = &args.since {
-        let r = super::history::repo(dir)?;
-        let commit = r.git.resolve(base).map_err(super::git_error)?;
-        let base_snapshot = r.snapshot_at(commit)?.unwrap_or_else(Snapshot::empty);
-        let extra = crate::check::since(&base_snapshot, snapshot, crate::date::Date::today());
-        findings.extend(extra);
-        findings = crate::check::finish(&snapshot.config, findings);
-    }
+    let findings = match &args.since {
+        None => crate::check::check(snapshot),
+        Some(base) => {
+            let r = super::history::repo(dir)?;
+            let commit = r.git.resolve(base).map_err(super::git_error)?;
+            let base_snapshot = r.snapshot_at(commit)?.unwrap_or_else(Snapshot::empty);
+            crate::check::check_since(snapshot, &base_snapshot, crate::date::Date::today())
+        }
+    };
     let summary = Summary::new(
         &findings,
         snapshot.stories.len() + snapshot.unreadable_ids.len(),

@@ -177,49 +177,16 @@ fn textconv(file: &std::path::Path, out: &mut dyn Write) -> Outcome {
         return Ok(0);
     };
     writeln!(out, "{}  {}", s.id, s.title).map_err(w)?;
-    let fields: [(&str, Option<String>); 12] = [
-        ("kind", Some(s.kind.as_str().to_string())),
-        ("status", Some(s.status.clone())),
-        ("rank", s.rank.as_ref().map(|r| r.to_string())),
-        ("estimate", s.estimate.map(crate::check::fmt_num)),
-        ("epic", s.epic.as_ref().map(|e| e.to_string())),
-        ("goal", s.goal.clone()),
-        ("sprint", s.sprint.clone()),
-        (
-            "labels",
-            (!s.labels.is_empty()).then(|| s.labels.join(", ")),
-        ),
-        (
-            "depends on",
-            (!s.depends_on.is_empty()).then(|| {
-                s.depends_on
-                    .iter()
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }),
-        ),
-        (
-            "stakeholders",
-            (!s.stakeholders.is_empty()).then(|| s.stakeholders.join(", ")),
-        ),
-        ("value", crate::history::value_text(&s)),
-        ("created", s.created.map(|d| d.to_string())),
-    ];
-    for (k, v) in fields {
-        if let Some(v) = v {
-            writeln!(out, "{k}: {v}").map_err(w)?;
+    for field in crate::load::STORY_FIELDS
+        .iter()
+        .filter(|f| !matches!(**f, "id" | "title"))
+    {
+        if let Some(v) = s.field_text(field) {
+            writeln!(out, "{field}: {v}").map_err(w)?;
         }
     }
     if let Some(st) = &s.statement {
-        writeln!(
-            out,
-            "\nAs {}, I want {}, so that {}",
-            crate::show::with_article(&st.role),
-            st.means,
-            st.ends
-        )
-        .map_err(w)?;
+        writeln!(out, "\n{}", st.sentence()).map_err(w)?;
     }
     if !s.criteria.is_empty() {
         writeln!(out, "\nAcceptance criteria:").map_err(w)?;

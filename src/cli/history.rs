@@ -329,35 +329,11 @@ pub fn run_blame(
         .collect();
     let mut lines = Vec::new();
     for &field in crate::load::STORY_FIELDS {
-        let value = match field {
-            "id" => Some(story.id.to_string()),
-            "title" => Some(story.title.clone()),
-            "kind" => story
-                .layout
-                .get("kind")
-                .map(|_| story.kind.as_str().to_string()),
-            "status" => Some(story.status.clone()),
-            "rank" => story.rank.as_ref().map(|r| r.to_string()),
-            "estimate" => story.estimate.map(crate::check::fmt_num),
-            "epic" => story.epic.as_ref().map(|e| e.to_string()),
-            "goal" => story.goal.clone(),
-            "labels" => (!story.labels.is_empty()).then(|| story.labels.join(", ")),
-            "depends_on" => (!story.depends_on.is_empty()).then(|| {
-                story
-                    .depends_on
-                    .iter()
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }),
-            "stakeholders" => {
-                (!story.stakeholders.is_empty()).then(|| story.stakeholders.join(", "))
-            }
-            "value" => crate::history::value_text(story),
-            "sprint" => story.sprint.clone(),
-            "created" => story.created.map(|d| d.to_string()),
-            "reopened" => story.reopened.clone(),
-            _ => None,
+        // Blame says who set the kind even when it is the default.
+        let value = if field == "kind" && story.layout.get("kind").is_none() {
+            None
+        } else {
+            story.field_text(field)
         };
         let Some(value) = value else { continue };
         // The latest event that set this value: a change of the field, or

@@ -233,14 +233,9 @@ pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::S
             .cloned()
             .collect();
         let mut text = Vec::new();
-        let summary = crate::report::Summary::new(&findings, 1, 0);
-        let _ = crate::report::human(&mut text, &findings, &summary);
+        let _ = crate::report::human_findings(&mut text, &findings);
         let text = String::from_utf8_lossy(&text);
-        let body = text
-            .trim_end()
-            .rsplit_once('\n')
-            .map_or(text.as_ref(), |(b, _)| b)
-            .trim_end();
+        let body = text.trim_end();
         return Err(CliError::new(format!(
             "the file of `{id}` does not parse, so it is not changed:\n\n{body}"
         ))
