@@ -1,38 +1,42 @@
 //! `backlog`: a Git-native, plain-text product backlog.
 //!
 //! Stories are Markdown files with YAML front matter in a `.backlog/` folder.
-//! A [`model::Snapshot`] is loaded from a [`source::Source`] and every command
-//! is a function of snapshots: [`check::check`], [`list::rows`],
-//! [`show::view`]. The `backlog` binary is a thin layer in [`cli`].
+//! A [`model::Snapshot`] is loaded from a [`source::Source`] (the working tree
+//! or any git revision) and every command is a function of snapshots.
+//!
+//! The folders are layers; each uses only the ones listed below it
+//! (`tests/cli/layers.rs` holds the code to this):
+//!
+//! ```text
+//! cli       parse arguments, resolve context once, call a command, render, exit code
+//! render    text tables, diagnostics, Markdown, JSON, CSV, GitHub annotations
+//! views     data for list, show, score, log, blame, decisions
+//! plan      what an edit should be: rank moves, set, new, init
+//! edit      line-level edits of front matter, atomic multi-file writes, fmt
+//! history   snapshots along commits: typed events, positions, the index
+//! compare   changes between two snapshots, the pull-request diff
+//! check     every rule over a snapshot; rules that need a base revision
+//! load      a Snapshot from a Source; typed reading of fields
+//! source    the Source trait: work tree, memory, a git revision; revisions
+//! git       the only user of gix: commits, trees, blobs, revspecs
+//! model     pure data: Snapshot, ids, story, sprint, config, rank, date,
+//!           score, findings, the field table, the one backlog order
+//! syntax    text: front-matter split, prescan, the position scanner,
+//!           YAML tokens, the Markdown body
+//! ```
+//!
+//! docs/architecture.md follows one command through the layers.
 
-pub mod body;
 pub mod check;
 pub mod cli;
-pub mod date;
-pub mod diagnostic;
-pub mod diff;
-pub mod diff_report;
-pub mod document;
+pub mod compare;
 pub mod edit;
-pub mod fields;
-pub mod fmt;
-pub mod fsutil;
 pub mod git;
 pub mod history;
-pub mod history_index;
-pub mod init;
-pub mod list;
 pub mod load;
 pub mod model;
-pub mod new;
-pub mod rank;
-pub mod reorder;
-pub mod report;
-#[cfg(test)]
-mod robustness;
-pub mod score;
-pub mod set;
-pub mod show;
+pub mod plan;
+pub mod render;
 pub mod source;
-pub mod suggest;
-pub mod write;
+pub mod syntax;
+pub mod views;

@@ -1,9 +1,9 @@
 use std::io::Write;
 
 use super::{io_error, Outcome};
-use crate::diagnostic::Severity;
+use crate::model::diagnostic::Severity;
 use crate::model::Snapshot;
-use crate::report::{self, Summary};
+use crate::render::diagnostics::{self as report, Summary};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -37,7 +37,7 @@ pub fn run(
             let r = super::history::repo(dir)?;
             let commit = r.git.resolve(base).map_err(super::git_error)?;
             let base_snapshot = r.snapshot_at(commit)?.unwrap_or_else(Snapshot::empty);
-            crate::check::check_since(snapshot, &base_snapshot, crate::date::Date::today())
+            crate::check::check_since(snapshot, &base_snapshot, crate::model::date::Date::today())
         }
     };
     let summary = Summary::new(

@@ -3,10 +3,10 @@ use std::path::PathBuf;
 
 use super::history::repo;
 use super::{git_error, io_error, CliError, Outcome};
-use crate::date::Date;
-use crate::diff::diff;
-use crate::diff_report::{self, Style};
+use crate::compare::diff::diff;
+use crate::model::date::Date;
 use crate::model::Snapshot;
+use crate::render::diff::{self as diff_report, Style};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

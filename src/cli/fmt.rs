@@ -1,8 +1,8 @@
 use std::io::Write;
 
 use super::{io_error, write_error, Opened, Outcome};
-use crate::fmt::normalise;
-use crate::write::{write_texts, NewText};
+use crate::edit::fmt::normalise;
+use crate::edit::write::{write_texts, NewText};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{git_error, io_error, CliError, Outcome};
-use crate::date::Date;
 use crate::git::{CommitInfo, Git, Oid};
 use crate::history::{build, describe, Change, Event, History, Options, Subject};
+use crate::model::date::Date;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum HistoryFormat {
@@ -174,7 +174,7 @@ pub fn run_log(
     };
     // Whole histories come from the index (.git/backlog); ranges are built.
     let history = if hidden.is_empty() {
-        crate::history_index::history_to(&r.git, &r.rel, tips[0], &opts)
+        crate::history::index::history_to(&r.git, &r.rel, tips[0], &opts)
     } else {
         build(&r.git, &r.rel, &tips, &hidden, &opts)
     }
@@ -296,7 +296,7 @@ struct BlameLine<'a> {
 fn head_history(dir: Option<PathBuf>, at: Option<&str>) -> Result<(Repo, Oid, History), CliError> {
     let r = repo(dir)?;
     let (tips, _) = range(&r.git, None, at)?;
-    let history = crate::history_index::history_to(&r.git, &r.rel, tips[0], &Options::default())
+    let history = crate::history::index::history_to(&r.git, &r.rel, tips[0], &Options::default())
         .map_err(git_error)?;
     Ok((r, tips[0], history))
 }
@@ -382,7 +382,7 @@ pub fn run_blame(
                 .max()
                 .unwrap_or(0);
             for l in &lines {
-                let v = crate::list::truncate(&l.value, 40);
+                let v = crate::views::list::truncate(&l.value, 40);
                 writeln!(
                     out,
                     "{:<12} {:<width$}  {}  {}  {}  {}",

@@ -8,7 +8,7 @@ pub struct Args {}
 
 pub fn run(dir: Option<PathBuf>, _args: Args, out: &mut dyn Write) -> Outcome {
     let dir = dir.unwrap_or_else(|| PathBuf::from(".backlog"));
-    let files = crate::init::init(&dir).map_err(|e| CliError::new(e.to_string()))?;
+    let files = crate::plan::init::init(&dir).map_err(|e| CliError::new(e.to_string()))?;
     for f in files {
         writeln!(out, "created {}", f.display()).map_err(io_error)?;
     }

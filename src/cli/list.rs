@@ -1,8 +1,8 @@
 use std::io::Write;
 
 use super::{io_error, output_width, Outcome};
-use crate::list::{render, rows, Filter, ListFormat};
 use crate::model::Snapshot;
+use crate::views::list::{render, rows, Filter, ListFormat};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

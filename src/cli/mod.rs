@@ -218,7 +218,7 @@ pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::S
         return Ok(s);
     }
     if snapshot.unreadable_ids.iter().any(|u| u.as_str() == id) {
-        let findings: Vec<crate::diagnostic::Finding> = snapshot
+        let findings: Vec<crate::model::diagnostic::Finding> = snapshot
             .load_findings
             .iter()
             .filter(|f| {
@@ -233,7 +233,7 @@ pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::S
             .cloned()
             .collect();
         let mut text = Vec::new();
-        let _ = crate::report::human_findings(&mut text, &findings);
+        let _ = crate::render::diagnostics::human_findings(&mut text, &findings);
         let text = String::from_utf8_lossy(&text);
         let body = text.trim_end();
         return Err(CliError::new(format!(
@@ -242,7 +242,7 @@ pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::S
         .hint("fix the file (see the finding above), then run the command again"));
     }
     let ids = snapshot.stories.iter().map(|s| s.id.as_str());
-    let hint = match crate::suggest::did_you_mean(id, ids) {
+    let hint = match crate::model::suggest::did_you_mean(id, ids) {
         Some(s) => format!("did you mean `{s}`?"),
         None => "`backlog list` shows every story's id".into(),
     };
@@ -250,23 +250,30 @@ pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::S
 }
 
 /// Writes rank changes: one line of one file per story.
-pub fn write_ranks(o: &Opened, changes: &[crate::reorder::RankChange]) -> Result<(), CliError> {
-    let files: Vec<crate::write::FileChange> = changes
+pub fn write_ranks(
+    o: &Opened,
+    changes: &[crate::plan::reorder::RankChange],
+) -> Result<(), CliError> {
+    let files: Vec<crate::edit::write::FileChange> = changes
         .iter()
         .map(|c| {
             let s = story(&o.snapshot, c.id.as_str())?;
-            let edit = crate::edit::FieldEdit {
+            let edit = crate::edit::line::FieldEdit {
                 key: "rank".into(),
                 token: Some(c.new.to_string()),
             };
-            Ok(crate::write::FileChange::story(&o.tree, s, vec![edit]))
+            Ok(crate::edit::write::FileChange::story(
+                &o.tree,
+                s,
+                vec![edit],
+            ))
         })
         .collect::<Result<_, CliError>>()?;
-    crate::write::write_changes(&files).map_err(write_error)?;
+    crate::edit::write::write_changes(&files).map_err(write_error)?;
     Ok(())
 }
 
-pub fn write_error(e: crate::write::WriteError) -> CliError {
+pub fn write_error(e: crate::edit::write::WriteError) -> CliError {
     CliError::new(e.to_string())
 }
 

@@ -2,10 +2,10 @@ use std::collections::BTreeSet;
 use std::io::Write;
 
 use super::{io_error, write_error, write_ranks, CliError, Opened, Outcome};
-use crate::date::Date;
+use crate::model::date::Date;
 use crate::model::Kind;
-use crate::new::{file_name, next_id, render, NewStory};
-use crate::reorder::{plan_insert, Target};
+use crate::plan::new::{file_name, next_id, render, NewStory};
+use crate::plan::reorder::{plan_insert, Target};
 use crate::source::Source;
 
 #[derive(Debug, clap::Args)]
@@ -91,7 +91,7 @@ pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
     if let Some(bumped) = &placement.bumped {
         write_ranks(o, std::slice::from_ref(bumped))?;
     }
-    crate::write::create_file(&path, &display, &text).map_err(write_error)?;
+    crate::edit::write::create_file(&path, &display, &text).map_err(write_error)?;
     if let Some(w) = warning {
         writeln!(out, "{w}").map_err(io_error)?;
     }

@@ -1,11 +1,11 @@
 use std::io::Write;
 
 use super::{io_error, story, write_ranks, CliError, Opened, Outcome};
+use crate::model::score::{format_score, ScoringModel};
 use crate::model::{Snapshot, StoryId};
-use crate::reorder::{
+use crate::plan::reorder::{
     by_score, order_after, plan_move, plan_order, plan_rebalance, RankChange, Target,
 };
-use crate::score::{format_score, ScoringModel};
 
 /// Where a story goes, relative to the others (shared by `rank` and `new`).
 #[derive(Debug, clap::Args)]

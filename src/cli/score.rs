@@ -3,8 +3,8 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{io_error, CliError, Outcome};
+use crate::model::score::format_score;
 use crate::model::{Kind, Snapshot};
-use crate::score::format_score;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -1,9 +1,9 @@
 use std::io::Write;
 
 use super::{io_error, story, write_error, CliError, Opened, Outcome};
-use crate::edit::FieldEdit;
-use crate::set::{check_status, parse_assignment, plan_set, SetError};
-use crate::write::{write_changes, FileChange};
+use crate::edit::line::FieldEdit;
+use crate::edit::write::{write_changes, FileChange};
+use crate::plan::set::{check_status, parse_assignment, plan_set, SetError};
 
 #[derive(Debug, clap::Args)]
 pub struct SetArgs {
@@ -70,7 +70,7 @@ pub fn run_status(o: &Opened, args: StatusArgs, out: &mut dyn Write) -> Outcome 
     }
     let edits = vec![FieldEdit {
         key: "status".into(),
-        token: Some(crate::edit::text_token(&args.status)),
+        token: Some(crate::edit::line::text_token(&args.status)),
     }];
     write(o, &args.id, edits, out)
 }

@@ -2,7 +2,7 @@ use std::io::Write;
 
 use super::{io_error, CliError, Outcome};
 use crate::model::Snapshot;
-use crate::show::{render, view, ShowFormat};
+use crate::views::show::{render, view, ShowFormat};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -16,7 +16,7 @@ pub fn run(snapshot: &Snapshot, args: Args, out: &mut dyn Write) -> Outcome {
     let Some(v) = view(snapshot, &args.id) else {
         let ids = snapshot.stories.iter().map(|s| s.id.as_str());
         let mut err = CliError::new(format!("no story has the id `{}`", args.id));
-        if let Some(s) = crate::suggest::did_you_mean(&args.id, ids) {
+        if let Some(s) = crate::model::suggest::did_you_mean(&args.id, ids) {
             err = err.hint(format!("did you mean `{s}`?"));
         } else {
             err = err.hint("`backlog list` shows every story's id");

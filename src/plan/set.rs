@@ -3,11 +3,11 @@
 
 use serde_yaml::{Mapping, Value};
 
-use crate::date::Date;
-use crate::edit::{list_token, text_token, FieldEdit};
+use crate::edit::line::{list_token, text_token, FieldEdit};
+use crate::model::date::Date;
+use crate::model::rank::Rank;
+use crate::model::suggest::did_you_mean;
 use crate::model::{Kind, Snapshot, Story};
-use crate::rank::Rank;
-use crate::suggest::did_you_mean;
 
 /// A refused assignment, with what to do instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -266,7 +266,7 @@ fn token_for(
 
 /// The story's `value:` mapping as written (keeping its key order).
 fn current_value_map(story: &Story) -> Mapping {
-    match crate::document::front_matter_mapping(&story.doc.text)
+    match crate::syntax::document::front_matter_mapping(&story.doc.text)
         .and_then(|m| m.get("value").cloned())
     {
         Some(Value::Mapping(v)) => v,
@@ -287,7 +287,7 @@ fn set_value_entry(map: &mut Mapping, key: &str, value: &str) -> Result<(), SetE
         return Ok(());
     }
     let v = if key == "moscow" {
-        if crate::score::moscow_bucket(value).is_none() {
+        if crate::model::score::moscow_bucket(value).is_none() {
             return Err(refuse(
                 format!("unknown MoSCoW bucket `{value}`"),
                 "use one of: must, should, could, wont",

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::model::fmt_num;
+use crate::model::score::format_score;
 use crate::model::{Kind, Snapshot, Story};
-use crate::score::format_score;
 
 /// Which stories to show; every given filter must match (a filter given
 /// several times matches any of its values).

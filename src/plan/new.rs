@@ -2,10 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::date::Date;
-use crate::edit::{list_token, text_token};
+use crate::edit::line::{list_token, text_token};
+use crate::model::date::Date;
+use crate::model::rank::Rank;
 use crate::model::{Kind, Snapshot, StoryId};
-use crate::rank::Rank;
 
 /// What the user gave for a new story.
 #[derive(Clone, Debug, Default)]

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::diff::{signed, words_md, words_text, Diff};
+use crate::compare::diff::{signed, words_md, words_text, Diff};
 use crate::history::{describe, Change};
 use crate::model::fmt_num;
 
@@ -112,7 +112,7 @@ fn arrow(old: usize, new: usize) -> &'static str {
 }
 
 /// Where a moved story now sits: `between S-16 and S-17`, `first, before S-2`.
-fn between(m: &crate::diff::Moved) -> String {
+fn between(m: &crate::compare::diff::Moved) -> String {
     match (&m.after, &m.before) {
         (Some(a), Some(b)) => format!("between {a} and {b}"),
         (None, Some(b)) => format!("first, before {b}"),
@@ -122,7 +122,7 @@ fn between(m: &crate::diff::Moved) -> String {
 }
 
 /// `2026-S23 (running): 24 -> 26 points (+2) of 30<over>; added S-31`.
-fn scope_line(s: &crate::diff::Scope, arrow: &str, over: &str) -> String {
+fn scope_line(s: &crate::compare::diff::Scope, arrow: &str, over: &str) -> String {
     let running = if s.running { " (running)" } else { "" };
     let cap = s
         .capacity

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::diagnostic::{Finding, Location, Rule};
+use crate::model::diagnostic::{Finding, Location, Rule};
 
 /// Largest story or sprint file read at all.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::edit::{self, EditError, FieldEdit};
-use crate::fsutil::write_atomic;
+use crate::edit::atomic::write_atomic;
+use crate::edit::line::{self as edit, EditError, FieldEdit};
 use crate::model::Story;
 use crate::source::WorkTree;
 

@@ -9,6 +9,8 @@
 //! the ranked backlog are kept incrementally (a Fenwick tree over every rank
 //! key that occurs in the history), not by re-sorting at every commit.
 
+pub mod index;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,8 +20,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::git::{CommitInfo, Delta, Git, GitError, Oid};
 use crate::model::fmt_num;
+use crate::model::rank::Rank;
 use crate::model::{Config, Snapshot, Sprint, Story, StoryId};
-use crate::rank::Rank;
 
 /// What changed, in product terms.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -595,7 +597,7 @@ pub fn sprint_changes(old: Option<&Sprint>, new: Option<&Sprint>) -> Vec<Change>
             return out;
         }
         (Some(o), Some(n)) => {
-            let date = |d: Option<crate::date::Date>| d.map(|d| d.to_string());
+            let date = |d: Option<crate::model::date::Date>| d.map(|d| d.to_string());
             for (field, a, b) in [
                 ("goal", o.goal.clone(), n.goal.clone()),
                 ("start", date(o.start), date(n.start)),

@@ -145,7 +145,7 @@ mod tests {
     /// docs/checks.md is the rule reference: every rule has a section there.
     #[test]
     fn every_rule_is_documented() {
-        let docs = include_str!("../docs/checks.md");
+        let docs = include_str!("../../docs/checks.md");
         for rule in Rule::ALL {
             let heading = format!(
                 "### {} {} ({})",

@@ -4,10 +4,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::list::{row, Row};
 use crate::model::fmt_num;
+use crate::model::score::format_score;
 use crate::model::{Snapshot, Story};
-use crate::score::format_score;
+use crate::views::list::{row, Row};
 
 /// A story with its computed fields.
 #[derive(Clone, Debug, Serialize)]

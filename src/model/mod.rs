@@ -1,16 +1,22 @@
 //! The backlog as data: a [`Snapshot`] of config, stories and sprints, each
 //! value remembering where in which file it was written.
 
+pub mod date;
+pub mod diagnostic;
+pub mod rank;
+pub mod score;
+pub mod suggest;
+
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
-use crate::date::Date;
-use crate::diagnostic::{Finding, Rule, Severity};
-use crate::document::{Document, Layout};
-use crate::rank::Rank;
-use crate::score::ScoringModel;
+use crate::model::date::Date;
+use crate::model::diagnostic::{Finding, Rule, Severity};
+use crate::model::rank::Rank;
+use crate::model::score::ScoringModel;
+use crate::syntax::document::{Document, Layout};
 
 /// A story id such as `S-42`. Ordered by prefix, then numerically, so `S-9`
 /// comes before `S-10`.
@@ -260,8 +266,11 @@ pub fn finding_at(
             continue;
         };
         let line = doc.line(slot.line);
-        return match crate::document::locate_in_flow(line, slot.value_column, &path[prefix.len()..])
-        {
+        return match crate::syntax::document::locate_in_flow(
+            line,
+            slot.value_column,
+            &path[prefix.len()..],
+        ) {
             Some((col, width)) => {
                 let mut f = doc.finding(rule, slot.line, col, message);
                 f.width = width;

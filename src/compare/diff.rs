@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::date::Date;
-use crate::diagnostic::Finding;
 use crate::history::{config_changes, sprint_changes, story_changes, Change};
+use crate::model::date::Date;
+use crate::model::diagnostic::Finding;
 use crate::model::fmt_num;
 use crate::model::{Snapshot, Story};
 

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::diagnostic::{Finding, Severity};
+use crate::model::diagnostic::{Finding, Severity};
 
 /// Counts shown in the summary line and the JSON `summary`.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]

@@ -3,12 +3,12 @@
 
 use serde_yaml::{Mapping, Value};
 
-use crate::date::Date;
-use crate::diagnostic::{Finding, Rule};
-use crate::document::{unquote, Document, Layout};
+use crate::model::date::Date;
+use crate::model::diagnostic::{Finding, Rule};
 use crate::model::finding_at;
-use crate::rank::Rank;
-use crate::suggest::did_you_mean;
+use crate::model::rank::Rank;
+use crate::model::suggest::did_you_mean;
+use crate::syntax::document::{unquote, Document, Layout};
 
 /// A mapping being read field by field; what is left at the end is unknown.
 pub struct Fields<'a> {

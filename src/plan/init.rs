@@ -3,7 +3,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::fsutil::write_atomic;
+use crate::edit::atomic::write_atomic;
 
 /// backlog.yaml as `init` writes it: every section, commented.
 pub const STARTER_CONFIG: &str = r#"# backlog.yaml: the product, its goals and the rules `backlog check` applies.

@@ -1,12 +1,12 @@
 //! Planning rank changes: single moves, minimal re-ranking for a whole new
 //! order, rebalancing, and the order a scoring model suggests. Plans are
-//! data; writing them is [`crate::write`]'s job.
+//! data; writing them is [`crate::edit::write`]'s job.
 
 use std::collections::HashMap;
 
+use crate::model::rank::Rank;
+use crate::model::score::ScoringModel;
 use crate::model::{rank_order, Kind, Snapshot, Story, StoryId};
-use crate::rank::Rank;
-use crate::score::ScoringModel;
 
 /// One story's new rank.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! docs/format.md), the `---` fences, a final newline — and nothing else.
 //! Comments travel with the field below them; the body is never touched.
 
-use crate::document::{self, Layout};
-use crate::edit::EditError;
+use crate::edit::line::EditError;
+use crate::syntax::document::{self, Layout};
 
 /// The normalised text, or why the file was left alone.
 pub fn normalise(text: &str, order: &[&str]) -> Result<String, EditError> {

@@ -53,7 +53,7 @@ fn write(path: &Path, index: &Index) {
         let _ = std::fs::create_dir_all(dir);
     }
     if let Ok(bytes) = serde_json::to_vec(index) {
-        let _ = crate::fsutil::write_atomic(path, &bytes);
+        let _ = crate::edit::atomic::write_atomic(path, &bytes);
     }
 }
 

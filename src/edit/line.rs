@@ -9,7 +9,7 @@
 
 use serde_yaml::{Mapping, Value};
 
-use crate::document::{self, strip_comment, Layout};
+use crate::syntax::document::{self, strip_comment, Layout};
 
 /// Why an edit was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -2,6 +2,10 @@
 //! its own (in parallel), and a file that cannot be read becomes findings, never
 //! an abort.
 
+pub mod fields;
+#[cfg(test)]
+mod robustness;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,13 +13,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 
-use crate::body;
-use crate::diagnostic::{Finding, Rule, Severity};
-use crate::document::{self, Document, Layout, SplitError, MAX_FILE_BYTES};
-use crate::fields::{kind_of, Fields};
+use crate::load::fields::{kind_of, Fields};
+use crate::model::diagnostic::{Finding, Rule, Severity};
+use crate::model::score::ScoringModel;
 use crate::model::*;
-use crate::score::ScoringModel;
 use crate::source::{Entry, EntryKind, Source};
+use crate::syntax::body;
+use crate::syntax::document::{self, Document, Layout, SplitError, MAX_FILE_BYTES};
 
 /// Fields a story may have, in the order docs/format.md lists them.
 pub const STORY_FIELDS: &[&str] = &[
@@ -454,7 +458,7 @@ fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
                     value.insert(key, ValueField::Number(n.as_f64().unwrap_or(0.0)));
                 }
                 Value::String(s) if key == "moscow" => {
-                    if crate::score::moscow_bucket(&s).is_none() {
+                    if crate::model::score::moscow_bucket(&s).is_none() {
                         f.report(
                             "value.moscow",
                             Rule::InvalidValue,
@@ -794,7 +798,7 @@ fn parse_config(
             let path = format!("rules.{key}");
             let Some(rule) = Rule::lookup(&key) else {
                 let names = Rule::ALL.iter().map(|r| r.name());
-                let help = match crate::suggest::did_you_mean(&key, names) {
+                let help = match crate::model::suggest::did_you_mean(&key, names) {
                     Some(s) => format!("did you mean `{s}`? docs/checks.md lists every rule"),
                     None => "docs/checks.md lists every rule".into(),
                 };

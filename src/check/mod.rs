@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::diagnostic::{Finding, Rule};
+use crate::model::diagnostic::{Finding, Rule};
+use crate::model::suggest::did_you_mean;
 use crate::model::{fmt_num, DecisionKind, Kind, RuleLevel, Snapshot, Story, StoryId};
-use crate::suggest::did_you_mean;
 
 /// What `check` found, in file and line order, with `rules:` overrides applied.
 pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
@@ -13,7 +13,11 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
 }
 
 /// [`check`] plus the rules that compare with `base` (`check --since`).
-pub fn check_since(snapshot: &Snapshot, base: &Snapshot, today: crate::date::Date) -> Vec<Finding> {
+pub fn check_since(
+    snapshot: &Snapshot,
+    base: &Snapshot,
+    today: crate::model::date::Date,
+) -> Vec<Finding> {
     let mut out = rules(snapshot);
     out.extend(since(base, snapshot, today));
     finish(&snapshot.config, out)
@@ -270,7 +274,7 @@ fn definition_of_ready(ctx: &Context, story: &Story, out: &mut Vec<Finding>) {
 }
 
 fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
-    let mut by_rank: BTreeMap<&crate::rank::Rank, Vec<&Story>> = BTreeMap::new();
+    let mut by_rank: BTreeMap<&crate::model::rank::Rank, Vec<&Story>> = BTreeMap::new();
     for story in ctx
         .s
         .stories
@@ -689,7 +693,7 @@ fn wip_limits(ctx: &Context, out: &mut Vec<Finding>) {
 /// The rules that need the base revision (`check --since BASE`): they compare
 /// what was recorded in `base` with the working `new` snapshot. `today`
 /// decides which sprint is running.
-fn since(base: &Snapshot, new: &Snapshot, today: crate::date::Date) -> Vec<Finding> {
+fn since(base: &Snapshot, new: &Snapshot, today: crate::model::date::Date) -> Vec<Finding> {
     let mut out = Vec::new();
 
     // B080: decisions are append-only.

@@ -1,0 +1,7 @@
+//! Text, below every other layer: splitting a file at its `---` fences,
+//! refusing front matter that would make the YAML parser slow, finding where
+//! each key sits (one position scanner), writing YAML tokens, and reading the
+//! Markdown body. Nothing here knows about stories or rules.
+
+pub mod body;
+pub mod document;

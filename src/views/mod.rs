@@ -1,0 +1,5 @@
+//! The data a read command shows, computed from snapshots and histories;
+//! turning it into text, Markdown or JSON is `render`'s job.
+
+pub mod list;
+pub mod show;
