@@ -701,8 +701,16 @@ fn since(base: &Snapshot, new: &Snapshot, today: crate::model::date::Date) -> Ve
         let Some(new_sprint) = new.sprint(&old_sprint.id) else {
             continue;
         };
-        let old = crate::history::decision_keys(old_sprint.review.as_ref());
-        let new_keys = crate::history::decision_keys(new_sprint.review.as_ref());
+        let old = old_sprint
+            .review
+            .as_ref()
+            .map(crate::model::Review::decision_keys)
+            .unwrap_or_default();
+        let new_keys = new_sprint
+            .review
+            .as_ref()
+            .map(crate::model::Review::decision_keys)
+            .unwrap_or_default();
         let decisions = new_sprint
             .review
             .as_ref()

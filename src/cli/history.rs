@@ -6,9 +6,11 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{git_error, io_error, CliError, Outcome};
+use crate::compare::changes::Change;
 use crate::git::{CommitInfo, Git, Oid};
-use crate::history::{build, describe, Change, Event, History, Options, Subject};
+use crate::history::{build, Event, History, Options, Subject};
 use crate::model::date::Date;
+use crate::render::changes::describe;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum HistoryFormat {

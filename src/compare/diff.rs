@@ -10,10 +10,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::history::{config_changes, sprint_changes, story_changes, Change};
+use crate::compare::changes::{config_changes, sprint_changes, story_changes, Change};
 use crate::model::date::Date;
 use crate::model::diagnostic::Finding;
 use crate::model::fmt_num;
+use crate::model::order::heaviest_increasing;
 use crate::model::{Snapshot, Story};
 
 /// A story named in the diff.
@@ -138,12 +139,15 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base: &str, head: &str, today: Date)
         .iter()
         .filter_map(|s| old.story(s.id.as_str()).map(|o| (o, *s)))
         .collect();
-    let keep = heaviest_increasing(
-        &common
-            .iter()
-            .map(|(o, s)| (old_pos[s.id.as_str()], o.rank == s.rank))
-            .collect::<Vec<_>>(),
-    );
+    // Keep the longest run of unchanged relative order, preferring (among
+    // the longest) stories whose rank did not change.
+    let old_positions: Vec<Option<usize>> = common
+        .iter()
+        .map(|(_, s)| Some(old_pos[s.id.as_str()]))
+        .collect();
+    let keep = heaviest_increasing(&old_positions, |i| {
+        1_000_000 + u64::from(common[i].0.rank == common[i].1.rank)
+    });
     let mut moved = Vec::new();
     let mut shifted = 0;
     for (k, (o, s)) in common.iter().enumerate() {
@@ -200,43 +204,6 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base: &str, head: &str, today: Date)
         config: config_changes(&old.config, &new.config),
         base_findings: old.load_findings.clone(),
     }
-}
-
-/// Marks a longest subsequence with increasing old positions, preferring
-/// (among the longest) stories whose rank did not change.
-fn heaviest_increasing(items: &[(usize, bool)]) -> Vec<bool> {
-    // Weight: length first, then unchanged ranks. Fenwick tree of (best, index) over old positions.
-    let max_pos = items.iter().map(|i| i.0).max().unwrap_or(0);
-    let weight = |unchanged: bool| 1_000_000u64 + u64::from(unchanged);
-    let mut tree: Vec<(u64, usize)> = vec![(0, usize::MAX); max_pos + 1];
-    let mut best: Vec<u64> = vec![0; items.len()];
-    let mut prev: Vec<usize> = vec![usize::MAX; items.len()];
-    for (i, &(pos, unchanged)) in items.iter().enumerate() {
-        // Best chain ending at an old position below `pos`.
-        let (mut q, mut found) = (pos - 1, (0u64, usize::MAX));
-        while q > 0 {
-            if tree[q].0 > found.0 {
-                found = tree[q];
-            }
-            q -= q & q.wrapping_neg();
-        }
-        best[i] = found.0 + weight(unchanged);
-        prev[i] = found.1;
-        let mut u = pos;
-        while u <= max_pos {
-            if best[i] > tree[u].0 {
-                tree[u] = (best[i], i);
-            }
-            u += u & u.wrapping_neg();
-        }
-    }
-    let mut keep = vec![false; items.len()];
-    let mut cur = (0..items.len()).max_by_key(|&i| best[i]);
-    while let Some(i) = cur {
-        keep[i] = true;
-        cur = (prev[i] != usize::MAX).then_some(prev[i]);
-    }
-    keep
 }
 
 fn statement_diff(o: &Story, n: &Story) -> Option<Vec<WordChange>> {
@@ -347,25 +314,5 @@ pub fn signed(v: f64) -> String {
         format!("+{}", fmt_num(v))
     } else {
         format!("-{}", fmt_num(-v))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_story_moved_up_is_the_only_move() {
-        // New order by old positions: 5 moved to the front.
-        let items = [(5, false), (1, true), (2, true), (3, true), (4, true)];
-        assert_eq!(
-            heaviest_increasing(&items),
-            vec![false, true, true, true, true]
-        );
-        // A swap of neighbours: keep the one whose rank did not change.
-        let items = [(2, true), (1, false), (3, true)];
-        assert_eq!(heaviest_increasing(&items), vec![true, false, true]);
-        let items = [(2, false), (1, true), (3, true)];
-        assert_eq!(heaviest_increasing(&items), vec![false, true, true]);
     }
 }

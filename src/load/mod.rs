@@ -19,7 +19,7 @@ use crate::model::score::ScoringModel;
 use crate::model::*;
 use crate::source::{Entry, EntryKind, Source};
 use crate::syntax::body;
-use crate::syntax::document::{self, Document, Layout, SplitError, MAX_FILE_BYTES};
+use crate::syntax::document::{self, Document, Layout, RefusalKind, SplitError, MAX_FILE_BYTES};
 
 /// Fields a story may have, in the order docs/format.md lists them.
 pub const STORY_FIELDS: &[&str] = &[
@@ -339,7 +339,17 @@ fn parse_yaml(
 ) -> Option<(Mapping, Layout)> {
     if let Err(r) = document::prescan(yaml) {
         let (line, col) = doc.position(offset + r.offset);
-        let mut f = doc.finding(r.rule, line, col, r.message).help(r.help);
+        let mut f = doc
+            .finding(
+                match r.kind {
+                    RefusalKind::TooLarge => Rule::TooLarge,
+                    RefusalKind::TooComplex => Rule::TooComplex,
+                },
+                line,
+                col,
+                r.message,
+            )
+            .help(r.help);
         f.width = 1;
         out.push(f);
         return None;

@@ -7,6 +7,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::syntax::document::Document;
+
 /// How serious a finding is. `Error` fails `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -136,6 +138,52 @@ impl Finding {
         self.help = Some(help.into());
         self
     }
+}
+
+/// Longest part of a source line quoted under a finding.
+const MAX_SHOWN_LINE: usize = 120;
+
+/// Findings at a document's places. Here rather than in `syntax`, which
+/// knows nothing of rules.
+impl Document {
+    pub fn location(&self, line: usize, column: usize) -> Location {
+        Location {
+            path: self.path.clone(),
+            line,
+            column,
+        }
+    }
+
+    /// A finding at `line:column`, quoting that line and underlining the
+    /// token that starts there.
+    pub fn finding(
+        &self,
+        rule: Rule,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Finding {
+        let text = self.line(line);
+        let mut f = Finding::new(rule, self.location(line, column), message);
+        if !text.is_empty() {
+            let shown: String = text.chars().take(MAX_SHOWN_LINE).collect();
+            let rest: String = shown.chars().skip(column.saturating_sub(1)).collect();
+            f.width = token_width(&rest).max(1);
+            f.source_line = Some(shown);
+        }
+        f
+    }
+
+    /// A finding that names a whole file (no line to point at).
+    pub fn file_finding(&self, rule: Rule, message: impl Into<String>) -> Finding {
+        Finding::new(rule, self.location(1, 1), message)
+    }
+}
+
+/// Width of the value token at the start of `rest`: up to a comment or the end.
+fn token_width(rest: &str) -> usize {
+    let cut = rest.find(" #").unwrap_or(rest.len());
+    rest[..cut].trim_end().chars().count()
 }
 
 #[cfg(test)]

@@ -3,9 +3,12 @@
 
 pub mod date;
 pub mod diagnostic;
+pub mod order;
 pub mod rank;
 pub mod score;
 pub mod suggest;
+
+pub use crate::syntax::body::{Criterion, Statement};
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
@@ -110,45 +113,6 @@ impl Kind {
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
-}
-
-/// "As a <role>, I want <means>, so that <ends>", as read from the body.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Statement {
-    pub role: String,
-    pub means: String,
-    pub ends: String,
-    /// 1-based line in the file.
-    pub line: usize,
-}
-
-impl Statement {
-    /// The statement as one sentence: "As an account owner, I want …, so that …".
-    pub fn sentence(&self) -> String {
-        let vowel = self
-            .role
-            .chars()
-            .next()
-            .is_some_and(|c| "aeiouAEIOU".contains(c));
-        let article = if vowel { "an" } else { "a" };
-        format!(
-            "As {article} {}, I want {}, so that {}",
-            self.role, self.means, self.ends
-        )
-    }
-
-    pub fn is_complete(&self) -> bool {
-        !self.role.is_empty() && !self.means.is_empty() && !self.ends.is_empty()
-    }
-}
-
-/// One acceptance criterion (a list item under "Acceptance criteria").
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Criterion {
-    pub text: String,
-    /// `Some(checked)` for `- [ ]` / `- [x]` items, `None` for plain items.
-    pub checked: Option<bool>,
-    pub line: usize,
 }
 
 /// A story file, as far as it could be read.
@@ -326,6 +290,28 @@ pub struct Review {
     pub feedback: Vec<Feedback>,
 }
 
+impl Review {
+    /// Decisions keyed by (story, occurrence), with their decision and note,
+    /// in the order of the decisions list.
+    pub fn decision_keys(&self) -> Vec<DecisionKey> {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        self.decisions
+            .iter()
+            .map(|d| {
+                let n = seen.entry(d.story.to_string()).or_insert(0);
+                *n += 1;
+                (
+                    (d.story.to_string(), *n),
+                    (d.decision.as_str().to_string(), d.note.clone()),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A decision by (story, occurrence), with its decision and note.
+pub type DecisionKey = ((String, usize), (String, Option<String>));
+
 /// A sprint file.
 #[derive(Clone, Debug)]
 pub struct Sprint {
@@ -502,13 +488,7 @@ impl Snapshot {
 
 /// The one backlog ordering.
 pub fn rank_order(a: &Story, b: &Story) -> Ordering {
-    match (&a.rank, &b.rank) {
-        (Some(x), Some(y)) => x.cmp(y),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    }
-    .then_with(|| a.id.cmp(&b.id))
+    order::backlog_order((a.rank.as_ref(), &a.id), (b.rank.as_ref(), &b.id))
 }
 
 #[cfg(test)]

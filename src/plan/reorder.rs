@@ -4,9 +4,10 @@
 
 use std::collections::HashMap;
 
+use crate::model::order::{backlog_order, heaviest_increasing};
 use crate::model::rank::Rank;
 use crate::model::score::ScoringModel;
-use crate::model::{rank_order, Kind, Snapshot, Story, StoryId};
+use crate::model::{Kind, Snapshot, Story, StoryId};
 
 /// One story's new rank.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,7 +199,7 @@ pub fn plan_order(s: &Snapshot, desired: &[StoryId]) -> Result<Vec<RankChange>, 
         stories.push(find(s, id.as_str())?);
     }
     let ranks: Vec<Option<&Rank>> = stories.iter().map(|x| x.rank.as_ref()).collect();
-    let mut keep = longest_increasing(&ranks);
+    let mut keep = heaviest_increasing(&ranks, |_| 1);
     // Unranked stories left at the end, in id order, can stay unranked.
     let mut tail = stories.len();
     while tail > 0
@@ -250,30 +251,6 @@ pub fn plan_order(s: &Snapshot, desired: &[StoryId]) -> Result<Vec<RankChange>, 
         });
     }
     Ok(changes)
-}
-
-/// Marks a longest strictly increasing subsequence of the present ranks.
-fn longest_increasing(ranks: &[Option<&Rank>]) -> Vec<bool> {
-    // tails[k]: index of the smallest last element of an increasing run of length k+1.
-    let mut tails: Vec<usize> = Vec::new();
-    let mut prev: Vec<Option<usize>> = vec![None; ranks.len()];
-    for (i, r) in ranks.iter().enumerate() {
-        let Some(r) = r else { continue };
-        let k = tails.partition_point(|&t| ranks[t].expect("tails hold ranked") < *r);
-        prev[i] = k.checked_sub(1).map(|p| tails[p]);
-        if k == tails.len() {
-            tails.push(i);
-        } else {
-            tails[k] = i;
-        }
-    }
-    let mut keep = vec![false; ranks.len()];
-    let mut cur = tails.last().copied();
-    while let Some(i) = cur {
-        keep[i] = true;
-        cur = prev[i];
-    }
-    keep
 }
 
 /// Renumbers every ranked story 10, 20, 30… in backlog order; only stories
@@ -328,12 +305,7 @@ pub fn order_after<'a>(s: &'a Snapshot, changes: &[RankChange]) -> Vec<&'a Story
     v.sort_by(|a, b| {
         let ra = new.get(a.id.as_str()).copied().or(a.rank.as_ref());
         let rb = new.get(b.id.as_str()).copied().or(b.rank.as_ref());
-        match (ra, rb) {
-            (Some(x), Some(y)) => x.cmp(y).then_with(|| a.id.cmp(&b.id)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => rank_order(a, b),
-        }
+        backlog_order((ra, &a.id), (rb, &b.id))
     });
     v
 }
@@ -344,21 +316,5 @@ mod tests {
 
     fn ranks(v: &[&str]) -> Vec<Rank> {
         v.iter().map(|s| Rank::parse(s).unwrap()).collect()
-    }
-
-    #[test]
-    fn lis_keeps_the_longest_increasing_run() {
-        let r = ranks(&["1", "3", "2", "4", "0", "5"]);
-        let opt: Vec<Option<&Rank>> = r.iter().map(Some).collect();
-        let keep = longest_increasing(&opt);
-        assert_eq!(keep.iter().filter(|k| **k).count(), 4);
-        // Swapping two neighbours needs one change.
-        let r = ranks(&["10", "30", "20", "40"]);
-        let opt: Vec<Option<&Rank>> = r.iter().map(Some).collect();
-        assert_eq!(longest_increasing(&opt).iter().filter(|k| !**k).count(), 1);
-        // Ties are not increasing: one of two equal ranks must move.
-        let r = ranks(&["10", "10"]);
-        let opt: Vec<Option<&Rank>> = r.iter().map(Some).collect();
-        assert_eq!(longest_increasing(&opt).iter().filter(|k| **k).count(), 1);
     }
 }

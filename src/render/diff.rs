@@ -3,9 +3,10 @@
 
 use std::io::{self, Write};
 
+use crate::compare::changes::Change;
 use crate::compare::diff::{signed, words_md, words_text, Diff};
-use crate::history::{describe, Change};
 use crate::model::fmt_num;
+use crate::render::changes::describe;
 
 /// Terminal colours, or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,8 +3,6 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::model::{Criterion, Statement};
-
 /// The parts of a body the rules look at.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Body {
@@ -150,6 +148,45 @@ pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
         ends,
         line,
     })
+}
+
+/// "As a <role>, I want <means>, so that <ends>", as read from the body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Statement {
+    pub role: String,
+    pub means: String,
+    pub ends: String,
+    /// 1-based line in the file.
+    pub line: usize,
+}
+
+impl Statement {
+    /// The statement as one sentence: "As an account owner, I want …, so that …".
+    pub fn sentence(&self) -> String {
+        let vowel = self
+            .role
+            .chars()
+            .next()
+            .is_some_and(|c| "aeiouAEIOU".contains(c));
+        let article = if vowel { "an" } else { "a" };
+        format!(
+            "As {article} {}, I want {}, so that {}",
+            self.role, self.means, self.ends
+        )
+    }
+
+    pub fn is_complete(&self) -> bool {
+        !self.role.is_empty() && !self.means.is_empty() && !self.ends.is_empty()
+    }
+}
+
+/// One acceptance criterion (a list item under "Acceptance criteria").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Criterion {
+    pub text: String,
+    /// `Some(checked)` for `- [ ]` / `- [x]` items, `None` for plain items.
+    pub checked: Option<bool>,
+    pub line: usize,
 }
 
 #[cfg(test)]

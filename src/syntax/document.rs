@@ -8,8 +8,6 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::model::diagnostic::{Finding, Location, Rule};
-
 /// Largest story or sprint file read at all.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// Largest front matter handed to the YAML parser.
@@ -17,9 +15,6 @@ pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
 /// Deepest flow nesting (`[` / `{`) accepted: libyaml-family parsers take
 /// quadratic time on deep flow nesting, so it is refused before parsing.
 pub const MAX_FLOW_DEPTH: usize = 32;
-
-/// Longest part of a source line quoted under a finding.
-const MAX_SHOWN_LINE: usize = 120;
 
 /// A file's text with its display path and line index.
 #[derive(Clone, Debug)]
@@ -63,45 +58,6 @@ impl Document {
             + 1;
         (line, col)
     }
-
-    pub fn location(&self, line: usize, column: usize) -> Location {
-        Location {
-            path: self.path.clone(),
-            line,
-            column,
-        }
-    }
-
-    /// A finding at `line:column`, quoting that line and underlining the
-    /// token that starts there.
-    pub fn finding(
-        &self,
-        rule: Rule,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Finding {
-        let text = self.line(line);
-        let mut f = Finding::new(rule, self.location(line, column), message);
-        if !text.is_empty() {
-            let shown: String = text.chars().take(MAX_SHOWN_LINE).collect();
-            let rest: String = shown.chars().skip(column.saturating_sub(1)).collect();
-            f.width = token_width(&rest).max(1);
-            f.source_line = Some(shown);
-        }
-        f
-    }
-
-    /// A finding that names a whole file (no line to point at).
-    pub fn file_finding(&self, rule: Rule, message: impl Into<String>) -> Finding {
-        Finding::new(rule, self.location(1, 1), message)
-    }
-}
-
-/// Width of the value token at the start of `rest`: up to a comment or the end.
-fn token_width(rest: &str) -> usize {
-    let cut = rest.find(" #").unwrap_or(rest.len());
-    rest[..cut].trim_end().chars().count()
 }
 
 /// The parts of a file split at its `---` fences.
@@ -177,10 +133,19 @@ pub fn same_fields(a: &serde_yaml::Mapping, b: &serde_yaml::Mapping) -> bool {
     a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
 }
 
+/// Which limit front matter broke.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// Longer than [`MAX_FRONT_MATTER_BYTES`].
+    TooLarge,
+    /// Nested too deep, or uses anchors and aliases.
+    TooComplex,
+}
+
 /// Why front matter was refused before parsing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal {
-    pub rule: Rule,
+    pub kind: RefusalKind,
     /// Byte offset into the YAML text.
     pub offset: usize,
     pub message: String,
@@ -193,7 +158,7 @@ pub struct Refusal {
 pub fn prescan(yaml: &str) -> Result<(), Refusal> {
     if yaml.len() > MAX_FRONT_MATTER_BYTES {
         return Err(Refusal {
-            rule: Rule::TooLarge,
+            kind: RefusalKind::TooLarge,
             offset: 0,
             message: format!(
                 "front matter is {} bytes; the limit is {} bytes",
@@ -220,7 +185,7 @@ pub fn prescan(yaml: &str) -> Result<(), Refusal> {
                 b'-' | b'?' if b.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()) => {}
                 b'&' | b'*' => {
                     return Err(Refusal {
-                        rule: Rule::TooComplex,
+                        kind: RefusalKind::TooComplex,
                         offset: i,
                         message: "YAML anchors and aliases are not allowed in front matter".into(),
                         help: "write the value out in full where it is used".into(),
@@ -235,7 +200,7 @@ pub fn prescan(yaml: &str) -> Result<(), Refusal> {
                     depth += 1;
                     if depth > MAX_FLOW_DEPTH {
                         return Err(Refusal {
-                            rule: Rule::TooComplex,
+                            kind: RefusalKind::TooComplex,
                             offset: i,
                             message: format!(
                                 "front matter nests more than {MAX_FLOW_DEPTH} levels deep"
@@ -543,12 +508,12 @@ mod tests {
     fn prescan_refuses_deep_nesting_and_aliases() {
         assert!(prescan("a: [[1]]\ntitle: Don't [panic]\n").is_ok());
         assert_eq!(
-            prescan(&"[".repeat(60_000)).unwrap_err().rule,
-            Rule::TooComplex
+            prescan(&"[".repeat(60_000)).unwrap_err().kind,
+            RefusalKind::TooComplex
         );
         assert_eq!(
-            prescan(&"[".repeat(200_000)).unwrap_err().rule,
-            Rule::TooLarge
+            prescan(&"[".repeat(200_000)).unwrap_err().kind,
+            RefusalKind::TooLarge
         );
         assert!(prescan("a: &x [1]\nb: *x\n").is_err());
         assert!(prescan("title: 5 * 3 & more\n").is_ok());

@@ -1,0 +1,323 @@
+//! The typed changes between two versions of a story, a sprint file or
+//! backlog.yaml: the one comparison that history (along commits) and the
+//! pull-request diff (between two revisions) both use.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::fmt_num;
+use crate::model::{Config, Review, Sprint, Story};
+
+/// What changed, in product terms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    StoryAdded {
+        title: String,
+        path: String,
+        position: Option<usize>,
+    },
+    StoryRemoved {
+        title: String,
+        path: String,
+    },
+    StoryRenamed {
+        from: String,
+        to: String,
+    },
+    Rank {
+        old: Option<String>,
+        new: Option<String>,
+        old_position: Option<usize>,
+        new_position: Option<usize>,
+    },
+    Field {
+        field: String,
+        old: Option<String>,
+        new: Option<String>,
+    },
+    CriterionAdded {
+        text: String,
+    },
+    CriterionRemoved {
+        text: String,
+    },
+    CriterionChecked {
+        text: String,
+        checked: bool,
+    },
+    SprintCreated {
+        goal: Option<String>,
+    },
+    SprintRemoved,
+    DecisionRecorded {
+        story: String,
+        decision: String,
+        note: Option<String>,
+    },
+    DecisionChanged {
+        story: String,
+        old_decision: String,
+        old_note: Option<String>,
+        decision: String,
+        note: Option<String>,
+    },
+    DecisionRemoved {
+        story: String,
+        decision: String,
+        note: Option<String>,
+    },
+    FeedbackRecorded {
+        from: String,
+        note: String,
+        story: Option<String>,
+    },
+    ConfigChanged {
+        setting: String,
+        old: String,
+        new: String,
+    },
+}
+
+impl Change {
+    /// The name `--field` filters on.
+    pub fn field(&self) -> &str {
+        match self {
+            Change::StoryAdded { .. } => "added",
+            Change::StoryRemoved { .. } => "removed",
+            Change::StoryRenamed { .. } => "renamed",
+            Change::Rank { .. } => "rank",
+            Change::Field { field, .. } => field,
+            Change::CriterionAdded { .. }
+            | Change::CriterionRemoved { .. }
+            | Change::CriterionChecked { .. } => "criteria",
+            Change::SprintCreated { .. } | Change::SprintRemoved => "sprint-file",
+            Change::DecisionRecorded { .. }
+            | Change::DecisionChanged { .. }
+            | Change::DecisionRemoved { .. } => "decision",
+            Change::FeedbackRecorded { .. } => "feedback",
+            Change::ConfigChanged { .. } => "config",
+        }
+    }
+}
+
+/// Changes between two versions of a sprint file (either may be absent):
+/// creation, fields, review decisions (recorded, edited, deleted), feedback.
+pub fn sprint_changes(old: Option<&Sprint>, new: Option<&Sprint>) -> Vec<Change> {
+    let mut out = Vec::new();
+    let (old_review, new_review) = match (old, new) {
+        (None, Some(n)) => {
+            out.push(Change::SprintCreated {
+                goal: n.goal.clone(),
+            });
+            (None, n.review.as_ref())
+        }
+        (Some(_), None) => {
+            out.push(Change::SprintRemoved);
+            return out;
+        }
+        (Some(o), Some(n)) => {
+            let date = |d: Option<crate::model::date::Date>| d.map(|d| d.to_string());
+            for (field, a, b) in [
+                ("goal", o.goal.clone(), n.goal.clone()),
+                ("start", date(o.start), date(n.start)),
+                ("end", date(o.end), date(n.end)),
+                ("capacity", o.capacity.map(fmt_num), n.capacity.map(fmt_num)),
+            ] {
+                if a != b {
+                    out.push(Change::Field {
+                        field: field.into(),
+                        old: a,
+                        new: b,
+                    });
+                }
+            }
+            (o.review.as_ref(), n.review.as_ref())
+        }
+        (None, None) => return out,
+    };
+    let old_d = old_review.map(Review::decision_keys).unwrap_or_default();
+    let new_d = new_review.map(Review::decision_keys).unwrap_or_default();
+    let old_map: HashMap<_, _> = old_d.iter().cloned().collect();
+    let new_map: HashMap<_, _> = new_d.iter().cloned().collect();
+    for (k, (decision, note)) in &new_d {
+        match old_map.get(k) {
+            None => out.push(Change::DecisionRecorded {
+                story: k.0.clone(),
+                decision: decision.clone(),
+                note: note.clone(),
+            }),
+            Some((od, on)) if od != decision || on != note => out.push(Change::DecisionChanged {
+                story: k.0.clone(),
+                old_decision: od.clone(),
+                old_note: on.clone(),
+                decision: decision.clone(),
+                note: note.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (k, (decision, note)) in &old_d {
+        if !new_map.contains_key(k) {
+            out.push(Change::DecisionRemoved {
+                story: k.0.clone(),
+                decision: decision.clone(),
+                note: note.clone(),
+            });
+        }
+    }
+    let feedback = |r: Option<&Review>| -> Vec<(String, String, Option<String>)> {
+        r.map(|r| {
+            r.feedback
+                .iter()
+                .map(|f| {
+                    (
+                        f.from.clone(),
+                        f.note.clone(),
+                        f.story.as_ref().map(|s| s.to_string()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let old_f = feedback(old_review);
+    for f in feedback(new_review) {
+        if !old_f.contains(&f) {
+            out.push(Change::FeedbackRecorded {
+                from: f.0,
+                note: f.1,
+                story: f.2,
+            });
+        }
+    }
+    out
+}
+
+/// Changes between two versions of backlog.yaml, setting by setting.
+pub fn config_changes(old: &Config, new: &Config) -> Vec<Change> {
+    config_settings(old)
+        .into_iter()
+        .zip(config_settings(new))
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((k, a), (_, b))| Change::ConfigChanged {
+            setting: k.into(),
+            old: a,
+            new: b,
+        })
+        .collect()
+}
+
+fn config_settings(c: &Config) -> Vec<(&'static str, String)> {
+    vec![
+        ("product", c.product.clone()),
+        ("id_prefix", c.id_prefix.clone()),
+        (
+            "goals",
+            c.goals
+                .iter()
+                .map(|g| format!("{} {} ({})", g.id, g.title, g.status))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        (
+            "workflow",
+            format!("{} (done: {})", c.statuses.join(", "), c.done.join(", ")),
+        ),
+        (
+            "definition_of_ready",
+            format!(
+                "{} for {}",
+                c.ready.require.join(", "),
+                c.ready.statuses.join(", ")
+            ),
+        ),
+        (
+            "definition_of_done",
+            c.definition_of_done
+                .clone()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        ),
+        (
+            "wip_limits",
+            c.wip_limits
+                .iter()
+                .map(|(s, n)| format!("{s}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "scoring",
+            c.scoring
+                .as_ref()
+                .map(|m| format!("{} = {}", m.name(), m.formula()))
+                .unwrap_or_else(|| "none".into()),
+        ),
+    ]
+}
+
+/// Field-by-field changes between two versions of a story.
+pub fn story_changes(
+    o: &Story,
+    n: &Story,
+    old_pos: Option<usize>,
+    new_pos: Option<usize>,
+) -> Vec<Change> {
+    let mut out = Vec::new();
+    if o.rank != n.rank {
+        out.push(Change::Rank {
+            old: o.rank.as_ref().map(|r| r.to_string()),
+            new: n.rank.as_ref().map(|r| r.to_string()),
+            old_position: old_pos,
+            new_position: new_pos,
+        });
+    }
+    // Every front-matter field but the two handled above (rank) and
+    // never changed in place (id).
+    for field in crate::load::STORY_FIELDS
+        .iter()
+        .filter(|f| !matches!(**f, "id" | "rank"))
+    {
+        let (a, b) = (o.field_text(field), n.field_text(field));
+        if a != b {
+            out.push(Change::Field {
+                field: field.to_string(),
+                old: a,
+                new: b,
+            });
+        }
+    }
+    let old_c: HashMap<&str, Option<bool>> = o
+        .criteria
+        .iter()
+        .map(|c| (c.text.as_str(), c.checked))
+        .collect();
+    let new_c: HashMap<&str, Option<bool>> = n
+        .criteria
+        .iter()
+        .map(|c| (c.text.as_str(), c.checked))
+        .collect();
+    for c in &n.criteria {
+        match old_c.get(c.text.as_str()) {
+            None => out.push(Change::CriterionAdded {
+                text: c.text.clone(),
+            }),
+            Some(was) if *was != c.checked => out.push(Change::CriterionChecked {
+                text: c.text.clone(),
+                checked: c.checked == Some(true),
+            }),
+            Some(_) => {}
+        }
+    }
+    for c in &o.criteria {
+        if !new_c.contains_key(c.text.as_str()) {
+            out.push(Change::CriterionRemoved {
+                text: c.text.clone(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,124 @@
+//! The one backlog order, and the one longest-increasing-subsequence that
+//! re-ranking (`rank --edit`, `rank --by`) and the pull-request diff (which
+//! stories moved) both rest on.
+
+use std::cmp::Ordering;
+
+use super::rank::Rank;
+use super::StoryId;
+
+/// The backlog order: ranked stories by rank (exactly, as decimals), then
+/// unranked ones; ties broken by id, so every reader sees one order.
+pub fn backlog_order(a: (Option<&Rank>, &StoryId), b: (Option<&Rank>, &StoryId)) -> Ordering {
+    match (a.0, b.0) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+    .then_with(|| a.1.cmp(b.1))
+}
+
+/// Marks a heaviest strictly increasing subsequence of the present keys
+/// (`None` never belongs to it). With every weight equal this is a longest
+/// increasing subsequence; callers weigh items to prefer keeping some.
+/// O(n log n): a Fenwick tree of best chains over the keys' sorted order.
+pub fn heaviest_increasing<K: Ord>(keys: &[Option<K>], weight: impl Fn(usize) -> u64) -> Vec<bool> {
+    let mut sorted: Vec<&K> = keys.iter().flatten().collect();
+    sorted.sort();
+    sorted.dedup();
+    let slot = |k: &K| sorted.partition_point(|x| *x < k) + 1;
+    let n = sorted.len();
+    // tree[i]: (best weight, its key's slot, item index) of a chain ending at
+    // a key of slot <= i. Among equally heavy chains the one ending at the
+    // smaller key wins, as in patience sorting: it leaves the most room after.
+    let better =
+        |a: (u64, usize, usize), b: (u64, usize, usize)| a.0 > b.0 || (a.0 == b.0 && a.1 < b.1);
+    let mut tree: Vec<(u64, usize, usize)> = vec![(0, usize::MAX, usize::MAX); n + 1];
+    let mut best: Vec<u64> = vec![0; keys.len()];
+    let mut prev: Vec<usize> = vec![usize::MAX; keys.len()];
+    for (i, key) in keys.iter().enumerate() {
+        let Some(key) = key else { continue };
+        let s = slot(key);
+        let (mut q, mut found) = (s - 1, (0u64, usize::MAX, usize::MAX));
+        while q > 0 {
+            if better(tree[q], found) {
+                found = tree[q];
+            }
+            q -= q & q.wrapping_neg();
+        }
+        best[i] = found.0 + weight(i);
+        prev[i] = found.2;
+        let mut u = s;
+        while u <= n {
+            if better((best[i], s, i), tree[u]) {
+                tree[u] = (best[i], s, i);
+            }
+            u += u & u.wrapping_neg();
+        }
+    }
+    let mut keep = vec![false; keys.len()];
+    let mut cur = (0..keys.len())
+        .filter_map(|i| keys[i].as_ref().map(|k| (i, slot(k))))
+        .fold(None, |acc: Option<(u64, usize, usize)>, (i, s)| {
+            let cand = (best[i], s, i);
+            Some(acc.filter(|a| !better(cand, *a)).unwrap_or(cand))
+        })
+        .map(|(_, _, i)| i);
+    while let Some(i) = cur {
+        keep[i] = true;
+        cur = (prev[i] != usize::MAX).then_some(prev[i]);
+    }
+    keep
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(keys: &[Option<u32>]) -> Vec<u32> {
+        let keep = heaviest_increasing(keys, |_| 1);
+        keys.iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .filter_map(|(v, _)| *v)
+            .collect()
+    }
+
+    #[test]
+    fn longest_run_is_kept() {
+        assert_eq!(
+            kept(&[Some(1), Some(5), Some(2), Some(3), Some(4)]).len(),
+            4
+        );
+        assert_eq!(kept(&[Some(3), None, Some(1), Some(2)]), vec![1, 2]);
+        assert_eq!(kept(&[]), Vec::<u32>::new());
+        // Strictly increasing: equal keys are not both kept.
+        assert_eq!(kept(&[Some(2), Some(2), Some(2)]).len(), 1);
+    }
+
+    #[test]
+    fn weights_choose_among_equally_long_runs() {
+        // [2, 1]: either alone is longest; the heavier one is kept.
+        let keys = [Some(2), Some(1)];
+        assert_eq!(
+            heaviest_increasing(&keys, |i| 10 + i as u64),
+            vec![false, true]
+        );
+        assert_eq!(
+            heaviest_increasing(&keys, |i| 11 - i as u64),
+            vec![true, false]
+        );
+    }
+
+    #[test]
+    fn ranked_before_unranked_then_by_id() {
+        let r = Rank::parse("5").unwrap();
+        let (a, b) = (StoryId::new("S-2"), StoryId::new("S-10"));
+        assert_eq!(backlog_order((Some(&r), &b), (None, &a)), Ordering::Less);
+        assert_eq!(
+            backlog_order((Some(&r), &a), (Some(&r), &b)),
+            Ordering::Less
+        );
+    }
+}
