@@ -1,8 +1,7 @@
 use std::io::Write;
 
-use super::{io_error, Outcome};
+use super::{Context, Exit, Outcome};
 use crate::model::diagnostic::Severity;
-use crate::model::Snapshot;
 use crate::render::diagnostics::{self as report, Summary};
 
 #[derive(Debug, clap::Args)]
@@ -25,19 +24,15 @@ pub enum CheckFormat {
     Github,
 }
 
-pub fn run(
-    snapshot: &Snapshot,
-    dir: Option<std::path::PathBuf>,
-    args: Args,
-    out: &mut dyn Write,
-) -> Outcome {
+pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
+    let snapshot = &ctx.snapshot()?;
     let findings = match &args.since {
         None => crate::check::check(snapshot),
         Some(base) => {
-            let r = super::history::repo(dir)?;
-            let commit = r.git.resolve(base).map_err(super::git_error)?;
-            let base_snapshot = r.snapshot_at(commit)?.unwrap_or_else(Snapshot::empty);
-            crate::check::check_since(snapshot, &base_snapshot, crate::model::date::Date::today())
+            let revisions = ctx.revisions(None)?;
+            let commit = revisions.git.resolve(base)?;
+            let base_snapshot = crate::load::revision::at_or_empty(&revisions, commit)?;
+            crate::check::check_since(snapshot, &base_snapshot, ctx.today)
         }
     };
     let summary = Summary::new(
@@ -49,9 +44,8 @@ pub fn run(
         CheckFormat::Human => report::human(out, &findings, &summary),
         CheckFormat::Json => report::json(out, &findings, &summary),
         CheckFormat::Github => report::github(out, &findings, &summary),
-    }
-    .map_err(io_error)?;
-    Ok(i32::from(
+    }?;
+    Ok(Exit::findings_if(
         findings.iter().any(|f| f.severity == Severity::Error),
     ))
 }

@@ -1,6 +1,6 @@
 use std::io::Write;
 
-use super::{io_error, write_error, Opened, Outcome};
+use super::{Context, Exit, Outcome};
 use crate::edit::fmt::normalise;
 use crate::edit::write::{write_texts, NewText};
 
@@ -11,16 +11,17 @@ pub struct Args {
     pub check: bool,
 }
 
-pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
+pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
+    let o = &ctx.open_tree()?;
     let s = &o.snapshot;
     let docs = s
         .stories
         .iter()
-        .map(|x| (&x.doc, crate::load::STORY_FIELDS))
+        .map(|x| (&x.doc, crate::model::field::story_order()))
         .chain(
             s.sprints
                 .iter()
-                .map(|x| (&x.doc, crate::load::SPRINT_FIELDS)),
+                .map(|x| (&x.doc, crate::model::field::SPRINT_ORDER)),
         );
     let mut changed = Vec::new();
     let mut skipped = 0;
@@ -42,26 +43,24 @@ pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
         "reformatted"
     };
     if !args.check {
-        write_texts(&changed).map_err(write_error)?;
+        write_texts(&changed)?;
     }
     for c in &changed {
-        writeln!(out, "{verb} {}", c.display.display()).map_err(io_error)?;
+        writeln!(out, "{verb} {}", c.display.display())?;
     }
     let unreadable = s.unreadable_ids.len() + skipped;
     if unreadable > 0 {
         writeln!(
             out,
             "left alone: {unreadable} files that do not parse (see `backlog check`)"
-        )
-        .map_err(io_error)?;
+        )?;
     }
     if changed.is_empty() {
         writeln!(
             out,
             "all {} files are formatted",
             s.stories.len() + s.sprints.len()
-        )
-        .map_err(io_error)?;
+        )?;
     }
-    Ok(i32::from(args.check && !changed.is_empty()))
+    Ok(Exit::findings_if(args.check && !changed.is_empty()))
 }

@@ -1,8 +1,16 @@
 use std::io::Write;
 
-use super::{io_error, output_width, Outcome};
-use crate::model::Snapshot;
-use crate::views::list::{render, rows, Filter, ListFormat};
+use super::{Context, Exit, Outcome};
+use crate::render::list::{render, ListFormat};
+use crate::views::list::{rows, Filter};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Md,
+    Csv,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,11 +38,12 @@ pub struct Args {
     /// Leave out stories in a done status.
     #[arg(long)]
     pub open: bool,
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
-pub fn run(snapshot: &Snapshot, args: Args, out: &mut dyn Write) -> Outcome {
+pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
+    let snapshot = &ctx.snapshot()?;
     let filter = Filter {
         status: args.status,
         sprint: args.sprint,
@@ -47,6 +56,12 @@ pub fn run(snapshot: &Snapshot, args: Args, out: &mut dyn Write) -> Outcome {
     };
     let rows = rows(snapshot, &filter);
     let with_score = snapshot.config.scoring.is_some();
-    render(out, &rows, args.format, output_width(), with_score).map_err(io_error)?;
-    Ok(0)
+    let format = match args.format {
+        Format::Table => ListFormat::Table,
+        Format::Json => ListFormat::Json,
+        Format::Md => ListFormat::Md,
+        Format::Csv => ListFormat::Csv,
+    };
+    render(out, &rows, format, ctx.width, with_score)?;
+    Ok(Exit::Clean)
 }

@@ -1,9 +1,12 @@
-//! The `backlog` command line: parses arguments, loads the snapshot and hands
-//! it to the library. Exit codes: 0 ok, 1 findings (`check`), 2 usage or
-//! internal error.
+//! The `backlog` command line: parses arguments, resolves the context once,
+//! calls the library and renders. One file per command, each alike: an
+//! `Args` struct and a `run` that maps arguments to a library call. Exit
+//! codes are decided in error.rs.
 
 mod check;
+mod context;
 mod diff;
+mod error;
 mod fmt;
 mod history;
 mod init;
@@ -14,13 +17,15 @@ mod score;
 mod set;
 mod show;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub use context::{ColorChoice, Context, Opened};
+pub use error::{CliError, ErrorKind, Exit, Outcome};
+
 use crate::model::Snapshot;
-use crate::source::{discover, WorkTree};
 
 /// A Git-native, plain-text product backlog.
 ///
@@ -43,6 +48,11 @@ pub struct Cli {
     /// working tree. For read commands only.
     #[arg(long, global = true, value_name = "REV")]
     pub at: Option<String>,
+
+    /// Colour the output: auto (a terminal, unless NO_COLOR is set;
+    /// CLICOLOR_FORCE forces it), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 
     #[command(subcommand)]
     pub command: Command,
@@ -80,31 +90,6 @@ pub enum Command {
     Diff(diff::Args),
 }
 
-/// An error that ends the command with exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct CliError {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl CliError {
-    pub fn new(message: impl Into<String>) -> CliError {
-        CliError {
-            message: message.into(),
-            hint: None,
-        }
-    }
-
-    pub fn hint(mut self, hint: impl Into<String>) -> CliError {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-/// The exit code of a command that ran to completion.
-pub type Outcome = Result<i32, CliError>;
-
 /// Runs the CLI with the process's arguments and returns the exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -116,32 +101,28 @@ pub fn main() -> i32 {
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = run(cli, &mut out).and_then(|code| {
-        out.flush().map_err(io_error)?;
+    // A panic is a bug, never the user's fault: say so, exit 2, keep the
+    // message (the default hook has already printed where it happened).
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let code = run(cli, &mut out)?;
+        out.flush()?;
         Ok(code)
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(CliError::internal(format!("unexpected failure: {what}")))
     });
     match result {
-        Ok(code) => code,
-        Err(e) if e.message == BROKEN_PIPE => 0,
+        Ok(exit) => exit.code(),
         Err(e) => {
-            let mut err = io::stderr().lock();
-            let _ = writeln!(err, "error: {}", e.message);
-            if let Some(h) = e.hint {
-                let _ = writeln!(err, "  help: {h}");
-            }
-            2
+            let _ = out.flush();
+            let _ = e.report(&mut io::stderr().lock());
+            e.exit_code()
         }
-    }
-}
-
-const BROKEN_PIPE: &str = "broken pipe";
-
-/// Maps an output error; a closed pipe (`backlog list | head`) is not a failure.
-pub fn io_error(e: io::Error) -> CliError {
-    if e.kind() == io::ErrorKind::BrokenPipe {
-        CliError::new(BROKEN_PIPE)
-    } else {
-        CliError::new(format!("cannot write output: {e}"))
     }
 }
 
@@ -162,53 +143,28 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         )
         .hint("drop --at, or use a read command (check, list, show, score)"));
     }
-    let at = cli.at.as_deref();
-    match cli.command {
-        Command::Init(args) => init::run(cli.dir, args, out),
-        Command::Check(args) => check::run(&open(cli.dir.clone(), at)?, cli.dir, args, out),
-        Command::List(args) => list::run(&open(cli.dir, at)?, args, out),
-        Command::Show(args) => show::run(&open(cli.dir, at)?, args, out),
-        Command::New(args) => new::run(&open_tree(cli.dir)?, args, out),
-        Command::Rank(args) => rank::run(&open_tree(cli.dir)?, args, out),
-        Command::Score(args) => score::run(&open(cli.dir, at)?, args, out),
-        Command::Set(args) => set::run_set(&open_tree(cli.dir)?, args, out),
-        Command::Status(args) => set::run_status(&open_tree(cli.dir)?, args, out),
-        Command::Fmt(args) => fmt::run(&open_tree(cli.dir)?, args, out),
-        Command::Log(args) => history::run_log(cli.dir, at, args, out),
-        Command::Blame(args) => history::run_blame(cli.dir, at, args, out),
-        Command::Decisions(args) => history::run_decisions(cli.dir, at, args, out),
-        Command::Diff(args) => {
-            if at.is_some() {
-                return Err(CliError::new(
-                    "`diff` takes its revisions as BASE..HEAD, not --at",
-                ));
-            }
-            diff::run(cli.dir, args, out)
-        }
+    if matches!(cli.command, Command::Diff(_)) && cli.at.is_some() {
+        return Err(CliError::new(
+            "`diff` takes its revisions as BASE..HEAD, not --at",
+        ));
     }
-}
-
-/// The backlog folder on disk: `--dir`/`BACKLOG_DIR`, else the nearest `.backlog`.
-pub fn work_tree(dir: Option<PathBuf>) -> Result<WorkTree, CliError> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
-    discover(dir.as_deref(), &cwd).map_err(|e| {
-        CliError::new(e.to_string()).hint(
-            "run `backlog init` to create one, or point at one with --dir PATH (or BACKLOG_DIR)",
-        )
-    })
-}
-
-/// A loaded working tree, for commands that write.
-pub struct Opened {
-    pub tree: WorkTree,
-    pub snapshot: Snapshot,
-}
-
-fn open_tree(dir: Option<PathBuf>) -> Result<Opened, CliError> {
-    let tree = work_tree(dir)?;
-    let snapshot = crate::load::load(&tree).map_err(|e| CliError::new(e.to_string()))?;
-    Ok(Opened { tree, snapshot })
+    let ctx = Context::resolve(cli.dir, cli.at, cli.color)?;
+    match cli.command {
+        Command::Init(args) => init::run(&ctx, args, out),
+        Command::Check(args) => check::run(&ctx, args, out),
+        Command::List(args) => list::run(&ctx, args, out),
+        Command::Show(args) => show::run(&ctx, args, out),
+        Command::New(args) => new::run(&ctx, args, out),
+        Command::Rank(args) => rank::run(&ctx, args, out),
+        Command::Score(args) => score::run(&ctx, args, out),
+        Command::Set(args) => set::run_set(&ctx, args, out),
+        Command::Status(args) => set::run_status(&ctx, args, out),
+        Command::Fmt(args) => fmt::run(&ctx, args, out),
+        Command::Log(args) => history::run_log(&ctx, args, out),
+        Command::Blame(args) => history::run_blame(&ctx, args, out),
+        Command::Decisions(args) => history::run_decisions(&ctx, args, out),
+        Command::Diff(args) => diff::run(&ctx, args, out),
+    }
 }
 
 /// The story `id`, or an error that says why it cannot be edited: unknown,
@@ -247,121 +203,4 @@ pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::S
         None => "`backlog list` shows every story's id".into(),
     };
     Err(CliError::new(format!("no story has the id `{id}`")).hint(hint))
-}
-
-/// Writes rank changes: one line of one file per story.
-pub fn write_ranks(
-    o: &Opened,
-    changes: &[crate::plan::reorder::RankChange],
-) -> Result<(), CliError> {
-    let files: Vec<crate::edit::write::FileChange> = changes
-        .iter()
-        .map(|c| {
-            let s = story(&o.snapshot, c.id.as_str())?;
-            let edit = crate::edit::line::FieldEdit {
-                key: "rank".into(),
-                token: Some(c.new.to_string()),
-            };
-            Ok(crate::edit::write::FileChange::story(
-                &o.tree,
-                s,
-                vec![edit],
-            ))
-        })
-        .collect::<Result<_, CliError>>()?;
-    crate::edit::write::write_changes(&files).map_err(write_error)?;
-    Ok(())
-}
-
-pub fn write_error(e: crate::edit::write::WriteError) -> CliError {
-    CliError::new(e.to_string())
-}
-
-/// Finds the backlog folder and loads its snapshot: from the working tree,
-/// or with `at` from that git revision.
-fn open(dir: Option<PathBuf>, at: Option<&str>) -> Result<Snapshot, CliError> {
-    if let Some(rev) = at {
-        return open_at(dir, rev);
-    }
-    let tree = work_tree(dir)?;
-    crate::load::load(&tree).map_err(|e| CliError::new(e.to_string()))
-}
-
-pub fn git_error(e: crate::git::GitError) -> CliError {
-    CliError {
-        message: e.message,
-        hint: e.hint,
-    }
-}
-
-/// The backlog at revision `rev`: the folder is looked for in the
-/// revision's tree the way it is on disk (`--dir`, else `.backlog` in the
-/// current folder or the nearest folder above it).
-fn open_at(dir: Option<PathBuf>, rev: &str) -> Result<Snapshot, CliError> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
-    let git = crate::git::Git::discover(&cwd).map_err(git_error)?;
-    let commit = git.resolve(rev).map_err(git_error)?;
-    let tree = git.commit(commit).map_err(git_error)?.tree;
-    let outside = || CliError::new("the backlog folder is outside the repository");
-    let (rel, display) = match dir {
-        Some(d) => (git.relative(&d).ok_or_else(outside)?, d),
-        None => {
-            let here = git.relative(&cwd).ok_or_else(outside)?;
-            let mut found = None;
-            for ancestor in here.ancestors() {
-                let candidate = ancestor.join(".backlog");
-                if git.subtree(tree, &candidate).map_err(git_error)?.is_some() {
-                    found = Some(candidate);
-                    break;
-                }
-            }
-            let rel = found.ok_or_else(|| {
-                CliError::new(format!(
-                    "revision `{rev}` ({}) has no .backlog folder here or above",
-                    commit.short()
-                ))
-                .hint("check the revision, or name the folder with --dir PATH")
-            })?;
-            let display = relative_between(&here, &rel);
-            (rel, display)
-        }
-    };
-    let source = git
-        .source_at(commit, &rel, &display)
-        .map_err(git_error)?
-        .ok_or_else(|| {
-            CliError::new(format!(
-                "revision `{rev}` ({}) has no backlog folder at {}",
-                commit.short(),
-                display.display()
-            ))
-        })?;
-    crate::load::load(&source).map_err(|e| CliError::new(e.to_string()))
-}
-
-/// The path from folder `from` to `to`, both relative to the same root.
-fn relative_between(from: &std::path::Path, to: &std::path::Path) -> PathBuf {
-    let a: Vec<_> = from.components().collect();
-    let b: Vec<_> = to.components().collect();
-    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let mut out = PathBuf::new();
-    for _ in common..a.len() {
-        out.push("..");
-    }
-    for c in &b[common..] {
-        out.push(c);
-    }
-    out
-}
-
-/// Columns available for a table: the terminal's width when stdout is one,
-/// else `$COLUMNS` if set, else unlimited.
-fn output_width() -> Option<usize> {
-    if io::stdout().is_terminal() {
-        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
-            return Some(w as usize);
-        }
-    }
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
 }

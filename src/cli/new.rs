@@ -1,8 +1,7 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use super::{io_error, write_error, write_ranks, CliError, Opened, Outcome};
-use crate::model::date::Date;
+use super::{CliError, Context, Exit, Outcome};
 use crate::model::Kind;
 use crate::plan::new::{file_name, next_id, render, NewStory};
 use crate::plan::reorder::{plan_insert, Target};
@@ -36,7 +35,8 @@ pub struct Args {
     pub place: super::rank::Place,
 }
 
-pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
+pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
+    let o = &ctx.open_tree()?;
     let s = &o.snapshot;
     let kind = Kind::parse(&args.kind).ok_or_else(|| {
         CliError::new(format!("unknown kind `{}`", args.kind))
@@ -47,7 +47,7 @@ pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
             .hint("e.g. `backlog new \"Export invoices as PDF\"`"));
     }
     if let Some(e) = &args.estimate {
-        if !e.parse::<f64>().is_ok_and(|n| n.is_finite() && n >= 0.0) {
+        if crate::model::score::parse_points(e).is_none() {
             return Err(CliError::new(format!(
                 "estimate `{e}` is not a number of zero or more"
             )));
@@ -56,19 +56,15 @@ pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
     // Ids already taken on other branches, so two branches rarely collide.
     let mut elsewhere = BTreeSet::new();
     let mut warning = None;
-    let git = crate::git::Git::discover(o.tree.root()).ok();
-    if let Some((git, rel)) = git
-        .as_ref()
-        .and_then(|g| g.relative(o.tree.root()).map(|r| (g, r)))
-    {
-        match git.story_names_in_branches(&rel) {
+    if let Ok(revisions) = ctx.revisions(None) {
+        match revisions.git.story_names_in_branches(&revisions.rel) {
             Ok(names) => elsewhere = names,
             Err(e) => warning = Some(format!("note: could not read other branches ({e}); the id is only unique in this working tree")),
         }
     }
     let id = next_id(s, &elsewhere);
     let target = args.place.target().unwrap_or(Target::Bottom);
-    let placement = plan_insert(s, &target).map_err(|e| CliError::new(e.to_string()))?;
+    let placement = plan_insert(s, &target)?;
     let status = s
         .config
         .statuses
@@ -84,19 +80,19 @@ pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
         estimate: args.estimate,
         labels: args.label,
     };
-    let text = render(&story, &id, &status, placement.rank.as_ref(), Date::today());
+    let text = render(&story, &id, &status, placement.rank.as_ref(), ctx.today);
     let rel = std::path::Path::new("stories").join(file_name(&id, &story.title));
     let display = o.tree.display_root().join(&rel);
     let path = o.tree.root().join(&rel);
     if let Some(bumped) = &placement.bumped {
-        write_ranks(o, std::slice::from_ref(bumped))?;
+        o.write_ranks(std::slice::from_ref(bumped))?;
     }
-    crate::edit::write::create_file(&path, &display, &text).map_err(write_error)?;
+    crate::edit::write::create_file(&path, &display, &text)?;
     if let Some(w) = warning {
-        writeln!(out, "{w}").map_err(io_error)?;
+        ctx.note(&w);
     }
     if let Some(note) = &placement.note {
-        writeln!(out, "note: {note}").map_err(io_error)?;
+        ctx.note(&format!("note: {note}"));
     }
     writeln!(
         out,
@@ -104,7 +100,6 @@ pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
         display.display(),
         placement.position,
         s.stories.len() + 1
-    )
-    .map_err(io_error)?;
-    Ok(0)
+    )?;
+    Ok(Exit::Clean)
 }

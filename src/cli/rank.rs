@@ -1,6 +1,6 @@
 use std::io::Write;
 
-use super::{io_error, story, write_ranks, CliError, Opened, Outcome};
+use super::{CliError, Context, Exit, Opened, Outcome};
 use crate::model::score::{format_score, ScoringModel};
 use crate::model::{Snapshot, StoryId};
 use crate::plan::reorder::{
@@ -67,7 +67,8 @@ pub struct Args {
     pub dry_run: bool,
 }
 
-pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
+pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
+    let o = &ctx.open_tree()?;
     if args.edit {
         return edit(o, args.dry_run, out);
     }
@@ -86,13 +87,12 @@ pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
                 .filter(|s| s.rank.is_some())
                 .count(),
             changes.len()
-        )
-        .map_err(io_error)?;
+        )?;
         print_changes(&o.snapshot, &changes, out)?;
         if !args.dry_run {
-            write_ranks(o, &changes)?;
+            o.write_ranks(&changes)?;
         }
-        return Ok(0);
+        return Ok(Exit::Clean);
     }
     let Some(id) = args.id else {
         return Err(CliError::new("which story? give an id and where to put it")
@@ -107,20 +107,20 @@ pub fn run(o: &Opened, args: Args, out: &mut dyn Write) -> Outcome {
                 .hint("add --top, --bottom, --before ID, --after ID or --to POSITION"))
         }
     };
-    story(&o.snapshot, &id)?;
-    let m = plan_move(&o.snapshot, &id, &target).map_err(|e| CliError::new(e.to_string()))?;
+    o.story(&id)?;
+    let m = plan_move(&o.snapshot, &id, &target)?;
     if m.changes.is_empty() {
-        writeln!(out, "{id} is already there (position {})", m.old_position).map_err(io_error)?;
-        return Ok(0);
+        writeln!(out, "{id} is already there (position {})", m.old_position)?;
+        return Ok(Exit::Clean);
     }
     if let Some(note) = &m.note {
-        writeln!(out, "note: {note}").map_err(io_error)?;
+        ctx.note(&format!("note: {note}"));
     }
     print_changes(&o.snapshot, &m.changes, out)?;
     if !args.dry_run {
-        write_ranks(o, &m.changes)?;
+        o.write_ranks(&m.changes)?;
     }
-    Ok(0)
+    Ok(Exit::Clean)
 }
 
 /// `S-42: position 16 -> 4, rank 12.5 -> 3.5`, one line per change.
@@ -141,32 +141,18 @@ fn print_changes(
             pos(&before, &c.id),
             pos(&after, &c.id),
             c.new
-        )
-        .map_err(io_error)?;
+        )?;
     }
     Ok(())
 }
 
+/// The model `--by` names; `weighted` takes its weights from backlog.yaml.
 fn model_named(s: &Snapshot, name: &str) -> Result<ScoringModel, CliError> {
-    Ok(match name {
-        "wsjf" => ScoringModel::Wsjf,
-        "rice" => ScoringModel::Rice,
-        "ice" => ScoringModel::Ice,
-        "moscow" => ScoringModel::Moscow,
-        "value_effort" => ScoringModel::ValueEffort,
-        "weighted" => match &s.config.scoring {
-            Some(m @ ScoringModel::Weighted(_)) => m.clone(),
-            _ => {
-                return Err(CliError::new("the weighted model needs weights").hint(
-                    "configure `scoring: { model: weighted, weights: { … } }` in backlog.yaml",
-                ))
-            }
-        },
-        other => {
-            return Err(CliError::new(format!("unknown scoring model `{other}`"))
-                .hint(format!("use one of: {}", ScoringModel::NAMES.join(", "))))
-        }
-    })
+    let weights = match &s.config.scoring {
+        Some(ScoringModel::Weighted(w)) => Some(w.clone()),
+        _ => None,
+    };
+    Ok(ScoringModel::named(name, weights)?)
 }
 
 fn by_model(o: &Opened, name: &str, apply: bool, out: &mut dyn Write) -> Outcome {
@@ -175,19 +161,16 @@ fn by_model(o: &Opened, name: &str, apply: bool, out: &mut dyn Write) -> Outcome
     let (scored, missing) = by_score(s, &model);
     let positions: Vec<&StoryId> = s.ranked().iter().map(|x| &x.id).collect();
     let now = |id: &StoryId| positions.iter().position(|x| *x == id).map_or(0, |p| p + 1);
-    let w = |e: std::io::Error| io_error(e);
     writeln!(
         out,
         "order suggested by {} (highest score first), beside today's position:",
         model.name()
-    )
-    .map_err(w)?;
+    )?;
     writeln!(
         out,
         "{:>4}  {:>4}  {:<8}  {:>7}  TITLE",
         "NEW", "NOW", "ID", "SCORE"
-    )
-    .map_err(w)?;
+    )?;
     for (i, (story, score)) in scored.iter().enumerate() {
         writeln!(
             out,
@@ -197,18 +180,17 @@ fn by_model(o: &Opened, name: &str, apply: bool, out: &mut dyn Write) -> Outcome
             story.id,
             format_score(*score),
             story.title
-        )
-        .map_err(w)?;
+        )?;
     }
     if !missing.is_empty() {
-        writeln!(out, "\nnot scored, missing inputs (left where they are):").map_err(w)?;
+        writeln!(out, "\nnot scored, missing inputs (left where they are):")?;
         for (story, m) in &missing {
-            writeln!(out, "  {}: {}", story.id, m.join(", ")).map_err(w)?;
+            writeln!(out, "  {}: {}", story.id, m.join(", "))?;
         }
     }
     if apply {
         let desired: Vec<StoryId> = scored.iter().map(|(x, _)| x.id.clone()).collect();
-        let changes = plan_order(s, &desired).map_err(|e| CliError::new(e.to_string()))?;
+        let changes = plan_order(s, &desired)?;
         writeln!(
             out,
             "\nre-ranked {} {}:",
@@ -218,12 +200,11 @@ fn by_model(o: &Opened, name: &str, apply: bool, out: &mut dyn Write) -> Outcome
             } else {
                 "stories"
             }
-        )
-        .map_err(w)?;
+        )?;
         print_changes(s, &changes, out)?;
-        write_ranks(o, &changes)?;
+        o.write_ranks(&changes)?;
     }
-    Ok(0)
+    Ok(Exit::Clean)
 }
 
 const EDIT_HELP: &str = "# Reorder the lines: the first line is the top of the backlog.
@@ -275,19 +256,19 @@ fn edit(o: &Opened, dry_run: bool, out: &mut dyn Write) -> Outcome {
         desired.push(StoryId::new(id));
     }
     if desired.is_empty() {
-        writeln!(out, "the list is empty; nothing was changed").map_err(io_error)?;
-        return Ok(0);
+        writeln!(out, "the list is empty; nothing was changed")?;
+        return Ok(Exit::Clean);
     }
-    let changes = plan_order(s, &desired).map_err(|e| CliError::new(e.to_string()))?;
+    let changes = plan_order(s, &desired)?;
     if changes.is_empty() {
-        writeln!(out, "the order is unchanged").map_err(io_error)?;
-        return Ok(0);
+        writeln!(out, "the order is unchanged")?;
+        return Ok(Exit::Clean);
     }
     print_changes(s, &changes, out)?;
     if !dry_run {
-        write_ranks(o, &changes)?;
+        o.write_ranks(&changes)?;
     }
-    Ok(0)
+    Ok(Exit::Clean)
 }
 
 /// Runs the user's editor on `path` like git does: `$EDITOR`, then

@@ -1,9 +1,9 @@
 use std::io::Write;
 
-use super::{io_error, story, write_error, CliError, Opened, Outcome};
+use super::{Context, Exit, Opened, Outcome};
 use crate::edit::line::FieldEdit;
 use crate::edit::write::{write_changes, FileChange};
-use crate::plan::set::{check_status, parse_assignment, plan_set, SetError};
+use crate::plan::set::{check_status, parse_assignment, plan_set};
 
 #[derive(Debug, clap::Args)]
 pub struct SetArgs {
@@ -29,44 +29,38 @@ pub struct StatusArgs {
     pub force: bool,
 }
 
-fn refused(e: SetError) -> CliError {
-    let mut c = CliError::new(format!("{}; nothing was written", e.message));
-    c.hint = e.hint;
-    c
-}
-
 fn write(o: &Opened, id: &str, edits: Vec<FieldEdit>, out: &mut dyn Write) -> Outcome {
-    let st = story(&o.snapshot, id)?;
+    let st = o.story(id)?;
     let change = FileChange::story(&o.tree, st, edits.clone());
-    write_changes(std::slice::from_ref(&change)).map_err(write_error)?;
+    write_changes(std::slice::from_ref(&change))?;
     for e in edits {
         match e.token {
             Some(t) => writeln!(out, "{id}: {} = {t}", e.key),
             None => writeln!(out, "{id}: {} removed", e.key),
-        }
-        .map_err(io_error)?;
+        }?;
     }
-    Ok(0)
+    Ok(Exit::Clean)
 }
 
-pub fn run_set(o: &Opened, args: SetArgs, out: &mut dyn Write) -> Outcome {
-    let st = story(&o.snapshot, &args.id)?;
+pub fn run_set(ctx: &Context, args: SetArgs, out: &mut dyn Write) -> Outcome {
+    let o = &ctx.open_tree()?;
+    let st = o.story(&args.id)?;
     let assignments = args
         .assignments
         .iter()
         .map(|a| parse_assignment(a))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(refused)?;
-    let edits = plan_set(&o.snapshot, st, &assignments, args.force).map_err(refused)?;
+        .collect::<Result<Vec<_>, _>>()?;
+    let edits = plan_set(&o.snapshot, st, &assignments, args.force)?;
     write(o, &args.id, edits, out)
 }
 
-pub fn run_status(o: &Opened, args: StatusArgs, out: &mut dyn Write) -> Outcome {
-    let st = story(&o.snapshot, &args.id)?;
-    check_status(&o.snapshot, st, &args.status, args.force).map_err(refused)?;
+pub fn run_status(ctx: &Context, args: StatusArgs, out: &mut dyn Write) -> Outcome {
+    let o = &ctx.open_tree()?;
+    let st = o.story(&args.id)?;
+    check_status(&o.snapshot, st, &args.status, args.force)?;
     if st.status == args.status {
-        writeln!(out, "{}: already `{}`", args.id, args.status).map_err(io_error)?;
-        return Ok(0);
+        writeln!(out, "{}: already `{}`", args.id, args.status)?;
+        return Ok(Exit::Clean);
     }
     let edits = vec![FieldEdit {
         key: "status".into(),

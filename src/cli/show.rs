@@ -1,28 +1,32 @@
 use std::io::Write;
 
-use super::{io_error, CliError, Outcome};
-use crate::model::Snapshot;
-use crate::views::show::{render, view, ShowFormat};
+use super::{CliError, Context, Exit, Outcome};
+use crate::render::show::{render, ShowFormat};
+use crate::views::show::view;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The story's id, e.g. S-42.
     pub id: String,
-    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
-    pub format: ShowFormat,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
-pub fn run(snapshot: &Snapshot, args: Args, out: &mut dyn Write) -> Outcome {
-    let Some(v) = view(snapshot, &args.id) else {
-        let ids = snapshot.stories.iter().map(|s| s.id.as_str());
-        let mut err = CliError::new(format!("no story has the id `{}`", args.id));
-        if let Some(s) = crate::model::suggest::did_you_mean(&args.id, ids) {
-            err = err.hint(format!("did you mean `{s}`?"));
-        } else {
-            err = err.hint("`backlog list` shows every story's id");
-        }
-        return Err(err);
+pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
+    let snapshot = &ctx.snapshot()?;
+    let story = super::story(snapshot, &args.id)?;
+    let v = view(snapshot, story.id.as_str())
+        .ok_or_else(|| CliError::internal(format!("`{}` vanished from its snapshot", args.id)))?;
+    let format = match args.format {
+        Format::Text => ShowFormat::Text,
+        Format::Json => ShowFormat::Json,
     };
-    render(out, &v, args.format).map_err(io_error)?;
-    Ok(0)
+    render(out, &v, format)?;
+    Ok(Exit::Clean)
 }

@@ -277,10 +277,7 @@ pub fn story_changes(
     }
     // Every front-matter field but the two handled above (rank) and
     // never changed in place (id).
-    for field in crate::load::STORY_FIELDS
-        .iter()
-        .filter(|f| !matches!(**f, "id" | "rank"))
-    {
+    for field in crate::model::field::story_names().filter(|f| !matches!(*f, "id" | "rank")) {
         let (a, b) = (o.field_text(field), n.field_text(field));
         if a != b {
             out.push(Change::Field {

@@ -31,7 +31,7 @@ impl FileChange {
             display: story.doc.path.clone(),
             original: story.doc.text.clone(),
             edits,
-            order: crate::load::STORY_FIELDS,
+            order: crate::model::field::story_order(),
         }
     }
 }

@@ -9,20 +9,72 @@ use std::path::{Component, Path, PathBuf};
 use gix::bstr::ByteSlice;
 use gix::ObjectId;
 
-use crate::source::Memory;
-
-/// A git failure, in words, with what to do about it when known.
+/// A git failure. `shallow` says the repository is a shallow clone, the
+/// usual reason for a missing object or an unknown revision in CI.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct GitError {
-    pub message: String,
-    pub hint: Option<String>,
+pub enum GitError {
+    #[error("not in a git repository ({detail})")]
+    NotARepository { detail: String },
+    #[error("the repository has no working tree")]
+    NoWorkTree,
+    #[error("unknown revision `{rev}` ({detail})")]
+    UnknownRevision {
+        rev: String,
+        detail: String,
+        shallow: bool,
+    },
+    #[error("`{rev}` does not name a commit ({detail})")]
+    NotACommit {
+        rev: String,
+        detail: String,
+        shallow: bool,
+    },
+    #[error("cannot read {what} ({detail})")]
+    Missing {
+        what: String,
+        detail: String,
+        shallow: bool,
+    },
+    #[error("{a} and {b} have no common ancestor{detail}")]
+    NoCommonAncestor {
+        a: String,
+        b: String,
+        detail: String,
+        shallow: bool,
+    },
+    #[error("{detail}")]
+    Other { detail: String },
+}
+
+impl GitError {
+    /// What to do about it.
+    pub fn hint(&self) -> Option<String> {
+        let shallow =
+            match self {
+                GitError::NotARepository { .. } => return Some(
+                    "history commands and --at read git history; run them inside the repository"
+                        .into(),
+                ),
+                GitError::UnknownRevision { shallow, .. }
+                | GitError::NotACommit { shallow, .. }
+                | GitError::Missing { shallow, .. } => *shallow,
+                GitError::NoCommonAncestor { shallow, .. } => {
+                    if !*shallow {
+                        return Some("give the base explicitly: `BASE..HEAD`".into());
+                    }
+                    true
+                }
+                GitError::NoWorkTree | GitError::Other { .. } => false,
+            };
+        shallow.then(|| {
+            "this is a shallow clone: fetch the history with `git fetch --unshallow` (in CI, check out with `fetch-depth: 0`)".to_string()
+        })
+    }
 }
 
 fn err(e: impl fmt::Display) -> GitError {
-    GitError {
-        message: e.to_string(),
-        hint: None,
+    GitError::Other {
+        detail: e.to_string(),
     }
 }
 
@@ -147,17 +199,14 @@ impl SharedGit {
 impl Git {
     /// The repository containing `start`.
     pub fn discover(start: &Path) -> Result<Git, GitError> {
-        let mut repo = gix::discover(start).map_err(|e| GitError {
-            message: format!("not in a git repository ({e})"),
-            hint: Some(
-                "history commands and --at read git history; run them inside the repository".into(),
-            ),
+        let mut repo = gix::discover(start).map_err(|e| GitError::NotARepository {
+            detail: e.to_string(),
         })?;
         tune(&mut repo);
         let workdir = repo
             .workdir()
             .map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf()))
-            .ok_or_else(|| err("the repository has no working tree"))?;
+            .ok_or(GitError::NoWorkTree)?;
         Ok(Git {
             repo,
             workdir,
@@ -170,6 +219,11 @@ impl Git {
             repo: self.repo.clone().into_sync(),
             workdir: self.workdir.clone(),
         }
+    }
+
+    /// The working tree's root folder.
+    pub fn work_dir(&self) -> &Path {
+        &self.workdir
     }
 
     /// The git directory, for the history index.
@@ -211,31 +265,35 @@ impl Git {
 
     /// The commit a revision names (`HEAD`, `main~3`, a tag, an id).
     pub fn resolve(&self, rev: &str) -> Result<Oid, GitError> {
-        let id = self.repo.rev_parse_single(rev).map_err(|e| GitError {
-            message: format!("unknown revision `{rev}` ({e})"),
-            hint: self.shallow_hint(),
-        })?;
+        let id = self
+            .repo
+            .rev_parse_single(rev)
+            .map_err(|e| GitError::UnknownRevision {
+                rev: rev.to_string(),
+                detail: e.to_string(),
+                shallow: self.is_shallow(),
+            })?;
         let commit = id.object().and_then(|o| o.peel_to_commit());
         match commit {
             Ok(c) => Ok(Oid(c.id)),
-            Err(e) => Err(GitError {
-                message: format!("`{rev}` does not name a commit ({e})"),
-                hint: self.shallow_hint(),
+            Err(e) => Err(GitError::NotACommit {
+                rev: rev.to_string(),
+                detail: e.to_string(),
+                shallow: self.is_shallow(),
             }),
         }
     }
 
-    /// Said when an object is missing from a shallow clone.
-    pub fn shallow_hint(&self) -> Option<String> {
-        self.repo.is_shallow().unwrap_or(false).then(|| {
-            "this is a shallow clone: fetch the history with `git fetch --unshallow` (in CI, check out with `fetch-depth: 0`)".to_string()
-        })
+    /// Whether this is a shallow clone (objects before the cut are missing).
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow().unwrap_or(false)
     }
 
     fn missing(&self, what: &str, e: impl fmt::Display) -> GitError {
-        GitError {
-            message: format!("cannot read {what} ({e})"),
-            hint: self.shallow_hint(),
+        GitError::Missing {
+            what: what.to_string(),
+            detail: e.to_string(),
+            shallow: self.is_shallow(),
         }
     }
 
@@ -441,22 +499,6 @@ impl Git {
         Ok(obj.data.clone())
     }
 
-    /// The backlog folder of `commit` as a [`Memory`] source shown as
-    /// `display`: every blob below `rel`, read straight from git objects.
-    pub fn source_at(
-        &self,
-        commit: Oid,
-        rel: &Path,
-        display: &Path,
-    ) -> Result<Option<Memory>, GitError> {
-        let info = self.commit(commit)?;
-        let Some(tree) = self.subtree(info.tree, rel)? else {
-            return Ok(None);
-        };
-        let files = self.files(tree)?;
-        Ok(Some(Memory::from_files(display, self.read_all(files)?)))
-    }
-
     /// Backlog files below `tree`: (path, blob, is a symlink).
     pub fn files(&self, tree: Oid) -> Result<Vec<(PathBuf, Oid, bool)>, GitError> {
         let mut out = Vec::new();
@@ -545,15 +587,11 @@ impl Git {
 
     /// The best common ancestor of two commits.
     pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Oid, GitError> {
-        let none = |detail: String| GitError {
-            message: format!(
-                "{} and {} have no common ancestor{detail}",
-                a.short(),
-                b.short()
-            ),
-            hint: self
-                .shallow_hint()
-                .or_else(|| Some("give the base explicitly: `BASE..HEAD`".into())),
+        let none = |detail: String| GitError::NoCommonAncestor {
+            a: a.short(),
+            b: b.short(),
+            detail,
+            shallow: self.is_shallow(),
         };
         match self.repo.merge_base(a.0, b.0) {
             Ok(Some(id)) => Ok(Oid(id.detach())),

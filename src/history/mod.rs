@@ -155,7 +155,7 @@ pub fn build(
     // The state before the first walked commit (a range, or a shallow clone).
     let mut state = State::default();
     if let Some(parent) = commits.first().and_then(|c| c.parents.first()) {
-        if let Ok(Some(mem)) = git.source_at(*parent, rel, rel) {
+        if let Ok(Some(mem)) = crate::source::revision::source_at(git, *parent, rel, rel) {
             if let Ok(snap) = crate::load::load(&mem) {
                 state.seed(&snap);
             }

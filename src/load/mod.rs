@@ -3,8 +3,7 @@
 //! an abort.
 
 pub mod fields;
-#[cfg(test)]
-mod robustness;
+pub mod revision;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,31 +14,13 @@ use serde_yaml::{Mapping, Value};
 
 use crate::load::fields::{kind_of, Fields};
 use crate::model::diagnostic::{Finding, Rule, Severity};
-use crate::model::score::ScoringModel;
+use crate::model::field;
+use crate::model::score::{ModelError, ScoringModel};
 use crate::model::*;
 use crate::source::{Entry, EntryKind, Source};
 use crate::syntax::body;
 use crate::syntax::document::{self, Document, Layout, RefusalKind, SplitError, MAX_FILE_BYTES};
 
-/// Fields a story may have, in the order docs/format.md lists them.
-pub const STORY_FIELDS: &[&str] = &[
-    "id",
-    "title",
-    "kind",
-    "status",
-    "rank",
-    "estimate",
-    "epic",
-    "goal",
-    "labels",
-    "depends_on",
-    "stakeholders",
-    "value",
-    "sprint",
-    "created",
-    "reopened",
-];
-pub const SPRINT_FIELDS: &[&str] = &["id", "goal", "start", "end", "capacity", "review"];
 const REVIEW_FIELDS: &[&str] = &["date", "decisions", "feedback"];
 const DECISION_FIELDS: &[&str] = &["story", "decision", "note", "follow_up", "amends"];
 const FEEDBACK_FIELDS: &[&str] = &["from", "note", "story"];
@@ -493,7 +474,7 @@ fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
     let sprint = f.text("sprint", true, "2026-S14");
     let created = f.date("created");
     let reopened = f.text("reopened", true, "the fix broke month-end exports");
-    f.finish(STORY_FIELDS);
+    f.finish(field::story_order());
 
     let body_text = p.body_range.map(|(off, line)| (&doc.text[off..], line));
     let body = body_text
@@ -537,7 +518,7 @@ fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
     }
     let capacity = f.number("capacity", "30");
     let review = f.mapping("review", "{ date: 2026-11-15, decisions: [] }");
-    f.finish(SPRINT_FIELDS);
+    f.finish(field::SPRINT_ORDER);
     let review = review.map(|m| parse_review(m, &doc, &layout, out));
     Some(Sprint {
         id: id?,
@@ -751,7 +732,7 @@ fn parse_config(
         }
         let known: Vec<&str> = ["acceptance_criteria", "statement"]
             .into_iter()
-            .chain(STORY_FIELDS.iter().copied())
+            .chain(field::story_names())
             .collect();
         for (i, req) in c.ready.require.iter().enumerate() {
             if !known.contains(&req.as_str()) {
@@ -879,55 +860,37 @@ fn parse_scoring(
             return None;
         }
     };
-    let model = match name.as_str() {
-        "wsjf" => ScoringModel::Wsjf,
-        "rice" => ScoringModel::Rice,
-        "ice" => ScoringModel::Ice,
-        "moscow" => ScoringModel::Moscow,
-        "value_effort" => ScoringModel::ValueEffort,
-        "weighted" => {
-            let mut ws = Vec::new();
-            for (k, w) in weights.unwrap_or_default() {
-                match (k.as_str(), w.as_f64()) {
-                    (Some(k), Some(w)) => ws.push((k.to_string(), w)),
-                    _ => out.push(
-                        finding_at(
-                            doc,
-                            layout,
-                            "scoring.weights",
-                            Rule::WrongType,
-                            "each weight is a value field name and a number",
-                        )
-                        .help("write it like `business: 2`"),
-                    ),
-                }
-            }
-            if ws.is_empty() {
-                out.push(
-                    finding_at(
-                        doc,
-                        layout,
-                        "scoring",
-                        Rule::MissingField,
-                        "the weighted model needs `weights`",
-                    )
-                    .help("add `weights: { business: 2, risk_reduction: 1 }`"),
-                );
-                return None;
-            }
-            ScoringModel::Weighted(ws)
-        }
-        other => {
-            out.push(
+    let mut ws = Vec::new();
+    for (k, w) in weights.filter(|_| name == "weighted").unwrap_or_default() {
+        match (k.as_str(), w.as_f64()) {
+            (Some(k), Some(w)) => ws.push((k.to_string(), w)),
+            _ => out.push(
                 finding_at(
                     doc,
                     layout,
-                    "scoring",
-                    Rule::InvalidValue,
-                    format!("unknown scoring model `{other}`"),
+                    "scoring.weights",
+                    Rule::WrongType,
+                    "each weight is a value field name and a number",
                 )
-                .help(format!("use one of: {}", ScoringModel::NAMES.join(", "))),
-            );
+                .help("write it like `business: 2`"),
+            ),
+        }
+    }
+    let model = match ScoringModel::named(&name, Some(ws)) {
+        Ok(m) => m,
+        Err(e) => {
+            let (rule, help) = match &e {
+                ModelError::Unknown(_) => (Rule::InvalidValue, e.hint()),
+                ModelError::NoWeights => (
+                    Rule::MissingField,
+                    "add `weights: { business: 2, risk_reduction: 1 }`".to_string(),
+                ),
+            };
+            let message = match &e {
+                ModelError::NoWeights => "the weighted model needs `weights`".to_string(),
+                other => other.to_string(),
+            };
+            out.push(finding_at(doc, layout, "scoring", rule, message).help(help));
             return None;
         }
     };

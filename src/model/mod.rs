@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod diagnostic;
+pub mod field;
 pub mod order;
 pub mod rank;
 pub mod score;
@@ -161,35 +162,7 @@ impl Story {
     /// A front-matter field's value as one line of text, as `log`, `blame`,
     /// `diff` and the git textconv show it; `None` when the field is absent.
     pub fn field_text(&self, field: &str) -> Option<String> {
-        let list = |v: &[String]| (!v.is_empty()).then(|| v.join(", "));
-        let ids = |v: &[StoryId]| list(&v.iter().map(|i| i.to_string()).collect::<Vec<_>>());
-        match field {
-            "id" => Some(self.id.to_string()),
-            "title" => Some(self.title.clone()),
-            "kind" => Some(self.kind.as_str().to_string()),
-            "status" => Some(self.status.clone()),
-            "rank" => self.rank.as_ref().map(|r| r.to_string()),
-            "estimate" => self.estimate.map(fmt_num),
-            "epic" => self.epic.as_ref().map(|e| e.to_string()),
-            "goal" => self.goal.clone(),
-            "labels" => list(&self.labels),
-            "depends_on" => ids(&self.depends_on),
-            "stakeholders" => list(&self.stakeholders),
-            "value" => (!self.value.is_empty()).then(|| {
-                self.value
-                    .iter()
-                    .map(|(k, v)| match v {
-                        ValueField::Number(n) => format!("{k}: {}", fmt_num(*n)),
-                        ValueField::Text(t) => format!("{k}: {t}"),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }),
-            "sprint" => self.sprint.clone(),
-            "created" => self.created.map(|d| d.to_string()),
-            "reopened" => self.reopened.clone(),
-            _ => None,
-        }
+        field::story_field(field).and_then(|f| (f.text)(self))
     }
 
     /// A finding pointing at `field` (or the nearest enclosing key), else at

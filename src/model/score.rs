@@ -5,6 +5,35 @@
 
 use crate::model::Story;
 
+/// A model name that names no model.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    #[error("unknown scoring model `{0}`")]
+    Unknown(String),
+    #[error("the weighted model needs weights")]
+    NoWeights,
+}
+
+impl ModelError {
+    pub fn hint(&self) -> String {
+        match self {
+            ModelError::Unknown(_) => format!("use one of: {}", ScoringModel::NAMES.join(", ")),
+            ModelError::NoWeights => {
+                "configure `scoring: { model: weighted, weights: { business: 2, risk_reduction: 1 } }` in backlog.yaml".into()
+            }
+        }
+    }
+}
+
+/// Story points as written: a finite number of zero or more. The one
+/// reading of an estimate, for `set`, `new` and the loader's checks alike.
+pub fn parse_points(text: &str) -> Option<f64> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+}
+
 /// The scoring model configured under `scoring:` in backlog.yaml.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ScoringModel {
@@ -26,6 +55,26 @@ pub enum ScoringModel {
 impl ScoringModel {
     pub const NAMES: [&'static str; 6] =
         ["wsjf", "rice", "ice", "moscow", "value_effort", "weighted"];
+
+    /// The model called `name` (one of [`ScoringModel::NAMES`]); the
+    /// weighted model takes `weights`, which must not be empty.
+    pub fn named(
+        name: &str,
+        weights: Option<Vec<(String, f64)>>,
+    ) -> Result<ScoringModel, ModelError> {
+        Ok(match name {
+            "wsjf" => ScoringModel::Wsjf,
+            "rice" => ScoringModel::Rice,
+            "ice" => ScoringModel::Ice,
+            "moscow" => ScoringModel::Moscow,
+            "value_effort" => ScoringModel::ValueEffort,
+            "weighted" => match weights {
+                Some(w) if !w.is_empty() => ScoringModel::Weighted(w),
+                _ => return Err(ModelError::NoWeights),
+            },
+            other => return Err(ModelError::Unknown(other.to_string())),
+        })
+    }
 
     pub fn name(&self) -> &'static str {
         match self {

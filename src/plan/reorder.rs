@@ -310,11 +310,3 @@ pub fn order_after<'a>(s: &'a Snapshot, changes: &[RankChange]) -> Vec<&'a Story
     v
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ranks(v: &[&str]) -> Vec<Rank> {
-        v.iter().map(|s| Rank::parse(s).unwrap()).collect()
-    }
-}

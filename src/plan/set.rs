@@ -5,6 +5,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::edit::line::{list_token, text_token, FieldEdit};
 use crate::model::date::Date;
+use crate::model::field::{self, FieldType};
 use crate::model::rank::Rank;
 use crate::model::suggest::did_you_mean;
 use crate::model::{Kind, Snapshot, Story};
@@ -146,15 +147,25 @@ fn token_for(
             .filter(|x| !x.is_empty())
             .collect()
     };
-    Ok(match key {
-        "id" => {
+    let Some(field) = field::story_field(key) else {
+        if field::is_custom(key) {
+            return Ok(text_token(value));
+        }
+        let hint = match did_you_mean(key, field::story_names()) {
+            Some(d) => format!("did you mean `{d}`? Custom fields start with `x-`"),
+            None => "docs/format.md lists the fields; custom fields start with `x-`".into(),
+        };
+        return Err(refuse(format!("`{key}` is not a story field"), hint));
+    };
+    Ok(match field.ty {
+        FieldType::Id => {
             return Err(refuse(
                 "ids are not changed with `set`",
                 "an id is the story's identity in history; create a new story instead",
             ))
         }
-        "title" => text_token(value),
-        "kind" => match Kind::parse(value) {
+        FieldType::Text => text_token(value),
+        FieldType::Kind => match Kind::parse(value) {
             Some(k) => k.as_str().to_string(),
             None => {
                 return Err(refuse(
@@ -163,11 +174,11 @@ fn token_for(
                 ))
             }
         },
-        "status" => {
+        FieldType::Status => {
             check_status(s, story, value, force)?;
             text_token(value)
         }
-        "rank" => match Rank::parse(value) {
+        FieldType::Rank => match Rank::parse(value) {
             Ok(r) => r.to_string(),
             Err(e) => {
                 return Err(refuse(
@@ -176,16 +187,16 @@ fn token_for(
                 ))
             }
         },
-        "estimate" => match value.parse::<f64>() {
-            Ok(n) if n.is_finite() && n >= 0.0 => value.to_string(),
-            _ => {
+        FieldType::Points => match crate::model::score::parse_points(value) {
+            Some(_) => value.trim().to_string(),
+            None => {
                 return Err(refuse(
                     format!("estimate `{value}` is not a number of zero or more"),
                     "write it like `estimate=5`",
                 ))
             }
         },
-        "epic" => match s.story(value) {
+        FieldType::Epic => match s.story(value) {
             Some(e) if e.kind == Kind::Epic => text_token(value),
             Some(e) => {
                 return Err(refuse(
@@ -200,7 +211,7 @@ fn token_for(
                 ))
             }
         },
-        "goal" => {
+        FieldType::Goal => {
             if !s.config.goals.iter().any(|g| g.id == value) {
                 let ids: Vec<&str> = s.config.goals.iter().map(|g| g.id.as_str()).collect();
                 return Err(refuse(
@@ -210,7 +221,7 @@ fn token_for(
             }
             text_token(value)
         }
-        "sprint" => {
+        FieldType::Sprint => {
             if s.sprint(value).is_none() {
                 return Err(refuse(
                     format!("sprint `{value}` does not exist"),
@@ -219,7 +230,7 @@ fn token_for(
             }
             text_token(value)
         }
-        "depends_on" => {
+        FieldType::Stories => {
             let ids = list(value);
             for id in &ids {
                 if id == story.id.as_str() {
@@ -237,29 +248,21 @@ fn token_for(
             }
             list_token(&ids)
         }
-        "labels" | "stakeholders" => list_token(&list(value)),
-        "created" => match Date::parse(value) {
+        FieldType::Words => list_token(&list(value)),
+        FieldType::Date => match Date::parse(value) {
             Some(d) => d.to_string(),
             None => {
                 return Err(refuse(
                     format!("`{value}` is not a date"),
-                    "write it like `created=2026-11-02`",
+                    format!("write it like `{key}=2026-11-02`"),
                 ))
             }
         },
-        "value" => {
+        FieldType::Value => {
             return Err(refuse(
                 "set scoring inputs one by one",
                 "write it like `value.business=8`",
             ))
-        }
-        other if other.starts_with("x-") => text_token(value),
-        other => {
-            let hint = match did_you_mean(other, crate::load::STORY_FIELDS.iter().copied()) {
-                Some(d) => format!("did you mean `{d}`? Custom fields start with `x-`"),
-                None => "docs/format.md lists the fields; custom fields start with `x-`".into(),
-            };
-            return Err(refuse(format!("`{other}` is not a story field"), hint));
         }
     })
 }

@@ -7,6 +7,7 @@ use crate::compare::changes::Change;
 use crate::compare::diff::{signed, words_md, words_text, Diff};
 use crate::model::fmt_num;
 use crate::render::changes::describe;
+use crate::render::markdown::escape as md;
 
 /// Terminal colours, or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -269,23 +270,6 @@ pub fn text(w: &mut dyn Write, d: &Diff, st: Style) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Escapes text for a Markdown table cell or list item.
-fn md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '|' | '*' | '_' | '`' | '[' | ']' | '#' | '~' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Markdown made to be posted as a pull-request comment.

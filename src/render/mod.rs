@@ -4,3 +4,9 @@
 pub mod changes;
 pub mod diagnostics;
 pub mod diff;
+pub mod history;
+pub mod list;
+pub mod markdown;
+pub mod score;
+pub mod show;
+pub mod text;

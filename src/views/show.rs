@@ -1,11 +1,7 @@
 //! `show ID`: one story with what the tool computes about it.
 
-use std::io::{self, Write};
-
 use serde::Serialize;
 
-use crate::model::fmt_num;
-use crate::model::score::format_score;
 use crate::model::{Snapshot, Story};
 use crate::views::list::{row, Row};
 
@@ -102,97 +98,4 @@ pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
         blocks: blocks.into_iter().map(link).collect(),
         children: children.into_iter().map(link).collect(),
     })
-}
-
-/// Output formats of `show`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ShowFormat {
-    Text,
-    Json,
-}
-
-pub fn render(w: &mut dyn Write, v: &StoryView, format: ShowFormat) -> io::Result<()> {
-    if format == ShowFormat::Json {
-        serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::from)?;
-        return writeln!(w);
-    }
-    let r = &v.row;
-    writeln!(w, "{}  {}", r.id, r.title)?;
-    let field = |w: &mut dyn Write, name: &str, value: String| {
-        writeln!(w, "  {:<13} {}", format!("{name}:"), value)
-    };
-    field(w, "kind", r.kind.to_string())?;
-    field(w, "status", r.status.clone())?;
-    let rank = r.rank.clone().unwrap_or_else(|| "none".into());
-    field(
-        w,
-        "rank",
-        format!("{rank} (position {} of {})", r.position, v.of),
-    )?;
-    field(
-        w,
-        "estimate",
-        r.estimate.map(fmt_num).unwrap_or_else(|| "none".into()),
-    )?;
-    if let Some(m) = v.scoring_model {
-        let score = match r.score {
-            Some(s) => format_score(s),
-            None => format!("unknown: missing {}", v.score_missing.join(", ")),
-        };
-        field(w, "score", format!("{score} ({m})"))?;
-    }
-    for (name, value) in [("epic", &r.epic), ("goal", &r.goal), ("sprint", &r.sprint)] {
-        if let Some(value) = value {
-            field(w, name, value.clone())?;
-        }
-    }
-    for (name, values) in [
-        ("labels", &r.labels),
-        ("stakeholders", &r.stakeholders),
-        ("depends on", &r.depends_on),
-    ] {
-        if !values.is_empty() {
-            field(w, name, values.join(", "))?;
-        }
-    }
-    for (name, links) in [
-        ("blocked by", &v.blocked_by),
-        ("blocks", &v.blocks),
-        ("stories", &v.children),
-    ] {
-        if !links.is_empty() {
-            let s: Vec<String> = links
-                .iter()
-                .map(|l| format!("{} ({})", l.id, l.status))
-                .collect();
-            field(w, name, s.join(", "))?;
-        }
-    }
-    field(w, "file", r.file.clone())?;
-    if let Some(s) = &v.statement {
-        writeln!(w)?;
-        writeln!(w, "{s}")?;
-    }
-    if !v.acceptance_criteria.is_empty() {
-        let done = v
-            .acceptance_criteria
-            .iter()
-            .filter(|c| c.checked == Some(true))
-            .count();
-        writeln!(w)?;
-        writeln!(
-            w,
-            "Acceptance criteria ({done} of {} checked):",
-            v.acceptance_criteria.len()
-        )?;
-        for c in &v.acceptance_criteria {
-            let mark = match c.checked {
-                Some(true) => "[x]",
-                Some(false) => "[ ]",
-                None => " - ",
-            };
-            writeln!(w, "  {mark} {}", c.text)?;
-        }
-    }
-    Ok(())
 }

@@ -116,7 +116,11 @@ fn moving_between_tied_stories_rebalances_only_those_two() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        "note: `S-17` and `S-28` shared rank 20; `S-28` moved to 20.5 to make room\nS-29: position 32 -> 19, rank 60 -> 20.2\nS-28: position 19 -> 20, rank 20 -> 20.5\n"
+        "S-29: position 32 -> 19, rank 60 -> 20.2\nS-28: position 19 -> 20, rank 20 -> 20.5\n"
+    );
+    assert_eq!(
+        r.stderr,
+        "note: `S-17` and `S-28` shared rank 20; `S-28` moved to 20.5 to make room\n"
     );
     assert_eq!(numstat(&f).len(), 2);
     let o = order(&f);

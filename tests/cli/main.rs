@@ -10,4 +10,5 @@ mod history;
 mod init;
 mod list;
 mod review;
+mod robustness;
 mod show;

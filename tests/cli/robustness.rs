@@ -2,19 +2,19 @@
 
 use proptest::prelude::*;
 
-use crate::source::Memory;
+use backlog::source::Memory;
 
 fn load_and_check(story: &[u8], config: &[u8]) {
     let mut m = Memory::new(".backlog");
     m.insert("backlog.yaml", config.to_vec());
     m.insert("stories/S-1-a.md", story.to_vec());
     m.insert("sprints/2026-S1.md", story.to_vec());
-    let snapshot = crate::load::load(&m).expect("memory sources do not fail");
-    let findings = crate::check::check(&snapshot);
+    let snapshot = backlog::load::load(&m).expect("memory sources do not fail");
+    let findings = backlog::check::check(&snapshot);
     for f in findings {
         assert!(f.location.line >= 1 && f.location.column >= 1);
     }
-    let _ = crate::views::list::rows(&snapshot, &crate::views::list::Filter::default());
+    let _ = backlog::views::list::rows(&snapshot, &backlog::views::list::Filter::default());
 }
 
 /// Front-matter-shaped text: fences, keys of the format, YAML punctuation.
@@ -53,7 +53,7 @@ mod edits {
     use proptest::prelude::*;
     use serde_yaml::Value;
 
-    use crate::edit::line::{apply, text_token, FieldEdit};
+    use backlog::edit::line::{apply, text_token, FieldEdit};
 
     const ORDER: &[&str] = &["id", "title", "status", "rank", "estimate", "labels"];
 
@@ -110,7 +110,7 @@ mod edits {
                 prop_assert!(old_lines[i].starts_with("rank:"));
                 prop_assert_eq!(line_ending(old_lines[i]), line_ending(new_lines[i]));
             }
-            let fm = crate::syntax::document::split(&out).unwrap();
+            let fm = backlog::syntax::document::split(&out).unwrap();
             let v: Value = serde_yaml::from_str(fm.yaml).unwrap();
             let expected: Value = serde_yaml::from_str(&new_rank).unwrap();
             prop_assert_eq!(v.get("rank"), Some(&expected));
@@ -121,7 +121,7 @@ mod edits {
             let title = title.trim().to_string();
             prop_assume!(!title.is_empty());
             let out = apply(&text, &[FieldEdit { key: "title".into(), token: Some(text_token(&title)) }], ORDER).unwrap();
-            let fm = crate::syntax::document::split(&out).unwrap();
+            let fm = backlog::syntax::document::split(&out).unwrap();
             let v: Value = serde_yaml::from_str(fm.yaml).unwrap();
             prop_assert_eq!(v.get("title"), Some(&Value::String(title)));
             prop_assert!(out.ends_with(document_body(&text)));
@@ -137,13 +137,13 @@ mod edits {
     }
 
     fn document_body(text: &str) -> &str {
-        crate::syntax::document::split(text).unwrap().body
+        backlog::syntax::document::split(text).unwrap().body
     }
 }
 
 mod stale {
-    use crate::edit::line::FieldEdit;
-    use crate::edit::write::{write_changes, FileChange, WriteError};
+    use backlog::edit::line::FieldEdit;
+    use backlog::edit::write::{write_changes, FileChange, WriteError};
 
     #[test]
     fn a_file_changed_since_it_was_read_is_not_written() {
@@ -160,7 +160,7 @@ mod stale {
                 key: "rank".into(),
                 token: Some("2".into()),
             }],
-            order: crate::load::STORY_FIELDS,
+            order: backlog::model::field::story_order(),
         };
         let err = write_changes(&[change]).unwrap_err();
         assert!(matches!(err, WriteError::Changed { .. }), "{err}");

@@ -1,0 +1,143 @@
+//! What every command may need from its surroundings, resolved once before
+//! the command runs: the current folder, `--dir` and `--at`, the terminal's
+//! width, whether to colour, and today's date. Commands take it as data, so
+//! nothing below the CLI asks the environment.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use super::error::CliError;
+use crate::edit::write::FileChange;
+use crate::load::revision;
+use crate::model::date::Date;
+use crate::model::{Snapshot, Story};
+use crate::plan::reorder::RankChange;
+use crate::source::revision::Revisions;
+use crate::source::{discover, WorkTree};
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub struct Context {
+    pub cwd: PathBuf,
+    /// `--dir` or `BACKLOG_DIR`.
+    pub dir: Option<PathBuf>,
+    /// `--at REV`.
+    pub at: Option<String>,
+    /// Columns for tables: the terminal's width, else `$COLUMNS`, else unlimited.
+    pub width: Option<usize>,
+    pub color: bool,
+    pub today: Date,
+}
+
+impl Context {
+    /// Reads the environment once.
+    pub fn resolve(
+        dir: Option<PathBuf>,
+        at: Option<String>,
+        color: ColorChoice,
+    ) -> Result<Context, CliError> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
+        let tty = io::stdout().is_terminal();
+        let width = tty
+            .then(terminal_size::terminal_size)
+            .flatten()
+            .map(|(terminal_size::Width(w), _)| w as usize)
+            .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()));
+        let set = |var: &str| std::env::var_os(var).is_some_and(|v| !v.is_empty() && v != "0");
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !set("NO_COLOR") && (set("CLICOLOR_FORCE") || tty),
+        };
+        Ok(Context {
+            cwd,
+            dir,
+            at,
+            width,
+            color,
+            today: Date::today(),
+        })
+    }
+
+    /// A note for the user beside the data: to stderr, so pipes get data only.
+    pub fn note(&self, text: &str) {
+        let _ = writeln!(io::stderr().lock(), "{text}");
+    }
+
+    /// The backlog folder on disk: `--dir`, else the nearest `.backlog`.
+    pub fn work_tree(&self) -> Result<WorkTree, CliError> {
+        Ok(discover(self.dir.as_deref(), &self.cwd)?)
+    }
+
+    /// The repository and the backlog folder in it; `rev` is the revision
+    /// whose tree is searched when the working tree has no `.backlog`.
+    pub fn revisions(&self, rev: Option<&str>) -> Result<Revisions, CliError> {
+        Ok(Revisions::open(
+            self.dir.as_deref(),
+            &self.cwd,
+            rev.or(self.at.as_deref()),
+        )?)
+    }
+
+    /// The snapshot a read command works on: the working tree, or with
+    /// `--at` that revision, read from git objects.
+    pub fn snapshot(&self) -> Result<Snapshot, CliError> {
+        let Some(rev) = &self.at else {
+            return Ok(crate::load::load(&self.work_tree()?)?);
+        };
+        let revisions = self.revisions(Some(rev))?;
+        let commit = revisions.git.resolve(rev)?;
+        revision::at(&revisions, commit)?.ok_or_else(|| {
+            CliError::new(format!(
+                "revision `{rev}` ({}) has no backlog folder at {}",
+                commit.short(),
+                revisions.display.display()
+            ))
+            .hint("check the revision, or name the folder with --dir PATH")
+        })
+    }
+
+    /// The working tree and its snapshot, for commands that write.
+    pub fn open_tree(&self) -> Result<Opened, CliError> {
+        let tree = self.work_tree()?;
+        let snapshot = crate::load::load(&tree)?;
+        Ok(Opened { tree, snapshot })
+    }
+}
+
+/// A loaded working tree, for commands that write.
+pub struct Opened {
+    pub tree: WorkTree,
+    pub snapshot: Snapshot,
+}
+
+impl Opened {
+    /// The story `id`, or an error that says why it cannot be edited.
+    pub fn story(&self, id: &str) -> Result<&Story, CliError> {
+        super::story(&self.snapshot, id)
+    }
+
+    /// Writes rank changes: one line of one file per story, all or nothing.
+    pub fn write_ranks(&self, changes: &[RankChange]) -> Result<(), CliError> {
+        let files: Vec<FileChange> = changes
+            .iter()
+            .map(|c| {
+                let s = self.story(c.id.as_str())?;
+                let edit = crate::edit::line::FieldEdit {
+                    key: "rank".into(),
+                    token: Some(c.new.to_string()),
+                };
+                Ok(FileChange::story(&self.tree, s, vec![edit]))
+            })
+            .collect::<Result<_, CliError>>()?;
+        crate::edit::write::write_changes(&files)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,75 @@
+//! The snapshot at a revision: the one place that turns a commit into a
+//! [`Snapshot`], for `--at`, history, `diff` and `check --since`.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::{load, load_reusing, LoadError, Reuse};
+use crate::git::{GitError, Oid};
+use crate::model::Snapshot;
+use crate::source::revision::Revisions;
+use crate::source::{Memory, Source};
+
+/// A revision's backlog could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum AtError {
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+}
+
+/// The backlog at `commit`; `None` when that revision has no backlog folder.
+pub fn at(revisions: &Revisions, commit: Oid) -> Result<Option<Snapshot>, AtError> {
+    match revisions.source_at(commit)? {
+        Some(source) => Ok(Some(load(&source)?)),
+        None => Ok(None),
+    }
+}
+
+/// The backlog at `commit`, empty when the revision has none (a base from
+/// before the backlog existed).
+pub fn at_or_empty(revisions: &Revisions, commit: Oid) -> Result<Snapshot, AtError> {
+    Ok(at(revisions, commit)?.unwrap_or_else(Snapshot::empty))
+}
+
+/// Both sides of a comparison; the head re-parses only the files that
+/// differ between the two trees and takes the rest from the base.
+pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Snapshot), AtError> {
+    let base_snapshot = at_or_empty(revisions, base)?;
+    let (bt, ht) = (revisions.folder_tree(base)?, revisions.folder_tree(head)?);
+    let Some(ht) = ht else {
+        return Ok((base_snapshot, Snapshot::empty()));
+    };
+    let git = &revisions.git;
+    let changed: HashSet<PathBuf> = git
+        .diff(bt, Some(ht))?
+        .into_iter()
+        .map(|d| d.path)
+        .collect();
+    let files = git.files(ht)?;
+    let root = revisions.display.clone();
+    let parsed: HashSet<&Path> = base_snapshot
+        .stories
+        .iter()
+        .map(|s| s.doc.path.as_path())
+        .collect();
+    let is_reused = |p: &PathBuf| !changed.contains(p) && parsed.contains(root.join(p).as_path());
+    let wanted: Vec<_> = files
+        .iter()
+        .filter(|(p, _, _)| !is_reused(p))
+        .cloned()
+        .collect();
+    let mut mem = Memory::from_files(root.clone(), git.read_all(wanted)?);
+    for (path, _, _) in files.iter().filter(|(p, _, _)| is_reused(p)) {
+        // Listed so the loader sees it; its story is taken from the base.
+        mem.insert(path.clone(), Vec::new());
+    }
+    debug_assert_eq!(mem.display_root(), root.as_path());
+    let reuse = Reuse {
+        previous: &base_snapshot,
+        changed: &changed,
+    };
+    let head_snapshot = load_reusing(&mem, Some(reuse))?;
+    Ok((base_snapshot, head_snapshot))
+}

@@ -1,0 +1,151 @@
+//! The backlog folder on disk, and finding it like git finds `.git`.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::{listed, points_outside, Entry, EntryKind, Source};
+
+/// The backlog folder on disk.
+#[derive(Clone, Debug)]
+pub struct WorkTree {
+    root: PathBuf,
+    display: PathBuf,
+}
+
+impl WorkTree {
+    /// `display` is how `root` is shown in diagnostics (usually relative to the
+    /// current directory).
+    pub fn new(root: PathBuf, display: PathBuf) -> WorkTree {
+        WorkTree { root, display }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The file on disk for a path as shown in diagnostics.
+    pub fn fs_path(&self, display: &Path) -> PathBuf {
+        match display.strip_prefix(&self.display) {
+            Ok(rel) => self.root.join(rel),
+            Err(_) => display.to_path_buf(),
+        }
+    }
+}
+
+impl Source for WorkTree {
+    fn display_root(&self) -> &Path {
+        &self.display
+    }
+
+    fn list_markdown(&self, dir: &str) -> io::Result<Vec<Entry>> {
+        let base = self.root.join(dir);
+        if !base.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        let walker = walkdir::WalkDir::new(&base)
+            .follow_links(false)
+            .sort_by_file_name();
+        for item in walker {
+            let item = item.map_err(io::Error::other)?;
+            let ft = item.file_type();
+            let rel = match item.path().strip_prefix(&self.root) {
+                Ok(rel) => rel.to_path_buf(),
+                Err(_) => continue,
+            };
+            let kind = if ft.is_symlink() {
+                let target = std::fs::read_link(item.path())?;
+                let outside = points_outside(&rel, &target);
+                EntryKind::Symlink { target, outside }
+            } else if ft.is_file() {
+                EntryKind::File { size: 0 }
+            } else {
+                continue;
+            };
+            let mut entry = Entry { path: rel, kind };
+            if !listed(&entry) {
+                continue;
+            }
+            if let EntryKind::File { size } = &mut entry.kind {
+                *size = item.metadata().map_err(io::Error::other)?.len();
+            }
+            out.push(entry);
+        }
+        Ok(out)
+    }
+
+    fn read(&self, path: &Path) -> io::Result<Option<Vec<u8>>> {
+        match std::fs::read(self.root.join(path)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Errors finding the backlog folder.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("no .backlog folder in {start} or any folder above it")]
+    NotFound { start: PathBuf },
+    #[error("{path} is not a folder")]
+    NotADirectory { path: PathBuf },
+    #[error("cannot read the current directory: {0}")]
+    Cwd(io::Error),
+}
+
+/// Finds the backlog folder: `explicit` (from `--dir` or `BACKLOG_DIR`) when
+/// given, else the first `.backlog` found walking up from `cwd`, like git does.
+pub fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<WorkTree, DiscoverError> {
+    if let Some(dir) = explicit {
+        let root = cwd.join(dir);
+        if !root.is_dir() {
+            return Err(DiscoverError::NotADirectory {
+                path: dir.to_path_buf(),
+            });
+        }
+        return Ok(WorkTree::new(root, dir.to_path_buf()));
+    }
+    for ancestor in cwd.ancestors() {
+        let candidate = ancestor.join(".backlog");
+        if candidate.is_dir() {
+            let display = pathdiff(&candidate, cwd);
+            return Ok(WorkTree::new(candidate, display));
+        }
+    }
+    Err(DiscoverError::NotFound {
+        start: cwd.to_path_buf(),
+    })
+}
+
+/// `path` relative to `base` when `path` lies below an ancestor of `base`.
+fn pathdiff(path: &Path, base: &Path) -> PathBuf {
+    for (ups, ancestor) in base.ancestors().enumerate() {
+        if let Ok(rest) = path.strip_prefix(ancestor) {
+            let mut out = PathBuf::new();
+            for _ in 0..ups {
+                out.push("..");
+            }
+            out.push(rest);
+            return out;
+        }
+    }
+    path.to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_display_paths() {
+        assert_eq!(
+            pathdiff(Path::new("/a/b/.backlog"), Path::new("/a/b/c/d")),
+            PathBuf::from("../../.backlog")
+        );
+        assert_eq!(
+            pathdiff(Path::new("/a/.backlog"), Path::new("/a")),
+            PathBuf::from(".backlog")
+        );
+    }
+}
