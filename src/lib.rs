@@ -12,17 +12,17 @@
 //! render    text tables, diagnostics, Markdown, JSON, CSV, GitHub annotations
 //! views     data for list, show, score, log, blame, decisions
 //! plan      what an edit should be: rank moves, set, new, init
-//! edit      line-level edits of front matter, atomic multi-file writes, fmt
 //! history   snapshots along commits: typed events, positions, the index
 //! compare   changes between two snapshots, the pull-request diff
 //! check     every rule over a snapshot; rules that need a base revision
-//! load      a Snapshot from a Source; typed reading of fields
-//! source    the Source trait: work tree, memory, a git revision; revisions
-//! git       the only user of gix: commits, trees, blobs, revspecs
+//! edit      line-level edits of front matter, atomic multi-file writes, fmt
+//! load      a Snapshot from a Source, typed reading of fields, a revision's snapshot
+//! source    the Source trait: work tree, memory, a git revision; revision names
+//! git       the only user of gix: commits, trees, blobs, diffs, merge bases
 //! model     pure data: Snapshot, ids, story, sprint, config, rank, date,
 //!           score, findings, the field table, the one backlog order
-//! syntax    text: front-matter split, prescan, the position scanner,
-//!           YAML tokens, the Markdown body
+//! syntax    text: front-matter split, prescan, the position scanner, the
+//!           Markdown body
 //! ```
 //!
 //! docs/architecture.md follows one command through the layers.

@@ -309,4 +309,3 @@ pub fn order_after<'a>(s: &'a Snapshot, changes: &[RankChange]) -> Vec<&'a Story
     });
     v
 }
-

@@ -1,0 +1,109 @@
+//! Regression tests, each named after what it fixes.
+
+use crate::common::Fixture;
+
+/// `--at HEAD log` and `--at HEAD blame` used to need a `.backlog/` in the
+/// working tree (they found the folder on disk only) while `--at HEAD list`
+/// read it from the revision: every command now finds the folder one way.
+#[test]
+fn at_head_reads_history_when_the_working_tree_has_no_backlog() {
+    let f = Fixture::example();
+    std::fs::remove_dir_all(f.backlog()).unwrap();
+    let list = f.run(&[
+        "--at", "HEAD", "list", "--sprint", "2026-S23", "--format", "csv",
+    ]);
+    assert_eq!((list.code, list.stderr.as_str()), (0, ""));
+    assert_eq!(list.stdout.lines().count(), 6, "{}", list.stdout);
+    let log = f.run(&["--at", "HEAD", "log", "S-15", "--format", "json"]);
+    assert_eq!((log.code, log.stderr.as_str()), (0, ""));
+    let events: serde_json::Value = serde_json::from_str(&log.stdout).unwrap();
+    assert_eq!(events[0]["change"]["type"], "story_added");
+    assert_eq!(events[0]["subject"]["id"], "S-15");
+    let blame = f.run(&["--at", "HEAD", "blame", "S-15", "--format", "json"]);
+    assert_eq!((blame.code, blame.stderr.as_str()), (0, ""));
+    let lines: serde_json::Value = serde_json::from_str(&blame.stdout).unwrap();
+    assert_eq!(lines[0]["field"], "id");
+    assert_eq!(lines[0]["value"], "S-15");
+    assert_eq!(lines[0]["summary"], "Example backlog");
+    let decisions = f.run(&["--at", "HEAD", "decisions", "--format", "json"]);
+    assert_eq!((decisions.code, decisions.stderr.as_str()), (0, ""));
+    let entries: serde_json::Value = serde_json::from_str(&decisions.stdout).unwrap();
+    assert!(
+        !entries.as_array().unwrap().is_empty(),
+        "{}",
+        decisions.stdout
+    );
+    // Without --at there is nothing to read, and the error says so.
+    let r = f.run(&["list"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with("error: no .backlog folder in "),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A symlink in `stories/` that is not a Markdown file and stays inside the
+/// folder passed `check` but failed `check --at HEAD` with B009: every source
+/// now lists files by one rule.
+#[test]
+fn a_non_markdown_symlink_is_treated_alike_on_disk_and_at_a_revision() {
+    let f = Fixture::example();
+    std::os::unix::fs::symlink("../sprints", f.backlog().join("stories/notes")).unwrap();
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "notes link"]);
+    let on_disk = f.run(&["check"]);
+    let at_head = f.run(&["--at", "HEAD", "check"]);
+    assert_eq!(
+        (
+            on_disk.code,
+            on_disk.stdout.as_str(),
+            on_disk.stderr.as_str()
+        ),
+        (0, "ok: 32 stories and 3 sprints checked, no problems\n", "")
+    );
+    assert_eq!(
+        (
+            at_head.code,
+            at_head.stdout.as_str(),
+            at_head.stderr.as_str()
+        ),
+        (0, "ok: 32 stories and 3 sprints checked, no problems\n", "")
+    );
+    // A Markdown-looking link is still refused by both.
+    std::os::unix::fs::symlink("S-1-x.md", f.backlog().join("stories/S-99-link.md")).unwrap();
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "md link"]);
+    let codes = |r: &crate::common::Run| {
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let a = f.run(&["check", "--format", "json"]);
+    let b = f.run(&["--at", "HEAD", "check", "--format", "json"]);
+    assert_eq!(codes(&a), vec!["B009"]);
+    assert_eq!(codes(&a), codes(&b));
+}
+
+/// `..B` meant "everything up to B" in `log` but "HEAD..B" in `diff`: both
+/// now read a range the way git does, an omitted side being HEAD.
+#[test]
+fn an_open_range_means_the_same_in_log_and_diff() {
+    let f = Fixture::example();
+    f.edit(&f.story("S-22"), "rank: 22", "rank: 16");
+    f.git(&["commit", "-qam", "S-22 up"]);
+    // HEAD~1..HEAD and HEAD~1.. name the same commits.
+    let a = f.run(&["log", "HEAD~1..HEAD", "--format", "json"]);
+    let b = f.run(&["log", "HEAD~1..", "--format", "json"]);
+    assert_eq!(a.stdout, b.stdout);
+    let moved: serde_json::Value = serde_json::from_str(&a.stdout).unwrap();
+    assert_eq!(moved.as_array().unwrap().len(), 1, "{}", a.stdout);
+    assert_eq!(moved[0]["change"]["new"], "16");
+    // ..HEAD~1 is HEAD..HEAD~1: no commits, in log as in git.
+    let c = f.run(&["log", "..HEAD~1"]);
+    assert_eq!((c.code, c.stdout.as_str()), (0, "no changes match\n"));
+}
