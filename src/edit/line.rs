@@ -152,10 +152,16 @@ fn set_line(text: &str, key: &str, token: &str, order: &[&str]) -> Result<String
         let value_start = colon + 1 + (after.len() - after.trim_start().len());
         let raw = strip_comment(after.trim());
         let end = field_extent(&l, &keys, idx);
-        let multiline =
-            end > idx + 1 || raw.starts_with('|') || raw.starts_with('>') || !balanced(raw);
+        let multiline = end > idx + 1
+            || raw.starts_with('|')
+            || raw.starts_with('>')
+            || !document::flow_balanced(raw);
         let new_line = if raw.is_empty() || multiline {
-            if !raw.is_empty() && !raw.starts_with('|') && !raw.starts_with('>') && balanced(raw) {
+            if !raw.is_empty()
+                && !raw.starts_with('|')
+                && !raw.starts_with('>')
+                && document::flow_balanced(raw)
+            {
                 return Err(EditError::Multiline { key: key.into() });
             }
             let comment = comment_of(after);
@@ -203,25 +209,6 @@ fn comment_of(after: &str) -> &str {
     let stripped = strip_comment(t.trim_start());
     let lead = t.len() - t.trim_start().len();
     &t[(lead + stripped.len()).min(t.len())..]
-}
-
-/// Whether flow brackets and quotes close on this line.
-fn balanced(raw: &str) -> bool {
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    for c in raw.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '"' | '\'' => quote = Some(c),
-                '[' | '{' => depth += 1,
-                ']' | '}' => depth -= 1,
-                _ => {}
-            },
-        }
-    }
-    depth == 0 && quote.is_none()
 }
 
 fn remove_line(text: &str, key: &str) -> Result<String, EditError> {

@@ -246,8 +246,11 @@ pub fn prescan(yaml: &str) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Index just past the quoted scalar starting at `start`.
-fn skip_quoted(b: &[u8], start: usize) -> usize {
+/// The one reading of YAML quoting, used by every scanner here and by
+/// edits: the index just past the quoted scalar that starts at `start`
+/// (`"…"` with backslash escapes, `'…'` with `''` for a quote), or `None`
+/// when it does not close.
+pub fn quoted_end(b: &[u8], start: usize) -> Option<usize> {
     let q = b[start];
     let mut i = start + 1;
     while i < b.len() {
@@ -260,11 +263,39 @@ fn skip_quoted(b: &[u8], start: usize) -> usize {
                 i += 2;
                 continue;
             }
-            return i + 1;
+            return Some(i + 1);
         }
         i += 1;
     }
-    b.len()
+    None
+}
+
+/// [`quoted_end`], or the end of the text when the quote does not close.
+fn skip_quoted(b: &[u8], start: usize) -> usize {
+    quoted_end(b, start).unwrap_or(b.len())
+}
+
+/// Whether the flow brackets and quotes of a value close on its line.
+pub fn flow_balanced(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let mut depth = 0i64;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' | b'\'' => match quoted_end(b, i) {
+                Some(end) => {
+                    i = end;
+                    continue;
+                }
+                None => return false,
+            },
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    depth == 0
 }
 
 /// Where a key or list item sits in the file.
@@ -526,37 +557,37 @@ mod tests {
 /// point at `S-404` in `depends_on: [S-22, S-404]`. Returns the column and
 /// width of that value.
 pub fn locate_in_flow(line: &str, column: usize, rest: &str) -> Option<(usize, usize)> {
-    let chars: Vec<char> = line.chars().collect();
-    let mut pos = column.checked_sub(1)?;
+    let b = line.as_bytes();
+    // Byte offsets from here on; brackets, quotes and commas are ASCII.
+    let mut pos = line
+        .char_indices()
+        .nth(column.checked_sub(1)?)
+        .map_or(b.len(), |(i, _)| i);
     let mut steps = rest;
     let mut span = None;
     while !steps.is_empty() {
         let (step, tail) = next_step(steps)?;
         steps = tail;
-        while chars.get(pos) == Some(&' ') {
+        while b.get(pos) == Some(&b' ') {
             pos += 1;
         }
         let (open, close) = match step {
-            Step::Index(_) => ('[', ']'),
-            Step::Key(_) => ('{', '}'),
+            Step::Index(_) => (b'[', b']'),
+            Step::Key(_) => (b'{', b'}'),
         };
-        if chars.get(pos) != Some(&open) {
+        if b.get(pos) != Some(&open) {
             return None;
         }
         let mut found = None;
-        for (n, (start, end)) in flow_elements(&chars, pos + 1, close)
-            .into_iter()
-            .enumerate()
-        {
+        for (n, (start, end)) in flow_elements(b, pos + 1, close).into_iter().enumerate() {
             match step {
                 Step::Index(i) if i == n => found = Some((start, end)),
                 Step::Key(k) => {
-                    let text: String = chars[start..end].iter().collect();
+                    let text = &line[start..end];
                     if let Some((key, _)) = text.split_once(':') {
                         if unquote(key.trim()) == k {
-                            let colon = start + key.chars().count() + 1;
-                            let value_start =
-                                (colon..end).find(|&c| chars[c] != ' ').unwrap_or(end);
+                            let colon = start + key.len() + 1;
+                            let value_start = (colon..end).find(|&c| b[c] != b' ').unwrap_or(end);
                             found = Some((value_start, end));
                         }
                     }
@@ -569,8 +600,8 @@ pub fn locate_in_flow(line: &str, column: usize, rest: &str) -> Option<(usize, u
         span = Some((start, end));
     }
     let (start, end) = span?;
-    let text: String = chars[start..end].iter().collect();
-    Some((start + 1, text.trim_end().chars().count().max(1)))
+    let column = line[..start].chars().count() + 1;
+    Some((column, line[start..end].trim_end().chars().count().max(1)))
 }
 
 enum Step<'a> {
@@ -588,49 +619,44 @@ fn next_step(path: &str) -> Option<(Step<'_>, &str)> {
     Some((Step::Key(&rest[..end]), &rest[end..]))
 }
 
-/// Start and end (exclusive) of each element of a flow collection whose
-/// contents start at `from`, up to its `close` bracket.
-fn flow_elements(chars: &[char], from: usize, close: char) -> Vec<(usize, usize)> {
+/// Start and end (exclusive, byte offsets) of each element of a flow
+/// collection whose contents start at `from`, up to its `close` bracket.
+fn flow_elements(b: &[u8], from: usize, close: u8) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut depth = 0usize;
     let mut start = from;
     let mut i = from;
-    let mut quote: Option<char> = None;
-    while i < chars.len() {
-        let c = chars[i];
-        if let Some(q) = quote {
-            if c == q {
-                quote = None;
+    while i < b.len() {
+        match b[i] {
+            b'"' | b'\'' => {
+                i = skip_quoted(b, i);
+                continue;
             }
-        } else {
-            match c {
-                '"' | '\'' => quote = Some(c),
-                '[' | '{' => depth += 1,
-                ']' | '}' if depth > 0 => depth -= 1,
-                ',' if depth == 0 => {
-                    out.push(trim_span(chars, start, i));
-                    start = i + 1;
-                }
-                c2 if c2 == close && depth == 0 => {
-                    let span = trim_span(chars, start, i);
-                    if span.0 < span.1 {
-                        out.push(span);
-                    }
-                    return out;
-                }
-                _ => {}
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' if depth > 0 => depth -= 1,
+            b',' if depth == 0 => {
+                out.push(trim_span(b, start, i));
+                start = i + 1;
             }
+            c if c == close && depth == 0 => {
+                let span = trim_span(b, start, i);
+                if span.0 < span.1 {
+                    out.push(span);
+                }
+                return out;
+            }
+            _ => {}
         }
         i += 1;
     }
     out
 }
 
-fn trim_span(chars: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
-    while start < end && chars[start] == ' ' {
+fn trim_span(b: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
+    while start < end && b[start] == b' ' {
         start += 1;
     }
-    while end > start && chars[end - 1] == ' ' {
+    while end > start && b[end - 1] == b' ' {
         end -= 1;
     }
     (start, end)
@@ -652,5 +678,10 @@ mod flow_tests {
             locate_in_flow("value: { business: lots }", 8, ".business"),
             Some((20, 4))
         );
+        // Quoting is read one way everywhere: an escaped quote or a comma
+        // inside quotes does not end an element; columns count characters.
+        let line = r#"labels: ["a \" b, c", "ü", x]"#;
+        assert_eq!(locate_in_flow(line, 9, "[1]"), Some((23, 3)));
+        assert_eq!(locate_in_flow(line, 9, "[2]"), Some((28, 1)));
     }
 }
