@@ -102,7 +102,8 @@ fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
                         Rule::DuplicateId,
                         format!("id `{id}` is also used by {}", first.doc.path.display()),
                     )
-                    .help("give one of the two stories an unused id, and rename its file to match"),
+                    .help("give one of the two stories an unused id, and rename its file to match")
+                    .related(first.id_location(), "the first story with this id"),
             );
         } else {
             first_with_id.insert(id, story);
@@ -525,7 +526,8 @@ fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
                             first.doc.path.display()
                         ),
                     )
-                    .help("give each sprint its own id"),
+                    .help("give each sprint its own id")
+                    .related(first.id_location(), "the first sprint with this id"),
             );
         } else {
             seen.insert(&sprint.id, sprint);

@@ -119,6 +119,9 @@ pub struct Finding {
     pub width: usize,
     /// What to do about it.
     pub help: Option<String>,
+    /// A second place that explains this one (the other file of a duplicate
+    /// id), with what it is.
+    pub related: Option<(Location, String)>,
 }
 
 impl Finding {
@@ -131,7 +134,14 @@ impl Finding {
             source_line: None,
             width: 1,
             help: None,
+            related: None,
         }
+    }
+
+    /// Points at a second place as well: `label` says what it is.
+    pub fn related(mut self, location: Location, label: impl Into<String>) -> Finding {
+        self.related = Some((location, label.into()));
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Finding {

@@ -17,7 +17,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::model::date::Date;
-use crate::model::diagnostic::{Finding, Rule, Severity};
+use crate::model::diagnostic::{Finding, Location, Rule, Severity};
 use crate::model::rank::Rank;
 use crate::model::score::ScoringModel;
 use crate::syntax::document::{Document, Layout};
@@ -171,6 +171,11 @@ impl Story {
         finding_at(&self.doc, &self.layout, field, rule, message)
     }
 
+    /// Where the `id` field is written (the file's first line if nowhere).
+    pub fn id_location(&self) -> Location {
+        self.finding_at("id", Rule::DuplicateId, "").location
+    }
+
     pub fn number(&self, key: &str) -> Option<f64> {
         match self.value.get(key) {
             Some(ValueField::Number(n)) => Some(*n),
@@ -306,6 +311,11 @@ impl Sprint {
 
     pub fn finding_at(&self, field: &str, rule: Rule, message: impl Into<String>) -> Finding {
         finding_at(&self.doc, &self.layout, field, rule, message)
+    }
+
+    /// Where the `id` field is written (the file's first line if nowhere).
+    pub fn id_location(&self) -> Location {
+        self.finding_at("id", Rule::DuplicateId, "").location
     }
 }
 

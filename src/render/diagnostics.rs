@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::text::width_of;
 use crate::model::diagnostic::{Finding, Severity};
 
 /// Counts shown in the summary line and the JSON `summary`.
@@ -62,14 +63,31 @@ pub fn human_findings(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()>
             loc.column
         )?;
         if let Some(line) = &f.source_line {
-            let shown: String = line
+            // Tabs become four spaces and the caret is placed by display
+            // width, so it stays under its token after tabs and wide text.
+            let expand = |s: &str| s.replace('\t', "    ");
+            let before: String = line.chars().take(loc.column.saturating_sub(1)).collect();
+            let token: String = line
                 .chars()
-                .map(|c| if c == '\t' { ' ' } else { c })
+                .skip(loc.column.saturating_sub(1))
+                .take(f.width.max(1))
                 .collect();
             writeln!(w, "{pad} |")?;
-            writeln!(w, "{} | {}", loc.line, shown)?;
-            let caret_pad = " ".repeat(loc.column.saturating_sub(1));
-            writeln!(w, "{pad} | {caret_pad}{}", "^".repeat(f.width.max(1)))?;
+            writeln!(w, "{} | {}", loc.line, expand(line))?;
+            // A column past the quoted part of a long line keeps its place.
+            let past = loc.column.saturating_sub(1).saturating_sub(line.chars().count());
+            let caret_pad = " ".repeat(width_of(&expand(&before)) + past);
+            let carets = "^".repeat(width_of(&expand(&token)).max(1));
+            writeln!(w, "{pad} | {caret_pad}{carets}")?;
+        }
+        if let Some((other, label)) = &f.related {
+            writeln!(
+                w,
+                "{pad} = note: {label}: {}:{}:{}",
+                other.path.display(),
+                other.line,
+                other.column
+            )?;
         }
         if let Some(help) = &f.help {
             writeln!(w, "{pad} = help: {help}")?;
@@ -111,6 +129,17 @@ struct JsonFinding<'a> {
     line: usize,
     column: usize,
     help: Option<&'a str>,
+    /// A second place that explains this one, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    related: Option<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: String,
+    line: usize,
+    column: usize,
+    label: &'a str,
 }
 
 #[derive(Serialize)]
@@ -135,6 +164,12 @@ pub fn json(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::R
                 line: f.location.line,
                 column: f.location.column,
                 help: f.help.as_deref(),
+                related: f.related.as_ref().map(|(l, label)| JsonRelated {
+                    file: portable_path(&l.path),
+                    line: l.line,
+                    column: l.column,
+                    label,
+                }),
             })
             .collect(),
         summary,
@@ -183,4 +218,35 @@ fn escape_data(s: &str) -> String {
 
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::diagnostic::{Location, Rule};
+
+    fn shown(line: &str, column: usize, width: usize) -> String {
+        let mut f = Finding::new(
+            Rule::InvalidValue,
+            Location {
+                path: "s.md".into(),
+                line: 3,
+                column,
+            },
+            "bad",
+        );
+        f.source_line = Some(line.to_string());
+        f.width = width;
+        let mut out = Vec::new();
+        human_findings(&mut out, &[f]).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn carets_stay_under_their_token_after_tabs_and_wide_text() {
+        let out = shown("title:\t請求書 x", 8, 3);
+        assert!(out.contains("3 | title:    請求書 x\n  |           ^^^^^^\n"), "{out}");
+        let out = shown("labels: [請求, bad]", 14, 3);
+        assert!(out.contains("3 | labels: [請求, bad]\n  |                ^^^\n"), "{out}");
+    }
 }
