@@ -208,6 +208,7 @@ impl From<ModelError> for CliError {
 /// A refused `set` or `status`: nothing was written.
 impl From<SetError> for CliError {
     fn from(e: SetError) -> CliError {
-        CliError::with_hint(format!("{}; nothing was written", e.message), e.hint)
+        let hint = e.hint();
+        CliError::new(format!("{e}; nothing was written")).hint(hint)
     }
 }

@@ -10,18 +10,105 @@ use crate::model::rank::Rank;
 use crate::model::suggest::did_you_mean;
 use crate::model::{Kind, Snapshot, Story};
 
-/// A refused assignment, with what to do instead.
+/// A refused assignment. The message says what is wrong; [`SetError::hint`]
+/// says what to do instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct SetError {
-    pub message: String,
-    pub hint: Option<String>,
+pub enum SetError {
+    #[error("`{0}` is not `field=value`")]
+    NotAnAssignment(String),
+    #[error("`{status}` is not a status of the workflow")]
+    UnknownStatus {
+        status: String,
+        statuses: Vec<String>,
+        suggestion: Option<String>,
+    },
+    #[error("`{story}` has {} unchecked acceptance criteria: {}", open.len(), open.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", "))]
+    UncheckedCriteria { story: String, open: Vec<String> },
+    #[error("`{0}` is given twice")]
+    GivenTwice(String),
+    #[error("`{0}` is required and cannot be removed")]
+    Required(String),
+    #[error("`{name}` is not a story field")]
+    UnknownField {
+        name: String,
+        suggestion: Option<String>,
+    },
+    #[error("ids are not changed with `set`")]
+    IdIsFixed,
+    #[error("unknown kind `{0}`")]
+    UnknownKind(String),
+    #[error("{0}")]
+    BadRank(String),
+    #[error("estimate `{0}` is not a number of zero or more")]
+    BadEstimate(String),
+    #[error("`{id}` is a {kind}, not an epic")]
+    NotAnEpic { id: String, kind: &'static str },
+    #[error("no story has the id `{id}`")]
+    UnknownStory { id: String, epic: bool },
+    #[error("goal `{goal}` is not defined in backlog.yaml")]
+    UnknownGoal { goal: String, goals: Vec<String> },
+    #[error("sprint `{0}` does not exist")]
+    UnknownSprint(String),
+    #[error("`{0}` cannot depend on itself")]
+    SelfDependency(String),
+    #[error("`{value}` is not a date")]
+    NotADate { field: String, value: String },
+    #[error("set scoring inputs one by one")]
+    WholeValue,
+    #[error("`value.{0}` is not a scoring input name")]
+    BadInputName(String),
+    #[error("unknown MoSCoW bucket `{0}`")]
+    UnknownBucket(String),
+    #[error("`value.{key}` must be a number, not `{value}`")]
+    NotANumber { key: String, value: String },
 }
 
-fn refuse(message: impl Into<String>, hint: impl Into<String>) -> SetError {
-    SetError {
-        message: message.into(),
-        hint: Some(hint.into()),
+impl SetError {
+    /// What to do instead.
+    pub fn hint(&self) -> String {
+        match self {
+            SetError::NotAnAssignment(_) => {
+                "write it like `estimate=5`, or `epic=` to remove a field".into()
+            }
+            SetError::UnknownStatus {
+                statuses,
+                suggestion,
+                ..
+            } => match suggestion {
+                Some(d) => format!(
+                    "did you mean `{d}`? The workflow's statuses are: {}",
+                    statuses.join(", ")
+                ),
+                None => format!("the workflow's statuses are: {}", statuses.join(", ")),
+            },
+            SetError::UncheckedCriteria { .. } => "check them in the story file (`- [x]`), or pass --force to record it as done anyway".into(),
+            SetError::GivenTwice(_) => "give each field once".into(),
+            SetError::Required(key) => format!("give it a value: `{key}=…`"),
+            SetError::UnknownField { suggestion, .. } => match suggestion {
+                Some(d) => format!("did you mean `{d}`? Custom fields start with `x-`"),
+                None => "docs/format.md lists the fields; custom fields start with `x-`".into(),
+            },
+            SetError::IdIsFixed => {
+                "an id is the story's identity in history; create a new story instead".into()
+            }
+            SetError::UnknownKind(_) => "use one of: story, bug, spike, epic, chore".into(),
+            SetError::BadRank(_) => "or use `backlog rank` to place the story".into(),
+            SetError::BadEstimate(_) => "write it like `estimate=5`".into(),
+            SetError::NotAnEpic { .. } => "name a story whose kind is `epic`".into(),
+            SetError::UnknownStory { epic: true, .. } => {
+                "`backlog list --kind epic` shows the epics".into()
+            }
+            SetError::UnknownStory { epic: false, .. } => "`backlog list` shows every id".into(),
+            SetError::UnknownGoal { goals, .. } => format!("the goals are: {}", goals.join(", ")),
+            SetError::UnknownSprint(id) => format!("create sprints/{id}.md first"),
+            SetError::SelfDependency(_) => "name other stories".into(),
+            SetError::NotADate { field, .. } => format!("write it like `{field}=2026-11-02`"),
+            SetError::WholeValue | SetError::BadInputName(_) => {
+                "write it like `value.business=8`".into()
+            }
+            SetError::UnknownBucket(_) => "use one of: must, should, could, wont".into(),
+            SetError::NotANumber { key, .. } => format!("write it like `value.{key}=8`"),
+        }
     }
 }
 
@@ -29,10 +116,7 @@ fn refuse(message: impl Into<String>, hint: impl Into<String>) -> SetError {
 pub fn parse_assignment(text: &str) -> Result<(String, String), SetError> {
     match text.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
-        _ => Err(refuse(
-            format!("`{text}` is not `field=value`"),
-            "write it like `estimate=5`, or `epic=` to remove a field",
-        )),
+        _ => Err(SetError::NotAnAssignment(text.to_string())),
     }
 }
 
@@ -45,38 +129,25 @@ pub fn check_status(
     force: bool,
 ) -> Result<(), SetError> {
     if !s.config.statuses.iter().any(|x| x == status) {
-        let hint = match did_you_mean(status, s.config.statuses.iter().map(|x| x.as_str())) {
-            Some(d) => format!(
-                "did you mean `{d}`? The workflow's statuses are: {}",
-                s.config.statuses.join(", ")
-            ),
-            None => format!(
-                "the workflow's statuses are: {}",
-                s.config.statuses.join(", ")
-            ),
-        };
-        return Err(refuse(
-            format!("`{status}` is not a status of the workflow"),
-            hint,
-        ));
+        return Err(SetError::UnknownStatus {
+            status: status.to_string(),
+            statuses: s.config.statuses.clone(),
+            suggestion: did_you_mean(status, s.config.statuses.iter().map(|x| x.as_str()))
+                .map(str::to_string),
+        });
     }
     if s.config.is_done(status) && !force {
-        let open: Vec<&str> = story
+        let open: Vec<String> = story
             .criteria
             .iter()
             .filter(|c| c.checked == Some(false))
-            .map(|c| c.text.as_str())
+            .map(|c| c.text.clone())
             .collect();
         if !open.is_empty() {
-            return Err(refuse(
-                format!(
-                    "`{}` has {} unchecked acceptance criteria: {}",
-                    story.id,
-                    open.len(),
-                    open.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ")
-                ),
-                "check them in the story file (`- [x]`), or pass --force to record it as done anyway",
-            ));
+            return Err(SetError::UncheckedCriteria {
+                story: story.id.to_string(),
+                open,
+            });
         }
     }
     Ok(())
@@ -93,10 +164,7 @@ pub fn plan_set(
     let mut value_map: Option<Mapping> = None;
     for (key, value) in assignments {
         if edits.iter().any(|e| &e.key == key) {
-            return Err(refuse(
-                format!("`{key}` is given twice"),
-                "give each field once",
-            ));
+            return Err(SetError::GivenTwice(key.clone()));
         }
         if let Some(sub) = key.strip_prefix("value.") {
             let map = value_map.get_or_insert_with(|| current_value_map(story));
@@ -105,10 +173,7 @@ pub fn plan_set(
         }
         let token = if value.is_empty() {
             if matches!(key.as_str(), "id" | "title" | "status") {
-                return Err(refuse(
-                    format!("`{key}` is required and cannot be removed"),
-                    format!("give it a value: `{key}=…`"),
-                ));
+                return Err(SetError::Required(key.clone()));
             }
             None
         } else {
@@ -151,28 +216,17 @@ fn token_for(
         if field::is_custom(key) {
             return Ok(text_token(value));
         }
-        let hint = match did_you_mean(key, field::story_names()) {
-            Some(d) => format!("did you mean `{d}`? Custom fields start with `x-`"),
-            None => "docs/format.md lists the fields; custom fields start with `x-`".into(),
-        };
-        return Err(refuse(format!("`{key}` is not a story field"), hint));
+        return Err(SetError::UnknownField {
+            name: key.to_string(),
+            suggestion: did_you_mean(key, field::story_names()).map(str::to_string),
+        });
     };
     Ok(match field.ty {
-        FieldType::Id => {
-            return Err(refuse(
-                "ids are not changed with `set`",
-                "an id is the story's identity in history; create a new story instead",
-            ))
-        }
+        FieldType::Id => return Err(SetError::IdIsFixed),
         FieldType::Text => text_token(value),
         FieldType::Kind => match Kind::parse(value) {
             Some(k) => k.as_str().to_string(),
-            None => {
-                return Err(refuse(
-                    format!("unknown kind `{value}`"),
-                    "use one of: story, bug, spike, epic, chore",
-                ))
-            }
+            None => return Err(SetError::UnknownKind(value.to_string())),
         },
         FieldType::Status => {
             check_status(s, story, value, force)?;
@@ -180,53 +234,39 @@ fn token_for(
         }
         FieldType::Rank => match Rank::parse(value) {
             Ok(r) => r.to_string(),
-            Err(e) => {
-                return Err(refuse(
-                    e.to_string(),
-                    "or use `backlog rank` to place the story",
-                ))
-            }
+            Err(e) => return Err(SetError::BadRank(e.to_string())),
         },
         FieldType::Points => match crate::model::score::parse_points(value) {
             Some(_) => value.trim().to_string(),
-            None => {
-                return Err(refuse(
-                    format!("estimate `{value}` is not a number of zero or more"),
-                    "write it like `estimate=5`",
-                ))
-            }
+            None => return Err(SetError::BadEstimate(value.to_string())),
         },
         FieldType::Epic => match s.story(value) {
             Some(e) if e.kind == Kind::Epic => text_token(value),
             Some(e) => {
-                return Err(refuse(
-                    format!("`{value}` is a {}, not an epic", e.kind.as_str()),
-                    "name a story whose kind is `epic`",
-                ))
+                return Err(SetError::NotAnEpic {
+                    id: value.to_string(),
+                    kind: e.kind.as_str(),
+                })
             }
             None => {
-                return Err(refuse(
-                    format!("no story has the id `{value}`"),
-                    "`backlog list --kind epic` shows the epics",
-                ))
+                return Err(SetError::UnknownStory {
+                    id: value.to_string(),
+                    epic: true,
+                })
             }
         },
         FieldType::Goal => {
             if !s.config.goals.iter().any(|g| g.id == value) {
-                let ids: Vec<&str> = s.config.goals.iter().map(|g| g.id.as_str()).collect();
-                return Err(refuse(
-                    format!("goal `{value}` is not defined in backlog.yaml"),
-                    format!("the goals are: {}", ids.join(", ")),
-                ));
+                return Err(SetError::UnknownGoal {
+                    goal: value.to_string(),
+                    goals: s.config.goals.iter().map(|g| g.id.clone()).collect(),
+                });
             }
             text_token(value)
         }
         FieldType::Sprint => {
             if s.sprint(value).is_none() {
-                return Err(refuse(
-                    format!("sprint `{value}` does not exist"),
-                    format!("create sprints/{value}.md first"),
-                ));
+                return Err(SetError::UnknownSprint(value.to_string()));
             }
             text_token(value)
         }
@@ -234,16 +274,13 @@ fn token_for(
             let ids = list(value);
             for id in &ids {
                 if id == story.id.as_str() {
-                    return Err(refuse(
-                        format!("`{id}` cannot depend on itself"),
-                        "name other stories",
-                    ));
+                    return Err(SetError::SelfDependency(id.clone()));
                 }
                 if s.story(id).is_none() {
-                    return Err(refuse(
-                        format!("no story has the id `{id}`"),
-                        "`backlog list` shows every id",
-                    ));
+                    return Err(SetError::UnknownStory {
+                        id: id.clone(),
+                        epic: false,
+                    });
                 }
             }
             list_token(&ids)
@@ -252,18 +289,13 @@ fn token_for(
         FieldType::Date => match Date::parse(value) {
             Some(d) => d.to_string(),
             None => {
-                return Err(refuse(
-                    format!("`{value}` is not a date"),
-                    format!("write it like `{key}=2026-11-02`"),
-                ))
+                return Err(SetError::NotADate {
+                    field: key.to_string(),
+                    value: value.to_string(),
+                })
             }
         },
-        FieldType::Value => {
-            return Err(refuse(
-                "set scoring inputs one by one",
-                "write it like `value.business=8`",
-            ))
-        }
+        FieldType::Value => return Err(SetError::WholeValue),
     })
 }
 
@@ -279,10 +311,7 @@ fn current_value_map(story: &Story) -> Mapping {
 
 fn set_value_entry(map: &mut Mapping, key: &str, value: &str) -> Result<(), SetError> {
     if key.is_empty() || key.contains([' ', ':', ',', '{', '}']) {
-        return Err(refuse(
-            format!("`value.{key}` is not a scoring input name"),
-            "write it like `value.business=8`",
-        ));
+        return Err(SetError::BadInputName(key.to_string()));
     }
     let k = Value::String(key.to_string());
     if value.is_empty() {
@@ -291,20 +320,17 @@ fn set_value_entry(map: &mut Mapping, key: &str, value: &str) -> Result<(), SetE
     }
     let v = if key == "moscow" {
         if crate::model::score::moscow_bucket(value).is_none() {
-            return Err(refuse(
-                format!("unknown MoSCoW bucket `{value}`"),
-                "use one of: must, should, could, wont",
-            ));
+            return Err(SetError::UnknownBucket(value.to_string()));
         }
         Value::String(value.to_string())
     } else {
         match serde_yaml::from_str::<Value>(value) {
             Ok(n @ Value::Number(_)) => n,
             _ => {
-                return Err(refuse(
-                    format!("`value.{key}` must be a number, not `{value}`"),
-                    format!("write it like `value.{key}=8`"),
-                ))
+                return Err(SetError::NotANumber {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                })
             }
         }
     };

@@ -75,7 +75,10 @@ pub fn human_findings(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()>
             writeln!(w, "{pad} |")?;
             writeln!(w, "{} | {}", loc.line, expand(line))?;
             // A column past the quoted part of a long line keeps its place.
-            let past = loc.column.saturating_sub(1).saturating_sub(line.chars().count());
+            let past = loc
+                .column
+                .saturating_sub(1)
+                .saturating_sub(line.chars().count());
             let caret_pad = " ".repeat(width_of(&expand(&before)) + past);
             let carets = "^".repeat(width_of(&expand(&token)).max(1));
             writeln!(w, "{pad} | {caret_pad}{carets}")?;
@@ -245,8 +248,14 @@ mod tests {
     #[test]
     fn carets_stay_under_their_token_after_tabs_and_wide_text() {
         let out = shown("title:\t請求書 x", 8, 3);
-        assert!(out.contains("3 | title:    請求書 x\n  |           ^^^^^^\n"), "{out}");
+        assert!(
+            out.contains("3 | title:    請求書 x\n  |           ^^^^^^\n"),
+            "{out}"
+        );
         let out = shown("labels: [請求, bad]", 14, 3);
-        assert!(out.contains("3 | labels: [請求, bad]\n  |                ^^^\n"), "{out}");
+        assert!(
+            out.contains("3 | labels: [請求, bad]\n  |                ^^^\n"),
+            "{out}"
+        );
     }
 }
