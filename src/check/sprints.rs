@@ -1,0 +1,211 @@
+//! Rules on sprint files: dates, capacity, overlaps, review decisions.
+
+use std::collections::HashMap;
+
+use super::Context;
+use crate::model::diagnostic::{Finding, Rule};
+use crate::model::{fmt_num, DecisionKind, Story};
+
+/// Sprints are a time box of one team: they follow each other without overlap.
+pub(super) fn sprint_overlaps(ctx: &Context, out: &mut Vec<Finding>) {
+    let mut dated: Vec<&crate::model::Sprint> = ctx
+        .s
+        .sprints
+        .iter()
+        .filter(|s| matches!((s.start, s.end), (Some(a), Some(b)) if a <= b))
+        .collect();
+    dated.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    for pair in dated.windows(2) {
+        let (prev, next) = (pair[0], pair[1]);
+        if let (Some(prev_end), Some(next_start)) = (prev.end, next.start) {
+            if next_start <= prev_end {
+                out.push(
+                    next.finding_at(
+                        "start",
+                        Rule::SprintDates,
+                        format!("sprint `{}` starts on {next_start}, before sprint `{}` ends on {prev_end}", next.id, prev.id),
+                    )
+                    .help("start the sprint after the previous one ends"),
+                );
+            }
+        }
+    }
+}
+
+pub(super) fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
+    sprint_overlaps(ctx, out);
+    let cfg = &ctx.s.config;
+    let mut seen: HashMap<&str, &crate::model::Sprint> = HashMap::new();
+    for sprint in &ctx.s.sprints {
+        let stem = sprint
+            .doc
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("");
+        if stem != sprint.id {
+            out.push(
+                sprint
+                    .finding_at(
+                        "id",
+                        Rule::IdFileMismatch,
+                        format!(
+                            "sprint id `{}` does not match the file name `{stem}.md`",
+                            sprint.id
+                        ),
+                    )
+                    .help(format!(
+                        "name the file `{}.md`, or correct the id",
+                        sprint.id
+                    )),
+            );
+        }
+        if let Some(first) = seen.get(sprint.id.as_str()) {
+            out.push(
+                sprint
+                    .finding_at(
+                        "id",
+                        Rule::DuplicateId,
+                        format!(
+                            "sprint id `{}` is also used by {}",
+                            sprint.id,
+                            first.doc.path.display()
+                        ),
+                    )
+                    .help("give each sprint its own id")
+                    .related(first.id_location(), "the first sprint with this id"),
+            );
+        } else {
+            seen.insert(&sprint.id, sprint);
+        }
+        if let (Some(start), Some(end)) = (sprint.start, sprint.end) {
+            if end < start {
+                out.push(
+                    sprint
+                        .finding_at(
+                            "end",
+                            Rule::SprintDates,
+                            format!("sprint ends on {end}, before it starts on {start}"),
+                        )
+                        .help("swap or correct the dates"),
+                );
+            }
+        }
+        if let Some(capacity) = sprint.capacity {
+            let points = ctx.s.planned_points(&sprint.id);
+            if points > capacity + 1e-9 {
+                out.push(
+                    sprint
+                        .finding_at("capacity", Rule::OverCapacity, format!("sprint `{}` plans {} points, over its capacity of {}", sprint.id, fmt_num(points), fmt_num(capacity)))
+                        .help("move stories out of the sprint (`sprint:` field), or raise the capacity if the team agreed to"),
+                );
+            }
+        }
+        let Some(review) = &sprint.review else {
+            continue;
+        };
+        for d in &review.decisions {
+            let Some(story) = ctx.s.story(d.story.as_str()) else {
+                if ctx.dangling(&d.story) {
+                    out.push(
+                        sprint
+                            .finding_at(
+                                &format!("{}.story", d.path),
+                                Rule::UnresolvedReference,
+                                format!("decision names `{}`, which does not exist", d.story),
+                            )
+                            .help("correct the story id"),
+                    );
+                }
+                continue;
+            };
+            let in_sprint = story.sprint.as_deref() == Some(sprint.id.as_str());
+            let carried_on =
+                d.decision == DecisionKind::Rejected && carried_on_after(ctx, story, sprint);
+            if !in_sprint && !carried_on {
+                let now = match &story.sprint {
+                    Some(s) => format!("its `sprint:` is `{s}`"),
+                    None => "it has no `sprint:`".into(),
+                };
+                out.push(
+                    sprint
+                        .finding_at(
+                            &format!("{}.story", d.path),
+                            Rule::DecisionNotInSprint,
+                            format!(
+                                "decision on `{}`, which is not in sprint `{}` ({now})",
+                                d.story, sprint.id
+                            ),
+                        )
+                        .help(format!(
+                            "set `sprint: {}` in {}, or record the decision in the right sprint",
+                            sprint.id,
+                            story.doc.path.display()
+                        )),
+                );
+            }
+            if d.decision == DecisionKind::Accepted && !cfg.is_done(&story.status) {
+                out.push(
+                    sprint
+                        .finding_at(
+                            &format!("{}.decision", d.path),
+                            Rule::AcceptedNotDone,
+                            format!(
+                                "`{}` was accepted but its status is `{}`",
+                                d.story, story.status
+                            ),
+                        )
+                        .help(format!(
+                            "set `status:` to {} in {}, or record the decision as `rejected`",
+                            cfg.done.join(" or "),
+                            story.doc.path.display()
+                        )),
+                );
+            }
+            if let Some(f) = &d.follow_up {
+                if ctx.dangling(f) {
+                    out.push(
+                        sprint
+                            .finding_at(
+                                &format!("{}.follow_up", d.path),
+                                Rule::UnresolvedReference,
+                                format!("follow-up story `{f}` does not exist"),
+                            )
+                            .help("create the follow-up story first, then name its id"),
+                    );
+                }
+            }
+        }
+        for fb in &review.feedback {
+            if let Some(s) = &fb.story {
+                if ctx.dangling(s) {
+                    out.push(
+                        sprint
+                            .finding_at(
+                                &format!("{}.story", fb.path),
+                                Rule::UnresolvedReference,
+                                format!("feedback names story `{s}`, which does not exist"),
+                            )
+                            .help("create the story first, then name its id"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A rejected story goes back to the backlog: it may since have no sprint or
+/// a later one.
+pub(super) fn carried_on_after(
+    ctx: &Context,
+    story: &Story,
+    sprint: &crate::model::Sprint,
+) -> bool {
+    match &story.sprint {
+        None => true,
+        Some(id) => match (ctx.s.sprint(id).and_then(|s| s.start), sprint.start) {
+            (Some(later), Some(this)) => later > this,
+            _ => false,
+        },
+    }
+}
