@@ -225,14 +225,21 @@ fn edit(o: &Opened, dry_run: bool, out: &mut dyn Write) -> Outcome {
     }
     text.push('\n');
     text.push_str(EDIT_HELP);
-    let path = std::env::temp_dir().join(format!("backlog-rank-{}.txt", std::process::id()));
+    // Named like git's rebase todo so editors pick plain-text mode; removed
+    // when dropped, whatever happens.
+    let file = tempfile::Builder::new()
+        .prefix("backlog-rank-")
+        .suffix(".txt")
+        .tempfile()
+        .map_err(|e| CliError::new(format!("cannot create a temporary file: {e}")))?;
+    let path = file.path().to_path_buf();
     std::fs::write(&path, &text)
         .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))?;
     let result = run_editor(&path).and_then(|()| {
         std::fs::read_to_string(&path)
             .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))
     });
-    let _ = std::fs::remove_file(&path);
+    drop(file);
     let edited = result?;
     let mut desired = Vec::new();
     for (n, line) in edited.lines().enumerate() {
