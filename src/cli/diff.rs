@@ -87,35 +87,14 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     Ok(Exit::Clean)
 }
 
-/// One story file as lines of product terms, so `git diff` with
-/// `diff=backlog` shows `-status: draft` / `+status: ready`.
+/// One story file as lines of product terms, for git's textconv; a file
+/// that is not a readable story is shown as it is.
 fn textconv(file: &std::path::Path, out: &mut dyn Write) -> Outcome {
     let bytes = std::fs::read(file)
         .map_err(|e| CliError::new(format!("cannot read {}: {e}", file.display())))?;
-    let Some(s) = crate::load::story_from_bytes(file.to_path_buf(), bytes.clone()) else {
-        // Not a readable story: show it as it is.
-        out.write_all(&bytes)?;
-        return Ok(Exit::Clean);
-    };
-    writeln!(out, "{}  {}", s.id, s.title)?;
-    for field in crate::model::field::story_names().filter(|f| !matches!(*f, "id" | "title")) {
-        if let Some(v) = s.field_text(field) {
-            writeln!(out, "{field}: {v}")?;
-        }
-    }
-    if let Some(st) = &s.statement {
-        writeln!(out, "\n{}", st.sentence())?;
-    }
-    if !s.criteria.is_empty() {
-        writeln!(out, "\nAcceptance criteria:")?;
-        for c in &s.criteria {
-            let mark = match c.checked {
-                Some(true) => "[x]",
-                Some(false) => "[ ]",
-                None => " - ",
-            };
-            writeln!(out, "  {mark} {}", c.text)?;
-        }
+    match crate::load::story_from_bytes(file.to_path_buf(), bytes.clone()) {
+        Some(story) => crate::render::show::textconv(out, &story)?,
+        None => out.write_all(&bytes)?,
     }
     Ok(Exit::Clean)
 }

@@ -1,11 +1,12 @@
 use std::io::Write;
 
 use super::{CliError, Context, Exit, Opened, Outcome};
-use crate::model::score::{format_score, ScoringModel};
+use crate::model::score::ScoringModel;
 use crate::model::{Snapshot, StoryId};
 use crate::plan::reorder::{
-    by_score, order_after, plan_move, plan_order, plan_rebalance, RankChange, Target,
+    by_score, order_list, plan_move, plan_order, plan_rebalance, read_order_list, Target,
 };
+use crate::render::rank;
 
 /// Where a story goes, relative to the others (shared by `rank` and `new`).
 #[derive(Debug, clap::Args)]
@@ -88,7 +89,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
                 .count(),
             changes.len()
         )?;
-        print_changes(&o.snapshot, &changes, out)?;
+        rank::changes(out, &o.snapshot, &changes)?;
         if !args.dry_run {
             o.write_ranks(&changes)?;
         }
@@ -116,34 +117,11 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     if let Some(note) = &m.note {
         ctx.note(&format!("note: {note}"));
     }
-    print_changes(&o.snapshot, &m.changes, out)?;
+    rank::changes(out, &o.snapshot, &m.changes)?;
     if !args.dry_run {
         o.write_ranks(&m.changes)?;
     }
     Ok(Exit::Clean)
-}
-
-/// `S-42: position 16 -> 4, rank 12.5 -> 3.5`, one line per change.
-fn print_changes(
-    s: &Snapshot,
-    changes: &[RankChange],
-    out: &mut dyn Write,
-) -> Result<(), CliError> {
-    let before: Vec<&StoryId> = s.ranked().iter().map(|x| &x.id).collect();
-    let after: Vec<&StoryId> = order_after(s, changes).iter().map(|x| &x.id).collect();
-    let pos = |v: &[&StoryId], id: &StoryId| v.iter().position(|x| *x == id).map_or(0, |p| p + 1);
-    for c in changes {
-        let old = c.old.as_ref().map_or("none".to_string(), |r| r.to_string());
-        writeln!(
-            out,
-            "{}: position {} -> {}, rank {old} -> {}",
-            c.id,
-            pos(&before, &c.id),
-            pos(&after, &c.id),
-            c.new
-        )?;
-    }
-    Ok(())
 }
 
 /// The model `--by` names; `weighted` takes its weights from backlog.yaml.
@@ -159,35 +137,7 @@ fn by_model(o: &Opened, name: &str, apply: bool, out: &mut dyn Write) -> Outcome
     let s = &o.snapshot;
     let model = model_named(s, name)?;
     let (scored, missing) = by_score(s, &model);
-    let positions: Vec<&StoryId> = s.ranked().iter().map(|x| &x.id).collect();
-    let now = |id: &StoryId| positions.iter().position(|x| *x == id).map_or(0, |p| p + 1);
-    writeln!(
-        out,
-        "order suggested by {} (highest score first), beside today's position:",
-        model.name()
-    )?;
-    writeln!(
-        out,
-        "{:>4}  {:>4}  {:<8}  {:>7}  TITLE",
-        "NEW", "NOW", "ID", "SCORE"
-    )?;
-    for (i, (story, score)) in scored.iter().enumerate() {
-        writeln!(
-            out,
-            "{:>4}  {:>4}  {:<8}  {:>7}  {}",
-            i + 1,
-            now(&story.id),
-            story.id,
-            format_score(*score),
-            story.title
-        )?;
-    }
-    if !missing.is_empty() {
-        writeln!(out, "\nnot scored, missing inputs (left where they are):")?;
-        for (story, m) in &missing {
-            writeln!(out, "  {}: {}", story.id, m.join(", "))?;
-        }
-    }
+    crate::render::rank::suggested(out, s, &model, &scored, &missing)?;
     if apply {
         let desired: Vec<StoryId> = scored.iter().map(|(x, _)| x.id.clone()).collect();
         let changes = plan_order(s, &desired)?;
@@ -201,30 +151,15 @@ fn by_model(o: &Opened, name: &str, apply: bool, out: &mut dyn Write) -> Outcome
                 "stories"
             }
         )?;
-        print_changes(s, &changes, out)?;
+        rank::changes(out, s, &changes)?;
         o.write_ranks(&changes)?;
     }
     Ok(Exit::Clean)
 }
 
-const EDIT_HELP: &str = "# Reorder the lines: the first line is the top of the backlog.
-# Deleting a line leaves that story where it is. Lines starting with # are ignored.
-# Save and quit to apply; quit without saving (or empty the file) to cancel.
-";
-
 fn edit(o: &Opened, dry_run: bool, out: &mut dyn Write) -> Outcome {
     let s = &o.snapshot;
-    let open: Vec<&crate::model::Story> = s
-        .ranked()
-        .into_iter()
-        .filter(|x| !s.config.is_done(&x.status))
-        .collect();
-    let mut text = String::new();
-    for story in &open {
-        text.push_str(&format!("{:<8}  {}\n", story.id, story.title));
-    }
-    text.push('\n');
-    text.push_str(EDIT_HELP);
+    let text = order_list(s);
     // Named like git's rebase todo so editors pick plain-text mode; removed
     // when dropped, whatever happens.
     let file = tempfile::Builder::new()
@@ -241,27 +176,8 @@ fn edit(o: &Opened, dry_run: bool, out: &mut dyn Write) -> Outcome {
     });
     drop(file);
     let edited = result?;
-    let mut desired = Vec::new();
-    for (n, line) in edited.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let id = line.split_whitespace().next().unwrap_or("");
-        if s.story(id).is_none() {
-            return Err(CliError::new(format!(
-                "line {}: no story has the id `{id}`; nothing was changed",
-                n + 1
-            )));
-        }
-        if desired.iter().any(|d: &StoryId| d.as_str() == id) {
-            return Err(CliError::new(format!(
-                "line {}: `{id}` appears twice; nothing was changed",
-                n + 1
-            )));
-        }
-        desired.push(StoryId::new(id));
-    }
+    let desired = read_order_list(s, &edited)
+        .map_err(|e| CliError::new(format!("{e}; nothing was changed")))?;
     if desired.is_empty() {
         writeln!(out, "the list is empty; nothing was changed")?;
         return Ok(Exit::Clean);
@@ -271,7 +187,7 @@ fn edit(o: &Opened, dry_run: bool, out: &mut dyn Write) -> Outcome {
         writeln!(out, "the order is unchanged")?;
         return Ok(Exit::Clean);
     }
-    print_changes(s, &changes, out)?;
+    rank::changes(out, s, &changes)?;
     if !dry_run {
         o.write_ranks(&changes)?;
     }

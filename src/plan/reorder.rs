@@ -309,3 +309,60 @@ pub fn order_after<'a>(s: &'a Snapshot, changes: &[RankChange]) -> Vec<&'a Story
     });
     v
 }
+
+const ORDER_LIST_HELP: &str = "# Reorder the lines: the first line is the top of the backlog.
+# Deleting a line leaves that story where it is. Lines starting with # are ignored.
+# Save and quit to apply; quit without saving (or empty the file) to cancel.
+";
+
+/// The text `rank --edit` opens in an editor: one unfinished story a line,
+/// top of the backlog first, then how to use it (like `git rebase -i`).
+pub fn order_list(s: &Snapshot) -> String {
+    let mut text = String::new();
+    for story in s
+        .ranked()
+        .into_iter()
+        .filter(|x| !s.config.is_done(&x.status))
+    {
+        text.push_str(&format!("{:<8}  {}\n", story.id, story.title));
+    }
+    text.push('\n');
+    text.push_str(ORDER_LIST_HELP);
+    text
+}
+
+/// A line of an edited order list that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrderListError {
+    #[error("line {line}: no story has the id `{id}`")]
+    UnknownId { line: usize, id: String },
+    #[error("line {line}: `{id}` appears twice")]
+    Twice { line: usize, id: String },
+}
+
+/// The order an edited list asks for: the first word of every line that is
+/// not blank or a `#` comment, each a known id, each once.
+pub fn read_order_list(s: &Snapshot, text: &str) -> Result<Vec<StoryId>, OrderListError> {
+    let mut desired: Vec<StoryId> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let id = line.split_whitespace().next().unwrap_or("");
+        if s.story(id).is_none() {
+            return Err(OrderListError::UnknownId {
+                line: n + 1,
+                id: id.to_string(),
+            });
+        }
+        if desired.iter().any(|d| d.as_str() == id) {
+            return Err(OrderListError::Twice {
+                line: n + 1,
+                id: id.to_string(),
+            });
+        }
+        desired.push(StoryId::new(id));
+    }
+    Ok(desired)
+}

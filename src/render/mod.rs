@@ -7,6 +7,7 @@ pub mod diff;
 pub mod history;
 pub mod list;
 pub mod markdown;
+pub mod rank;
 pub mod score;
 pub mod show;
 pub mod text;

@@ -2,8 +2,10 @@
 
 use std::io::{self, Write};
 
+use crate::model::field;
 use crate::model::fmt_num;
 use crate::model::score::format_score;
+use crate::model::Story;
 use crate::views::show::StoryView;
 
 /// Output formats of `show`.
@@ -94,6 +96,32 @@ pub fn render(w: &mut dyn Write, v: &StoryView, format: ShowFormat) -> io::Resul
                 None => " - ",
             };
             writeln!(w, "  {mark} {}", c.text)?;
+        }
+    }
+    Ok(())
+}
+
+/// One story as lines of product terms, so `git diff` with `diff=backlog`
+/// shows `-status: draft` / `+status: ready` instead of YAML.
+pub fn textconv(out: &mut dyn Write, s: &Story) -> io::Result<()> {
+    writeln!(out, "{}  {}", s.id, s.title)?;
+    for field in field::story_names().filter(|f| !matches!(*f, "id" | "title")) {
+        if let Some(v) = s.field_text(field) {
+            writeln!(out, "{field}: {v}")?;
+        }
+    }
+    if let Some(st) = &s.statement {
+        writeln!(out, "\n{}", st.sentence())?;
+    }
+    if !s.criteria.is_empty() {
+        writeln!(out, "\nAcceptance criteria:")?;
+        for c in &s.criteria {
+            let mark = match c.checked {
+                Some(true) => "[x]",
+                Some(false) => "[ ]",
+                None => " - ",
+            };
+            writeln!(out, "  {mark} {}", c.text)?;
         }
     }
     Ok(())
