@@ -100,8 +100,9 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
             if let Some(story) = unchanged(e) {
                 return (Some(story), f, None);
             }
-            let story =
-                read_file(source, &root, e, &mut f).and_then(|parsed| parse_story(parsed, &mut f));
+            let story = guarded(&root.join(&e.path), &mut f, |f| {
+                read_file(source, &root, e, f).and_then(|parsed| parse_story(parsed, f))
+            });
             let fallback = story
                 .is_none()
                 .then(|| {
@@ -117,8 +118,9 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
         .par_iter()
         .map(|e| {
             let mut f = Vec::new();
-            let sprint =
-                read_file(source, &root, e, &mut f).and_then(|parsed| parse_sprint(parsed, &mut f));
+            let sprint = guarded(&root.join(&e.path), &mut f, |f| {
+                read_file(source, &root, e, f).and_then(|parsed| parse_sprint(parsed, f))
+            });
             (sprint, f)
         })
         .collect();
@@ -141,6 +143,38 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
         snapshot.sprints.extend(sprint);
     }
     Ok(snapshot)
+}
+
+/// Runs the parse of one file so that a bug of ours on its content (a panic)
+/// becomes a finding for that file, and every other file is still checked.
+fn guarded<T>(
+    display: &Path,
+    out: &mut Vec<Finding>,
+    parse: impl FnOnce(&mut Vec<Finding>) -> Option<T>,
+) -> Option<T> {
+    let mut mine = Vec::new();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(&mut mine))) {
+        Ok(value) => {
+            out.extend(mine);
+            value
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let doc = Document::new(display.to_path_buf(), String::new());
+            out.push(
+                doc.file_finding(
+                    Rule::Unreadable,
+                    format!("backlog failed on this file ({what}); the other files were checked"),
+                )
+                .help("this is a bug in backlog: please report it with the file"),
+            );
+            None
+        }
+    }
 }
 
 /// A file split and parsed far enough to read fields.
@@ -210,13 +244,19 @@ fn read_file(
 /// `None` when it cannot be read; findings are dropped.
 pub fn story_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Story> {
     let mut f = Vec::new();
-    parse_bytes(display, bytes, &mut f).and_then(|p| parse_story(p, &mut f))
+    let path = display.clone();
+    guarded(&path, &mut f, |f| {
+        parse_bytes(display, bytes, f).and_then(|p| parse_story(p, f))
+    })
 }
 
 /// A sprint as written in one file's bytes.
 pub fn sprint_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Sprint> {
     let mut f = Vec::new();
-    parse_bytes(display, bytes, &mut f).and_then(|p| parse_sprint(p, &mut f))
+    let path = display.clone();
+    guarded(&path, &mut f, |f| {
+        parse_bytes(display, bytes, f).and_then(|p| parse_sprint(p, f))
+    })
 }
 
 /// backlog.yaml as written in one file's bytes.

@@ -14,7 +14,11 @@ pub struct Body {
 
 /// Reads `body`, whose first line is line `first_line` of the file.
 pub fn read(body: &str, first_line: usize) -> Body {
-    let line_of = |offset: usize| first_line + body[..offset.min(body.len())].matches('\n').count();
+    // Line starts once, then a binary search per lookup: counting newlines
+    // from the start for every paragraph made a body of many short
+    // paragraphs quadratic.
+    let starts: Vec<usize> = body.match_indices('\n').map(|(i, _)| i + 1).collect();
+    let line_of = |offset: usize| first_line + starts.partition_point(|&s| s <= offset);
     let mut out = Body::default();
     let parser = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter();
 
@@ -115,19 +119,14 @@ fn push_text(
 /// statement with that part empty, so the Definition of Ready can say which.
 pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let lower = text.to_lowercase();
+    // The indicators are ASCII and matched ignoring ASCII case on the text
+    // itself: offsets found in a lowercased copy do not fit the original
+    // when lowercasing changes a character's length (the Kelvin sign).
     let rest_at = ["as an ", "as a "]
         .iter()
-        .find_map(|p| lower.starts_with(p).then_some(p.len()))?;
-    // Lowercasing can change byte lengths outside ASCII; work on the lowered
-    // text only when it lines up with the original.
-    let src = if lower.len() == text.len() {
-        &text
-    } else {
-        &lower
-    };
-    let want = lower[rest_at..].find("i want").map(|i| i + rest_at);
-    let so = lower.find("so that");
+        .find_map(|p| starts_with_ignore_case(&text, p).then_some(p.len()))?;
+    let want = find_ignore_case(&text[rest_at..], "i want").map(|i| i + rest_at);
+    let so = find_ignore_case(&text, "so that");
     let clean = |s: &str| {
         s.trim()
             .trim_matches(|c: char| c == ',' || c == '.' || c.is_whitespace())
@@ -135,12 +134,16 @@ pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
     };
     let (role, means, ends) = match (want, so) {
         (Some(w), Some(s)) if s > w => (
-            clean(&src[rest_at..w]),
-            clean(&src[w + 6..s]),
-            clean(&src[s + 7..]),
+            clean(&text[rest_at..w]),
+            clean(&text[w + 6..s]),
+            clean(&text[s + 7..]),
         ),
-        (Some(w), _) => (clean(&src[rest_at..w]), clean(&src[w + 6..]), String::new()),
-        (None, _) => (clean(&src[rest_at..]), String::new(), String::new()),
+        (Some(w), _) => (
+            clean(&text[rest_at..w]),
+            clean(&text[w + 6..]),
+            String::new(),
+        ),
+        (None, _) => (clean(&text[rest_at..]), String::new(), String::new()),
     };
     Some(Statement {
         role,
@@ -148,6 +151,22 @@ pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
         ends,
         line,
     })
+}
+
+fn starts_with_ignore_case(text: &str, ascii: &str) -> bool {
+    text.as_bytes()
+        .get(..ascii.len())
+        .is_some_and(|b| b.eq_ignore_ascii_case(ascii.as_bytes()))
+}
+
+/// Byte offset of the first match of the ASCII `needle`, ignoring ASCII
+/// case; always a character boundary, since the match is ASCII.
+pub fn find_ignore_case(text: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (text.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// "As a <role>, I want <means>, so that <ends>", as read from the body.
@@ -192,6 +211,23 @@ pub struct Criterion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kelvin_sign_does_not_crash_the_statement_reader() {
+        let s = parse_statement(
+            "As a K\u{212a}\u{e9}\u{e9} I want x \u{130}\u{130} so that y",
+            3,
+        )
+        .unwrap();
+        assert_eq!(s.role, "K\u{212a}\u{e9}\u{e9}");
+        assert_eq!(s.means, "x \u{130}\u{130}");
+        assert_eq!(s.ends, "y");
+        let s = parse_statement("AS AN Über-admin, I WANT ß, SO THAT ok", 1).unwrap();
+        assert_eq!(
+            (s.role.as_str(), s.means.as_str(), s.ends.as_str()),
+            ("Über-admin", "ß", "ok")
+        );
+    }
 
     #[test]
     fn reads_statement_and_criteria() {

@@ -107,3 +107,46 @@ fn an_open_range_means_the_same_in_log_and_diff() {
     let c = f.run(&["log", "..HEAD~1"]);
     assert_eq!((c.code, c.stdout.as_str()), (0, "no changes match\n"));
 }
+
+/// The statement reader sliced the original text at offsets found in a
+/// lowercased copy: a Kelvin sign (three bytes, lowercased to one) made
+/// `check` panic and lose the whole run.
+#[test]
+fn a_kelvin_sign_in_a_statement_does_not_end_the_run() {
+    let f = Fixture::example();
+    f.edit(
+        &f.story("S-22"),
+        "As a",
+        "As a K\u{212a}\u{e9}\u{e9} I want x \u{130}\u{130} so that y.\n\nAs a",
+    );
+    let r = f.run(&["check"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "ok: 32 stories and 3 sprints checked, no problems\n", "")
+    );
+    let r = f.run(&["show", "S-22", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["statement"],
+        "As a K\u{212a}\u{e9}\u{e9}, I want x \u{130}\u{130}, so that y"
+    );
+}
+
+/// Line numbers were found by counting newlines from the start for every
+/// paragraph: a 1 MiB body of short paragraphs took minutes. Now linear; the
+/// run's 60-second timeout (common.rs) is what fails if it regresses.
+#[test]
+fn a_megabyte_body_of_short_paragraphs_is_checked_in_linear_time() {
+    let f = Fixture::example();
+    let mut body = String::from("\n## Acceptance criteria\n");
+    while body.len() < 1000 * 1000 {
+        body.push_str("- [ ] x\n\np\n\n");
+    }
+    let path = f.story("S-22");
+    let text = f.read(&path);
+    f.write(&path, format!("{text}{body}"));
+    let r = f.run(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["summary"]["errors"], 0, "{}", r.stdout);
+    assert_eq!(r.stderr, "");
+}
