@@ -5,15 +5,17 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::error::CliError;
+use crate::edit::lock::{WriteLock, DEFAULT_WAIT};
 use crate::edit::write::FileChange;
 use crate::load::revision;
 use crate::model::date::Date;
 use crate::model::{Snapshot, Story};
 use crate::plan::reorder::RankChange;
 use crate::source::revision::Revisions;
-use crate::source::{discover, WorkTree};
+use crate::source::{discover, Source, WorkTree};
 
 /// `--color`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -33,6 +35,8 @@ pub struct Context {
     pub width: Option<usize>,
     pub color: bool,
     pub today: Date,
+    /// How long a writer waits for another (`BACKLOG_LOCK_WAIT` seconds).
+    pub lock_wait: Duration,
 }
 
 impl Context {
@@ -63,6 +67,11 @@ impl Context {
             width,
             color,
             today: Date::today(),
+            lock_wait: std::env::var("BACKLOG_LOCK_WAIT")
+                .ok()
+                .and_then(|s| s.parse::<f64>().ok())
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .map_or(DEFAULT_WAIT, Duration::from_secs_f64),
         })
     }
 
@@ -104,18 +113,27 @@ impl Context {
         })
     }
 
-    /// The working tree and its snapshot, for commands that write.
+    /// The working tree and its snapshot, for commands that write: the
+    /// backlog's write lock is taken first, so the snapshot is what this
+    /// command's edits apply to, whatever else runs.
     pub fn open_tree(&self) -> Result<Opened, CliError> {
         let tree = self.work_tree()?;
+        let lock = WriteLock::acquire(tree.root(), tree.display_root(), self.lock_wait)?;
         let snapshot = crate::load::load(&tree)?;
-        Ok(Opened { tree, snapshot })
+        Ok(Opened {
+            tree,
+            snapshot,
+            _lock: lock,
+        })
     }
 }
 
-/// A loaded working tree, for commands that write.
+/// A loaded working tree, for commands that write; the write lock is held
+/// as long as this lives.
 pub struct Opened {
     pub tree: WorkTree,
     pub snapshot: Snapshot,
+    _lock: WriteLock,
 }
 
 impl Opened {

@@ -7,6 +7,7 @@
 
 use std::io;
 
+use crate::edit::lock::LockError;
 use crate::edit::write::WriteError;
 use crate::git::GitError;
 use crate::load::revision::AtError;
@@ -183,6 +184,18 @@ impl From<AtError> for CliError {
 impl From<WriteError> for CliError {
     fn from(e: WriteError) -> CliError {
         CliError::new(e.to_string())
+    }
+}
+
+impl From<LockError> for CliError {
+    fn from(e: LockError) -> CliError {
+        let hint = match &e {
+            LockError::Busy { .. } => {
+                "writers to one backlog take turns: run the command again when that one is done"
+            }
+            LockError::Io { .. } => "check that the folder exists and can be read",
+        };
+        CliError::new(e.to_string()).hint(hint)
     }
 }
 

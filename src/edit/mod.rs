@@ -4,4 +4,5 @@
 pub mod atomic;
 pub mod fmt;
 pub mod line;
+pub mod lock;
 pub mod write;
