@@ -59,16 +59,6 @@ impl Run {
             code: self.code,
         }
     }
-
-    /// Exit code 2 with an error message that starts with `prefix`.
-    pub fn assert_usage_error(&self, prefix: &str) {
-        assert_eq!(
-            self.code, 2,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        assert!(self.stderr.starts_with(prefix), "{}", self.stderr);
-    }
 }
 
 /// A temporary git repository holding a copy of `.backlog-example` as `.backlog/`.
