@@ -57,7 +57,7 @@ fn rank_before_changes_one_line_of_one_file() {
     let o = order(&f);
     assert_eq!(pos(&o, "S-22") + 1, pos(&o, "S-17"));
     assert!(f.read(&f.story("S-22")).contains("\nrank: 16\n"));
-    assert_eq!(f.run(&["check"]).code, 0);
+    insta::assert_snapshot!(f.run(&["check"]), @"ok: 32 stories and 3 sprints checked, no problems");
 }
 
 #[test]
@@ -418,7 +418,7 @@ fn rank_by_model_suggests_and_applies_with_fewest_moves() {
         "{changed} files for {} stories",
         suggested.len()
     );
-    assert_eq!(f.run(&["check"]).code, 0);
+    insta::assert_snapshot!(f.run(&["check"]), @"ok: 32 stories and 3 sprints checked, no problems");
 }
 
 #[test]
@@ -460,7 +460,7 @@ fn new_story_gets_the_next_id_and_a_template() {
     let o = order(&f);
     assert_eq!(pos(&o, "S-33") + 1, pos(&o, "S-22"));
     // A fresh story is a draft (first status) and passes check.
-    assert_eq!(f.run(&["check"]).code, 0);
+    insta::assert_snapshot!(f.run(&["check"]), @"ok: 33 stories and 3 sprints checked, no problems");
 }
 
 #[test]
@@ -510,7 +510,7 @@ fn set_changes_only_the_named_lines() {
         after.ends_with(before.split("---\n").nth(2).unwrap()),
         "body changed"
     );
-    assert_eq!(f.run(&["check"]).code, 0);
+    insta::assert_snapshot!(f.run(&["check"]), @"ok: 32 stories and 3 sprints checked, no problems");
 }
 
 #[test]
