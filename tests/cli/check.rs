@@ -5,9 +5,7 @@ use crate::common::Fixture;
 #[test]
 fn example_is_clean() {
     let f = Fixture::example();
-    let r = f.run(&["check"]);
-    assert_eq!(r.code, 0, "{}", r.stdout);
-    insta::assert_snapshot!(r.stdout, @"ok: 32 stories and 3 sprints checked, no problems");
+    insta::assert_snapshot!(f.run(&["check"]), @"ok: 32 stories and 3 sprints checked, no problems");
 }
 
 #[test]
@@ -16,7 +14,7 @@ fn readme_command_runs_on_the_example_folder() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
         &["--dir", ".backlog-example", "check"],
     );
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    insta::assert_snapshot!(r, @"ok: 32 stories and 3 sprints checked, no problems");
 }
 
 /// Runs `check` after `setup` and returns its human output; asserts the exit code.
@@ -47,17 +45,13 @@ fn unknown_field_suggests_the_right_name() {
 fn custom_fields_with_x_prefix_are_allowed() {
     // Unknown fields are only warnings, so the exit code alone proves
     // nothing: the output must be clean.
-    let out = check_after(
-        |f| {
-            f.edit(
-                &f.story("S-22"),
-                "status: ready",
-                "status: ready\nx-jira: LED-12",
-            )
-        },
-        0,
+    let f = Fixture::example();
+    f.edit(
+        &f.story("S-22"),
+        "status: ready",
+        "status: ready\nx-jira: LED-12",
     );
-    assert_eq!(out, "ok: 32 stories and 3 sprints checked, no problems\n");
+    insta::assert_snapshot!(f.run(&["check"]), @"ok: 32 stories and 3 sprints checked, no problems");
 }
 
 #[test]
@@ -166,9 +160,7 @@ fn rank_is_compared_exactly() {
     let f = Fixture::example();
     f.edit(&f.story("S-28"), "rank: 35", "rank: 20.0000000000000000001");
     f.edit(&f.story("S-20"), "rank: 40", "rank: 20.0000000000000000002");
-    let r = f.run(&["check"]);
-    assert_eq!(r.code, 0);
-    assert!(!r.stdout.contains("B041"), "{}", r.stdout);
+    insta::assert_snapshot!(f.run(&["check"]), @"ok: 32 stories and 3 sprints checked, no problems");
     let list = f.run(&["list", "--format", "csv"]);
     let ids: Vec<&str> = list
         .stdout
@@ -239,14 +231,20 @@ fn severity_overrides_in_config() {
         "  unknown-field: warning",
         "  unknown-field: warning\n  rank-tie: error",
     );
-    let r = f.run(&["check"]);
-    assert_eq!(r.code, 1);
-    assert!(r.stdout.starts_with("error[B041]"), "{}", r.stdout);
+    insta::assert_snapshot!(f.run(&["check"]), @"
+    error[B041]: `S-28` has rank 20, the same as `S-17`
+     --> .backlog/stories/S-28-audit-log-of-invoice-changes.md:6:7
+      |
+    6 | rank: 20
+      |       ^^
+      = help: give one of them a rank between its neighbours so the order is explicit
+
+    failed: 1 error, 0 warnings in 32 stories and 3 sprints
+    [exit status: 1]
+    ");
 
     f.edit("backlog.yaml", "rank-tie: error", "B041: off");
-    let r = f.run(&["check"]);
-    assert_eq!(r.code, 0);
-    assert!(!r.stdout.contains("B041"), "{}", r.stdout);
+    insta::assert_snapshot!(f.run(&["check"]), @"ok: 32 stories and 3 sprints checked, no problems");
 }
 
 #[test]
@@ -308,52 +306,72 @@ fn finds_the_backlog_by_walking_up_and_honours_backlog_dir() {
     let f = Fixture::example();
     let sub = f.root().join("src/deep/er");
     std::fs::create_dir_all(&sub).unwrap();
-    let r = crate::common::run_in(&sub, &["check", "--format", "json"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = crate::common::run_in(&sub, &["check"]).redact(f.root());
+    insta::assert_snapshot!(r, @"ok: 32 stories and 3 sprints checked, no problems");
 
     let elsewhere = Fixture::empty();
     let out = assert_cmd::Command::cargo_bin("backlog")
         .unwrap()
-        .args(["list", "--format", "csv"])
+        .args(["list", "--format", "csv", "--goal", "G-3"])
         .current_dir(elsewhere.root())
         .env("BACKLOG_DIR", f.backlog())
         .output()
         .unwrap();
-    assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 33);
+    let r = crate::common::Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    };
+    insta::assert_snapshot!(r.redact(f.root()), @"
+    position,id,rank,status,kind,estimate,sprint,title,labels,epic,goal,score
+    20,S-31,21.5,ready,bug,2,,Upload fails for SVG logos,onboarding;branding,,G-3,6.5
+    21,S-22,22,ready,story,3,,Import customers from a CSV file,onboarding;import,,G-3,5
+    26,S-23,28,draft,story,3,,Onboarding checklist,onboarding,,G-3,3
+    ");
 }
 
 #[test]
 fn no_backlog_folder_is_a_usage_error() {
     let f = Fixture::empty();
-    let r = f.run(&["check"]);
-    r.assert_usage_error("error: no .backlog folder in ");
-    assert!(
-        r.stderr.contains("help: run `backlog init`"),
-        "{}",
-        r.stderr
-    );
-    let r = f.run(&["--dir", "nope", "check"]);
-    assert_eq!(r.code, 2);
-    assert_eq!(r.stderr, "error: nope is not a folder\n  help: run `backlog init` to create one, or point at one with --dir PATH (or BACKLOG_DIR)\n");
-    let r = f.run(&["check", "--format", "xml"]);
-    assert_eq!(r.code, 2);
+    insta::assert_snapshot!(f.run(&["check"]), @"
+    ------- stderr -------
+    error: no .backlog folder in $ROOT or any folder above it
+      help: run `backlog init` to create one, or point at one with --dir PATH (or BACKLOG_DIR)
+    [exit status: 2]
+    ");
+    insta::assert_snapshot!(f.run(&["--dir", "nope", "check"]), @"
+    ------- stderr -------
+    error: nope is not a folder
+      help: run `backlog init` to create one, or point at one with --dir PATH (or BACKLOG_DIR)
+    [exit status: 2]
+    ");
+    insta::assert_snapshot!(f.run(&["check", "--format", "xml"]), @"
+    ------- stderr -------
+    error: invalid value 'xml' for '--format <FORMAT>'
+      [possible values: human, json, github]
+
+    For more information, try '--help'.
+    [exit status: 2]
+    ");
 }
 
 #[test]
 fn overlapping_sprints() {
-    let out = check_after(
-        |f| {
-            f.edit(
-                "sprints/2026-S22.md",
-                "start: 2026-11-09",
-                "start: 2026-11-06",
-            )
-        },
-        1,
+    let f = Fixture::example();
+    f.edit(
+        "sprints/2026-S22.md",
+        "start: 2026-11-09",
+        "start: 2026-11-06",
     );
-    assert!(
-        out.starts_with("error[B064]: sprint `2026-S22` starts on 2026-11-06, before sprint `2026-S21` ends on 2026-11-06\n --> .backlog/sprints/2026-S22.md:4:8\n"),
-        "{out}"
-    );
+    insta::assert_snapshot!(f.run(&["check"]), @"
+    error[B064]: sprint `2026-S22` starts on 2026-11-06, before sprint `2026-S21` ends on 2026-11-06
+     --> .backlog/sprints/2026-S22.md:4:8
+      |
+    4 | start: 2026-11-06
+      |        ^^^^^^^^^^
+      = help: start the sprint after the previous one ends
+
+    failed: 1 error, 0 warnings in 32 stories and 3 sprints
+    [exit status: 1]
+    ");
 }

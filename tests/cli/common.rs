@@ -1,3 +1,5 @@
+use std::cell::Cell;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -8,21 +10,63 @@ pub struct Run {
     pub code: i32,
 }
 
+/// What a user sees, as one text for an inline snapshot (after jj's
+/// `CommandOutput`): stdout as is; then, if anything was written to stderr, a
+/// `------- stderr -------` line and stderr; then, unless the exit code is 0,
+/// `[exit status: N]`. A stream that does not end in a newline is followed by
+/// `[no newline at end]`, so that the sections stay apart and a missing final
+/// newline still shows.
+impl fmt::Display for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn stream(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+            f.write_str(text)?;
+            if !text.is_empty() && !text.ends_with('\n') {
+                f.write_str("\n[no newline at end]\n")?;
+            }
+            Ok(())
+        }
+        stream(f, &self.stdout)?;
+        if !self.stderr.is_empty() {
+            f.write_str("------- stderr -------\n")?;
+            stream(f, &self.stderr)?;
+        }
+        if self.code != 0 {
+            writeln!(f, "[exit status: {}]", self.code)?;
+        }
+        Ok(())
+    }
+}
+
 impl Run {
-    /// Exit code 2 with an error message that starts with `prefix`.
-    pub fn assert_usage_error(&self, prefix: &str) {
-        assert_eq!(
-            self.code, 2,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        assert!(self.stderr.starts_with(prefix), "{}", self.stderr);
+    /// The same output with `root` (a temporary folder, as given and as the
+    /// operating system resolves it) written as `$ROOT`, so that snapshots
+    /// never hold a path that changes from run to run.
+    pub fn redact(self, root: &Path) -> Run {
+        let mut roots = vec![root.display().to_string()];
+        if let Ok(real) = root.canonicalize() {
+            roots.push(real.display().to_string());
+        }
+        // The longer spelling first, in case one is a prefix of the other.
+        roots.sort_by_key(|r| std::cmp::Reverse(r.len()));
+        let replace = |text: String| {
+            roots
+                .iter()
+                .fold(text, |text, r| text.replace(r.as_str(), "$ROOT"))
+        };
+        Run {
+            stdout: replace(self.stdout),
+            stderr: replace(self.stderr),
+            code: self.code,
+        }
     }
 }
 
 /// A temporary git repository holding a copy of `.backlog-example` as `.backlog/`.
 pub struct Fixture {
     pub dir: tempfile::TempDir,
+    /// Commits made through [`Fixture::git`] so far: each gets the next
+    /// minute as its date, so commit ids are the same on every run.
+    commits: Cell<u32>,
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -57,6 +101,7 @@ impl Fixture {
     pub fn empty() -> Fixture {
         Fixture {
             dir: tempfile::tempdir().unwrap(),
+            commits: Cell::new(0),
         }
     }
 
@@ -68,10 +113,19 @@ impl Fixture {
         self.root().join(".backlog")
     }
 
+    /// Runs git in the repository with a fixed author and committer and a
+    /// fixed date, one minute later for every call, so that commit ids (and
+    /// the history output that shows them) do not depend on the clock.
     pub fn git(&self, args: &[&str]) {
+        let n = self.commits.get();
+        self.commits.set(n + 1);
+        // 2026-11-20 09:00 UTC, plus a minute per call.
+        let date = format!("@{} +0000", 1_795_165_200 + 60 * u64::from(n));
         let status = Command::new("git")
             .args(args)
             .current_dir(self.root())
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
             .env("GIT_AUTHOR_NAME", "Pat Owner")
             .env("GIT_AUTHOR_EMAIL", "pat@example.com")
             .env("GIT_COMMITTER_NAME", "Pat Owner")
@@ -113,9 +167,22 @@ impl Fixture {
         panic!("no story file for {id}");
     }
 
-    /// Runs `backlog ARGS` in the repository's root.
+    /// Runs `backlog ARGS` in the repository's root; the root's path in the
+    /// output reads `$ROOT`.
     pub fn run(&self, args: &[&str]) -> Run {
-        run_in(self.root(), args)
+        run_in(self.root(), args).redact(self.root())
+    }
+
+    /// Runs each command in turn and returns one transcript: every command
+    /// line after `$ backlog`, followed by what it printed (see [`Run`]'s
+    /// `Display`), for a snapshot of a whole session.
+    pub fn session(&self, commands: &[&[&str]]) -> String {
+        let mut text = String::new();
+        for args in commands {
+            let run = self.run(args);
+            text.push_str(&format!("$ backlog {}\n{run}", args.join(" ")));
+        }
+        text
     }
 }
 

@@ -193,17 +193,16 @@ fn log_filters() {
         .map(|e| e["change"]["type"].as_str().unwrap())
         .collect();
     assert_eq!(types, ["field", "field", "story_renamed", "story_added"]);
-    let r = f.run(&["log", "--author", "sam", "--field", "title"]);
-    assert!(
-        r.stdout.ends_with(
-            "  2026-11-10  Sam Dev  Retitle S-2\n    S-2       title Two -> Two, renamed\n"
-        ),
-        "{}",
-        r.stdout
-    );
-    assert_eq!(r.stdout.lines().count(), 2);
-    let r = f.run(&["log", "--author", "nobody"]);
-    assert_eq!(r.stdout, "no changes match\n");
+    insta::assert_snapshot!(f.session(&[
+        &["log", "--author", "sam", "--field", "title"],
+        &["log", "--author", "nobody"],
+    ]), @"
+    $ backlog log --author sam --field title
+    090f317  2026-11-10  Sam Dev  Retitle S-2
+        S-2       title Two -> Two, renamed
+    $ backlog log --author nobody
+    no changes match
+    ");
     let r = f.run(&["log", "--field", "title", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2); // retitle and its revert
@@ -225,8 +224,11 @@ fn log_filters() {
     let r = f.run(&["log", "HEAD~2..HEAD", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2, "{}", r.stdout);
-    let r = f.run(&["log", "nope..HEAD"]);
-    r.assert_usage_error("error: unknown revision `nope`");
+    insta::assert_snapshot!(f.run(&["log", "nope..HEAD"]), @r#"
+    ------- stderr -------
+    error: unknown revision `nope` (couldn't parse revision, input="nope")
+    [exit status: 2]
+    "#);
 }
 
 #[test]
@@ -272,40 +274,33 @@ fn blame_names_the_commit_of_each_current_value() {
     assert_eq!(by_field("estimate")["summary"], "S-3 is ready");
     assert_eq!(by_field("title")["summary"], "Initial backlog");
     assert_eq!(by_field("rank")["summary"], "Initial backlog");
-    let r = f.run(&["blame", "S-1"]);
-    assert!(
-        r.stdout
-            .lines()
-            .any(|l| l.starts_with("estimate") && l.ends_with("Bring S-1 back")),
-        "{}",
-        r.stdout
-    );
-    let r = f.run(&["blame", "S-99"]);
-    assert_eq!(r.code, 2);
+    // S-1 was deleted and re-added: its fields date from the re-adding.
+    insta::assert_snapshot!(f.run(&["blame", "S-1"]), @"
+    id           S-1    19d239e  2026-11-14  Sam Dev  Bring S-1 back
+    title        One    19d239e  2026-11-14  Sam Dev  Bring S-1 back
+    status       draft  19d239e  2026-11-14  Sam Dev  Bring S-1 back
+    rank         10     19d239e  2026-11-14  Sam Dev  Bring S-1 back
+    estimate     5      19d239e  2026-11-14  Sam Dev  Bring S-1 back
+    ");
+    insta::assert_snapshot!(f.run(&["blame", "S-99"]), @"
+    ------- stderr -------
+    error: no story has the id `S-99` at HEAD
+      help: blame reads committed history; commit the story first
+    [exit status: 2]
+    ");
 }
 
 #[test]
 fn decisions_show_amendments() {
     let f = scripted();
-    let r = f.run(&["decisions"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let lines: Vec<&str> = r.stdout.lines().collect();
-    assert_eq!(lines[0], "2026-S1");
-    assert!(
-        lines[1].starts_with("  * review decision: S-2 accepted (looks good)  "),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        lines[2].starts_with(
-            "  * review decision on S-2 edited: accepted (looks good) -> rejected (totals wrong)  "
-        ),
-        "{}",
-        r.stdout
-    );
-    assert!(r
-        .stdout
-        .ends_with("* amended after it was first recorded: the lines above show every version\n"));
+    insta::assert_snapshot!(f.run(&["decisions"]), @"
+    2026-S1
+      * review decision: S-2 accepted (looks good)  553ec95  2026-11-16  Sam Dev
+      * review decision on S-2 edited: accepted (looks good) -> rejected (totals wrong)  185c84d  2026-11-17  Pat Owner
+
+    * amended after it was first recorded: the lines above show every version
+    ");
+    insta::assert_snapshot!(f.run(&["decisions", "2026-S9"]), @"no review decisions recorded");
 }
 
 #[test]
@@ -320,25 +315,50 @@ fn at_reads_old_revisions_without_touching_the_tree() {
         .map(|l| l.split(',').nth(1).unwrap())
         .collect();
     assert_eq!(ids, ["S-2", "S-1", "S-3"]);
-    assert_eq!(f.run(&["--at", "HEAD~10", "check"]).code, 0);
-    let r = f.run(&["--at", "HEAD~10", "show", "S-3"]);
-    assert!(
-        r.stdout
-            .contains("file:         .backlog/stories/S-3-three.md"),
-        "{}",
-        r.stdout
-    );
-    let r = f.run(&["--at", "does-not-exist", "list"]);
-    r.assert_usage_error("error: unknown revision `does-not-exist`");
-    // A revision before the backlog existed.
+    insta::assert_snapshot!(f.run(&["--at", "HEAD~10", "check"]), @"ok: 3 stories and 1 sprint checked, no problems");
+    insta::assert_snapshot!(f.run(&["--at", "HEAD~10", "show", "S-3"]), @"
+    S-3  Three
+      kind:         story
+      status:       draft
+      rank:         30 (position 3 of 3)
+      estimate:     none
+      file:         .backlog/stories/S-3-three.md
+
+    As an user, I want Three, so that it works
+
+    Acceptance criteria (0 of 1 checked):
+      [ ] It works
+    ");
+    insta::assert_snapshot!(f.run(&["--at", "does-not-exist", "list"]), @r#"
+    ------- stderr -------
+    error: unknown revision `does-not-exist` (couldn't parse revision, input="does-not-exist")
+    [exit status: 2]
+    "#);
+    // A folder that is not in the revision.
     std::fs::write(f.root().join("README"), "x").unwrap();
-    let r = f.run(&["--at", "HEAD", "--dir", "elsewhere", "list"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("has no backlog folder at elsewhere"),
-        "{}",
-        r.stderr
-    );
+    insta::assert_snapshot!(f.run(&["--at", "HEAD", "--dir", "elsewhere", "list"]), @"
+    ------- stderr -------
+    error: revision `HEAD` (185c84d) has no backlog folder at elsewhere
+      help: check the revision, or name the folder with --dir PATH
+    [exit status: 2]
+    ");
+    // A revision before the backlog existed.
+    f.git(&["checkout", "-q", "--orphan", "empty"]);
+    f.git(&["rm", "-rq", "--cached", "."]);
+    f.git(&["commit", "-q", "--allow-empty", "-m", "Nothing yet"]);
+    insta::assert_snapshot!(f.run(&["--at", "empty", "list"]), @"
+    ------- stderr -------
+    error: revision `empty` (88b8b6c) has no backlog folder at .backlog
+      help: check the revision, or name the folder with --dir PATH
+    [exit status: 2]
+    ");
+    // Writing commands refuse --at.
+    insta::assert_snapshot!(f.run(&["--at", "HEAD", "rank", "S-1", "--top"]), @"
+    ------- stderr -------
+    error: --at reads a past revision; this command changes the working tree
+      help: drop --at, or use a read command (check, list, show, score)
+    [exit status: 2]
+    ");
 }
 
 /// The front matter of `path` at `commit`, if the file exists there.
@@ -411,8 +431,28 @@ fn log_agrees_with_git_log_follow() {
 fn history_commands_outside_a_repository_say_so() {
     let f = Fixture::empty();
     f.write("backlog.yaml", CONFIG);
-    let r = f.run(&["log"]);
-    r.assert_usage_error("error: not in a git repository");
+    insta::assert_snapshot!(f.session(&[&["log"], &["blame", "S-1"], &["decisions"], &["--at", "HEAD", "list"]]), @r#"
+    $ backlog log
+    ------- stderr -------
+    error: not in a git repository (Could not find a git repository in "$ROOT" or in any of its parents)
+      help: history commands and --at read git history; run them inside the repository
+    [exit status: 2]
+    $ backlog blame S-1
+    ------- stderr -------
+    error: not in a git repository (Could not find a git repository in "$ROOT" or in any of its parents)
+      help: history commands and --at read git history; run them inside the repository
+    [exit status: 2]
+    $ backlog decisions
+    ------- stderr -------
+    error: not in a git repository (Could not find a git repository in "$ROOT" or in any of its parents)
+      help: history commands and --at read git history; run them inside the repository
+    [exit status: 2]
+    $ backlog --at HEAD list
+    ------- stderr -------
+    error: not in a git repository (Could not find a git repository in "$ROOT" or in any of its parents)
+      help: history commands and --at read git history; run them inside the repository
+    [exit status: 2]
+    "#);
 }
 
 #[test]
@@ -440,4 +480,161 @@ fn the_index_is_extended_and_never_trusted_blindly() {
     let r = f.run(&["log", "--format", "json"]);
     assert!(r.stdout.contains("\"summary\": \"Two goes very last\""));
     assert!(!r.stdout.contains("\"summary\": \"Two goes last\""));
+}
+
+/// The example backlog with three more commits (dates fixed by
+/// `Fixture::git`, so commit ids are stable): S-22 re-prioritised and
+/// started, the review of sprint 2026-S23 recorded, and one of its decisions
+/// corrected afterwards.
+fn example_with_history() -> Fixture {
+    let f = Fixture::example();
+    assert_eq!(f.run(&["rank", "S-22", "--before", "S-17"]).code, 0);
+    assert_eq!(f.run(&["status", "S-22", "in-progress"]).code, 0);
+    f.git(&[
+        "commit",
+        "-qam",
+        "Import first: sales needs it for onboarding",
+    ]);
+    f.edit(
+        "sprints/2026-S23.md",
+        "capacity: 30\n",
+        "capacity: 30\nreview:\n  date: 2026-12-04\n  decisions:\n    - { story: S-16, decision: accepted, note: Fees match the Stripe dashboard }\n    - { story: S-14, decision: rejected, note: Excel reads the dates as text, follow_up: S-15 }\n  feedback:\n    - { from: finance, note: wants the export split by VAT rate | and by month, story: S-15 }\n",
+    );
+    f.edit(
+        &f.story("S-16"),
+        "- [ ] Given a paid invoice",
+        "- [x] Given a paid invoice",
+    );
+    f.edit(
+        &f.story("S-16"),
+        "- [ ] The monthly CSV export",
+        "- [x] The monthly CSV export",
+    );
+    assert_eq!(f.run(&["status", "S-16", "done"]).code, 0);
+    f.git(&["commit", "-qam", "Review of sprint 2026-S23"]);
+    f.edit(
+        "sprints/2026-S23.md",
+        "note: Fees match the Stripe dashboard }",
+        "note: Fees match the Stripe dashboard to the cent, amends: the first note left out the rounding check }",
+    );
+    f.git(&["commit", "-qam", "Correct the S-16 decision"]);
+    f
+}
+
+/// `git log --format='%h %s'`: which commit each short id in a snapshot is.
+fn short_log(f: &Fixture) -> String {
+    let out = Command::new("git")
+        .args(["log", "--format=%h %s"])
+        .current_dir(f.root())
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn blame_text_on_the_example() {
+    let f = example_with_history();
+    // The commit ids below are fixed by the commit dates of `Fixture::git`.
+    insta::assert_snapshot!(short_log(&f), @"
+    ef4cf33 Correct the S-16 decision
+    a36cc42 Review of sprint 2026-S23
+    f92a84a Import first: sales needs it for onboarding
+    7fb0df8 Example backlog
+    ");
+    insta::assert_snapshot!(f.run(&["blame", "S-22"]), @"
+    id           S-22                                      7fb0df8  2026-11-20  Pat Owner  Example backlog
+    title        Import customers from a CSV file          7fb0df8  2026-11-20  Pat Owner  Example backlog
+    kind         story                                     7fb0df8  2026-11-20  Pat Owner  Example backlog
+    status       in-progress                               f92a84a  2026-11-20  Pat Owner  Import first: sales needs it for onboarding
+    rank         16                                        f92a84a  2026-11-20  Pat Owner  Import first: sales needs it for onboarding
+    estimate     3                                         7fb0df8  2026-11-20  Pat Owner  Example backlog
+    goal         G-3                                       7fb0df8  2026-11-20  Pat Owner  Example backlog
+    labels       onboarding, import                        7fb0df8  2026-11-20  Pat Owner  Example backlog
+    stakeholders sales                                     7fb0df8  2026-11-20  Pat Owner  Example backlog
+    value        business: 8, job_size: 3, risk_reductio…  7fb0df8  2026-11-20  Pat Owner  Example backlog
+    created      2026-10-22                                7fb0df8  2026-11-20  Pat Owner  Example backlog
+    ");
+    insta::assert_snapshot!(f.run(&["blame", "S-16"]), @"
+    id           S-16                                      7fb0df8  2026-11-20  Pat Owner  Example backlog
+    title        Show payment fees per invoice             7fb0df8  2026-11-20  Pat Owner  Example backlog
+    kind         story                                     7fb0df8  2026-11-20  Pat Owner  Example backlog
+    status       done                                      a36cc42  2026-11-20  Pat Owner  Review of sprint 2026-S23
+    rank         13                                        7fb0df8  2026-11-20  Pat Owner  Example backlog
+    estimate     3                                         7fb0df8  2026-11-20  Pat Owner  Example backlog
+    epic         S-1                                       7fb0df8  2026-11-20  Pat Owner  Example backlog
+    goal         G-1                                       7fb0df8  2026-11-20  Pat Owner  Example backlog
+    labels       payments, dashboard                       7fb0df8  2026-11-20  Pat Owner  Example backlog
+    depends_on   S-8                                       7fb0df8  2026-11-20  Pat Owner  Example backlog
+    stakeholders finance                                   7fb0df8  2026-11-20  Pat Owner  Example backlog
+    value        business: 5, job_size: 3, risk_reductio…  7fb0df8  2026-11-20  Pat Owner  Example backlog
+    sprint       2026-S23                                  7fb0df8  2026-11-20  Pat Owner  Example backlog
+    created      2026-10-16                                7fb0df8  2026-11-20  Pat Owner  Example backlog
+    ");
+}
+
+#[test]
+fn decisions_text_and_markdown_on_the_example() {
+    let f = example_with_history();
+    insta::assert_snapshot!(f.run(&["decisions"]), @"
+    2026-S21
+        review decision: S-3 accepted (Demoed with a real customer mailbox)  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-4 accepted (Finance asked for the outstanding total; it is there)  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-5 accepted (Connected the live account during the review)  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-6 accepted (Verified by the bookkeeper who reported it)  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-7 accepted (Recommendation taken; see S-10)  7fb0df8  2026-11-20  Pat Owner
+        feedback from finance: wants to see card fees per invoice -> S-16  7fb0df8  2026-11-20  Pat Owner
+        feedback from bookkeepers: rounding of VAT looks off on long invoices -> S-13  7fb0df8  2026-11-20  Pat Owner
+
+    2026-S22
+        review decision: S-8 accepted (First real payment received during the review)  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-9 accepted  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-10 rejected (layout breaks on long invoices)  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-11 accepted (Reminder wording approved by support)  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-12 accepted  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-13 accepted (Reconciled October to the cent)  7fb0df8  2026-11-20  Pat Owner
+        feedback from support: wants bulk export for auditors -> S-25  7fb0df8  2026-11-20  Pat Owner
+        feedback from finance: large customers ask to pay in instalments -> S-19  7fb0df8  2026-11-20  Pat Owner
+        feedback from customers: asked for a portal with all their invoices -> S-21  7fb0df8  2026-11-20  Pat Owner
+
+    2026-S23
+      * review decision: S-16 accepted (Fees match the Stripe dashboard)  a36cc42  2026-11-20  Pat Owner
+        review decision: S-14 rejected (Excel reads the dates as text)  a36cc42  2026-11-20  Pat Owner
+        feedback from finance: wants the export split by VAT rate | and by month -> S-15  a36cc42  2026-11-20  Pat Owner
+      * review decision on S-16 edited: accepted (Fees match the Stripe dashboard) -> accepted (Fees match the Stripe dashboard to the cent)  ef4cf33  2026-11-20  Pat Owner
+
+    * amended after it was first recorded: the lines above show every version
+    ");
+    insta::assert_snapshot!(f.run(&["decisions", "2026-S23"]), @"
+    2026-S23
+      * review decision: S-16 accepted (Fees match the Stripe dashboard)  a36cc42  2026-11-20  Pat Owner
+        review decision: S-14 rejected (Excel reads the dates as text)  a36cc42  2026-11-20  Pat Owner
+        feedback from finance: wants the export split by VAT rate | and by month -> S-15  a36cc42  2026-11-20  Pat Owner
+      * review decision on S-16 edited: accepted (Fees match the Stripe dashboard) -> accepted (Fees match the Stripe dashboard to the cent)  ef4cf33  2026-11-20  Pat Owner
+
+    * amended after it was first recorded: the lines above show every version
+    ");
+    insta::assert_snapshot!(f.run(&["decisions", "--format", "md"]), @r"
+    | Sprint | Decision | Commit | Date | Author |
+    | --- | --- | --- | --- | --- |
+    | 2026-S21 | review decision: S-3 accepted (Demoed with a real customer mailbox) | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | review decision: S-4 accepted (Finance asked for the outstanding total; it is there) | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | review decision: S-5 accepted (Connected the live account during the review) | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | review decision: S-6 accepted (Verified by the bookkeeper who reported it) | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | review decision: S-7 accepted (Recommendation taken; see S-10) | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | feedback from finance: wants to see card fees per invoice -> S-16 | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | feedback from bookkeepers: rounding of VAT looks off on long invoices -> S-13 | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | review decision: S-8 accepted (First real payment received during the review) | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | review decision: S-9 accepted | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | review decision: S-10 rejected (layout breaks on long invoices) | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | review decision: S-11 accepted (Reminder wording approved by support) | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | review decision: S-12 accepted | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | review decision: S-13 accepted (Reconciled October to the cent) | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | feedback from support: wants bulk export for auditors -> S-25 | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | feedback from finance: large customers ask to pay in instalments -> S-19 | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | feedback from customers: asked for a portal with all their invoices -> S-21 | `7fb0df8` | 2026-11-20 | Pat Owner |
+    | 2026-S23 | review decision: S-16 accepted (Fees match the Stripe dashboard) (amended) | `a36cc42` | 2026-11-20 | Pat Owner |
+    | 2026-S23 | review decision: S-14 rejected (Excel reads the dates as text) | `a36cc42` | 2026-11-20 | Pat Owner |
+    | 2026-S23 | feedback from finance: wants the export split by VAT rate \| and by month -> S-15 | `a36cc42` | 2026-11-20 | Pat Owner |
+    | 2026-S23 | review decision on S-16 edited: accepted (Fees match the Stripe dashboard) -> accepted (Fees match the Stripe dashboard to the cent) (amended) | `ef4cf33` | 2026-11-20 | Pat Owner |
+    ");
 }

@@ -21,20 +21,28 @@ fn creates_a_backlog_that_checks_clean() {
 fn refuses_to_overwrite() {
     let f = Fixture::example();
     let before = f.read("backlog.yaml");
-    let r = f.run(&["init"]);
-    assert_eq!(r.code, 2);
-    assert_eq!(
-        r.stderr,
-        "error: .backlog already exists; `init` never overwrites a backlog\n"
-    );
+    insta::assert_snapshot!(f.run(&["init"]), @"
+    ------- stderr -------
+    error: .backlog already exists; `init` never overwrites a backlog
+    [exit status: 2]
+    ");
     assert_eq!(f.read("backlog.yaml"), before);
 }
 
 #[test]
 fn honours_dir() {
     let f = Fixture::empty();
-    let r = f.run(&["--dir", "plan", "init"]);
-    assert_eq!(r.code, 0);
+    insta::assert_snapshot!(f.run(&["--dir", "plan", "init"]), @"
+    created plan/backlog.yaml
+    created plan/stories/S-1-sign-up-with-an-email-address.md
+    created plan/sprints/.gitkeep
+    next: edit plan/backlog.yaml, then run `backlog check`
+    ");
     assert!(f.root().join("plan/backlog.yaml").is_file());
-    assert_eq!(f.run(&["--dir", "plan", "check"]).code, 0);
+    assert!(!f.backlog().exists());
+    insta::assert_snapshot!(f.run(&["--dir", "plan", "check"]), @"ok: 1 story and 0 sprints checked, no problems");
+    insta::assert_snapshot!(f.run(&["--dir", "plan", "list"]), @"
+    #  ID   RANK  STATUS  KIND   EST  SPRINT  SCORE  TITLE
+    1  S-1    10  draft   story    3  -           5  Sign up with an email address
+    ");
 }

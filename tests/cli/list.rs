@@ -30,8 +30,7 @@ fn filters_combine() {
         "S-2",
     ]);
     insta::assert_snapshot!(r.stdout);
-    let r = f.run(&["list", "--status", "nonsense"]);
-    assert_eq!(r.stdout, "no stories match\n");
+    insta::assert_snapshot!(f.run(&["list", "--status", "nonsense"]), @"no stories match");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Pull-request review: `diff` between revisions and the working tree, and
 //! `check --since` with the rules that need the base.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 use crate::common::Fixture;
@@ -141,19 +142,20 @@ fn default_base_is_the_merge_base_and_the_working_tree_is_the_new_side() {
 #[test]
 fn diff_bad_input() {
     let f = pull_request();
-    let r = f.run(&["diff", "nope..feature"]);
-    r.assert_usage_error("error: unknown revision `nope`");
+    insta::assert_snapshot!(f.run(&["diff", "nope..feature"]), @r#"
+    ------- stderr -------
+    error: unknown revision `nope` (couldn't parse revision, input="nope")
+    [exit status: 2]
+    "#);
     // Unrelated histories: no merge base.
     f.git(&["checkout", "-q", "--orphan", "island"]);
     f.git(&["commit", "-qm", "Unrelated"]);
-    let r = f.run(&["diff", "main...island"]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("have no common ancestor"), "{}", r.stderr);
-    assert!(
-        r.stderr.contains("help: give the base explicitly"),
-        "{}",
-        r.stderr
-    );
+    insta::assert_snapshot!(f.run(&["diff", "main...island"]), @"
+    ------- stderr -------
+    error: 10140ff and 40f1cda have no common ancestor
+      help: give the base explicitly: `BASE..HEAD`
+    [exit status: 2]
+    ");
     f.git(&["checkout", "-q", "feature"]);
 }
 
@@ -167,13 +169,19 @@ fn base_without_a_backlog_has_everything_added() {
     assert_eq!(f.run(&["init"]).code, 0);
     f.git(&["add", "-A"]);
     f.git(&["commit", "-qm", "Start a backlog"]);
-    let r = f.run(&["diff", "HEAD~1..HEAD"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stdout.starts_with("backlog diff HEAD~1..HEAD: 1 added"),
-        "{}",
-        r.stdout
-    );
+    insta::assert_snapshot!(f.run(&["diff", "HEAD~1..HEAD"]), @"
+    backlog diff HEAD~1..HEAD: 1 added, 5 settings changed
+
+    Added
+      + S-1  Sign up with an email address  (position 1)
+
+    Configuration (backlog.yaml)
+      product:  -> My product
+      goals:  -> G-1 First customers use the product every week (active)
+      definition_of_done:  -> Code reviewed, tests pass in CI, acceptance criteria checked, released to production.
+      wip_limits:  -> in-progress: 3
+      scoring: none -> wsjf = (business + time_criticality + risk_reduction) / job_size
+    ");
 }
 
 #[test]
@@ -191,10 +199,18 @@ fn base_files_that_do_not_parse_are_reported_and_the_rest_diffed() {
         "title: Audit log of invoice changes",
     );
     assert_eq!(f.run(&["rank", "S-22", "--top"]).code, 0);
-    let r = f.run(&["diff", "HEAD"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("note: 1 file in HEAD does not parse and is left out:\n  .backlog/stories/S-28-audit-log-of-invoice-changes.md:4:5: invalid YAML"), "{}", r.stdout);
-    assert!(r.stdout.contains("Moved\n  S-22"), "{}", r.stdout);
+    insta::assert_snapshot!(f.run(&["diff", "HEAD"]), @"
+    backlog diff HEAD..working tree: 1 added, 1 moved (19 other stories shifted)
+
+    note: 1 file in HEAD does not parse and is left out:
+      .backlog/stories/S-28-audit-log-of-invoice-changes.md:4:5: invalid YAML: did not find expected ',' or ']'
+
+    Added
+      + S-28  Audit log of invoice changes  (position 28)
+
+    Moved
+      S-22  Import customers from a CSV file  21 -> 6 (up), rank 22 -> 4.7, now between S-7 and S-1
+    ");
 }
 
 #[test]
@@ -237,8 +253,7 @@ fn since(f: &Fixture, base: &str) -> crate::common::Run {
 #[test]
 fn since_clean_pull_request_passes() {
     let f = pull_request();
-    let r = since(&f, "main");
-    assert_eq!(r.code, 0, "{}", r.stdout);
+    insta::assert_snapshot!(since(&f, "main"), @"ok: 32 stories and 3 sprints checked, no problems");
 }
 
 #[test]
@@ -263,8 +278,17 @@ fn since_decisions_are_append_only() {
         "{ story: S-8, decision: accepted, note: Paid }",
         "{ story: S-8, decision: accepted, note: Paid, amends: shorter note agreed with finance }",
     );
-    let r = since(&f, "main");
-    assert!(!r.stdout.contains("S-8"), "{}", r.stdout);
+    insta::assert_snapshot!(since(&f, "main"), @"
+    error[B080]: the review decision on `S-7` in `2026-S21` was deleted (it was `accepted`); recorded decisions are append-only
+     --> .backlog/sprints/2026-S21.md:9:3
+      |
+    9 |   decisions:
+      |   ^^^^^^^^^^
+      = help: restore it, and record the correction as a new entry with a reason: `- { story: S-7, decision: …, amends: <why> }`
+
+    failed: 1 error, 0 warnings in 32 stories and 3 sprints
+    [exit status: 1]
+    ");
 }
 
 #[test]
@@ -303,15 +327,69 @@ fn since_reopened_removed_overfull_and_reused() {
         "status: in-progress",
         "status: in-progress\nreopened: partial refunds fail for card payments",
     );
-    let r = f.run(&["check", "--since", "main"]);
-    assert!(!r.stdout.contains("B081"), "{}", r.stdout);
+    insta::assert_snapshot!(f.run(&["check", "--since", "main"]), @r#"
+    warning[B061]: 5 stories are `in-progress`, over the WIP limit of 4: S-1, S-2, S-10, S-12, S-14
+      --> .backlog/backlog.yaml:30:16
+       |
+    30 |   in-progress: 4
+       |                ^
+       = help: finish work before starting more, or raise the limit if the team agreed to
+
+    error[B030]: follow-up story `S-24` does not exist
+      --> .backlog/sprints/2026-S22.md:12:91
+       |
+    12 |     - { story: S-10, decision: rejected, note: layout breaks on long invoices, follow_up: S-24 }
+       |                                                                                           ^^^^
+       = help: create the follow-up story first, then name its id
+
+    error[B063]: `S-12` was accepted but its status is `in-progress`
+      --> .backlog/sprints/2026-S22.md:14:32
+       |
+    14 |     - { story: S-12, decision: accepted }
+       |                                ^^^^^^^^
+       = help: set `status:` to done or dropped in .backlog/stories/S-12-refund-a-card-payment.md, or record the decision as `rejected`
+
+    error[B082]: `S-24` ("Long invoices break the PDF table layout") was deleted while it is planned into the running sprint `2026-S23`
+     --> .backlog/sprints/2026-S23.md:2:5
+      |
+    2 | id: 2026-S23
+      |     ^^^^^^^^
+      = help: take it out of the sprint at the review (`status: dropped` keeps the record), instead of deleting the file
+
+    error[B060]: sprint `2026-S23` plans 31 points, over its capacity of 30
+     --> .backlog/sprints/2026-S23.md:6:11
+      |
+    6 | capacity: 30
+      |           ^^
+      = help: move stories out of the sprint (`sprint:` field), or raise the capacity if the team agreed to
+
+    error[B083]: scope added to the running sprint `2026-S23`: 24 -> 31 points, over its capacity of 30
+     --> .backlog/sprints/2026-S23.md:6:11
+      |
+    6 | capacity: 30
+      |           ^^
+      = help: agree the change with the team and take other work out, or plan it into the next sprint
+
+    error[B084]: id `S-23` was "Onboarding checklist" in the base and is now "Mobile app"
+     --> .backlog/stories/S-23-mobile-app.md:2:5
+      |
+    2 | id: S-23
+      |     ^^^^
+      = help: ids are identities in the audit trail: give the new story the next free id (`backlog new`)
+
+    failed: 6 errors, 1 warning in 31 stories and 3 sprints
+    [exit status: 1]
+    "#);
 }
 
 #[test]
 fn since_unknown_base_is_a_usage_error() {
     let f = Fixture::example();
-    let r = f.run(&["check", "--since", "origin/nope"]);
-    r.assert_usage_error("error: unknown revision `origin/nope`");
+    insta::assert_snapshot!(f.run(&["check", "--since", "origin/nope"]), @r#"
+    ------- stderr -------
+    error: unknown revision `origin/nope` (couldn't parse revision, input="origin/nope")
+    [exit status: 2]
+    "#);
 }
 
 #[test]
@@ -352,16 +430,24 @@ fn pre_commit_hook_from_docs_blocks_a_broken_commit() {
         .env("GIT_COMMITTER_EMAIL", "a@b")
         .output()
         .unwrap();
-    assert!(
-        !out.status.success(),
-        "the hook let a broken backlog through"
-    );
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(said.contains("error[B023]"), "{said}");
+    let said = crate::common::Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    };
+    // git's own exit status: the hook stopped the commit.
+    insta::assert_snapshot!(said.redact(f.root()), @"
+    ------- stderr -------
+    error[B023]: status `doing` is not in the workflow
+     --> .backlog/stories/S-14-export-a-month-of-invoices-as-csv.md:5:9
+      |
+    5 | status: doing
+      |         ^^^^^
+      = help: the workflow's statuses are: idea, draft, ready, in-progress, review, done, dropped
+
+    failed: 1 error, 0 warnings in 32 stories and 3 sprints
+    [exit status: 1]
+    ");
     f.edit(&f.story("S-14"), "status: doing", "status: review");
     f.git(&["add", "-A"]);
     f.git(&["commit", "-qm", "fixed"]);
@@ -381,19 +467,26 @@ fn shallow_clones_say_how_to_fetch_more() {
         .status()
         .unwrap();
     assert!(status.success());
-    let r = clone.run(&["diff", "HEAD~1..HEAD"]);
-    r.assert_usage_error("error: unknown revision `HEAD~1`");
-    assert!(
-        r.stderr.contains(
-            "help: this is a shallow clone: fetch the history with `git fetch --unshallow`"
-        ),
-        "{}",
-        r.stderr
-    );
-    let r = clone.run(&["--at", "HEAD~2", "list"]);
-    assert!(r.stderr.contains("git fetch --unshallow"), "{}", r.stderr);
+    insta::assert_snapshot!(clone.run(&["diff", "HEAD~1..HEAD"]), @r#"
+    ------- stderr -------
+    error: unknown revision `HEAD~1` (delegate.traverse(NthAncestor(1)) failed, input="~1")
+      help: this is a shallow clone: fetch the history with `git fetch --unshallow` (in CI, check out with `fetch-depth: 0`)
+    [exit status: 2]
+    "#);
+    insta::assert_snapshot!(clone.run(&["--at", "HEAD~2", "list"]), @r#"
+    ------- stderr -------
+    error: unknown revision `HEAD~2` (delegate.traverse(NthAncestor(2)) failed, input="~2")
+      help: this is a shallow clone: fetch the history with `git fetch --unshallow` (in CI, check out with `fetch-depth: 0`)
+    [exit status: 2]
+    "#);
+    insta::assert_snapshot!(clone.run(&["check", "--since", "HEAD~1"]), @r#"
+    ------- stderr -------
+    error: unknown revision `HEAD~1` (delegate.traverse(NthAncestor(1)) failed, input="~1")
+      help: this is a shallow clone: fetch the history with `git fetch --unshallow` (in CI, check out with `fetch-depth: 0`)
+    [exit status: 2]
+    "#);
     // What is there can still be read.
-    assert_eq!(clone.run(&["--at", "HEAD", "check"]).code, 0);
+    insta::assert_snapshot!(clone.run(&["--at", "HEAD", "check"]), @"ok: 32 stories and 3 sprints checked, no problems");
 }
 
 #[test]
@@ -412,36 +505,404 @@ fn ci_recipes_are_valid_yaml_and_call_real_commands() {
         let v: Result<serde_json::Value, _> = serde_yaml_check(b);
         assert!(v.is_ok(), "invalid YAML in docs/ci.md: {v:?}\n{b}");
     }
-    // Every backlog invocation in the recipes parses as a command line.
-    let f = Fixture::example();
-    for line in docs
+    // Every `backlog …` command line in any code block uses a real
+    // subcommand, real options and, where it names one, a possible value.
+    let mut help = Help::default();
+    let found = invocations(&docs, &subcommands(help.of(None)));
+    let subcommands: BTreeSet<&str> = found.iter().map(|i| i.subcommand.as_str()).collect();
+    assert_eq!(subcommands, BTreeSet::from(["check", "diff"]), "{found:#?}");
+    let options: BTreeSet<&str> = found
+        .iter()
+        .flat_map(|i| i.options.iter().map(|(o, _)| o.as_str()))
+        .collect();
+    assert_eq!(
+        options,
+        BTreeSet::from(["--format", "--since", "--textconv"]),
+        "{found:#?}"
+    );
+    let problems = command_problems(&docs, &mut help);
+    assert!(
+        problems.is_empty(),
+        "docs/ci.md calls backlog with what it does not have:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn doc_command_check_finds_what_does_not_exist() {
+    // The real recipes with one bogus flag slipped in.
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md"),
+    )
+    .unwrap();
+    let broken = docs.replacen(
+        "backlog check --format github",
+        "backlog check --no-such-flag --format github",
+        1,
+    );
+    assert_ne!(broken, docs);
+    let mut help = Help::default();
+    let problems = command_problems(&broken, &mut help);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].ends_with("`backlog check` has no option --no-such-flag"),
+        "{problems:?}"
+    );
+    // Each kind of mistake, wherever it hides.
+    let docs = r#"Text with backlog check --nope outside a code block.
+
+```sh
+# backlog: a comment, and backlog check --in-a-comment
+backlog check --no-such-flag --format json
+backlog --dir plan --colour never list --format csv
+backlog chek --since main
+```
+
+```yaml
+- run: backlog diff origin/main...HEAD --format pdf > out.md
+- run: backlog check ${{ github.base_ref && format('--sinse origin/{0}', github.base_ref) || '' }}
+- run: backlog check || echo --not-backlogs
+```
+"#;
+    insta::assert_snapshot!(command_problems(docs, &mut help).join("\n"), @"
+    line 5: `backlog check` has no option --no-such-flag
+    line 6: `backlog list` has no option --colour
+    line 7: `chek` is not a backlog command
+    line 11: `backlog diff --format` takes text, md, json, not pdf
+    line 12: `backlog check` has no option --sinse
+    ");
+}
+
+#[test]
+fn help_options_are_read_from_the_option_entries() {
+    let mut help = Help::default();
+    let show = |options: BTreeMap<String, Vec<String>>| {
+        options
+            .iter()
+            .map(|(name, values)| {
+                format!("{name} {}", values.join(","))
+                    .trim_end()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // `--edit`, `--by` and `--rebalance` are mentioned in the command list
+    // of `backlog --help`, but are not options of it.
+    insta::assert_snapshot!(show(options_in_help(help.of(None))), @"
+    --at
+    --color auto,always,never
+    --dir
+    --help
+    --version
+    ");
+    insta::assert_snapshot!(show(options_in_help(help.of(Some("check")))), @"
+    --at
+    --color auto,always,never
+    --dir
+    --format human,json,github
+    --help
+    --since
+    --version
+    ");
+}
+
+#[test]
+fn doc_commands_are_found_in_every_shell_shape() {
+    let docs = r#"```yaml
+name: backlog
+backlog:
+  script:
+    - run: backlog check --format github ${{ github.base_ref && format('--since origin/{0}', github.base_ref) || '' }}
+    - backlog check ${CI_MERGE_REQUEST_TARGET_BRANCH_NAME:+--since origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME}
+    - if [ -n "$X" ]; then backlog diff origin/$X...HEAD --format md; fi
+    - backlog check --format json > backlog-check.json || status=$?
+    - backlog new 'Bulk export; as ZIP' --as "support agent" --estimate 3 && backlog list
+    - cargo install --path .backlog-tool   # backlog list --not-this
+```
+
+```sh
+git config diff.backlog.textconv "backlog diff --textconv"
+backlog --at=HEAD~1 --color never list --format=csv
+```
+"#;
+    let known = ["check", "diff", "list", "new"].map(String::from);
+    let found: Vec<String> = invocations(docs, &known)
+        .iter()
+        .map(|i| i.to_string())
+        .collect();
+    insta::assert_snapshot!(found.join("\n"), @"
+    5: check --format github --since
+    6: check --since
+    7: diff --format md
+    8: check --format json
+    9: new --as --estimate
+    9: list
+    14: diff --textconv
+    15: list --at --color never --format csv
+    ");
+}
+
+/// One `backlog …` command line in a code block of a document.
+#[derive(Debug)]
+struct Invocation {
+    /// 1-based line in the document.
+    line: usize,
+    subcommand: String,
+    /// Each `--option`, with the word after it (or after `=`) if that is a
+    /// plain value rather than a path, revision or shell expansion.
+    options: Vec<(String, Option<String>)>,
+}
+
+impl std::fmt::Display for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.line, self.subcommand)?;
+        for (option, value) in &self.options {
+            write!(f, " {option}")?;
+            if let Some(value) = value {
+                write!(f, " {value}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The commands of the tool, from `backlog --help`.
+fn subcommands(top_level_help: &str) -> Vec<String> {
+    top_level_help
+        .split("Commands:\n")
+        .nth(1)
+        .unwrap_or("")
         .lines()
-        .filter(|l| l.contains("backlog check") || l.contains("backlog diff"))
-    {
-        for flag in [
-            "--format github",
-            "--format md",
-            "--format json",
-            "--since",
-            "--textconv",
-        ] {
-            if line.contains(flag) {
-                let name = flag.trim_start_matches("--").split(' ').next().unwrap();
-                let help = f.run(&[
-                    if line.contains("backlog diff") {
-                        "diff"
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every `backlog …` invocation in the fenced code blocks of `docs`. The
+/// subcommand is the first word that is one of `known`, else the first word
+/// that is neither an option nor a global option's value; global options
+/// before it (`--dir PATH`, `--at=REV`, …) are kept with the others. A
+/// command ends at a shell separator (`;`, `|`, `&`, a redirection) outside
+/// quotes, `${…}` and `${{ … }}`, so that options inside a CI expression
+/// count, or at the quote that opened it; comments are left out.
+fn invocations(docs: &str, known: &[String]) -> Vec<Invocation> {
+    let mut found = Vec::new();
+    let mut in_code = false;
+    for (n, line) in docs.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if !in_code {
+            continue;
+        }
+        let line = strip_comment(line);
+        let mut from = 0;
+        while let Some(at) = line[from..].find("backlog ").map(|i| i + from) {
+            from = at + "backlog ".len();
+            let before = line[..at].chars().next_back();
+            if before.is_some_and(|c| !(c.is_whitespace() || "\"'`;|&(".contains(c))) {
+                continue; // `.backlog/…`, `diff=backlog`, `diff.backlog.textconv`
+            }
+            let opened_by = before.filter(|c| *c == '"' || *c == '\'');
+            let command = one_command(&line[from..], opened_by);
+            let words: Vec<&str> = command.split_whitespace().collect();
+            let mut subcommand = words
+                .iter()
+                .find(|w| known.iter().any(|k| k == *w))
+                .map(|w| w.to_string());
+            let mut options = Vec::new();
+            let mut i = 0;
+            while i < words.len() {
+                let word = words[i];
+                for (at, _) in word.match_indices("--") {
+                    let rest = &word[at + 2..];
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect();
+                    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+                        continue;
+                    }
+                    let after = &rest[name.len()..];
+                    let value = if let Some(v) = after.strip_prefix('=') {
+                        Some(v.to_string())
+                    } else if after.is_empty() {
+                        words.get(i + 1).map(|v| v.to_string())
                     } else {
-                        "check"
-                    },
-                    "--help",
-                ]);
-                assert!(
-                    help.stdout.contains(&format!("--{name}")),
-                    "`{flag}` used in docs/ci.md is not an option:\n{line}"
-                );
+                        None
+                    };
+                    let plain = value.filter(|v| {
+                        !v.is_empty() && v.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                    });
+                    options.push((format!("--{name}"), plain));
+                }
+                if subcommand.is_none() && !word.starts_with('-') {
+                    let previous = i.checked_sub(1).map(|p| words[p]);
+                    // The value of a global option is not the subcommand.
+                    let is_value =
+                        previous.is_some_and(|p| ["--dir", "--at", "--color"].contains(&p));
+                    if !is_value {
+                        subcommand = Some(word.to_string());
+                    }
+                }
+                i += 1;
+            }
+            if let Some(subcommand) = subcommand {
+                found.push(Invocation {
+                    line: n + 1,
+                    subcommand,
+                    options,
+                });
             }
         }
     }
+    found
+}
+
+/// A line without its shell or YAML comment: from a `#` that starts a word.
+fn strip_comment(line: &str) -> &str {
+    let mut previous = ' ';
+    for (i, c) in line.char_indices() {
+        if c == '#' && previous.is_whitespace() {
+            return &line[..i];
+        }
+        previous = c;
+    }
+    line
+}
+
+/// The text of one command: up to `opened_by` (the quote before `backlog`),
+/// or else to the first shell separator outside quotes and braces.
+fn one_command(text: &str, opened_by: Option<char>) -> &str {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, c) if depth == 0 && Some(c) == opened_by => return &text[..i],
+            (None, '"' | '\'') if depth == 0 => quote = Some(c),
+            (None, '{') => depth += 1,
+            (None, '}') => depth = depth.saturating_sub(1),
+            (None, ';' | '|' | '&' | '>' | '<' | '`' | ')') if depth == 0 => return &text[..i],
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The `--help` texts of the tool, each run once.
+#[derive(Default)]
+struct Help {
+    texts: std::collections::HashMap<String, String>,
+}
+
+impl Help {
+    /// `backlog --help` for `None`, else `backlog SUBCOMMAND --help`.
+    fn of(&mut self, subcommand: Option<&str>) -> &str {
+        let key = subcommand.unwrap_or("").to_string();
+        self.texts.entry(key).or_insert_with(|| {
+            let mut args: Vec<&str> = subcommand.into_iter().collect();
+            args.push("--help");
+            let r = crate::common::run_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &args);
+            assert_eq!(r.code, 0, "backlog {args:?}: {r}");
+            r.stdout
+        })
+    }
+}
+
+/// The long options of a `--help` text, each with its possible values
+/// (empty when any value goes). Only option entries count, not option names
+/// mentioned in descriptions.
+fn options_in_help(help: &str) -> BTreeMap<String, Vec<String>> {
+    let mut options: BTreeMap<String, String> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in help.lines() {
+        let trimmed = line.trim_start();
+        let indented = trimmed.len() < line.len();
+        let entry = trimmed
+            .split_once("--")
+            .filter(|(short, _)| {
+                short.is_empty()
+                    || (short.len() == 4 && short.starts_with('-') && short.ends_with(", "))
+            })
+            .map(|(_, rest)| rest);
+        match entry {
+            Some(rest) if indented => {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .collect();
+                let name = format!("--{name}");
+                options.insert(name.clone(), rest.to_string());
+                current = Some(name);
+            }
+            _ if indented || trimmed.is_empty() => {
+                if let Some(name) = &current {
+                    let text = options.get_mut(name).unwrap();
+                    text.push(' ');
+                    text.push_str(trimmed);
+                }
+            }
+            _ => current = None, // a section header
+        }
+    }
+    options
+        .into_iter()
+        .map(|(name, text)| {
+            let values = text
+                .split("[possible values: ")
+                .nth(1)
+                .and_then(|v| v.split(']').next())
+                .map(|v| {
+                    v.split(',')
+                        .map(|x| x.split_whitespace().collect::<String>())
+                        .collect()
+                })
+                .unwrap_or_default();
+            (name, values)
+        })
+        .collect()
+}
+
+/// What the `backlog` command lines in the code blocks of `docs` use that
+/// the tool does not have, one message each: an unknown subcommand, an
+/// option that neither `backlog SUBCOMMAND --help` nor `backlog --help`
+/// lists, or a value that is not among the option's possible values.
+fn command_problems(docs: &str, help: &mut Help) -> Vec<String> {
+    let known = subcommands(help.of(None));
+    assert!(known.contains(&"check".to_string()), "{known:?}");
+    let global = options_in_help(help.of(None));
+    let mut problems = Vec::new();
+    for call in invocations(docs, &known) {
+        let line = call.line;
+        let sub = &call.subcommand;
+        if !known.contains(sub) {
+            problems.push(format!("line {line}: `{sub}` is not a backlog command"));
+            continue;
+        }
+        let own = options_in_help(help.of(Some(sub)));
+        for (option, value) in &call.options {
+            let Some(values) = own.get(option).or_else(|| global.get(option)) else {
+                problems.push(format!(
+                    "line {line}: `backlog {sub}` has no option {option}"
+                ));
+                continue;
+            };
+            if let Some(value) = value {
+                if !values.is_empty() && !values.contains(value) {
+                    problems.push(format!(
+                        "line {line}: `backlog {sub} {option}` takes {}, not {value}",
+                        values.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    problems
 }
 
 /// YAML as JSON, via the tool's own YAML dependency.

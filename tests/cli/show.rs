@@ -21,13 +21,25 @@ fn epic_lists_its_stories() {
 fn missing_score_inputs_are_named() {
     let f = Fixture::example();
     f.edit(&f.story("S-27"), "time_criticality: 3, ", "");
-    let r = f.run(&["show", "S-27"]);
-    assert!(
-        r.stdout
-            .contains("  score:        unknown: missing value.time_criticality (wsjf)\n"),
-        "{}",
-        r.stdout
-    );
+    insta::assert_snapshot!(f.run(&["show", "S-27"]), @"
+    S-27  Two-factor authentication
+      kind:         story
+      status:       ready
+      rank:         23 (position 22 of 32)
+      estimate:     5
+      score:        unknown: missing value.time_criticality (wsjf)
+      labels:       security
+      stakeholders: security
+      blocks:       S-32 (draft)
+      file:         .backlog/stories/S-27-two-factor-authentication.md
+
+    As an account owner, I want to protect my login with a second factor, so that nobody can issue invoices in my name with a stolen password
+
+    Acceptance criteria (0 of 3 checked):
+      [ ] Given 2FA is on, when I log in, then I am asked for a code from my authenticator app
+      [ ] Ten one-time recovery codes are shown once when 2FA is turned on
+      [ ] An owner can require 2FA for every user of the account
+    ");
 }
 
 #[test]
@@ -45,10 +57,10 @@ fn json() {
 #[test]
 fn unknown_id_suggests_a_close_one() {
     let f = Fixture::example();
-    let r = f.run(&["show", "S-155"]);
-    assert_eq!(r.code, 2);
-    assert_eq!(
-        r.stderr,
-        "error: no story has the id `S-155`\n  help: did you mean `S-15`?\n"
-    );
+    insta::assert_snapshot!(f.run(&["show", "S-155"]), @"
+    ------- stderr -------
+    error: no story has the id `S-155`
+      help: did you mean `S-15`?
+    [exit status: 2]
+    ");
 }
