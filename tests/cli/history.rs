@@ -28,7 +28,7 @@ impl Script<'_> {
             .current_dir(self.f.root())
             .env(
                 "GIT_AUTHOR_NAME",
-                if self.n % 2 == 0 {
+                if self.n.is_multiple_of(2) {
                     "Sam Dev"
                 } else {
                     "Pat Owner"
@@ -36,7 +36,7 @@ impl Script<'_> {
             )
             .env(
                 "GIT_AUTHOR_EMAIL",
-                if self.n % 2 == 0 {
+                if self.n.is_multiple_of(2) {
                     "sam@example.com"
                 } else {
                     "pat@example.com"
