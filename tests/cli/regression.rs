@@ -150,3 +150,147 @@ fn a_megabyte_body_of_short_paragraphs_is_checked_in_linear_time() {
     assert_eq!(v["summary"]["errors"], 0, "{}", r.stdout);
     assert_eq!(r.stderr, "");
 }
+
+/// Runs several `backlog` commands at once in the fixture; their outputs in order.
+fn at_once(f: &Fixture, commands: &[&[&str]]) -> Vec<crate::common::Run> {
+    let children: Vec<std::process::Child> = commands
+        .iter()
+        .map(|args| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("backlog"))
+                .args(*args)
+                .current_dir(f.root())
+                .env_remove("BACKLOG_DIR")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().unwrap();
+            crate::common::Run {
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                code: out.status.code().unwrap_or(-1),
+            }
+        })
+        .collect()
+}
+
+/// Two edits of one story at once both reported success and one was lost:
+/// the "changed since read" check ran before the write with no lock between.
+#[test]
+fn concurrent_edits_of_one_story_are_both_kept() {
+    let f = Fixture::example();
+    let path = f.story("S-22");
+    for round in 0..8 {
+        let estimate = format!("estimate={}", round + 1);
+        let labels = format!("labels=round-{round}");
+        let runs = at_once(
+            &f,
+            &[&["set", "S-22", &estimate], &["set", "S-22", &labels]],
+        );
+        for r in &runs {
+            assert_eq!((r.code, r.stderr.as_str()), (0, ""), "round {round}");
+        }
+        let text = f.read(&path);
+        assert!(
+            text.contains(&format!("\nestimate: {}\n", round + 1)),
+            "round {round}:\n{text}"
+        );
+        assert!(
+            text.contains(&format!("\nlabels: [round-{round}]\n")),
+            "round {round}:\n{text}"
+        );
+    }
+    // A rank move and a field edit of the same story at once.
+    let runs = at_once(
+        &f,
+        &[&["set", "S-15", "estimate=13"], &["rank", "S-15", "--top"]],
+    );
+    assert!(runs.iter().all(|r| r.code == 0));
+    let text = f.read(&f.story("S-15"));
+    assert!(text.contains("\nestimate: 13\n"), "{text}");
+    let list = f.run(&["list", "--open", "--format", "csv"]);
+    assert_eq!(
+        list.stdout.lines().nth(1).unwrap().split(',').nth(1),
+        Some("S-15")
+    );
+}
+
+/// Two `new` at once wrote two files with the same id, and two `rank
+/// --bottom` at once ended tied: ids and ranks are now allocated under the
+/// backlog's write lock.
+#[test]
+fn concurrent_new_and_rank_allocate_distinct_ids_and_ranks() {
+    let f = Fixture::example();
+    let runs = at_once(
+        &f,
+        &[
+            &["new", "First at once"],
+            &["new", "Second at once"],
+            &["new", "Third at once"],
+        ],
+    );
+    let mut created: Vec<String> = runs
+        .iter()
+        .map(|r| {
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            r.stdout
+                .split('(')
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    created.sort();
+    assert_eq!(created, ["S-33", "S-34", "S-35"]);
+    let runs = at_once(
+        &f,
+        &[&["rank", "S-3", "--bottom"], &["rank", "S-4", "--bottom"]],
+    );
+    assert!(runs.iter().all(|r| r.code == 0));
+    let check = f.run(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["rule"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"duplicate-rank"), "{codes:?}");
+    assert!(!codes.contains(&"duplicate-id"), "{codes:?}");
+}
+
+/// A writer that cannot get the lock says who holds it and exits 2, having
+/// written nothing.
+#[test]
+fn a_busy_backlog_names_the_writer_that_holds_it() {
+    let f = Fixture::example();
+    let folder = std::fs::File::open(f.backlog()).unwrap();
+    folder.lock().unwrap();
+    let before = f.read(&f.story("S-22"));
+    let out = assert_cmd::Command::cargo_bin("backlog")
+        .unwrap()
+        .args(["set", "S-22", "estimate=1"])
+        .current_dir(f.root())
+        .env("BACKLOG_LOCK_WAIT", "0.2")
+        .output()
+        .unwrap();
+    let stderr =
+        String::from_utf8_lossy(&out.stderr).replace(&std::process::id().to_string(), "PID");
+    let stderr = stderr.split(": ").take(2).collect::<Vec<_>>().join(": ");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr,
+        "error: another command is changing .backlog (pid PID"
+    );
+    assert_eq!(f.read(&f.story("S-22")), before);
+    drop(folder);
+    assert_eq!(f.run(&["set", "S-22", "estimate=1"]).code, 0);
+}
