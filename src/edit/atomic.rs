@@ -1,17 +1,30 @@
 //! Writing files so that a crash or a full disk never leaves half a file.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and
 /// a rename, so readers see the old file or the new one, never a mix.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    stage(path, bytes, None)?.commit()
+}
+
+/// A file's new bytes, written and synced to a temporary file beside it,
+/// not yet in place. Dropping it removes the temporary file.
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+/// Writes `bytes` for `path` to a temporary file in the same folder (so the
+/// rename stays on one file system) and syncs it. With `like`, the metadata
+/// of the file it replaces, the new file gets that file's mode and, where
+/// the OS allows (root, or the same owner), its owner and group.
+pub fn stage(path: &Path, bytes: &[u8], like: Option<&std::fs::Metadata>) -> io::Result<Staged> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    // A uniquely named file beside the target (so the rename stays on one
-    // file system), removed if anything fails before the rename.
     let mut builder = tempfile::Builder::new();
     builder.prefix(".backlog-").suffix(".tmp");
     // Like File::create: 0666 less the umask, not tempfile's private 0600.
@@ -19,9 +32,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    if let Some(meta) = like {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            // Best effort: only root may give a file away.
+            let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid()));
+        }
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(Staged {
+        tmp,
+        path: path.to_path_buf(),
+    })
+}
+
+impl Staged {
+    /// Renames the staged file into place.
+    pub fn commit(self) -> io::Result<()> {
+        self.tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

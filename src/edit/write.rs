@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::edit::atomic::write_atomic;
+use crate::edit::atomic::{stage, write_atomic};
 use crate::edit::line::{self as edit, EditError, FieldEdit};
 use crate::model::Story;
 use crate::source::WorkTree;
@@ -53,11 +53,19 @@ pub enum WriteError {
     Exists { path: PathBuf },
     #[error("{path} is read-only; nothing was written")]
     ReadOnly { path: PathBuf },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {source}; nothing was written")]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
+    },
+    #[error("cannot replace {path}: {source}; {}", if not_restored.is_empty() { format!("the {restored} files already replaced were restored, so nothing changed") } else { format!("these files keep the new version: {}", not_restored.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")) })]
+    PartlyWritten {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+        restored: usize,
+        not_restored: Vec<PathBuf>,
     },
 }
 
@@ -93,8 +101,12 @@ pub struct NewText {
     pub text: String,
 }
 
-/// Writes every text, or none if any file changed on disk since it was read
-/// or cannot be written. A byte-order mark and file permissions are kept.
+/// Writes every text, or none: nothing is written if any file changed on
+/// disk since it was read, is read-only, or cannot be staged (a full disk);
+/// every new file is written and synced beside its target before the first
+/// rename; and if a rename fails part-way, the files already replaced get
+/// their old bytes back. A byte-order mark, the mode and (where the OS
+/// allows) the owner of each file are kept.
 pub fn write_texts(texts: &[NewText]) -> Result<(), WriteError> {
     let mut ready = Vec::with_capacity(texts.len());
     for t in texts {
@@ -103,9 +115,9 @@ pub fn write_texts(texts: &[NewText]) -> Result<(), WriteError> {
             source,
         };
         let on_disk = std::fs::read(&t.path).map_err(io)?;
-        let on_disk = String::from_utf8_lossy(&on_disk);
-        let bom = on_disk.starts_with(BOM);
-        if on_disk.strip_prefix(BOM).unwrap_or(&on_disk) != t.original {
+        let text = String::from_utf8_lossy(&on_disk);
+        let bom = text.starts_with(BOM);
+        if text.strip_prefix(BOM).unwrap_or(&text) != t.original {
             return Err(WriteError::Changed {
                 path: t.display.clone(),
             });
@@ -116,20 +128,50 @@ pub fn write_texts(texts: &[NewText]) -> Result<(), WriteError> {
                 path: t.display.clone(),
             });
         }
-        ready.push((t, bom, meta.permissions()));
+        ready.push((t, bom, meta, on_disk));
     }
-    for (t, bom, perms) in ready {
-        let bytes = if bom {
+    // Stage everything first: a full disk stops us here, with nothing changed.
+    let mut staged = Vec::with_capacity(ready.len());
+    for (t, bom, meta, _) in &ready {
+        let bytes = if *bom {
             format!("{BOM}{}", t.text)
         } else {
             t.text.clone()
         };
-        write_file(&t.path, bytes.as_bytes(), perms).map_err(|source| WriteError::Io {
+        let s = stage(&t.path, bytes.as_bytes(), Some(meta)).map_err(|source| WriteError::Io {
             path: t.display.clone(),
             source,
         })?;
+        staged.push(s);
+    }
+    for (n, s) in staged.into_iter().enumerate() {
+        if let Err(source) = s.commit() {
+            return Err(roll_back(&ready[..n], ready[n].0, source));
+        }
     }
     Ok(())
+}
+
+/// Puts back the files already replaced when the rename of `failed` did not
+/// go through, and says exactly what state the files are in.
+fn roll_back(
+    done: &[(&NewText, bool, std::fs::Metadata, Vec<u8>)],
+    failed: &NewText,
+    source: std::io::Error,
+) -> WriteError {
+    let mut not_restored = Vec::new();
+    for (t, _, meta, old) in done.iter().rev() {
+        let restored = stage(&t.path, old, Some(meta)).and_then(|s| s.commit());
+        if restored.is_err() {
+            not_restored.push(t.display.clone());
+        }
+    }
+    WriteError::PartlyWritten {
+        path: failed.display.clone(),
+        source,
+        restored: done.len() - not_restored.len(),
+        not_restored,
+    }
 }
 
 /// Creates a new file; refuses to replace one that exists.
@@ -143,9 +185,4 @@ pub fn create_file(path: &Path, display: &Path, text: &str) -> Result<(), WriteE
         path: display.to_path_buf(),
         source,
     })
-}
-
-fn write_file(path: &Path, bytes: &[u8], perms: std::fs::Permissions) -> std::io::Result<()> {
-    write_atomic(path, bytes)?;
-    std::fs::set_permissions(path, perms)
 }

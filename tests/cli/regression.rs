@@ -294,3 +294,143 @@ fn a_busy_backlog_names_the_writer_that_holds_it() {
     drop(folder);
     assert_eq!(f.run(&["set", "S-22", "estimate=1"]).code, 0);
 }
+
+/// Every file of the backlog folder, by path, with its bytes.
+fn snapshot_of_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Runs `cmd`; whether it worked (tests that need root-only tools skip,
+/// saying so, where they are not available).
+fn try_run(cmd: &str, args: &[&str]) -> bool {
+    std::process::Command::new(cmd)
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `rank --rebalance` stopped half-way when one rename failed (a file made
+/// immutable): the first stories had new ranks and the rest not, and the
+/// error did not say so. Now the files already replaced are put back.
+#[test]
+fn a_failed_rename_in_a_multi_file_write_changes_nothing() {
+    let f = Fixture::example();
+    let victim = f.backlog().join(f.story("S-30"));
+    if !try_run("chattr", &["+i", victim.to_str().unwrap()]) {
+        eprintln!("skipped: `chattr +i` is not available here (it needs root and a file system that supports it)");
+        return;
+    }
+    let before = snapshot_of_files(&f.backlog());
+    let r = f.run(&["rank", "--rebalance"]);
+    try_run("chattr", &["-i", victim.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{r}");
+    let message = r.stderr.lines().next().unwrap();
+    assert!(
+        message.starts_with("error: cannot replace .backlog/stories/S-30-")
+            && message.ends_with("files already replaced were restored, so nothing changed"),
+        "{message}"
+    );
+    assert_eq!(snapshot_of_files(&f.backlog()), before);
+}
+
+/// On a disk that fills part-way, nothing is written: every new file is
+/// staged (written and synced) before the first one replaces its original.
+#[test]
+fn a_full_disk_in_a_multi_file_write_changes_nothing() {
+    let f = Fixture::empty();
+    let mount = f.root().join("small");
+    std::fs::create_dir_all(&mount).unwrap();
+    if !try_run(
+        "mount",
+        &[
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=400k",
+            "tmpfs",
+            mount.to_str().unwrap(),
+        ],
+    ) {
+        eprintln!("skipped: cannot mount a small tmpfs here (it needs root)");
+        return;
+    }
+    let backlog = mount.join(".backlog");
+    let copy = try_run(
+        "cp",
+        &[
+            "-r",
+            crate::common::example_dir().to_str().unwrap(),
+            backlog.to_str().unwrap(),
+        ],
+    );
+    // Fill the disk to a few kilobytes short of full.
+    let mut filler = std::fs::File::create(mount.join("filler")).unwrap();
+    let chunk = vec![0u8; 1024];
+    while std::io::Write::write_all(&mut filler, &chunk).is_ok() {}
+    drop(filler);
+    let full = std::fs::metadata(mount.join("filler")).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(mount.join("filler"))
+        .unwrap()
+        .set_len(full - 8 * 1024)
+        .unwrap();
+    let before = snapshot_of_files(&backlog);
+    let r = crate::common::run_in(&mount, &["rank", "--rebalance"]);
+    let after = snapshot_of_files(&backlog);
+    let leftovers: Vec<String> = std::fs::read_dir(backlog.join("stories"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    try_run("umount", &[mount.to_str().unwrap()]);
+    assert!(copy);
+    assert_eq!(r.code, 2, "{r}");
+    assert!(
+        r.stderr
+            .starts_with("error: cannot write .backlog/stories/"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("No space left on device"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("nothing was written"),
+        "{}",
+        r.stderr
+    );
+    assert!(after == before, "a file changed on a full disk");
+    assert_eq!(leftovers, Vec::<String>::new());
+}
+
+/// The atomic rename gave an edited file to the user running the tool (a
+/// file owned by uid 1234 became root's after `set`): owner and mode are kept.
+#[test]
+fn an_edit_keeps_the_files_owner_and_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let f = Fixture::example();
+    let path = f.backlog().join(f.story("S-22"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let owned = std::os::unix::fs::chown(&path, Some(1234), Some(1234)).is_ok();
+    let r = f.run(&["set", "S-22", "estimate=2"]);
+    assert_eq!(r.code, 0, "{r}");
+    let meta = std::fs::metadata(&path).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    if owned {
+        assert_eq!((meta.uid(), meta.gid()), (1234, 1234));
+    } else {
+        eprintln!("skipped the owner half: only root can give a file to another user");
+    }
+}
