@@ -84,8 +84,8 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     let rel = std::path::Path::new("stories").join(file_name(&id, &story.title));
     let display = o.tree.display_root().join(&rel);
     let path = o.tree.root().join(&rel);
-    if let Some(bumped) = &placement.bumped {
-        o.write_ranks(std::slice::from_ref(bumped))?;
+    if !placement.others.is_empty() {
+        o.write_ranks(&placement.others)?;
     }
     crate::edit::write::create_file(&path, &display, &text)?;
     if let Some(w) = warning {

@@ -145,9 +145,11 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base: &str, head: &str, today: Date)
         .iter()
         .map(|(_, s)| Some(old_pos[s.id.as_str()]))
         .collect();
-    let keep = heaviest_increasing(&old_positions, |i| {
-        1_000_000 + u64::from(common[i].0.rank == common[i].1.rank)
-    });
+    let keep = heaviest_increasing(
+        &old_positions,
+        |i| 1_000_000 + u64::from(common[i].0.rank == common[i].1.rank),
+        |_| false,
+    );
     let mut moved = Vec::new();
     let mut shifted = 0;
     for (k, (o, s)) in common.iter().enumerate() {

@@ -22,8 +22,14 @@ pub fn backlog_order(a: (Option<&Rank>, &StoryId), b: (Option<&Rank>, &StoryId))
 /// Marks a heaviest strictly increasing subsequence of the present keys
 /// (`None` never belongs to it). With every weight equal this is a longest
 /// increasing subsequence; callers weigh items to prefer keeping some.
+/// `follows(i)` lets item `i` extend a chain that ends at item `i - 1` even
+/// though its key is not greater (ranks tied, ids in order).
 /// O(n log n): a Fenwick tree of best chains over the keys' sorted order.
-pub fn heaviest_increasing<K: Ord>(keys: &[Option<K>], weight: impl Fn(usize) -> u64) -> Vec<bool> {
+pub fn heaviest_increasing<K: Ord>(
+    keys: &[Option<K>],
+    weight: impl Fn(usize) -> u64,
+    follows: impl Fn(usize) -> bool,
+) -> Vec<bool> {
     let mut sorted: Vec<&K> = keys.iter().flatten().collect();
     sorted.sort();
     sorted.dedup();
@@ -46,6 +52,12 @@ pub fn heaviest_increasing<K: Ord>(keys: &[Option<K>], weight: impl Fn(usize) ->
                 found = tree[q];
             }
             q -= q & q.wrapping_neg();
+        }
+        if i > 0 && keys[i - 1].is_some() && follows(i) {
+            let chained = (best[i - 1], s, i - 1);
+            if better(chained, found) {
+                found = chained;
+            }
         }
         best[i] = found.0 + weight(i);
         prev[i] = found.2;
@@ -77,7 +89,7 @@ mod tests {
     use super::*;
 
     fn kept(keys: &[Option<u32>]) -> Vec<u32> {
-        let keep = heaviest_increasing(keys, |_| 1);
+        let keep = heaviest_increasing(keys, |_| 1, |_| false);
         keys.iter()
             .zip(keep)
             .filter(|(_, k)| *k)
@@ -102,13 +114,28 @@ mod tests {
         // [2, 1]: either alone is longest; the heavier one is kept.
         let keys = [Some(2), Some(1)];
         assert_eq!(
-            heaviest_increasing(&keys, |i| 10 + i as u64),
+            heaviest_increasing(&keys, |i| 10 + i as u64, |_| false),
             vec![false, true]
         );
         assert_eq!(
-            heaviest_increasing(&keys, |i| 11 - i as u64),
+            heaviest_increasing(&keys, |i| 11 - i as u64, |_| false),
             vec![true, false]
         );
+    }
+
+    #[test]
+    fn an_allowed_tie_extends_the_chain_only_from_its_neighbour() {
+        // 5 5 5 with ties allowed between neighbours: all kept.
+        let tied = |keys: &[Option<u32>], i: usize| keys[i] == keys[i - 1];
+        let keys = [Some(5), Some(5), Some(5)];
+        assert_eq!(
+            heaviest_increasing(&keys, |_| 1, |i| tied(&keys, i)),
+            vec![true; 3]
+        );
+        // 5 9 5: the second 5 is not next to the first; 5 9 is kept.
+        let keys = [Some(5), Some(9), Some(5)];
+        let keep = heaviest_increasing(&keys, |_| 1, |i| tied(&keys, i));
+        assert_eq!(keep, vec![true, true, false]);
     }
 
     #[test]

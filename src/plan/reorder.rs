@@ -59,8 +59,8 @@ fn find<'a>(s: &'a Snapshot, id: &str) -> Result<&'a Story, PlanError> {
         .ok_or_else(|| PlanError::UnknownId(id.to_string()))
 }
 
-/// Plans moving `id` to `target`, changing as few ranks as possible: one,
-/// or two when the new neighbours share a rank.
+/// Plans moving `id` to `target`, changing as few ranks as possible: its
+/// own, and more only where neighbours share a rank and must be told apart.
 pub fn plan_move(s: &Snapshot, id: &str, target: &Target) -> Result<Move, PlanError> {
     let story = find(s, id)?;
     let old_position = s
@@ -77,7 +77,7 @@ pub fn plan_move(s: &Snapshot, id: &str, target: &Target) -> Result<Move, PlanEr
             new,
         });
     }
-    changes.extend(p.bumped);
+    changes.extend(p.others);
     Ok(Move {
         id: story.id.clone(),
         changes,
@@ -87,7 +87,7 @@ pub fn plan_move(s: &Snapshot, id: &str, target: &Target) -> Result<Move, PlanEr
     })
 }
 
-/// Where a new story goes: its rank, and any tied neighbour that must move.
+/// Where a new story goes: its rank, and any tied neighbours that must move.
 pub fn plan_insert(s: &Snapshot, target: &Target) -> Result<Placement, PlanError> {
     place(s, None, target)
 }
@@ -97,13 +97,17 @@ pub fn plan_insert(s: &Snapshot, target: &Target) -> Result<Placement, PlanError
 pub struct Placement {
     /// The story's new rank; `None` when its rank already puts it there.
     pub rank: Option<Rank>,
-    /// A neighbour re-ranked to break a tie.
-    pub bumped: Option<RankChange>,
+    /// Other stories re-ranked so the order holds (they shared a rank).
+    pub others: Vec<RankChange>,
     /// 1-based position in the whole backlog afterwards.
     pub position: usize,
     pub note: Option<String>,
 }
 
+/// Places `mover` (or, with `None`, a new story) at `target`: the wanted
+/// order is the ranked backlog with the story at its new index, and the
+/// fewest rank changes that make exactly that order true are planned by the
+/// same re-ranking as `rank --edit`, preferring to change the mover.
 fn place(s: &Snapshot, mover: Option<&Story>, target: &Target) -> Result<Placement, PlanError> {
     let others: Vec<&Story> = s
         .ranked()
@@ -130,108 +134,129 @@ fn place(s: &Snapshot, mover: Option<&Story>, target: &Target) -> Result<Placeme
         Target::After(other) => index_of(other)? + 1,
         Target::To(p) => p.saturating_sub(1).min(others.len()),
     };
-    let lo = i.checked_sub(1).map(|j| others[j]);
-    let hi = others.get(i).copied();
-    if let Some(l) = lo {
+    if let Some(l) = i.checked_sub(1).map(|j| others[j]) {
         if l.rank.is_none() {
             return Err(PlanError::UnrankedNeighbour(l.id.to_string()));
         }
     }
-    let lo_rank = lo.and_then(|l| l.rank.clone());
-    let hi_rank = hi.and_then(|h| h.rank.clone());
-    let mut placement = Placement {
-        rank: None,
-        bumped: None,
-        position: i + 1,
-        note: None,
-    };
-    if let Some(r) = mover.and_then(|m| m.rank.as_ref()) {
-        let fits = lo_rank.as_ref().is_none_or(|l| l < r) && hi_rank.as_ref().is_none_or(|h| r < h);
-        if fits {
-            return Ok(placement);
-        }
-    }
-    placement.rank = Some(match (&lo_rank, &hi_rank) {
-        (None, None) => Rank::from_int(10),
-        (Some(l), None) => Rank::above(l),
-        (None, Some(h)) => Rank::below(h),
-        (Some(l), Some(h)) if l < h => Rank::between(l, h),
-        (Some(l), Some(_)) => {
-            // The neighbours tie: move the second one up into the next gap.
-            let tied = hi.expect("hi has a rank");
-            let next = others[i + 1..]
-                .iter()
-                .filter_map(|x| x.rank.clone())
-                .find(|r| r > l);
-            let bumped = match next {
-                Some(n) => Rank::between(l, &n),
-                None => Rank::above(l),
-            };
-            placement.note = Some(format!(
-                "`{}` and `{}` shared rank {l}; `{}` moved to {bumped} to make room",
-                lo.map(|x| x.id.to_string()).unwrap_or_default(),
-                tied.id,
-                tied.id
-            ));
-            let new = Rank::between(l, &bumped);
-            placement.bumped = Some(RankChange {
-                id: tied.id.clone(),
-                old: tied.rank.clone(),
-                new: bumped,
+    // The ranked stories in their new order; the mover is the one entry
+    // that must end up ranked.
+    let mut wanted: Vec<Entry> = others[..ranked_count]
+        .iter()
+        .map(|x| Entry {
+            id: Some(&x.id),
+            rank: x.rank.as_ref(),
+        })
+        .collect();
+    wanted.insert(
+        i,
+        Entry {
+            id: mover.map(|m| &m.id),
+            rank: mover.and_then(|m| m.rank.as_ref()),
+        },
+    );
+    let mut new_ranks = rerank(&wanted, Some(i), std::iter::empty);
+    let rank = new_ranks[i].take();
+    let others: Vec<RankChange> = new_ranks
+        .into_iter()
+        .zip(&wanted)
+        .filter_map(|(new, e)| {
+            let new = new?;
+            let story = s.story(e.id?.as_str())?;
+            Some(RankChange {
+                id: story.id.clone(),
+                old: story.rank.clone(),
+                new,
+            })
+        })
+        .collect();
+    let note = match others.as_slice() {
+        [] => None,
+        [one] => {
+            let tied = wanted.iter().filter_map(|e| e.id).find(|id| {
+                **id != one.id && s.story(id.as_str()).is_some_and(|x| x.rank == one.old)
             });
-            new
+            Some(format!(
+                "`{}` shared rank {} with `{}`; moved to {} to make room",
+                one.id,
+                one.old.as_ref().map(|r| r.to_string()).unwrap_or_default(),
+                tied.map(|t| t.to_string()).unwrap_or_default(),
+                one.new
+            ))
         }
-    });
-    Ok(placement)
+        many => Some(format!(
+            "{} stories that shared a rank were re-ranked to make room",
+            many.len()
+        )),
+    };
+    Ok(Placement {
+        rank,
+        others,
+        position: i + 1,
+        note,
+    })
 }
 
-/// Plans the fewest rank changes that make `desired` (a sub-list of the
-/// backlog, in the wanted order) hold: the longest run of stories whose
-/// ranks already increase in that order keeps its ranks (longest increasing
-/// subsequence), and every other story gets a rank between its new neighbours.
-pub fn plan_order(s: &Snapshot, desired: &[StoryId]) -> Result<Vec<RankChange>, PlanError> {
-    let mut seen = std::collections::HashSet::new();
-    let mut stories = Vec::with_capacity(desired.len());
-    for id in desired {
-        if !seen.insert(id.as_str()) {
-            return Err(PlanError::Duplicate(id.to_string()));
-        }
-        stories.push(find(s, id.as_str())?);
-    }
-    let ranks: Vec<Option<&Rank>> = stories.iter().map(|x| x.rank.as_ref()).collect();
-    let mut keep = heaviest_increasing(&ranks, |_| 1);
-    // Unranked stories left at the end, in id order, can stay unranked.
-    let mut tail = stories.len();
+/// A story in a wanted order: its id (`None` for a story not written yet)
+/// and its rank today.
+struct Entry<'a> {
+    id: Option<&'a StoryId>,
+    rank: Option<&'a Rank>,
+}
+
+/// The fewest new ranks that make `wanted` the backlog order: the heaviest
+/// run of stories whose (rank, id) already increase keeps its ranks (tied
+/// neighbours may stay tied when their ids are in order), and every other
+/// story gets a rank between its new neighbours. `mover` weighs less, so a
+/// move changes the story moved rather than its neighbours. `unlisted` gives
+/// the ranks of stories not in the list, which still bound its two ends.
+/// Returns each entry's new rank, `None` where it keeps its own.
+fn rerank<'a, I: Iterator<Item = &'a Rank>>(
+    wanted: &[Entry],
+    mover: Option<usize>,
+    unlisted: impl Fn() -> I,
+) -> Vec<Option<Rank>> {
+    let ranks: Vec<Option<&Rank>> = wanted.iter().map(|e| e.rank).collect();
+    let in_id_order = |a: &Entry, b: &Entry| matches!((a.id, b.id), (Some(x), Some(y)) if x < y);
+    let mut keep = heaviest_increasing(
+        &ranks,
+        |i| if Some(i) == mover { 1 } else { 2 },
+        |i| ranks[i] == ranks[i - 1] && in_id_order(&wanted[i - 1], &wanted[i]),
+    );
+    // Unranked stories left at the end, in id order, can stay unranked (but
+    // not the story being placed: unranked, it would sort after the rest).
+    let mut tail = wanted.len();
     while tail > 0
-        && stories[tail - 1].rank.is_none()
-        && (tail == stories.len() || stories[tail - 1].id < stories[tail].id)
+        && wanted[tail - 1].rank.is_none()
+        && wanted[tail - 1].id.is_some()
+        && mover != Some(tail - 1)
+        && (tail == wanted.len() || in_id_order(&wanted[tail - 1], &wanted[tail]))
     {
         tail -= 1;
     }
     for k in keep.iter_mut().skip(tail) {
         *k = true;
     }
-    let mut final_ranks: Vec<Option<Rank>> = vec![None; stories.len()];
-    let mut changes = Vec::new();
-    for j in 0..stories.len() {
+    // The rank of the next kept, ranked story after each entry (one pass
+    // from the right, so a long list stays linear).
+    let mut next_kept: Vec<Option<&Rank>> = vec![None; wanted.len()];
+    for j in (0..wanted.len().saturating_sub(1)).rev() {
+        let n = j + 1;
+        next_kept[j] = if keep[n] && wanted[n].rank.is_some() {
+            wanted[n].rank
+        } else {
+            next_kept[n]
+        };
+    }
+    let mut new_ranks: Vec<Option<Rank>> = vec![None; wanted.len()];
+    let mut last: Option<Rank> = None;
+    for j in 0..wanted.len() {
         if keep[j] {
-            final_ranks[j] = stories[j].rank.clone();
+            last = wanted[j].rank.cloned().or(last);
             continue;
         }
-        let lo = j.checked_sub(1).and_then(|p| final_ranks[p].clone());
-        let hi = (j + 1..stories.len())
-            .find(|&n| keep[n] && stories[n].rank.is_some())
-            .and_then(|n| stories[n].rank.clone());
-        // At either end of the list, stories that are not listed (finished
-        // ones, deleted lines) still bound the gap, so "first" means just
-        // before the first listed story, not before the whole backlog.
-        let unlisted = || {
-            s.stories
-                .iter()
-                .filter(|x| !seen.contains(x.id.as_str()))
-                .filter_map(|x| x.rank.as_ref())
-        };
-        let new = match (&lo, &hi) {
+        let hi = next_kept[j].cloned();
+        let new = match (&last, &hi) {
             (None, None) => Rank::from_int(10),
             (Some(l), None) => match unlisted().filter(|r| *r > l).min() {
                 Some(u) => Rank::between(l, u),
@@ -243,14 +268,50 @@ pub fn plan_order(s: &Snapshot, desired: &[StoryId]) -> Result<Vec<RankChange>, 
             },
             (Some(l), Some(h)) => Rank::between(l, h),
         };
-        final_ranks[j] = Some(new.clone());
-        changes.push(RankChange {
-            id: stories[j].id.clone(),
-            old: stories[j].rank.clone(),
-            new,
-        });
+        last = Some(new.clone());
+        new_ranks[j] = Some(new);
     }
-    Ok(changes)
+    new_ranks
+}
+
+/// Plans the fewest rank changes that make `desired` (a sub-list of the
+/// backlog, in the wanted order) hold: see [`rerank`].
+pub fn plan_order(s: &Snapshot, desired: &[StoryId]) -> Result<Vec<RankChange>, PlanError> {
+    let mut seen = std::collections::HashSet::new();
+    let mut stories = Vec::with_capacity(desired.len());
+    for id in desired {
+        if !seen.insert(id.as_str()) {
+            return Err(PlanError::Duplicate(id.to_string()));
+        }
+        stories.push(find(s, id.as_str())?);
+    }
+    let wanted: Vec<Entry> = stories
+        .iter()
+        .map(|x| Entry {
+            id: Some(&x.id),
+            rank: x.rank.as_ref(),
+        })
+        .collect();
+    // At either end of the list, stories that are not listed (finished
+    // ones, deleted lines) still bound the gap, so "first" means just
+    // before the first listed story, not before the whole backlog.
+    let unlisted = || {
+        s.stories
+            .iter()
+            .filter(|x| !seen.contains(x.id.as_str()))
+            .filter_map(|x| x.rank.as_ref())
+    };
+    Ok(rerank(&wanted, None, unlisted)
+        .into_iter()
+        .zip(&stories)
+        .filter_map(|(new, story)| {
+            Some(RankChange {
+                id: story.id.clone(),
+                old: story.rank.clone(),
+                new: new?,
+            })
+        })
+        .collect())
 }
 
 /// Renumbers every ranked story 10, 20, 30… in backlog order; only stories

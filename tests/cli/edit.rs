@@ -134,16 +134,12 @@ fn moving_between_tied_stories_rebalances_only_those_two() {
     f.edit(&f.story("S-28"), "rank: 35", "rank: 20");
     f.git(&["commit", "-qam", "tie"]);
     // S-17 and S-28 now share rank 20; S-17 comes first by id.
-    let r = f.run(&["rank", "S-29", "--after", "S-17"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(
-        r.stdout,
-        "S-29: position 32 -> 19, rank 60 -> 20.2\nS-28: position 19 -> 20, rank 20 -> 20.5\n"
-    );
-    assert_eq!(
-        r.stderr,
-        "note: `S-17` and `S-28` shared rank 20; `S-28` moved to 20.5 to make room\n"
-    );
+    insta::assert_snapshot!(f.run(&["rank", "S-29", "--after", "S-17"]), @"
+    S-29: position 32 -> 19, rank 60 -> 20.5
+    S-28: position 19 -> 20, rank 20 -> 20.7
+    ------- stderr -------
+    note: `S-28` shared rank 20 with `S-17`; moved to 20.7 to make room
+    ");
     assert_eq!(numstat(&f).len(), 2);
     let o = order(&f);
     assert_eq!(&o[17..20], ["S-17", "S-29", "S-28"]);

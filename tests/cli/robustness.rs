@@ -171,3 +171,160 @@ mod stale {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// Placements in backlogs full of ties: every move ends exactly where it
+/// was asked to, compared with a model of the order (a list with the story
+/// taken out and put back at its new index).
+mod placement {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
+    use backlog::model::order::backlog_order;
+    use backlog::model::rank::Rank;
+    use backlog::model::{Snapshot, StoryId};
+    use backlog::plan::reorder::{plan_insert, plan_move, RankChange, Target};
+    use backlog::source::Memory;
+
+    /// A backlog of stories S-1..S-n with these ranks (`None`: unranked).
+    fn backlog(ranks: &[Option<&str>]) -> Snapshot {
+        let mut m = Memory::new(".backlog");
+        for (i, r) in ranks.iter().enumerate() {
+            let rank = r.map(|r| format!("rank: {r}\n")).unwrap_or_default();
+            let text = format!(
+                "---\nid: S-{n}\ntitle: Story {n}\nstatus: ready\n{rank}---\n",
+                n = i + 1
+            );
+            m.insert(format!("stories/S-{}-x.md", i + 1), text);
+        }
+        backlog::load::load(&m).unwrap()
+    }
+
+    /// The order after `changes`, as ids.
+    fn order_after(s: &Snapshot, changes: &[RankChange], new: Option<&Rank>) -> Vec<String> {
+        let mut ranks: HashMap<StoryId, Option<Rank>> = s
+            .stories
+            .iter()
+            .map(|x| (x.id.clone(), x.rank.clone()))
+            .collect();
+        for c in changes {
+            ranks.insert(c.id.clone(), Some(c.new.clone()));
+        }
+        if let Some(r) = new {
+            // The new story's id sorts after every existing one.
+            ranks.insert(StoryId::new("S-999999"), Some(r.clone()));
+        }
+        let mut ids: Vec<&StoryId> = ranks.keys().collect();
+        ids.sort_by(|a, b| backlog_order((ranks[*a].as_ref(), a), (ranks[*b].as_ref(), b)));
+        ids.iter().map(|i| i.to_string()).collect()
+    }
+
+    fn ids(s: &Snapshot) -> Vec<String> {
+        s.ranked().iter().map(|x| x.id.to_string()).collect()
+    }
+
+    /// The order the user asked for: `mover` taken out, then put at the
+    /// index `target` names among the rest.
+    fn expected(s: &Snapshot, mover: &str, target: &Target) -> Option<Vec<String>> {
+        let mut rest: Vec<String> = ids(s).into_iter().filter(|i| i != mover).collect();
+        let ranked = s
+            .stories
+            .iter()
+            .filter(|x| x.rank.is_some() && x.id.as_str() != mover)
+            .count();
+        let at = match target {
+            Target::Bottom => ranked,
+            Target::Before(o) => rest.iter().position(|i| i == o)?,
+            Target::After(o) => rest.iter().position(|i| i == o)? + 1,
+            Target::To(p) => (p - 1).min(rest.len()),
+            Target::Top => 0,
+        };
+        rest.insert(at, mover.to_string());
+        Some(rest)
+    }
+
+    #[test]
+    fn three_tied_stories_take_a_move_between_them() {
+        let s = backlog(&[Some("5"), Some("5"), Some("5"), Some("5")]);
+        let m = plan_move(&s, "S-4", &Target::After("S-1".into())).unwrap();
+        assert_eq!(
+            order_after(&s, &m.changes, None),
+            ["S-1", "S-4", "S-2", "S-3"]
+        );
+        assert_eq!(m.new_position, 2);
+        let p = plan_insert(&s, &Target::After("S-1".into())).unwrap();
+        assert_eq!(p.position, 2);
+        assert_eq!(
+            order_after(&s, &p.others, p.rank.as_ref()),
+            ["S-1", "S-999999", "S-2", "S-3", "S-4"]
+        );
+    }
+
+    #[test]
+    fn ten_thousand_tied_stories_change_few_ranks() {
+        let ranks: Vec<Option<&str>> = vec![Some("5"); 10_000];
+        let s = backlog(&ranks);
+        let m = plan_move(&s, "S-5000", &Target::After("S-10".into())).unwrap();
+        let order = order_after(&s, &m.changes, None);
+        assert_eq!(order.iter().position(|i| i == "S-5000"), Some(10));
+        assert_eq!(m.new_position, 11);
+        // S-1..S-10 and S-5000 move below the tie; the other 9,989 keep rank 5.
+        assert_eq!(
+            m.changes.len(),
+            11,
+            "{:?}",
+            m.changes
+                .iter()
+                .map(|c| c.id.to_string())
+                .collect::<Vec<_>>()
+        );
+    }
+
+    fn rank_strategy() -> impl Strategy<Value = Option<&'static str>> {
+        prop_oneof![
+            4 => Just(Some("5")),
+            2 => Just(Some("7")),
+            1 => Just(Some("2.5")),
+            1 => Just(None),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn every_move_lands_where_it_was_asked(
+            ranks in prop::collection::vec(rank_strategy(), 2..12),
+            mover in 1usize..12,
+            other in 1usize..12,
+            kind in 0u8..5,
+        ) {
+            let n = ranks.len();
+            let (mover, other) = (format!("S-{}", (mover - 1) % n + 1), format!("S-{}", (other - 1) % n + 1));
+            prop_assume!(mover != other);
+            let s = backlog(&ranks);
+            let target = match kind {
+                0 => Target::Before(other.clone()),
+                1 => Target::After(other.clone()),
+                2 => Target::Bottom,
+                3 => Target::To((other[2..].parse::<usize>().unwrap()).min(n)),
+                _ => Target::Top,
+            };
+            let Some(want) = expected(&s, &mover, &target) else { return Ok(()) };
+            match plan_move(&s, &mover, &target) {
+                // Placing after an unranked story is refused, never misplaced.
+                Err(_) => {}
+                Ok(m) => {
+                    let got = order_after(&s, &m.changes, None);
+                    prop_assert_eq!(&got, &want, "changes: {:?}", m.changes);
+                    prop_assert_eq!(got.iter().position(|i| *i == mover).unwrap() + 1, m.new_position);
+                    // The mover changes, others only when ties force it.
+                    for c in &m.changes {
+                        if c.id.as_str() != mover {
+                            let tied = s.stories.iter().filter(|x| x.rank == c.old).count() > 1;
+                            prop_assert!(tied, "{} re-ranked without a tie", c.id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
