@@ -81,6 +81,8 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         labels: args.label,
     };
     let text = render(&story, &id, &status, placement.rank.as_ref(), ctx.today);
+    crate::plan::new::read_back(&text, &id, &story.title, placement.rank.as_ref())
+        .map_err(|e| CliError::internal(e.to_string()))?;
     let rel = std::path::Path::new("stories").join(file_name(&id, &story.title));
     let display = o.tree.display_root().join(&rel);
     let path = o.tree.root().join(&rel);

@@ -376,7 +376,7 @@ fn parse_yaml(
         return None;
     }
     let layout = Layout::scan(yaml, first_line);
-    let value: Value = match serde_yaml::from_str(yaml) {
+    let value: Value = match serde_yaml::from_str(&document::quote_long_integers(yaml)) {
         Ok(v) => v,
         Err(e) => {
             let msg = e.to_string();

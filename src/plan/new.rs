@@ -101,6 +101,36 @@ pub fn render(
     s
 }
 
+/// The new file does not read back as the story it was made for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the new story's file would not read back as written ({what}); nothing was written")]
+pub struct NotReadBack {
+    pub what: String,
+}
+
+/// Parses `text` as the loader will, and checks that it is the story meant:
+/// every writer re-reads what it writes before writing it.
+pub fn read_back(
+    text: &str,
+    id: &StoryId,
+    title: &str,
+    rank: Option<&Rank>,
+) -> Result<(), NotReadBack> {
+    let fail = |what: &str| NotReadBack { what: what.into() };
+    let story = crate::load::story_from_bytes("new.md".into(), text.as_bytes().to_vec())
+        .ok_or_else(|| fail("it does not parse"))?;
+    if &story.id != id {
+        return Err(fail("the id differs"));
+    }
+    if story.title != title {
+        return Err(fail("the title differs"));
+    }
+    if story.rank.as_ref() != rank {
+        return Err(fail("the rank differs"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

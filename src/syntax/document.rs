@@ -246,6 +246,64 @@ pub fn prescan(yaml: &str) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// Plain integers too long for the YAML parser's number types (it rejects
+/// `rank: 100000000000000000000` as a whole document) are handed to it
+/// quoted, so they read as text and the document parses: a rank is then
+/// read exactly from the file's own text, and any other field says it
+/// wants a smaller number. Everything else is passed through unchanged.
+pub fn quote_long_integers(yaml: &str) -> std::borrow::Cow<'_, str> {
+    const LONGEST_SAFE: usize = 18;
+    let b = yaml.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' | b'\'' => {
+                i = skip_quoted(b, i);
+                continue;
+            }
+            b'#' if i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            c if c.is_ascii_digit() || c == b'-' || c == b'+' => {
+                let starts_value = i > 0 && matches!(b[i - 1], b' ' | b'[' | b'{' | b',');
+                let start = i;
+                let mut j = i + usize::from(!c.is_ascii_digit());
+                while j < b.len() && b[j].is_ascii_digit() {
+                    j += 1;
+                }
+                let digits = j - start - usize::from(!c.is_ascii_digit());
+                let ends_value = j == b.len()
+                    || matches!(b[j], b' ' | b'\t' | b'\r' | b'\n' | b',' | b']' | b'}');
+                if starts_value && ends_value && digits > LONGEST_SAFE {
+                    spans.push((start, j));
+                }
+                i = j.max(i + 1);
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if spans.is_empty() {
+        return std::borrow::Cow::Borrowed(yaml);
+    }
+    let mut out = String::with_capacity(yaml.len() + 2 * spans.len());
+    let mut at = 0;
+    for (start, end) in spans {
+        out.push_str(&yaml[at..start]);
+        out.push('"');
+        out.push_str(&yaml[start..end]);
+        out.push('"');
+        at = end;
+    }
+    out.push_str(&yaml[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// The one reading of YAML quoting, used by every scanner here and by
 /// edits: the index just past the quoted scalar that starts at `start`
 /// (`"…"` with backslash escapes, `'…'` with `''` for a quote), or `None`
@@ -533,6 +591,22 @@ mod tests {
     fn layout_finds_repeated_keys() {
         let l = Layout::scan("status: a\ntitle: x\nstatus: b\n", 2);
         assert_eq!(l.repeats, vec![("status".to_string(), 4, 1)]);
+    }
+
+    #[test]
+    fn long_integers_reach_the_parser_quoted() {
+        assert_eq!(quote_long_integers("rank: 5\n"), "rank: 5\n");
+        assert_eq!(
+            quote_long_integers("rank: 100000000000000000000\nv: [1, 1234567890123456789012]\n"),
+            "rank: \"100000000000000000000\"\nv: [1, \"1234567890123456789012\"]\n"
+        );
+        // Quoted, commented, decimal or part of a word: left alone.
+        let same = "a: '100000000000000000000'\n# 100000000000000000000\nb: 99999999999999999999.5\nc: x100000000000000000000\n";
+        assert_eq!(quote_long_integers(same), same);
+        assert_eq!(
+            quote_long_integers("r: -1000000000000000000000"),
+            "r: \"-1000000000000000000000\""
+        );
     }
 
     #[test]

@@ -434,3 +434,43 @@ fn an_edit_keeps_the_files_owner_and_mode() {
         eprintln!("skipped the owner half: only root can give a file to another user");
     }
 }
+
+/// After a story ranked 99999999999999999999.5, `new --bottom` wrote
+/// `rank: 100000000000000000000`, which the YAML layer then refused as too
+/// large an integer; a long hand-written rank was refused too. Ranks of any
+/// length are read exactly, and `new` re-reads what it writes.
+#[test]
+fn ranks_of_any_length_are_read_and_written() {
+    let f = Fixture::example();
+    f.edit(&f.story("S-29"), "rank: 60", "rank: 99999999999999999999.5");
+    f.edit(
+        &f.story("S-28"),
+        "rank: 35",
+        "rank: 123456789012345678901234567890",
+    );
+    insta::assert_snapshot!(f.session(&[
+        &["new", "Next", "--bottom"],
+        &["check"],
+        &["list", "--format", "csv", "--status", "idea", "--status", "draft"],
+    ]), @r#"
+    $ backlog new Next --bottom
+    created .backlog/stories/S-33-next.md (S-33, position 33 of 33)
+    $ backlog check
+    ok: 33 stories and 3 sprints checked, no problems
+    $ backlog list --format csv --status idea --status draft
+    position,id,rank,status,kind,estimate,sprint,title,labels,epic,goal,score
+    23,S-25,24,draft,story,5,,Bulk export of selected invoices,export;pdf,S-2,G-2,2.6
+    24,S-19,25,draft,story,8,,Partial payments of an invoice,payments,S-1,G-1,2
+    26,S-23,28,draft,story,3,,Onboarding checklist,onboarding,,G-3,3
+    27,S-18,30,draft,story,5,,Apple Pay and Google Pay,payments,S-1,G-1,1.6
+    28,S-20,40,draft,story,13,,Multi-currency invoices,invoices;currency,,G-1,1
+    29,S-21,45,idea,story,,,Customer portal with all invoices,portal,,G-1,
+    30,S-32,50,draft,story,8,,"Team roles: owner, accountant, viewer",accounts,,,1.5
+    31,S-29,99999999999999999999.5,idea,story,,,Dark mode,ui,,,
+    32,S-28,123456789012345678901234567890,draft,story,5,,Audit log of invoice changes,invoices;audit,,G-2,3
+    33,S-33,123456789012345678901234567900,idea,story,,,Next,,,,
+    "#);
+    assert!(f
+        .read(&f.story("S-33"))
+        .contains("\nrank: 123456789012345678901234567900\n"));
+}
