@@ -171,6 +171,16 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
 /// or its file does not parse (with the `check` diagnostics for that file).
 pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::Story, CliError> {
     if let Some(s) = snapshot.story(id) {
+        let all = snapshot.stories_with_id(id);
+        if all.len() > 1 {
+            let files: Vec<String> = all.iter().map(|s| s.doc.path.display().to_string()).collect();
+            return Err(CliError::new(format!(
+                "`{id}` is the id of {} files: {}; nothing was done",
+                all.len(),
+                files.join(", ")
+            ))
+            .hint("give all but one of them an unused id (`backlog check` reports this as B026)"));
+        }
         return Ok(s);
     }
     if snapshot.unreadable_ids.iter().any(|u| u.as_str() == id) {

@@ -64,6 +64,9 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     }
     let id = next_id(s, &elsewhere);
     let target = args.place.target().unwrap_or(Target::Bottom);
+    if let Target::Before(other) | Target::After(other) = &target {
+        o.story(other)?;
+    }
     let placement = plan_insert(s, &target)?;
     let status = s
         .config

@@ -109,6 +109,9 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         }
     };
     o.story(&id)?;
+    if let Target::Before(other) | Target::After(other) = &target {
+        o.story(other)?;
+    }
     let m = plan_move(&o.snapshot, &id, &target)?;
     if m.changes.is_empty() {
         writeln!(out, "{id} is already there (position {})", m.old_position)?;

@@ -451,6 +451,12 @@ impl Snapshot {
         index.get(id).map(|&i| &self.stories[i])
     }
 
+    /// Every story that carries `id` (more than one is a duplicate id that
+    /// `check` reports, and that no edit may guess between).
+    pub fn stories_with_id(&self, id: &str) -> Vec<&Story> {
+        self.stories.iter().filter(|s| s.id.as_str() == id).collect()
+    }
+
     pub fn sprint(&self, id: &str) -> Option<&Sprint> {
         self.sprints.iter().find(|s| s.id == id)
     }

@@ -474,3 +474,48 @@ fn ranks_of_any_length_are_read_and_written() {
         .read(&f.story("S-33"))
         .contains("\nrank: 123456789012345678901234567900\n"));
 }
+
+/// With two files carrying one id, `set` silently edited one of them, `show`
+/// mixed the two and `rank` reported a wrong position: an ambiguous id is
+/// refused, naming both files.
+#[test]
+fn an_ambiguous_id_is_refused_naming_both_files() {
+    let f = Fixture::example();
+    let copy = f.read(&f.story("S-22")).replace("title: ", "title: Copy of ");
+    f.write("stories/S-22-copy.md", copy);
+    let before = snapshot_of_files(&f.backlog());
+    insta::assert_snapshot!(f.session(&[
+        &["set", "S-22", "estimate=1"],
+        &["show", "S-22"],
+        &["rank", "S-22", "--bottom"],
+        &["rank", "S-3", "--before", "S-22"],
+        &["rank", "S-3", "--before", "S-99"],
+    ]), @"
+    $ backlog set S-22 estimate=1
+    ------- stderr -------
+    error: `S-22` is the id of 2 files: .backlog/stories/S-22-copy.md, .backlog/stories/S-22-import-customers-from-a-csv-file.md; nothing was done
+      help: give all but one of them an unused id (`backlog check` reports this as B026)
+    [exit status: 2]
+    $ backlog show S-22
+    ------- stderr -------
+    error: `S-22` is the id of 2 files: .backlog/stories/S-22-copy.md, .backlog/stories/S-22-import-customers-from-a-csv-file.md; nothing was done
+      help: give all but one of them an unused id (`backlog check` reports this as B026)
+    [exit status: 2]
+    $ backlog rank S-22 --bottom
+    ------- stderr -------
+    error: `S-22` is the id of 2 files: .backlog/stories/S-22-copy.md, .backlog/stories/S-22-import-customers-from-a-csv-file.md; nothing was done
+      help: give all but one of them an unused id (`backlog check` reports this as B026)
+    [exit status: 2]
+    $ backlog rank S-3 --before S-22
+    ------- stderr -------
+    error: `S-22` is the id of 2 files: .backlog/stories/S-22-copy.md, .backlog/stories/S-22-import-customers-from-a-csv-file.md; nothing was done
+      help: give all but one of them an unused id (`backlog check` reports this as B026)
+    [exit status: 2]
+    $ backlog rank S-3 --before S-99
+    ------- stderr -------
+    error: no story has the id `S-99`
+      help: did you mean `S-19`?
+    [exit status: 2]
+    ");
+    assert_eq!(snapshot_of_files(&f.backlog()), before);
+}
