@@ -25,7 +25,7 @@ pub enum CheckFormat {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
-    let snapshot = &ctx.snapshot()?;
+    let snapshot = &ctx.snapshot_as_is()?;
     let findings = match &args.since {
         None => crate::check::check(snapshot),
         Some(base) => {

@@ -95,9 +95,42 @@ impl Context {
         )?)
     }
 
-    /// The snapshot a read command works on: the working tree, or with
-    /// `--at` that revision, read from git objects.
+    /// The snapshot a read command works on (the working tree, or with
+    /// `--at` that revision): a backlog.yaml that does not parse stops the
+    /// command, and files that could not be read are named on stderr, so a
+    /// broken file never just vanishes from the output.
     pub fn snapshot(&self) -> Result<Snapshot, CliError> {
+        let snapshot = self.snapshot_as_is()?;
+        usable(&snapshot)?;
+        let unread = snapshot.unread_files();
+        if !unread.is_empty() {
+            let mut text = format!(
+                "warning: {} left out: {} could not be read",
+                if unread.len() == 1 {
+                    "1 file is".to_string()
+                } else {
+                    format!("{} files are", unread.len())
+                },
+                if unread.len() == 1 { "it" } else { "they" }
+            );
+            for f in &unread {
+                text.push_str(&format!(
+                    "\n  {}:{}:{}: {}",
+                    f.location.path.display(),
+                    f.location.line,
+                    f.location.column,
+                    f.message
+                ));
+            }
+            text.push_str("\n  help: `backlog check` shows each problem with its fix");
+            self.note(&text);
+        }
+        Ok(snapshot)
+    }
+
+    /// The snapshot with nothing said about it: for `check`, whose report
+    /// is exactly those findings.
+    pub fn snapshot_as_is(&self) -> Result<Snapshot, CliError> {
         let Some(rev) = &self.at else {
             return Ok(crate::load::load(&self.work_tree()?)?);
         };
@@ -120,12 +153,40 @@ impl Context {
         let tree = self.work_tree()?;
         let lock = WriteLock::acquire(tree.root(), tree.display_root(), self.lock_wait)?;
         let snapshot = crate::load::load(&tree)?;
+        usable(&snapshot)?;
         Ok(Opened {
             tree,
             snapshot,
             _lock: lock,
         })
     }
+}
+
+/// Refuses a snapshot whose backlog.yaml does not parse: its workflow,
+/// done statuses and scoring model would silently be the defaults.
+fn usable(snapshot: &Snapshot) -> Result<(), CliError> {
+    if !snapshot.config.unreadable {
+        return Ok(());
+    }
+    let findings: Vec<_> = snapshot
+        .load_findings
+        .iter()
+        .filter(|f| {
+            f.location
+                .path
+                .file_name()
+                .is_some_and(|n| n == "backlog.yaml")
+        })
+        .cloned()
+        .collect();
+    let mut text = Vec::new();
+    let _ = crate::render::diagnostics::human_findings(&mut text, &findings);
+    let text = String::from_utf8_lossy(&text);
+    Err(CliError::new(format!(
+        "backlog.yaml does not parse, so the workflow, done statuses and scoring model are unknown:\n\n{}",
+        text.trim_end()
+    ))
+    .hint("fix backlog.yaml (see the finding above), then run the command again"))
 }
 
 /// A loaded working tree, for commands that write; the write lock is held

@@ -173,7 +173,10 @@ pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::S
     if let Some(s) = snapshot.story(id) {
         let all = snapshot.stories_with_id(id);
         if all.len() > 1 {
-            let files: Vec<String> = all.iter().map(|s| s.doc.path.display().to_string()).collect();
+            let files: Vec<String> = all
+                .iter()
+                .map(|s| s.doc.path.display().to_string())
+                .collect();
             return Err(CliError::new(format!(
                 "`{id}` is the id of {} files: {}; nothing was done",
                 all.len(),
@@ -203,7 +206,7 @@ pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::S
         let text = String::from_utf8_lossy(&text);
         let body = text.trim_end();
         return Err(CliError::new(format!(
-            "the file of `{id}` does not parse, so it is not changed:\n\n{body}"
+            "the file of `{id}` does not parse, so it cannot be used:\n\n{body}"
         ))
         .hint("fix the file (see the finding above), then run the command again"));
     }

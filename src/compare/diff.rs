@@ -78,6 +78,9 @@ pub struct Diff {
     pub head: String,
     pub added: Vec<Brief>,
     pub removed: Vec<Brief>,
+    /// Stories of the base whose file the head has but cannot read: not
+    /// removed, and left as they were in the comparison.
+    pub unreadable: Vec<Brief>,
     pub moved: Vec<Moved>,
     /// Stories whose position changed only because others moved, were added or removed.
     pub shifted: usize,
@@ -95,6 +98,7 @@ impl Diff {
     pub fn is_empty(&self) -> bool {
         self.added.is_empty()
             && self.removed.is_empty()
+            && self.unreadable.is_empty()
             && self.moved.is_empty()
             && self.changed.is_empty()
             && self.scope.is_empty()
@@ -106,7 +110,18 @@ impl Diff {
 /// Compares `old` (the base) with `new`. `today` decides which sprints are running.
 pub fn diff(old: &Snapshot, new: &Snapshot, base: &str, head: &str, today: Date) -> Diff {
     let old_rank = old.ranked();
-    let new_rank = new.ranked();
+    // A story the head cannot read stays where the base had it, so it does
+    // not count as removed, nor make every story below it "shifted".
+    let mut new_rank = new.ranked();
+    let kept_unread: Vec<&Story> = old
+        .stories
+        .iter()
+        .filter(|s| new.story(s.id.as_str()).is_none() && new.unreadable_ids.contains(&s.id))
+        .collect();
+    if !kept_unread.is_empty() {
+        new_rank.extend(kept_unread.iter().copied());
+        new_rank.sort_by(|a, b| crate::model::rank_order(a, b));
+    }
     let old_pos: HashMap<&str, usize> = old_rank
         .iter()
         .enumerate()
@@ -128,9 +143,15 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base: &str, head: &str, today: Date)
         .filter(|s| old.story(s.id.as_str()).is_none())
         .map(|s| brief(s, &new_pos))
         .collect();
+    let unreadable_in_new = |s: &&&Story| new.unreadable_ids.contains(&s.id);
     let removed: Vec<Brief> = old_rank
         .iter()
-        .filter(|s| new.story(s.id.as_str()).is_none())
+        .filter(|s| new.story(s.id.as_str()).is_none() && !unreadable_in_new(s))
+        .map(|s| brief(s, &old_pos))
+        .collect();
+    let unreadable: Vec<Brief> = old_rank
+        .iter()
+        .filter(|s| new.story(s.id.as_str()).is_none() && unreadable_in_new(s))
         .map(|s| brief(s, &old_pos))
         .collect();
 
@@ -198,6 +219,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base: &str, head: &str, today: Date)
         head: head.to_string(),
         added,
         removed,
+        unreadable,
         moved,
         shifted,
         changed,
@@ -248,10 +270,18 @@ fn scope(old: &Snapshot, new: &Snapshot, today: Date) -> Vec<Scope> {
                 .map(|x| x.id.to_string())
                 .collect::<Vec<_>>()
         };
-        let (oi, ni) = (ids(old), ids(new));
+        // A story the head cannot read keeps its base scope: "could not be
+        // read" is not "taken out of the sprint".
+        let kept: Vec<&Story> = old
+            .planned(&sprint.id)
+            .into_iter()
+            .filter(|x| new.story(x.id.as_str()).is_none() && new.unreadable_ids.contains(&x.id))
+            .collect();
+        let (oi, mut ni) = (ids(old), ids(new));
+        ni.extend(kept.iter().map(|x| x.id.to_string()));
         let (op, np) = (
             old.planned_points(&sprint.id),
-            new.planned_points(&sprint.id),
+            new.planned_points(&sprint.id) + kept.iter().filter_map(|x| x.estimate).sum::<f64>(),
         );
         let added: Vec<String> = ni.iter().filter(|i| !oi.contains(i)).cloned().collect();
         let removed: Vec<String> = oi.iter().filter(|i| !ni.contains(i)).cloned().collect();

@@ -51,6 +51,8 @@ pub enum WriteError {
     Changed { path: PathBuf },
     #[error("{path} already exists; nothing was written")]
     Exists { path: PathBuf },
+    #[error("{path} is a symbolic link, which is never followed; nothing was written")]
+    Symlink { path: PathBuf },
     #[error("{path} is read-only; nothing was written")]
     ReadOnly { path: PathBuf },
     #[error("cannot write {path}: {source}; nothing was written")]
@@ -176,6 +178,13 @@ fn roll_back(
 
 /// Creates a new file; refuses to replace one that exists.
 pub fn create_file(path: &Path, display: &Path, text: &str) -> Result<(), WriteError> {
+    // Never write through a symlinked folder (`stories -> /elsewhere`).
+    let parent = path.parent().unwrap_or(Path::new("."));
+    if std::fs::symlink_metadata(parent).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(WriteError::Symlink {
+            path: display.parent().unwrap_or(display).to_path_buf(),
+        });
+    }
     if path.exists() {
         return Err(WriteError::Exists {
             path: display.to_path_buf(),

@@ -211,7 +211,11 @@ fn read_file(
                     "symbolic link to `{}` ({where_}) is not followed",
                     target.display()
                 ),
-                "replace the link with the story file itself",
+                if entry.path.extension().is_some_and(|e| e == "md") {
+                    "replace the link with the story file itself"
+                } else {
+                    "replace the link with the folder itself; nothing in it is read or written"
+                },
             ));
             return None;
         }
@@ -661,12 +665,15 @@ fn load_config(
         }
     };
     let Some(doc) = decode(display, bytes, out) else {
-        return Ok(Config::default());
+        return Ok(Config {
+            unreadable: true,
+            ..Config::default()
+        });
     };
     let doc = Arc::new(doc);
     let Some((map, layout)) = parse_yaml(&doc, &doc.text, 0, 1, out) else {
         return Ok(Config {
-            doc: Some(doc),
+            unreadable: true,
             ..Config::default()
         });
     };

@@ -359,6 +359,9 @@ pub struct Config {
     pub rules: BTreeMap<Rule, RuleLevel>,
     pub doc: Option<Arc<Document>>,
     pub layout: Arc<Layout>,
+    /// backlog.yaml exists but does not parse: every setting above is a
+    /// default, so commands that depend on it stop rather than guess.
+    pub unreadable: bool,
 }
 
 impl Default for Config {
@@ -384,6 +387,7 @@ impl Default for Config {
             rules: BTreeMap::new(),
             doc: None,
             layout: Arc::new(Layout::default()),
+            unreadable: false,
         }
     }
 }
@@ -451,10 +455,32 @@ impl Snapshot {
         index.get(id).map(|&i| &self.stories[i])
     }
 
+    /// Story and sprint files that could not be read at all (their content
+    /// is missing from this snapshot), each with its first finding.
+    pub fn unread_files(&self) -> Vec<&Finding> {
+        let loaded: std::collections::HashSet<&std::path::Path> = self
+            .stories
+            .iter()
+            .map(|s| s.doc.path.as_path())
+            .chain(self.sprints.iter().map(|s| s.doc.path.as_path()))
+            .chain(self.config.doc.iter().map(|d| d.path.as_path()))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        self.load_findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .filter(|f| !loaded.contains(f.location.path.as_path()))
+            .filter(|f| seen.insert(f.location.path.clone()))
+            .collect()
+    }
+
     /// Every story that carries `id` (more than one is a duplicate id that
     /// `check` reports, and that no edit may guess between).
     pub fn stories_with_id(&self, id: &str) -> Vec<&Story> {
-        self.stories.iter().filter(|s| s.id.as_str() == id).collect()
+        self.stories
+            .iter()
+            .filter(|s| s.id.as_str() == id)
+            .collect()
     }
 
     pub fn sprint(&self, id: &str) -> Option<&Sprint> {

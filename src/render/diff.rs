@@ -53,6 +53,9 @@ pub fn summary(d: &Diff) -> String {
     if !d.removed.is_empty() {
         parts.push(format!("{} removed", d.removed.len()));
     }
+    if !d.unreadable.is_empty() {
+        parts.push(format!("{} could not be read", d.unreadable.len()));
+    }
     if !d.moved.is_empty() {
         let shifted = if d.shifted > 0 {
             format!(
@@ -212,6 +215,16 @@ pub fn text(w: &mut dyn Write, d: &Diff, st: Style) -> io::Result<()> {
             writeln!(w, "  {} {}  {}{pos}", st.red("-"), st.red(&r.id), r.title)?;
         }
     }
+    if !d.unreadable.is_empty() {
+        writeln!(
+            w,
+            "\nCould not be read in {} (left as in {}; `backlog check` says why)",
+            d.head, d.base
+        )?;
+        for r in &d.unreadable {
+            writeln!(w, "  ? {}  {}", r.id, r.title)?;
+        }
+    }
     if !d.moved.is_empty() {
         writeln!(w, "\nMoved")?;
         for m in &d.moved {
@@ -332,6 +345,17 @@ pub fn markdown(w: &mut dyn Write, d: &Diff) -> io::Result<()> {
         writeln!(w, "\n**Removed**\n")?;
         for r in &d.removed {
             writeln!(w, "- ~~**{}** {}~~", r.id, md(&r.title))?;
+        }
+    }
+    if !d.unreadable.is_empty() {
+        writeln!(
+            w,
+            "\n**Could not be read** in `{}` (compared as in `{}`; `backlog check` says why)\n",
+            md(&d.head),
+            md(&d.base)
+        )?;
+        for r in &d.unreadable {
+            writeln!(w, "- **{}** {}", r.id, md(&r.title))?;
         }
     }
     if !d.scope.is_empty() {

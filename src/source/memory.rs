@@ -3,7 +3,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{listed, points_outside, Entry, EntryKind, Source};
+use super::{listed_in, points_outside, Entry, EntryKind, Source};
 
 /// A backlog held in memory: for tests, and for callers that already have
 /// the bytes (a git revision's blobs).
@@ -76,7 +76,7 @@ impl Source for Memory {
                     outside: points_outside(p, t),
                 },
             });
-        let mut all: Vec<Entry> = files.chain(links).filter(listed).collect();
+        let mut all: Vec<Entry> = files.chain(links).filter(|e| listed_in(dir, e)).collect();
         all.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(all)
     }

@@ -46,7 +46,15 @@ fn is_markdown(path: &Path) -> bool {
 /// comes from: Markdown files, and symlinks that look like Markdown files or
 /// point outside the backlog folder (so `check` can refuse them). Anything
 /// else (a `notes` link, an image) is not the backlog's business.
-pub fn listed(entry: &Entry) -> bool {
+///
+/// A listed folder that is itself a symlink is always reported (and never
+/// followed): its stories would otherwise vanish without a word, or be read
+/// and written outside the backlog folder.
+pub fn listed_in(dir: &str, entry: &Entry) -> bool {
+    entry.path == Path::new(dir) || listed(entry)
+}
+
+fn listed(entry: &Entry) -> bool {
     match &entry.kind {
         EntryKind::File { .. } => is_markdown(&entry.path),
         EntryKind::Symlink { outside, .. } => *outside || is_markdown(&entry.path),

@@ -3,7 +3,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{listed, points_outside, Entry, EntryKind, Source};
+use super::{listed_in, points_outside, Entry, EntryKind, Source};
 
 /// The backlog folder on disk.
 #[derive(Clone, Debug)]
@@ -39,8 +39,20 @@ impl Source for WorkTree {
 
     fn list_markdown(&self, dir: &str) -> io::Result<Vec<Entry>> {
         let base = self.root.join(dir);
-        if !base.is_dir() {
-            return Ok(Vec::new());
+        // The folder itself is looked at, not followed: walkdir would follow
+        // a symlinked root.
+        match std::fs::symlink_metadata(&base) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&base)?;
+                let path = PathBuf::from(dir);
+                let outside = points_outside(&path, &target);
+                return Ok(vec![Entry {
+                    path,
+                    kind: EntryKind::Symlink { target, outside },
+                }]);
+            }
+            Ok(m) if m.is_dir() => {}
+            _ => return Ok(Vec::new()),
         }
         let mut out = Vec::new();
         let walker = walkdir::WalkDir::new(&base)
@@ -63,7 +75,7 @@ impl Source for WorkTree {
                 continue;
             };
             let mut entry = Entry { path: rel, kind };
-            if !listed(&entry) {
+            if !listed_in(dir, &entry) {
                 continue;
             }
             if let EntryKind::File { size } = &mut entry.kind {

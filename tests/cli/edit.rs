@@ -596,7 +596,7 @@ fn a_file_that_does_not_parse_is_never_rewritten() {
     let before = f.read(&s);
     insta::assert_snapshot!(f.run(&["set", "S-22", "estimate=1"]), @"
     ------- stderr -------
-    error: the file of `S-22` does not parse, so it is not changed:
+    error: the file of `S-22` does not parse, so it cannot be used:
 
     error[B003]: invalid YAML: did not find expected ',' or ']'
      --> .backlog/stories/S-22-import-customers-from-a-csv-file.md:4:5

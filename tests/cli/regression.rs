@@ -481,7 +481,9 @@ fn ranks_of_any_length_are_read_and_written() {
 #[test]
 fn an_ambiguous_id_is_refused_naming_both_files() {
     let f = Fixture::example();
-    let copy = f.read(&f.story("S-22")).replace("title: ", "title: Copy of ");
+    let copy = f
+        .read(&f.story("S-22"))
+        .replace("title: ", "title: Copy of ");
     f.write("stories/S-22-copy.md", copy);
     let before = snapshot_of_files(&f.backlog());
     insta::assert_snapshot!(f.session(&[
@@ -515,6 +517,122 @@ fn an_ambiguous_id_is_refused_naming_both_files() {
     ------- stderr -------
     error: no story has the id `S-99`
       help: did you mean `S-19`?
+    [exit status: 2]
+    ");
+    assert_eq!(snapshot_of_files(&f.backlog()), before);
+}
+
+/// A symlinked `stories/` folder was followed for reads and writes: `show`
+/// printed the outside file and `new` wrote outside the backlog. Folders,
+/// like files, are never followed.
+#[test]
+fn a_symlinked_stories_folder_is_never_followed() {
+    let f = Fixture::example();
+    let outside = f.root().join("elsewhere");
+    std::fs::rename(f.backlog().join("stories"), &outside).unwrap();
+    std::os::unix::fs::symlink("../elsewhere", f.backlog().join("stories")).unwrap();
+    let before = snapshot_of_files(&outside);
+    let check = f.run(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let symlinks: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["code"] == "B009")
+        .collect();
+    assert_eq!(symlinks.len(), 1, "{}", check.stdout);
+    assert_eq!(symlinks[0]["file"], ".backlog/stories");
+    insta::assert_snapshot!(f.session(&[&["show", "S-1"], &["new", "Outside"]]), @"
+    $ backlog show S-1
+    ------- stderr -------
+    warning: 1 file is left out: it could not be read
+      .backlog/stories:1:1: symbolic link to `../elsewhere` (outside the backlog folder) is not followed
+      help: `backlog check` shows each problem with its fix
+    error: no story has the id `S-1`
+      help: `backlog list` shows every story's id
+    [exit status: 2]
+    $ backlog new Outside
+    ------- stderr -------
+    error: .backlog/stories is a symbolic link, which is never followed; nothing was written
+    [exit status: 2]
+    ");
+    assert_eq!(snapshot_of_files(&outside), before);
+}
+
+/// With one story's YAML broken, `list` showed one row fewer and said
+/// nothing, `show` said "no story has the id", and `diff` reported the
+/// story removed and its sprint re-scoped; with backlog.yaml broken, every
+/// command fell back to defaults and writers still wrote.
+#[test]
+fn a_broken_file_is_named_never_silently_dropped() {
+    let f = Fixture::example();
+    f.edit(
+        &f.story("S-14"),
+        "status: in-progress",
+        "status: [in-progress",
+    );
+    let list = f.run(&["list", "--sprint", "2026-S23", "--format", "csv"]);
+    insta::assert_snapshot!(list, @"
+    position,id,rank,status,kind,estimate,sprint,title,labels,epic,goal,score
+    13,S-10,10,in-progress,story,5,2026-S23,Export invoices as PDF,export;pdf,S-2,G-2,3.2
+    14,S-24,10.5,ready,bug,3,2026-S23,Long invoices break the PDF table layout,export;pdf,S-2,G-2,6.33
+    15,S-15,12.5,ready,story,8,2026-S23,DATEV export,export;datev,S-2,G-2,2.88
+    16,S-16,13,review,story,3,2026-S23,Show payment fees per invoice,payments;dashboard,S-1,G-1,3.67
+    ------- stderr -------
+    warning: 1 file is left out: it could not be read
+      .backlog/stories/S-14-export-a-month-of-invoices-as-csv.md:6:5: invalid YAML: did not find expected ',' or ']'
+      help: `backlog check` shows each problem with its fix
+    ");
+    insta::assert_snapshot!(f.run(&["show", "S-14"]), @"
+    ------- stderr -------
+    warning: 1 file is left out: it could not be read
+      .backlog/stories/S-14-export-a-month-of-invoices-as-csv.md:6:5: invalid YAML: did not find expected ',' or ']'
+      help: `backlog check` shows each problem with its fix
+    error: the file of `S-14` does not parse, so it cannot be used:
+
+    error[B003]: invalid YAML: did not find expected ',' or ']'
+     --> .backlog/stories/S-14-export-a-month-of-invoices-as-csv.md:6:5
+      |
+    6 | rank: 11
+      |     ^^^^
+      = help: fix the YAML syntax; quote values that contain `: ` or start with a special character
+      help: fix the file (see the finding above), then run the command again
+    [exit status: 2]
+    ");
+    let diff = f.run(&["diff", "HEAD"]);
+    insta::assert_snapshot!(diff, @"
+    backlog diff HEAD..working tree: 1 could not be read
+
+    Could not be read in working tree (left as in HEAD; `backlog check` says why)
+      ? S-14  Export a month of invoices as CSV
+    ");
+    f.git(&["checkout", "-q", "--", "."]);
+    f.edit("backlog.yaml", "workflow:", "workflow: [");
+    let before = snapshot_of_files(&f.backlog());
+    insta::assert_snapshot!(f.session(&[&["list", "--open"], &["set", "S-22", "estimate=1"]]), @"
+    $ backlog list --open
+    ------- stderr -------
+    error: backlog.yaml does not parse, so the workflow, done statuses and scoring model are unknown:
+
+    error[B003]: invalid YAML: did not find expected ',' or ']'
+      --> .backlog/backlog.yaml:18:3
+       |
+    18 |   done: [done, dropped]
+       |   ^^^^^^^^^^^^^^^^^^^^^
+       = help: fix the YAML syntax; quote values that contain `: ` or start with a special character
+      help: fix backlog.yaml (see the finding above), then run the command again
+    [exit status: 2]
+    $ backlog set S-22 estimate=1
+    ------- stderr -------
+    error: backlog.yaml does not parse, so the workflow, done statuses and scoring model are unknown:
+
+    error[B003]: invalid YAML: did not find expected ',' or ']'
+      --> .backlog/backlog.yaml:18:3
+       |
+    18 |   done: [done, dropped]
+       |   ^^^^^^^^^^^^^^^^^^^^^
+       = help: fix the YAML syntax; quote values that contain `: ` or start with a special character
+      help: fix backlog.yaml (see the finding above), then run the command again
     [exit status: 2]
     ");
     assert_eq!(snapshot_of_files(&f.backlog()), before);
