@@ -101,10 +101,22 @@ pub(super) fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
                 );
             }
         }
+        if let Some(goal) = &sprint.goal {
+            super::stories::control_characters(goal, out, |m| {
+                sprint.finding_at("goal", Rule::ControlCharacter, m)
+            });
+        }
         let Some(review) = &sprint.review else {
             continue;
         };
         for d in &review.decisions {
+            for (key, text) in [("note", &d.note), ("amends", &d.amends)] {
+                if let Some(text) = text {
+                    super::stories::control_characters(text, out, |m| {
+                        sprint.finding_at(&format!("{}.{key}", d.path), Rule::ControlCharacter, m)
+                    });
+                }
+            }
             let Some(story) = ctx.s.story(d.story.as_str()) else {
                 if ctx.dangling(&d.story) {
                     out.push(
@@ -177,6 +189,11 @@ pub(super) fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
         for fb in &review.feedback {
+            for (key, text) in [("from", &fb.from), ("note", &fb.note)] {
+                super::stories::control_characters(text, out, |m| {
+                    sprint.finding_at(&format!("{}.{key}", fb.path), Rule::ControlCharacter, m)
+                });
+            }
             if let Some(s) = &fb.story {
                 if ctx.dangling(s) {
                     out.push(

@@ -12,6 +12,13 @@ pub(super) fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
     let mut first_with_id: HashMap<&str, &Story> = HashMap::new();
     let sprint_ids: HashSet<&str> = ctx.s.sprints.iter().map(|s| s.id.as_str()).collect();
     for story in &ctx.s.stories {
+        for field in crate::model::field::STORY {
+            if let Some(text) = (field.text)(story) {
+                control_characters(&text, out, |m| {
+                    story.finding_at(field.name, Rule::ControlCharacter, m)
+                });
+            }
+        }
         let id = story.id.as_str();
         match story.id.parts() {
             Some((prefix, _)) if prefix == cfg.id_prefix => {}
@@ -252,5 +259,23 @@ pub(super) fn wip_limits(ctx: &Context, out: &mut Vec<Finding>) {
                 .help("finish work before starting more, or raise the limit if the team agreed to"),
             );
         }
+    }
+}
+
+/// B028: a finding (made by `at`) when `text` holds a character a terminal
+/// would obey rather than show.
+pub(super) fn control_characters(
+    text: &str,
+    out: &mut Vec<Finding>,
+    at: impl FnOnce(String) -> Finding,
+) {
+    if let Some(c) = text.chars().find(|c| crate::model::is_terminal_control(*c)) {
+        out.push(
+            at(format!(
+                "the text holds the control character U+{:04X}",
+                c as u32
+            ))
+            .help("delete it; the tool prints it escaped, but other tools may not"),
+        );
     }
 }

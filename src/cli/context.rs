@@ -77,7 +77,9 @@ impl Context {
 
     /// A note for the user beside the data: to stderr, so pipes get data only.
     pub fn note(&self, text: &str) {
-        let _ = writeln!(io::stderr().lock(), "{text}");
+        let mut err = crate::render::text::TerminalSafe::new(io::stderr().lock());
+        let _ = writeln!(err, "{text}");
+        let _ = err.flush();
     }
 
     /// The backlog folder on disk: `--dir`, else the nearest `.backlog`.

@@ -26,6 +26,7 @@ pub use context::{ColorChoice, Context, Opened};
 pub use error::{CliError, ErrorKind, Exit, Outcome};
 
 use crate::model::Snapshot;
+use crate::render::text::TerminalSafe;
 
 /// A Git-native, plain-text product backlog.
 ///
@@ -100,7 +101,8 @@ pub fn main() -> i32 {
         }
     };
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    // Everything printed goes through the one terminal sanitiser.
+    let mut out = TerminalSafe::new(io::BufWriter::new(stdout.lock()));
     // A panic is a bug, never the user's fault: say so, exit 2, keep the
     // message (the default hook has already printed where it happened).
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -120,7 +122,9 @@ pub fn main() -> i32 {
         Ok(exit) => exit.code(),
         Err(e) => {
             let _ = out.flush();
-            let _ = e.report(&mut io::stderr().lock());
+            let mut err = TerminalSafe::new(io::stderr().lock());
+            let _ = e.report(&mut err);
+            let _ = err.flush();
             e.exit_code()
         }
     }

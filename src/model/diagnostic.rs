@@ -61,6 +61,7 @@ rules! {
     IdFileMismatch = "B025", "id-file-mismatch", Error, "A story file's name starts with its id; a sprint file's name is its id.";
     DuplicateId = "B026", "duplicate-id", Error, "Two stories (or two sprints, or two goals) share an id.";
     InvalidValue = "B027", "invalid-value", Error, "A field's value is not one of those allowed.";
+    ControlCharacter = "B028", "control-character", Error, "Text may not contain terminal control characters or bidirectional overrides.";
     UnresolvedReference = "B030", "unresolved-reference", Error, "A reference to a story, epic, goal or sprint that does not exist.";
     EpicNotEpic = "B031", "epic-not-epic", Error, "`epic:` must name a story whose kind is `epic`.";
     DependencyCycle = "B032", "dependency-cycle", Error, "Stories that depend on each other in a cycle can never start.";

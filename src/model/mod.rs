@@ -501,6 +501,14 @@ impl Snapshot {
     }
 }
 
+/// A character a terminal obeys rather than shows: C0/C1 controls, DEL,
+/// and bidirectional overrides. Tabs and line breaks are written by the
+/// format itself and are not counted here.
+pub fn is_terminal_control(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// The one backlog ordering.
 pub fn rank_order(a: &Story, b: &Story) -> Ordering {
     order::backlog_order((a.rank.as_ref(), &a.id), (b.rank.as_ref(), &b.id))

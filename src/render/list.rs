@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::markdown::escape;
-use super::text::{truncate, width_of};
+use super::text::{printable, truncate, width_of};
 use crate::model::fmt_num;
 use crate::model::score::format_score;
 use crate::views::list::Row;
@@ -81,6 +81,10 @@ fn table(
         return writeln!(w, "no stories match");
     }
     let (header, body) = header_and_cells(rows, with_score);
+    let body: Vec<Vec<String>> = body
+        .into_iter()
+        .map(|r| r.iter().map(|c| printable(c).into_owned()).collect())
+        .collect();
     let mut columns: Vec<usize> = (0..header.len()).collect();
     let cell_width = |c: usize| {
         body.iter()

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::text::printable;
 use crate::model::field;
 use crate::model::fmt_num;
 use crate::model::score::format_score;
@@ -21,9 +22,9 @@ pub fn render(w: &mut dyn Write, v: &StoryView, format: ShowFormat) -> io::Resul
         return writeln!(w);
     }
     let r = &v.row;
-    writeln!(w, "{}  {}", r.id, r.title)?;
+    writeln!(w, "{}  {}", printable(&r.id), printable(&r.title))?;
     let field = |w: &mut dyn Write, name: &str, value: String| {
-        writeln!(w, "  {:<13} {}", format!("{name}:"), value)
+        writeln!(w, "  {:<13} {}", format!("{name}:"), printable(&value))
     };
     field(w, "kind", r.kind.to_string())?;
     field(w, "status", r.status.clone())?;
@@ -75,7 +76,7 @@ pub fn render(w: &mut dyn Write, v: &StoryView, format: ShowFormat) -> io::Resul
     field(w, "file", r.file.clone())?;
     if let Some(s) = &v.statement {
         writeln!(w)?;
-        writeln!(w, "{s}")?;
+        writeln!(w, "{}", printable(s))?;
     }
     if !v.acceptance_criteria.is_empty() {
         let done = v
@@ -95,7 +96,7 @@ pub fn render(w: &mut dyn Write, v: &StoryView, format: ShowFormat) -> io::Resul
                 Some(false) => "[ ]",
                 None => " - ",
             };
-            writeln!(w, "  {mark} {}", c.text)?;
+            writeln!(w, "  {mark} {}", printable(&c.text))?;
         }
     }
     Ok(())
@@ -104,14 +105,14 @@ pub fn render(w: &mut dyn Write, v: &StoryView, format: ShowFormat) -> io::Resul
 /// One story as lines of product terms, so `git diff` with `diff=backlog`
 /// shows `-status: draft` / `+status: ready` instead of YAML.
 pub fn textconv(out: &mut dyn Write, s: &Story) -> io::Result<()> {
-    writeln!(out, "{}  {}", s.id, s.title)?;
+    writeln!(out, "{}  {}", s.id, printable(&s.title))?;
     for field in field::story_names().filter(|f| !matches!(*f, "id" | "title")) {
         if let Some(v) = s.field_text(field) {
-            writeln!(out, "{field}: {v}")?;
+            writeln!(out, "{field}: {}", printable(&v))?;
         }
     }
     if let Some(st) = &s.statement {
-        writeln!(out, "\n{}", st.sentence())?;
+        writeln!(out, "\n{}", printable(&st.sentence()))?;
     }
     if !s.criteria.is_empty() {
         writeln!(out, "\nAcceptance criteria:")?;
@@ -121,7 +122,7 @@ pub fn textconv(out: &mut dyn Write, s: &Story) -> io::Result<()> {
                 Some(false) => "[ ]",
                 None => " - ",
             };
-            writeln!(out, "  {mark} {}", c.text)?;
+            writeln!(out, "  {mark} {}", printable(&c.text))?;
         }
     }
     Ok(())

@@ -637,3 +637,66 @@ fn a_broken_file_is_named_never_silently_dropped() {
     ");
     assert_eq!(snapshot_of_files(&f.backlog()), before);
 }
+
+/// Terminal control characters in a title were printed raw by `list` and
+/// `show` (`"\e]0;pwned\a\e[2J"` retitled and cleared the terminal): every
+/// output escapes them, and `check` flags them (B028).
+#[test]
+fn terminal_control_characters_are_shown_escaped_and_flagged() {
+    let f = Fixture::example();
+    f.edit(
+        &f.story("S-22"),
+        "title: Import customers from a CSV file",
+        "title: \"Import\\e]0;pwned\\a\\e[2J customers\"",
+    );
+    let runs = f.session(&[
+        &["list", "--status", "ready", "--format", "table"],
+        &["show", "S-22"],
+        &["check"],
+    ]);
+    assert!(
+        !runs.contains('\u{1b}') && !runs.contains('\u{7}'),
+        "{runs:?}"
+    );
+    insta::assert_snapshot!(runs, @r#"
+    $ backlog list --status ready --format table
+     #  ID    RANK  STATUS  KIND   EST  SPRINT    SCORE  TITLE
+    14  S-24  10.5  ready   bug      3  2026-S23   6.33  Long invoices break the PDF table layout
+    16  S-15  12.5  ready   story    8  2026-S23   2.88  DATEV export
+    18  S-17    20  ready   story    8  -          2.88  Pay by SEPA direct debit
+    19  S-26    21  ready   spike    3  -             7  Spike: Peppol e-invoicing requirements
+    20  S-31  21.5  ready   bug      2  -           6.5  Upload fails for SVG logos
+    21  S-22    22  ready   story    3  -             5  Import\u{1b}]0;pwned\u{7}\u{1b}[2J customers
+    22  S-27    23  ready   story    5  -           4.2  Two-factor authentication
+    25  S-30    26  ready   chore    2  -             4  Remove the legacy invoice templates
+    $ backlog show S-22
+    S-22  Import\u{1b}]0;pwned\u{7}\u{1b}[2J customers
+      kind:         story
+      status:       ready
+      rank:         22 (position 21 of 32)
+      estimate:     3
+      score:        5 (wsjf)
+      goal:         G-3
+      labels:       onboarding, import
+      stakeholders: sales
+      blocks:       S-23 (draft)
+      file:         .backlog/stories/S-22-import-customers-from-a-csv-file.md
+
+    As a new user switching from spreadsheets, I want to import my customer list from a CSV file, so that I can send my first invoice on day one
+
+    Acceptance criteria (0 of 3 checked):
+      [ ] Given a CSV with name, email and address columns, then a preview shows what will be imported
+      [ ] Rows with errors are listed with their line number and skipped
+      [ ] Importing the same file twice does not create duplicates
+    $ backlog check
+    error[B028]: the text holds the control character U+001B
+     --> .backlog/stories/S-22-import-customers-from-a-csv-file.md:3:8
+      |
+    3 | title: "Import\e]0;pwned\a\e[2J customers"
+      |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+      = help: delete it; the tool prints it escaped, but other tools may not
+
+    failed: 1 error, 0 warnings in 32 stories and 3 sprints
+    [exit status: 1]
+    "#);
+}
