@@ -43,8 +43,9 @@ fn read(path: &Path, rel: &Path, opts: &Options) -> Option<Index> {
     (index.version == VERSION
         && index.tool == env!("CARGO_PKG_VERSION")
         && index.rel == rel
-        && index.all_parents == opts.all_parents)
-        .then_some(index)
+        && index.all_parents == opts.all_parents
+        && index.history.is_consistent())
+    .then_some(index)
 }
 
 fn write(path: &Path, index: &Index) {

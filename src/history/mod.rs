@@ -48,6 +48,16 @@ pub struct History {
     pub events: Vec<Event>,
 }
 
+impl History {
+    /// Whether every event points at one of the commits, in order: a
+    /// history read back from the index (a file anyone can edit) is used only
+    /// then, and rebuilt otherwise.
+    pub fn is_consistent(&self) -> bool {
+        self.events.windows(2).all(|w| w[0].commit <= w[1].commit)
+            && self.events.iter().all(|e| e.commit < self.commits.len())
+    }
+}
+
 /// How to walk.
 #[derive(Clone, Debug, Default)]
 pub struct Options {

@@ -700,3 +700,35 @@ fn terminal_control_characters_are_shown_escaped_and_flagged() {
     [exit status: 1]
     "#);
 }
+
+/// Numbers read from the history index (`.git/backlog/*.json`) indexed the
+/// commit list unchecked: a hand-edited index made `log` panic. An index
+/// that does not hold together is rebuilt.
+#[test]
+fn a_tampered_history_index_is_rebuilt_not_trusted() {
+    let f = Fixture::example();
+    f.edit(&f.story("S-22"), "rank: 22", "rank: 16");
+    f.git(&["commit", "-qam", "S-22 up"]);
+    let first = f.run(&["log", "--format", "json"]);
+    assert_eq!(first.code, 0);
+    let dir = f.root().join(".git/backlog");
+    let index = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&index).unwrap()).unwrap();
+    for e in v["history"]["events"].as_array_mut().unwrap() {
+        e["commit"] = serde_json::json!(999_999);
+    }
+    std::fs::write(&index, serde_json::to_vec(&v).unwrap()).unwrap();
+    let again = f.run(&["log", "--format", "json"]);
+    assert_eq!((again.code, again.stderr.as_str()), (0, ""));
+    assert_eq!(again.stdout, first.stdout);
+    for args in [&["blame", "S-22"][..], &["decisions"][..]] {
+        std::fs::write(&index, serde_json::to_vec(&v).unwrap()).unwrap();
+        let r = f.run(args);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{args:?}");
+    }
+}
