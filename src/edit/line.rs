@@ -41,9 +41,11 @@ pub fn apply(text: &str, edits: &[FieldEdit], order: &[&str]) -> Result<String, 
     let before = parse_mapping(text)?;
     let mut out = text.to_string();
     for e in edits {
-        out = match &e.token {
-            Some(token) => set_line(&out, &e.key, token, order)?,
-            None => remove_line(&out, &e.key)?,
+        out = match (e.key.split_once('.'), &e.token) {
+            (Some((parent, child)), Some(token)) => set_nested(&out, parent, child, token, order)?,
+            (Some((parent, child)), None) => remove_nested(&out, parent, child)?,
+            (None, Some(token)) => set_line(&out, &e.key, token, order)?,
+            (None, None) => remove_line(&out, &e.key)?,
         };
     }
     let after = parse_mapping(&out).map_err(|_| EditError::Unsafe {
@@ -51,24 +53,48 @@ pub fn apply(text: &str, edits: &[FieldEdit], order: &[&str]) -> Result<String, 
     })?;
     let mut expected = before.clone();
     for e in edits {
-        let key = Value::String(e.key.clone());
+        // `value.business` is the key `business` of the mapping `value`.
+        let (target, key) = match e.key.split_once('.') {
+            Some((parent, child)) => {
+                let parent = Value::String(parent.to_string());
+                if !matches!(expected.get(&parent), Some(Value::Mapping(_))) {
+                    expected.insert(parent.clone(), Value::Mapping(Mapping::new()));
+                }
+                let Some(Value::Mapping(m)) = expected.get_mut(&parent) else {
+                    unreachable!("inserted above")
+                };
+                (m, Value::String(child.to_string()))
+            }
+            None => (&mut expected, Value::String(e.key.clone())),
+        };
         match &e.token {
             Some(token) => {
                 let v: Value = serde_yaml::from_str(token).map_err(|_| EditError::Roundtrip {
                     key: e.key.clone(),
                     value: token.clone(),
                 })?;
-                if after.get(&key) != Some(&v) {
-                    return Err(EditError::Roundtrip {
-                        key: e.key.clone(),
-                        value: token.clone(),
-                    });
-                }
-                expected.insert(key, v);
+                target.insert(key, v);
             }
             None => {
-                expected.remove(&key);
+                target.remove(&key);
             }
+        }
+    }
+    for e in edits.iter().filter(|e| e.token.is_some()) {
+        let read = |m: &Mapping| -> Option<Value> {
+            match e.key.split_once('.') {
+                Some((p, c)) => match m.get(Value::String(p.into())) {
+                    Some(Value::Mapping(pm)) => pm.get(Value::String(c.into())).cloned(),
+                    _ => None,
+                },
+                None => m.get(Value::String(e.key.clone())).cloned(),
+            }
+        };
+        if read(&after) != read(&expected) {
+            return Err(EditError::Roundtrip {
+                key: e.key.clone(),
+                value: e.token.clone().unwrap_or_default(),
+            });
         }
     }
     if !document::same_fields(&expected, &after) {
@@ -152,6 +178,15 @@ fn set_line(text: &str, key: &str, token: &str, order: &[&str]) -> Result<String
         let value_start = colon + 1 + (after.len() - after.trim_start().len());
         let raw = strip_comment(after.trim());
         let end = field_extent(&l, &keys, idx);
+        if raw.is_empty() && end > idx + 1 {
+            if let Some(list) = block_list(&l, idx + 1, end, token) {
+                let mut out = String::with_capacity(text.len() + token.len());
+                out.extend(l.lines[..=idx].iter().copied());
+                out.push_str(&list);
+                out.extend(l.lines[end..].iter().copied());
+                return Ok(out);
+            }
+        }
         let multiline = end > idx + 1
             || raw.starts_with('|')
             || raw.starts_with('>')
@@ -201,6 +236,223 @@ fn set_line(text: &str, key: &str, token: &str, order: &[&str]) -> Result<String
     out.push_str(&format!("{key}: {token}{}", l.newline));
     out.extend(l.lines[at..].iter().copied());
     Ok(out)
+}
+
+/// A block list (`- item` lines `start..end`) rewritten to hold the items of
+/// the flow-sequence `token`: the line of every item that stays is kept as
+/// it was (with its comment), items that go lose their line, new ones get a
+/// line like the others. `None` when the lines are not a simple block list
+/// of scalars or the token is not a sequence.
+fn block_list(l: &Lines, start: usize, end: usize, token: &str) -> Option<String> {
+    let Ok(Value::Sequence(items)) = serde_yaml::from_str::<Value>(token) else {
+        return None;
+    };
+    let wanted: Vec<String> = items
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    // Each existing item line: (its value, the line); other lines in the
+    // extent (comments, blanks) are kept before the next item.
+    let mut existing: Vec<(String, String)> = Vec::new();
+    let mut indent = None;
+    for line in &l.lines[start..end] {
+        let t = line.trim_start_matches(' ');
+        if t.trim().is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let item = t.strip_prefix("- ")?;
+        let raw = strip_comment(item.trim());
+        if raw.is_empty()
+            || raw.starts_with(['[', '{', '|', '>', '-'])
+            || !document::flow_balanced(raw)
+        {
+            return None;
+        }
+        indent.get_or_insert(line.len() - t.len());
+        existing.push((document::unquote(raw).to_string(), line.to_string()));
+    }
+    let pad = " ".repeat(indent.unwrap_or(2));
+    let newline = if l.lines[start].ends_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut out = String::new();
+    for w in &wanted {
+        match existing.iter().position(|(v, _)| v == w) {
+            Some(i) => out.push_str(&existing.remove(i).1),
+            None => out.push_str(&format!("{pad}- {}{newline}", text_token(w))),
+        }
+    }
+    Some(out)
+}
+
+/// Sets `child` of the mapping `parent` at its own place: the value token
+/// on the child's line (block style), the element inside a one-line flow
+/// mapping, or a new line or element; other keys and comments stay.
+fn set_nested(
+    text: &str,
+    parent: &str,
+    child: &str,
+    token: &str,
+    order: &[&str],
+) -> Result<String, EditError> {
+    let fm = document::split(text).map_err(|_| EditError::Unparsable)?;
+    let layout = Layout::scan(fm.yaml, fm.yaml_line);
+    let l = lines(text)?;
+    let Some(pslot) = layout.get(parent) else {
+        return set_line(text, parent, &format!("{{ {child}: {token} }}"), order);
+    };
+    let path = format!("{parent}.{child}");
+    let replace = |line_idx: usize, start: usize, stop: usize, with: &str| {
+        let mut out = String::with_capacity(text.len() + with.len());
+        out.extend(l.lines[..line_idx].iter().copied());
+        let line = l.lines[line_idx];
+        out.push_str(&line[..start]);
+        out.push_str(with);
+        out.push_str(&line[stop..]);
+        out.extend(l.lines[line_idx + 1..].iter().copied());
+        out
+    };
+    if pslot.raw.is_empty() {
+        // Block mapping.
+        if let Some(slot) = layout.get(&path) {
+            let raw = &slot.raw;
+            if raw.is_empty() || raw.starts_with(['|', '>']) || !document::flow_balanced(raw) {
+                return Err(EditError::Multiline { key: path });
+            }
+            let idx = slot.line - 1;
+            let start = slot.value_column - 1;
+            return Ok(replace(idx, start, start + raw.len(), token));
+        }
+        // A new child line after the last line of the block, indented like its children.
+        let pidx = pslot.line - 1;
+        let pindent = pslot.key_column - 1;
+        let mut last = pidx;
+        let mut indent = None;
+        for i in pidx + 1..l.yaml.end {
+            let line = l.lines[i];
+            let t = line.trim_start_matches(' ');
+            if t.trim().is_empty() || t.starts_with('#') {
+                continue;
+            }
+            let ind = line.len() - t.len();
+            if ind <= pindent {
+                break;
+            }
+            indent.get_or_insert(ind);
+            last = i;
+        }
+        let pad = " ".repeat(indent.unwrap_or(pindent + 2));
+        let mut out = String::with_capacity(text.len() + token.len() + child.len() + 8);
+        out.extend(l.lines[..=last].iter().copied());
+        if !l.lines[last].ends_with('\n') {
+            out.push_str(l.newline);
+        }
+        out.push_str(&format!("{pad}{child}: {token}{}", l.newline));
+        out.extend(l.lines[last + 1..].iter().copied());
+        return Ok(out);
+    }
+    // A one-line flow mapping `{ a: 1, b: 2 }`.
+    let raw = &pslot.raw;
+    if !raw.starts_with('{') || !raw.ends_with('}') || !document::flow_balanced(raw) {
+        return Err(EditError::Multiline { key: parent.into() });
+    }
+    let idx = pslot.line - 1;
+    let line = l.lines[idx];
+    let body = line.trim_end_matches(['\n', '\r']);
+    if let Some((col, width)) =
+        document::locate_in_flow(body, pslot.value_column, &format!(".{child}"))
+    {
+        let start = byte_of_column(body, col);
+        let stop = byte_of_column(body, col + width);
+        return Ok(replace(idx, start, stop, token));
+    }
+    let open = pslot.value_column - 1;
+    let close = open + raw.len() - 1;
+    let inner = &body[open + 1..close];
+    let new_inner = if inner.trim().is_empty() {
+        format!(" {child}: {token} ")
+    } else {
+        let trimmed = inner.trim_end();
+        format!("{trimmed}, {child}: {token}{}", &inner[trimmed.len()..])
+    };
+    Ok(replace(idx, open + 1, close, &new_inner))
+}
+
+/// Removes `child` of the mapping `parent`: its line (block style) or its
+/// element with one comma (flow style). Nothing to remove is no change.
+fn remove_nested(text: &str, parent: &str, child: &str) -> Result<String, EditError> {
+    let fm = document::split(text).map_err(|_| EditError::Unparsable)?;
+    let layout = Layout::scan(fm.yaml, fm.yaml_line);
+    let l = lines(text)?;
+    let Some(pslot) = layout.get(parent) else {
+        return Ok(text.to_string());
+    };
+    if pslot.raw.is_empty() {
+        let Some(slot) = layout.get(&format!("{parent}.{child}")) else {
+            return Ok(text.to_string());
+        };
+        if slot.raw.is_empty()
+            || slot.raw.starts_with(['|', '>'])
+            || !document::flow_balanced(&slot.raw)
+        {
+            return Err(EditError::Multiline {
+                key: format!("{parent}.{child}"),
+            });
+        }
+        let idx = slot.line - 1;
+        let mut out = String::with_capacity(text.len());
+        out.extend(l.lines[..idx].iter().copied());
+        out.extend(l.lines[idx + 1..].iter().copied());
+        return Ok(out);
+    }
+    let idx = pslot.line - 1;
+    let line = l.lines[idx];
+    let body = line.trim_end_matches(['\n', '\r']);
+    let Some((col, width)) =
+        document::locate_in_flow(body, pslot.value_column, &format!(".{child}"))
+    else {
+        return Ok(text.to_string());
+    };
+    // The element runs from its key to its value's end; take the comma
+    // after it (or, for the last one, the comma before it).
+    let value_end = byte_of_column(body, col + width);
+    let open = pslot.value_column - 1;
+    let before_value = &body[..byte_of_column(body, col)];
+    let key_start = before_value.rfind([',', '{']).map_or(open + 1, |i| i + 1);
+    let rest = &body[value_end..];
+    let (start, stop) = match rest.trim_start().strip_prefix(',') {
+        Some(after) => (key_start, body.len() - after.trim_start().len()),
+        None => {
+            let comma = body[..key_start].rfind(',').unwrap_or(key_start);
+            (comma, value_end)
+        }
+    };
+    let mut new_line = String::new();
+    new_line.push_str(&body[..start]);
+    if start == open + 1 && !body[stop..].starts_with(' ') {
+        new_line.push(' ');
+    }
+    new_line.push_str(&body[stop..]);
+    let new_line = new_line.replace("{ }", "{}").replace("{  }", "{}");
+    let mut out = String::with_capacity(text.len());
+    out.extend(l.lines[..idx].iter().copied());
+    out.push_str(&new_line);
+    out.push_str(&line[body.len()..]);
+    out.extend(l.lines[idx + 1..].iter().copied());
+    Ok(out)
+}
+
+/// Byte offset of 1-based character column `col` in `line`.
+fn byte_of_column(line: &str, col: usize) -> usize {
+    line.char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i)
 }
 
 /// ` # comment` at the end of a value, with its leading space, if any.
@@ -341,9 +593,15 @@ mod tests {
     #[test]
     fn replaces_block_lists_and_removes_fields() {
         let text = "---\nid: S-1\nlabels:\n  - a\n  - b\n\nrank: 1\n---\n";
+        // A block list stays a block list; kept items keep their line.
         assert_eq!(
             set(text, "labels", "[c]"),
-            "---\nid: S-1\nlabels: [c]\n\nrank: 1\n---\n"
+            "---\nid: S-1\nlabels:\n  - c\n\nrank: 1\n---\n"
+        );
+        let commented = "---\nid: S-1\nlabels:\n    - a   # the first\n    - b\nrank: 1\n---\n";
+        assert_eq!(
+            set(commented, "labels", "[b, a, \"x y\"]"),
+            "---\nid: S-1\nlabels:\n    - b\n    - a   # the first\n    - x y\nrank: 1\n---\n"
         );
         let removed = apply(
             text,
@@ -355,6 +613,56 @@ mod tests {
         )
         .unwrap();
         assert_eq!(removed, "---\nid: S-1\n\nrank: 1\n---\n");
+    }
+
+    #[test]
+    fn nested_keys_are_edited_at_their_own_place() {
+        let set_in = |text: &str, key: &str, token: Option<&str>| {
+            apply(
+                text,
+                &[FieldEdit {
+                    key: key.into(),
+                    token: token.map(str::to_string),
+                }],
+                ORDER,
+            )
+            .unwrap()
+        };
+        let block =
+            "---\nid: S-1\nvalue:\n  business: 0x10  # hex on purpose\n  risk: 1e3\nrank: 1\n---\n";
+        assert_eq!(
+            set_in(block, "value.risk", Some("9")),
+            "---\nid: S-1\nvalue:\n  business: 0x10  # hex on purpose\n  risk: 9\nrank: 1\n---\n"
+        );
+        assert_eq!(
+            set_in(block, "value.size", Some("3")),
+            "---\nid: S-1\nvalue:\n  business: 0x10  # hex on purpose\n  risk: 1e3\n  size: 3\nrank: 1\n---\n"
+        );
+        assert_eq!(
+            set_in(block, "value.risk", None),
+            "---\nid: S-1\nvalue:\n  business: 0x10  # hex on purpose\nrank: 1\n---\n"
+        );
+        let flow = "---\nid: S-1\nvalue: { business: 8, risk: 1e3 } # inputs\n---\n";
+        assert_eq!(
+            set_in(flow, "value.business", Some("9")),
+            "---\nid: S-1\nvalue: { business: 9, risk: 1e3 } # inputs\n---\n"
+        );
+        assert_eq!(
+            set_in(flow, "value.size", Some("2")),
+            "---\nid: S-1\nvalue: { business: 8, risk: 1e3, size: 2 } # inputs\n---\n"
+        );
+        assert_eq!(
+            set_in(flow, "value.business", None),
+            "---\nid: S-1\nvalue: { risk: 1e3 } # inputs\n---\n"
+        );
+        assert_eq!(
+            set_in(flow, "value.risk", None),
+            "---\nid: S-1\nvalue: { business: 8 } # inputs\n---\n"
+        );
+        assert_eq!(
+            set_in("---\nid: S-1\nrank: 1\n---\n", "value.business", Some("5")),
+            "---\nid: S-1\nrank: 1\nvalue: { business: 5 }\n---\n"
+        );
     }
 
     #[test]

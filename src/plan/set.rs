@@ -1,7 +1,7 @@
 //! `set` and `status`: turn `field=value` assignments into verified
 //! front-matter edits, refusing values `check` would reject.
 
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Value;
 
 use crate::edit::line::{list_token, text_token, FieldEdit};
 use crate::model::date::Date;
@@ -161,14 +161,16 @@ pub fn plan_set(
     force: bool,
 ) -> Result<Vec<FieldEdit>, SetError> {
     let mut edits: Vec<FieldEdit> = Vec::new();
-    let mut value_map: Option<Mapping> = None;
     for (key, value) in assignments {
         if edits.iter().any(|e| &e.key == key) {
             return Err(SetError::GivenTwice(key.clone()));
         }
         if let Some(sub) = key.strip_prefix("value.") {
-            let map = value_map.get_or_insert_with(|| current_value_map(story));
-            set_value_entry(map, sub, value)?;
+            // One input, edited at its own place in `value:`.
+            edits.push(FieldEdit {
+                key: key.clone(),
+                token: value_token(sub, value)?,
+            });
             continue;
         }
         let token = if value.is_empty() {
@@ -181,17 +183,6 @@ pub fn plan_set(
         };
         edits.push(FieldEdit {
             key: key.clone(),
-            token,
-        });
-    }
-    if let Some(map) = value_map {
-        let token = if map.is_empty() {
-            None
-        } else {
-            Some(flow_map(&map))
-        };
-        edits.push(FieldEdit {
-            key: "value".into(),
             token,
         });
     }
@@ -299,60 +290,26 @@ fn token_for(
     })
 }
 
-/// The story's `value:` mapping as written (keeping its key order).
-fn current_value_map(story: &Story) -> Mapping {
-    match crate::syntax::document::front_matter_mapping(&story.doc.text)
-        .and_then(|m| m.get("value").cloned())
-    {
-        Some(Value::Mapping(v)) => v,
-        _ => Mapping::new(),
-    }
-}
-
-fn set_value_entry(map: &mut Mapping, key: &str, value: &str) -> Result<(), SetError> {
-    if key.is_empty() || key.contains([' ', ':', ',', '{', '}']) {
+/// The token for scoring input `key` (`None`: remove it), refusing a name
+/// that is not one and a value the scoring models cannot read.
+fn value_token(key: &str, value: &str) -> Result<Option<String>, SetError> {
+    if key.is_empty() || key.contains([' ', ':', ',', '{', '}', '.']) {
         return Err(SetError::BadInputName(key.to_string()));
     }
-    let k = Value::String(key.to_string());
     if value.is_empty() {
-        map.remove(&k);
-        return Ok(());
+        return Ok(None);
     }
-    let v = if key == "moscow" {
+    if key == "moscow" {
         if crate::model::score::moscow_bucket(value).is_none() {
             return Err(SetError::UnknownBucket(value.to_string()));
         }
-        Value::String(value.to_string())
-    } else {
-        match serde_yaml::from_str::<Value>(value) {
-            Ok(n @ Value::Number(_)) => n,
-            _ => {
-                return Err(SetError::NotANumber {
-                    key: key.to_string(),
-                    value: value.to_string(),
-                })
-            }
-        }
-    };
-    map.insert(k, v);
-    Ok(())
-}
-
-/// `{ business: 8, job_size: 5 }`.
-fn flow_map(map: &Mapping) -> String {
-    let parts: Vec<String> = map
-        .iter()
-        .map(|(k, v)| {
-            let key = k.as_str().map(str::to_string).unwrap_or_default();
-            let val = match v {
-                Value::String(s) => text_token(s),
-                other => serde_yaml::to_string(other)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
-            };
-            format!("{key}: {val}")
-        })
-        .collect();
-    format!("{{ {} }}", parts.join(", "))
+        return Ok(Some(text_token(value)));
+    }
+    match serde_yaml::from_str::<Value>(value) {
+        Ok(Value::Number(_)) => Ok(Some(value.trim().to_string())),
+        _ => Err(SetError::NotANumber {
+            key: key.to_string(),
+            value: value.to_string(),
+        }),
+    }
 }

@@ -732,3 +732,58 @@ fn a_tampered_history_index_is_rebuilt_not_trusted() {
         assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{args:?}");
     }
 }
+
+/// `set value.business=9` rewrote the whole `value:` block (comments on
+/// other keys lost, `0x10` and `1e3` reformatted), and `set labels=…` on a
+/// block list dropped per-item comments: nested keys and list items are
+/// edited at their own lines, everything else byte for byte.
+#[test]
+fn nested_values_and_list_items_are_edited_in_place() {
+    let f = Fixture::example();
+    let path = f.story("S-22");
+    let text = f.read(&path);
+    let start = text.find("value:").unwrap();
+    let end = start + text[start..].find('\n').unwrap() + 1;
+    let block = "value:\n  business: 0x10   # hex, on purpose\n  time_criticality: 1e3\n  risk_reduction: 3\n  job_size: 3\n";
+    let labels_at = text.find("labels:").unwrap();
+    let labels_end = labels_at + text[labels_at..].find('\n').unwrap() + 1;
+    let mut edited = text.clone();
+    edited.replace_range(start..end, block);
+    edited.replace_range(
+        labels_at..labels_end,
+        "labels:\n  - onboarding  # from the sales call\n  - import\n",
+    );
+    f.write(&path, &edited);
+    f.git(&["commit", "-qam", "block styles"]);
+    let r = f.run(&[
+        "set",
+        "S-22",
+        "value.risk_reduction=9",
+        "labels=import,onboarding,csv",
+    ]);
+    assert_eq!(r.code, 0, "{r}");
+    let diff = std::process::Command::new("git")
+        .args(["diff", "-U0", "--no-color"])
+        .current_dir(f.root())
+        .output()
+        .unwrap();
+    let diff = String::from_utf8(diff.stdout).unwrap();
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "-  - onboarding  # from the sales call",
+            "+  - onboarding  # from the sales call",
+            "+  - csv",
+            "-  risk_reduction: 3",
+            "+  risk_reduction: 9",
+        ]
+    );
+}
