@@ -787,3 +787,46 @@ fn nested_values_and_list_items_are_edited_in_place() {
         ]
     );
 }
+
+/// `rank --edit` wrote its list to a predictable `$TMPDIR/backlog-rank-<pid>.txt`
+/// with `fs::write`, which follows a symlink another local user planted
+/// there. The list is now created exclusively, with a random name, mode 0600.
+#[test]
+fn rank_edit_list_is_a_private_unpredictable_file() {
+    let f = Fixture::example();
+    let seen = f.root().join("seen.txt");
+    // The "editor" records the file's name and mode, and changes nothing.
+    let script = format!(
+        "f() {{ stat -c '%n %a' \"$1\" > '{}'; }}; f",
+        seen.display()
+    );
+    let out = assert_cmd::Command::cargo_bin("backlog")
+        .unwrap()
+        .args(["rank", "--edit"])
+        .current_dir(f.root())
+        .env("EDITOR", &script)
+        .env("TMPDIR", f.root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let seen = std::fs::read_to_string(&seen).unwrap();
+    let (name, mode) = seen.trim().rsplit_once(' ').unwrap();
+    assert_eq!(mode, "600");
+    let name = std::path::Path::new(name)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.starts_with("backlog-rank-") && name.ends_with(".txt"),
+        "{name}"
+    );
+    // A random part, not a process id.
+    let random = &name["backlog-rank-".len()..name.len() - ".txt".len()];
+    assert!(
+        random.len() >= 6 && random.chars().any(|c| c.is_ascii_alphabetic()),
+        "{name}"
+    );
+    // And it is gone afterwards.
+    assert!(!f.root().join(&name).exists());
+}
