@@ -109,6 +109,28 @@ pub(super) fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
         let Some(review) = &sprint.review else {
             continue;
         };
+        if review.date.is_some() || !review.decisions.is_empty() {
+            // Open stories only: a finished one without a decision is a gap in
+            // the record, not scope added after the review.
+            for story in ctx.s.planned(&sprint.id) {
+                if ctx.is_open(story) && !review.decisions.iter().any(|d| d.story == story.id) {
+                    out.push(
+                        story
+                            .finding_at(
+                                "sprint",
+                                Rule::SprintClosed,
+                                format!(
+                                    "`{}` is planned into {}, whose review is recorded{}, with no decision on it",
+                                    story.id,
+                                    sprint.id,
+                                    review.date.map(|d| format!(" ({d})")).unwrap_or_default()
+                                ),
+                            )
+                            .help("plan it into an open sprint, or record its decision in that review"),
+                    );
+                }
+            }
+        }
         for d in &review.decisions {
             for (key, text) in [("note", &d.note), ("amends", &d.amends)] {
                 if let Some(text) = text {

@@ -1,8 +1,9 @@
 use std::io::Write;
 
-use super::{Context, Exit, Opened, Outcome};
+use super::{CliError, Context, Exit, Opened, Outcome};
 use crate::edit::line::FieldEdit;
-use crate::edit::write::{write_changes, FileChange};
+use crate::edit::write::{edited_texts, write_texts, FileChange};
+use crate::plan::guard::new_errors;
 use crate::plan::set::{check_status, parse_assignment, plan_set};
 
 #[derive(Debug, clap::Args)]
@@ -13,7 +14,9 @@ pub struct SetArgs {
     /// inputs, `field=` to remove a field).
     #[arg(required = true, value_name = "FIELD=VALUE")]
     pub assignments: Vec<String>,
-    /// Allow a done status with unchecked acceptance criteria.
+    /// Write even if the change breaks a rule `check` reports as an error
+    /// (the Definition of Ready, a sprint's capacity, a closed sprint, a done
+    /// status with unchecked acceptance criteria).
     #[arg(long)]
     pub force: bool,
 }
@@ -24,15 +27,32 @@ pub struct StatusArgs {
     pub id: String,
     /// One of the workflow's statuses.
     pub status: String,
-    /// Allow a done status with unchecked acceptance criteria.
+    /// Write even if the change breaks a rule `check` reports as an error
+    /// (the Definition of Ready, a sprint's capacity, a closed sprint, a done
+    /// status with unchecked acceptance criteria).
     #[arg(long)]
     pub force: bool,
 }
 
-fn write(o: &Opened, id: &str, edits: Vec<FieldEdit>, out: &mut dyn Write) -> Outcome {
+fn write(o: &Opened, id: &str, edits: Vec<FieldEdit>, force: bool, out: &mut dyn Write) -> Outcome {
     let st = o.story(id)?;
     let change = FileChange::story(&o.tree, st, edits.clone());
-    write_changes(std::slice::from_ref(&change))?;
+    let texts = edited_texts(std::slice::from_ref(&change))?;
+    if !force {
+        let broken = new_errors(&o.snapshot, &o.tree, &texts)?;
+        if !broken.is_empty() {
+            let mut text = Vec::new();
+            crate::render::diagnostics::human_findings(&mut text, &broken)?;
+            let text = String::from_utf8_lossy(&text);
+            return Err(CliError::new(format!(
+                "the change would break {}, so nothing was written:\n\n{}",
+                if broken.len() == 1 { "a rule" } else { "rules" },
+                text.trim_end()
+            ))
+            .hint("do what the finding says first, or pass --force to write it anyway"));
+        }
+    }
+    write_texts(&texts)?;
     for e in edits {
         match e.token {
             Some(t) => writeln!(out, "{id}: {} = {t}", e.key),
@@ -51,7 +71,7 @@ pub fn run_set(ctx: &Context, args: SetArgs, out: &mut dyn Write) -> Outcome {
         .map(|a| parse_assignment(a))
         .collect::<Result<Vec<_>, _>>()?;
     let edits = plan_set(&o.snapshot, st, &assignments, args.force)?;
-    write(o, &args.id, edits, out)
+    write(o, &args.id, edits, args.force, out)
 }
 
 pub fn run_status(ctx: &Context, args: StatusArgs, out: &mut dyn Write) -> Outcome {
@@ -66,5 +86,5 @@ pub fn run_status(ctx: &Context, args: StatusArgs, out: &mut dyn Write) -> Outco
         key: "status".into(),
         token: Some(crate::edit::line::text_token(&args.status)),
     }];
-    write(o, &args.id, edits, out)
+    write(o, &args.id, edits, args.force, out)
 }

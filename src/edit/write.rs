@@ -76,6 +76,14 @@ const BOM: &str = "\u{feff}";
 /// Applies every change, or none if any edit fails or any file changed.
 /// Returns the new text of each file, in order.
 pub fn write_changes(changes: &[FileChange]) -> Result<Vec<String>, WriteError> {
+    let texts = edited_texts(changes)?;
+    write_texts(&texts)?;
+    Ok(texts.into_iter().map(|t| t.text).collect())
+}
+
+/// The new text of every file the changes touch, verified, not yet written
+/// (so the result can be checked before it is written).
+pub fn edited_texts(changes: &[FileChange]) -> Result<Vec<NewText>, WriteError> {
     let mut texts = Vec::with_capacity(changes.len());
     for c in changes {
         let new_text =
@@ -90,8 +98,7 @@ pub fn write_changes(changes: &[FileChange]) -> Result<Vec<String>, WriteError> 
             text: new_text,
         });
     }
-    write_texts(&texts)?;
-    Ok(texts.into_iter().map(|t| t.text).collect())
+    Ok(texts)
 }
 
 /// A whole new text for a file, to replace the `original` it was made from.

@@ -830,3 +830,83 @@ fn rank_edit_list_is_a_private_unpredictable_file() {
     // And it is gone afterwards.
     assert!(!f.root().join(&name).exists());
 }
+
+/// `status S-23 ready` on a story that does not meet the Definition of
+/// Ready succeeded and `check` then failed; `set sprint=` could overfill a
+/// sprint or add to a reviewed one. A write that would add an error finding
+/// is refused with that finding, unless --force.
+#[test]
+fn writes_that_break_the_rules_are_refused_unless_forced() {
+    let f = Fixture::example();
+    let before = snapshot_of_files(&f.backlog());
+    insta::assert_snapshot!(f.session(&[
+        &["status", "S-23", "ready"],
+        &["set", "S-20", "sprint=2026-S23"],
+        &["set", "S-20", "sprint=2026-S22"],
+    ]), @"
+    $ backlog status S-23 ready
+    ------- stderr -------
+    error: the change would break a rule, so nothing was written:
+
+    error[B050]: `S-23` is `ready` but does not meet the Definition of Ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+     --> .backlog/stories/S-23-onboarding-checklist.md:5:9
+      |
+    5 | status: ready
+      |         ^^^^^
+      = help: complete the story, or move it back to an earlier status
+      help: do what the finding says first, or pass --force to write it anyway
+    [exit status: 2]
+    $ backlog set S-20 sprint=2026-S23
+    ------- stderr -------
+    error: the change would break rules, so nothing was written:
+
+    error[B060]: sprint `2026-S23` plans 37 points, over its capacity of 30
+     --> .backlog/sprints/2026-S23.md:6:11
+      |
+    6 | capacity: 30
+      |           ^^
+      = help: move stories out of the sprint (`sprint:` field), or raise the capacity if the team agreed to
+
+    error[B050]: `S-20` is planned into sprint `2026-S23` but does not meet the Definition of Ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+      --> .backlog/stories/S-20-multi-currency-invoices.md:12:9
+       |
+    12 | sprint: 2026-S23
+       |         ^^^^^^^^
+       = help: complete the story, or move it back to an earlier status
+      help: do what the finding says first, or pass --force to write it anyway
+    [exit status: 2]
+    $ backlog set S-20 sprint=2026-S22
+    ------- stderr -------
+    error: the change would break rules, so nothing was written:
+
+    error[B060]: sprint `2026-S22` plans 36 points, over its capacity of 30
+     --> .backlog/sprints/2026-S22.md:6:11
+      |
+    6 | capacity: 30
+      |           ^^
+      = help: move stories out of the sprint (`sprint:` field), or raise the capacity if the team agreed to
+
+    error[B050]: `S-20` is planned into sprint `2026-S22` but does not meet the Definition of Ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+      --> .backlog/stories/S-20-multi-currency-invoices.md:12:9
+       |
+    12 | sprint: 2026-S22
+       |         ^^^^^^^^
+       = help: complete the story, or move it back to an earlier status
+
+    error[B065]: `S-20` is planned into 2026-S22, whose review is recorded (2026-11-20), with no decision on it
+      --> .backlog/stories/S-20-multi-currency-invoices.md:12:9
+       |
+    12 | sprint: 2026-S22
+       |         ^^^^^^^^
+       = help: plan it into an open sprint, or record its decision in that review
+      help: do what the finding says first, or pass --force to write it anyway
+    [exit status: 2]
+    ");
+    assert_eq!(snapshot_of_files(&f.backlog()), before);
+    let forced = f.run(&["status", "S-23", "ready", "--force"]);
+    assert_eq!(
+        (forced.code, forced.stdout.as_str()),
+        (0, "S-23: status = ready\n")
+    );
+    assert_eq!(f.run(&["check"]).code, 1);
+}

@@ -299,7 +299,10 @@ fn since_reopened_removed_overfull_and_reused() {
     // S-24 is in the running sprint: deleted.
     std::fs::remove_file(f.backlog().join(f.story("S-24"))).unwrap();
     // Scope added beyond capacity (30): S-17 (8) into the running sprint.
-    assert_eq!(f.run(&["set", "S-17", "sprint=2026-S23"]).code, 0);
+    assert_eq!(
+        f.run(&["set", "S-17", "sprint=2026-S23", "--force"]).code,
+        0
+    );
     // S-23 now names another story.
     let s23 = f.story("S-23");
     std::fs::remove_file(f.backlog().join(&s23)).unwrap();
