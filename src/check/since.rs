@@ -66,6 +66,33 @@ pub(super) fn since(
         }
     }
 
+    // B080 for feedback too: an item may gain the story it became, but is
+    // never deleted or reworded.
+    for old_sprint in &base.sprints {
+        let Some(new_sprint) = new.sprint(&old_sprint.id) else {
+            continue;
+        };
+        let keys = |s: &crate::model::Sprint| {
+            s.review
+                .as_ref()
+                .map(crate::model::Review::feedback_keys)
+                .unwrap_or_default()
+        };
+        let (old, now) = (keys(old_sprint), keys(new_sprint));
+        for ((from, n), (note, _)) in &old {
+            let what = match now.iter().find(|(k, _)| k.0 == *from && k.1 == *n) {
+                None => "was deleted",
+                Some((_, (new_note, _))) if new_note != note => "was reworded",
+                Some(_) => continue,
+            };
+            out.push(
+                new_sprint
+                    .finding_at("review.feedback", Rule::DecisionRewritten, format!("the feedback from {from} in `{}` (\"{note}\") {what}; recorded feedback is append-only", new_sprint.id))
+                    .help("restore it; to act on it, add `story: <id>` to the item, or record new feedback"),
+            );
+        }
+    }
+
     for old_story in &base.stories {
         let new_story = new.story(old_story.id.as_str());
         match new_story {

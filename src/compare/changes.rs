@@ -73,6 +73,19 @@ pub enum Change {
         note: String,
         story: Option<String>,
     },
+    /// A feedback item edited in place (its note, or the story it became).
+    FeedbackChanged {
+        from: String,
+        old_note: String,
+        old_story: Option<String>,
+        note: String,
+        story: Option<String>,
+    },
+    FeedbackRemoved {
+        from: String,
+        note: String,
+        story: Option<String>,
+    },
     ConfigChanged {
         setting: String,
         old: String,
@@ -96,7 +109,9 @@ impl Change {
             Change::DecisionRecorded { .. }
             | Change::DecisionChanged { .. }
             | Change::DecisionRemoved { .. } => "decision",
-            Change::FeedbackRecorded { .. } => "feedback",
+            Change::FeedbackRecorded { .. }
+            | Change::FeedbackChanged { .. }
+            | Change::FeedbackRemoved { .. } => "feedback",
             Change::ConfigChanged { .. } => "config",
         }
     }
@@ -167,60 +182,78 @@ pub fn sprint_changes(old: Option<&Sprint>, new: Option<&Sprint>) -> Vec<Change>
             });
         }
     }
-    let feedback = |r: Option<&Review>| -> Vec<(String, String, Option<String>)> {
-        r.map(|r| {
-            r.feedback
-                .iter()
-                .map(|f| {
-                    (
-                        f.from.clone(),
-                        f.note.clone(),
-                        f.story.as_ref().map(|s| s.to_string()),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-    };
-    let old_f = feedback(old_review);
-    for f in feedback(new_review) {
-        if !old_f.contains(&f) {
-            out.push(Change::FeedbackRecorded {
-                from: f.0,
-                note: f.1,
-                story: f.2,
+    let old_f = old_review.map(Review::feedback_keys).unwrap_or_default();
+    let new_f = new_review.map(Review::feedback_keys).unwrap_or_default();
+    for (k, (note, story)) in &new_f {
+        match old_f.iter().find(|(ok, _)| ok == k) {
+            None => out.push(Change::FeedbackRecorded {
+                from: k.0.clone(),
+                note: note.clone(),
+                story: story.clone(),
+            }),
+            Some((_, (on, os))) if on != note || os != story => out.push(Change::FeedbackChanged {
+                from: k.0.clone(),
+                old_note: on.clone(),
+                old_story: os.clone(),
+                note: note.clone(),
+                story: story.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (k, (note, story)) in &old_f {
+        if !new_f.iter().any(|(nk, _)| nk == k) {
+            out.push(Change::FeedbackRemoved {
+                from: k.0.clone(),
+                note: note.clone(),
+                story: story.clone(),
             });
         }
     }
     out
 }
 
-/// Changes between two versions of backlog.yaml, setting by setting.
+/// Changes between two versions of backlog.yaml, setting by setting: the
+/// product, the vision, each goal, the workflow, the Definitions of Ready
+/// and Done, WIP limits and the scoring model.
 pub fn config_changes(old: &Config, new: &Config) -> Vec<Change> {
-    config_settings(old)
-        .into_iter()
-        .zip(config_settings(new))
-        .filter(|((_, a), (_, b))| a != b)
-        .map(|((k, a), (_, b))| Change::ConfigChanged {
-            setting: k.into(),
-            old: a,
-            new: b,
+    let (a, b) = (config_settings(old), config_settings(new));
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort_by_key(|k| (setting_order(k), (*k).clone()));
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| Change::ConfigChanged {
+            setting: k.clone(),
+            old: a.get(k).cloned().unwrap_or_else(|| "none".into()),
+            new: b.get(k).cloned().unwrap_or_else(|| "none".into()),
         })
         .collect()
 }
 
-fn config_settings(c: &Config) -> Vec<(&'static str, String)> {
-    vec![
+/// Settings in the order backlog.yaml lists them; goals by id.
+fn setting_order(key: &str) -> usize {
+    const ORDER: &[&str] = &[
+        "product",
+        "vision",
+        "id_prefix",
+        "goal",
+        "workflow",
+        "definition_of_ready",
+        "definition_of_done",
+        "wip_limits",
+        "scoring",
+    ];
+    let head = key.split(' ').next().unwrap_or(key);
+    ORDER.iter().position(|o| *o == head).unwrap_or(ORDER.len())
+}
+
+fn config_settings(c: &Config) -> HashMap<String, String> {
+    let text = |s: &Option<String>| s.clone().unwrap_or_default().trim().to_string();
+    let mut m: HashMap<String, String> = [
         ("product", c.product.clone()),
+        ("vision", text(&c.vision)),
         ("id_prefix", c.id_prefix.clone()),
-        (
-            "goals",
-            c.goals
-                .iter()
-                .map(|g| format!("{} {} ({})", g.id, g.title, g.status))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
         (
             "workflow",
             format!("{} (done: {})", c.statuses.join(", "), c.done.join(", ")),
@@ -233,14 +266,7 @@ fn config_settings(c: &Config) -> Vec<(&'static str, String)> {
                 c.ready.statuses.join(", ")
             ),
         ),
-        (
-            "definition_of_done",
-            c.definition_of_done
-                .clone()
-                .unwrap_or_default()
-                .trim()
-                .to_string(),
-        ),
+        ("definition_of_done", text(&c.definition_of_done)),
         (
             "wip_limits",
             c.wip_limits
@@ -257,6 +283,17 @@ fn config_settings(c: &Config) -> Vec<(&'static str, String)> {
                 .unwrap_or_else(|| "none".into()),
         ),
     ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    for g in &c.goals {
+        m.insert(
+            format!("goal {}", g.id),
+            format!("{} ({})", g.title, g.status),
+        );
+    }
+    m
 }
 
 /// Field-by-field changes between two versions of a story.

@@ -287,6 +287,28 @@ impl Review {
     }
 }
 
+impl Review {
+    /// Feedback items keyed by (from, occurrence), with their note and the
+    /// story they became: editing an item in place is a change of that key.
+    pub fn feedback_keys(&self) -> Vec<FeedbackKey> {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        self.feedback
+            .iter()
+            .map(|f| {
+                let n = seen.entry(f.from.clone()).or_insert(0);
+                *n += 1;
+                (
+                    (f.from.clone(), *n),
+                    (f.note.clone(), f.story.as_ref().map(|s| s.to_string())),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A feedback item by (from, occurrence), with its note and story.
+pub type FeedbackKey = ((String, usize), (String, Option<String>));
+
 /// A decision by (story, occurrence), with its decision and note.
 pub type DecisionKey = ((String, usize), (String, Option<String>));
 

@@ -80,6 +80,28 @@ pub fn describe(c: &Change) -> String {
                     .unwrap_or_default()
             )
         }
+        Change::FeedbackChanged {
+            from,
+            old_note,
+            old_story,
+            note,
+            story,
+        } => {
+            let arrow =
+                |s: &Option<String>| s.as_ref().map(|s| format!(" -> {s}")).unwrap_or_default();
+            format!(
+                "feedback from {from} edited: {old_note}{} => {note}{}",
+                arrow(old_story),
+                arrow(story)
+            )
+        }
+        Change::FeedbackRemoved { from, note, story } => format!(
+            "feedback from {from} deleted: was {note}{}",
+            story
+                .as_ref()
+                .map(|s| format!(" -> {s}"))
+                .unwrap_or_default()
+        ),
         Change::ConfigChanged { setting, old, new } => format!("{setting}: {old} -> {new}"),
     }
 }

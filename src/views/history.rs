@@ -35,6 +35,17 @@ fn decision_story(c: &Change) -> Option<&str> {
     }
 }
 
+/// What an entry of the review record is about, to mark later edits of it:
+/// the story of a decision, or who gave a feedback item.
+fn record_key(c: &Change) -> Option<String> {
+    match c {
+        Change::FeedbackRecorded { from, .. }
+        | Change::FeedbackChanged { from, .. }
+        | Change::FeedbackRemoved { from, .. } => Some(format!("feedback from {from}")),
+        other => decision_story(other).map(str::to_string),
+    }
+}
+
 /// Which events `log` shows; every given filter must match.
 #[derive(Clone, Debug, Default)]
 pub struct LogFilter {
@@ -146,6 +157,8 @@ pub fn decisions<'h>(history: &'h History, sprint: Option<&str>) -> Vec<Decision
                 | Change::DecisionChanged { .. }
                 | Change::DecisionRemoved { .. }
                 | Change::FeedbackRecorded { .. }
+                | Change::FeedbackChanged { .. }
+                | Change::FeedbackRemoved { .. }
         ) && sprint.is_none_or(|s| e.subject == Subject::Sprint(s.to_string()))
     };
     let events: Vec<&Event> = history.events.iter().filter(relevant).collect();
@@ -154,12 +167,13 @@ pub fn decisions<'h>(history: &'h History, sprint: Option<&str>) -> Vec<Decision
         .filter(|e| {
             matches!(
                 e.change,
-                Change::DecisionChanged { .. } | Change::DecisionRemoved { .. }
+                Change::DecisionChanged { .. }
+                    | Change::DecisionRemoved { .. }
+                    | Change::FeedbackChanged { .. }
+                    | Change::FeedbackRemoved { .. }
             )
         })
-        .filter_map(|e| {
-            decision_story(&e.change).map(|s| (subject_name(&e.subject), s.to_string()))
-        })
+        .filter_map(|e| record_key(&e.change).map(|k| (subject_name(&e.subject), k)))
         .collect();
     events
         .iter()
@@ -168,9 +182,8 @@ pub fn decisions<'h>(history: &'h History, sprint: Option<&str>) -> Vec<Decision
             let story = decision_story(&e.change).map(str::to_string);
             let sprint = subject_name(&e.subject);
             DecisionEntry {
-                amended: story
-                    .as_ref()
-                    .is_some_and(|s| amended.contains(&(sprint.clone(), s.clone()))),
+                amended: record_key(&e.change)
+                    .is_some_and(|k| amended.contains(&(sprint.clone(), k))),
                 sprint,
                 story,
                 what: &e.change,

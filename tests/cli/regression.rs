@@ -910,3 +910,68 @@ fn writes_that_break_the_rules_are_refused_unless_forced() {
     );
     assert_eq!(f.run(&["check"]).code, 1);
 }
+
+/// Deleting a stakeholder-feedback item left `log`, `check --since` and
+/// `decisions` silent; linking feedback to a story listed it twice with no
+/// edit mark; edits of the vision and of goals never appeared in `log`.
+#[test]
+fn every_change_to_feedback_goals_and_the_vision_is_an_event() {
+    let f = Fixture::example();
+    let sprint = "sprints/2026-S22.md";
+    f.edit(
+        sprint,
+        "    - { from: support, note: wants bulk export for auditors, story: S-25 }\n",
+        "",
+    );
+    f.edit(
+        sprint,
+        "note: asked for a portal with all their invoices, story: S-21 }",
+        "note: asked for a portal with all their invoices, story: S-29 }",
+    );
+    f.edit(
+        "backlog.yaml",
+        "  Small businesses send an invoice in a minute",
+        "  Small shops send an invoice in a minute",
+    );
+    f.edit(
+        "backlog.yaml",
+        "title: Bookkeepers trust the exports, status: active",
+        "title: Bookkeepers trust the exports, status: done",
+    );
+    let since = f.run(&["check", "--since", "HEAD"]);
+    f.git(&["commit", "-qam", "Review record and goals edited"]);
+    let log = f.run(&["log", "HEAD~1..HEAD"]);
+    let decisions = f.run(&["decisions", "2026-S22"]);
+    insta::assert_snapshot!(format!("{since}---\n{log}---\n{decisions}"), @r#"
+    error[B080]: the feedback from support in `2026-S22` ("wants bulk export for auditors") was deleted; recorded feedback is append-only
+      --> .backlog/sprints/2026-S22.md:16:3
+       |
+    16 |   feedback:
+       |   ^^^^^^^^^
+       = help: restore it; to act on it, add `story: <id>` to the item, or record new feedback
+
+    failed: 1 error, 0 warnings in 32 stories and 3 sprints
+    [exit status: 1]
+    ---
+    578d3aa  2026-11-20  Pat Owner  Review record and goals edited
+        backlog.yaml vision: Small businesses send an invoice in a minute and get paid in a day, and their bookkeeper never retypes a number. -> Small shops send an invoice in a minute and get paid in a day, and their bookkeeper never retypes a number.
+        backlog.yaml goal G-2: Bookkeepers trust the exports (active) -> Bookkeepers trust the exports (done)
+        2026-S22  feedback from customers edited: asked for a portal with all their invoices -> S-21 => asked for a portal with all their invoices -> S-29
+        2026-S22  feedback from support deleted: was wants bulk export for auditors -> S-25
+    ---
+    2026-S22
+        review decision: S-8 accepted (First real payment received during the review)  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-9 accepted  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-10 rejected (layout breaks on long invoices)  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-11 accepted (Reminder wording approved by support)  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-12 accepted  7fb0df8  2026-11-20  Pat Owner
+        review decision: S-13 accepted (Reconciled October to the cent)  7fb0df8  2026-11-20  Pat Owner
+      * feedback from support: wants bulk export for auditors -> S-25  7fb0df8  2026-11-20  Pat Owner
+        feedback from finance: large customers ask to pay in instalments -> S-19  7fb0df8  2026-11-20  Pat Owner
+      * feedback from customers: asked for a portal with all their invoices -> S-21  7fb0df8  2026-11-20  Pat Owner
+      * feedback from customers edited: asked for a portal with all their invoices -> S-21 => asked for a portal with all their invoices -> S-29  578d3aa  2026-11-20  Pat Owner
+      * feedback from support deleted: was wants bulk export for auditors -> S-25  578d3aa  2026-11-20  Pat Owner
+
+    * amended after it was first recorded: the lines above show every version
+    "#);
+}

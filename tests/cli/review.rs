@@ -170,16 +170,17 @@ fn base_without_a_backlog_has_everything_added() {
     f.git(&["add", "-A"]);
     f.git(&["commit", "-qm", "Start a backlog"]);
     insta::assert_snapshot!(f.run(&["diff", "HEAD~1..HEAD"]), @"
-    backlog diff HEAD~1..HEAD: 1 added, 5 settings changed
+    backlog diff HEAD~1..HEAD: 1 added, 6 settings changed
 
     Added
       + S-1  Sign up with an email address  (position 1)
 
     Configuration (backlog.yaml)
-      product:  -> My product
-      goals:  -> G-1 First customers use the product every week (active)
-      definition_of_done:  -> Code reviewed, tests pass in CI, acceptance criteria checked, released to production.
-      wip_limits:  -> in-progress: 3
+      product: none -> My product
+      vision: none -> One or two sentences on who the product is for and why it matters.
+      goal G-1: none -> First customers use the product every week (active)
+      definition_of_done: none -> Code reviewed, tests pass in CI, acceptance criteria checked, released to production.
+      wip_limits: none -> in-progress: 3
       scoring: none -> wsjf = (business + time_criticality + risk_reduction) / job_size
     ");
 }
