@@ -190,9 +190,10 @@ pub(super) fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
                             ),
                         )
                         .help(format!(
-                            "set `status:` to {} in {}, or record the decision as `rejected`",
+                            "set `status:` to {} in {}; if the acceptance was a mistake, add a new entry `- {{ story: {}, decision: rejected, amends: <why> }}` (recorded decisions are never rewritten)",
                             cfg.done.join(" or "),
-                            story.doc.path.display()
+                            story.doc.path.display(),
+                            d.story
                         )),
                 );
             }

@@ -238,7 +238,8 @@ pub(super) fn wip_limits(ctx: &Context, out: &mut Vec<Finding>) {
             .s
             .stories
             .iter()
-            .filter(|s| &s.status == status)
+            // Epics are containers, not work in progress.
+            .filter(|s| &s.status == status && s.kind != crate::model::Kind::Epic)
             .map(|s| &s.id)
             .collect();
         if ids.len() > *limit as usize {

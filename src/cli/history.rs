@@ -134,6 +134,29 @@ pub fn run_log(ctx: &Context, args: LogArgs, out: &mut dyn Write) -> Outcome {
             build(&revisions.git, &revisions.rel, &r.tips, &r.hidden, &opts)?
         }
     };
+    // An id the history never mentions is a typo, not "no changes".
+    for id in &filter.ids {
+        let known = history.events.iter().any(|e| {
+            crate::views::history::subject_name(&e.subject) == *id
+                || matches!(&e.change, crate::compare::changes::Change::DecisionRecorded { story, .. } if story == id)
+        });
+        if !known {
+            let names: std::collections::BTreeSet<String> = history
+                .events
+                .iter()
+                .map(|e| crate::views::history::subject_name(&e.subject))
+                .collect();
+            let hint =
+                match crate::model::suggest::did_you_mean(id, names.iter().map(|n| n.as_str())) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "`backlog list` shows the stories, `backlog log` every change".into(),
+                };
+            return Err(CliError::new(format!(
+                "no story or sprint `{id}` appears in this history"
+            ))
+            .hint(hint));
+        }
+    }
     let events = log(&history, &filter);
     render::log(out, &history, &events, args.format.into())?;
     Ok(Exit::Clean)
@@ -144,12 +167,26 @@ pub fn run_blame(ctx: &Context, args: BlameArgs, out: &mut dyn Write) -> Outcome
     let snapshot = crate::load::revision::at(&revisions, tip)?
         .ok_or_else(|| CliError::new("the revision has no backlog folder"))?;
     let Some(story) = snapshot.story(&args.id) else {
+        let on_disk = ctx
+            .work_tree()
+            .ok()
+            .and_then(|t| crate::load::load(&t).ok())
+            .is_some_and(|s| s.story(&args.id).is_some());
+        let ids = snapshot.stories.iter().map(|s| s.id.as_str());
+        let hint = if on_disk {
+            "blame reads committed history; commit the story first".to_string()
+        } else {
+            match crate::model::suggest::did_you_mean(&args.id, ids) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "`backlog list` shows every story's id".into(),
+            }
+        };
         return Err(CliError::new(format!(
             "no story has the id `{}` at {}",
             args.id,
             ctx.at.as_deref().unwrap_or("HEAD")
         ))
-        .hint("blame reads committed history; commit the story first"));
+        .hint(hint));
     };
     render::blame(out, &blame(&history, story), args.format.into())?;
     Ok(Exit::Clean)

@@ -1,6 +1,6 @@
 use std::io::Write;
 
-use super::{Context, Exit, Outcome};
+use super::{CliError, Context, Exit, Outcome};
 use crate::render::list::{render, ListFormat};
 use crate::views::list::{rows, Filter};
 
@@ -54,6 +54,10 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         stakeholder: args.stakeholder,
         open: args.open,
     };
+    filter.validate(snapshot).map_err(|e| {
+        let hint = e.hint();
+        CliError::new(e.to_string()).hint(hint)
+    })?;
     let rows = rows(snapshot, &filter);
     let with_score = snapshot.config.scoring.is_some();
     let format = match args.format {

@@ -22,7 +22,7 @@ pub enum SetError {
         statuses: Vec<String>,
         suggestion: Option<String>,
     },
-    #[error("`{story}` has {} unchecked acceptance criteria: {}", open.len(), open.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", "))]
+    #[error("`{story}` has {} unchecked acceptance {}: {}", open.len(), if open.len() == 1 { "criterion" } else { "criteria" }, open.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", "))]
     UncheckedCriteria { story: String, open: Vec<String> },
     #[error("`{0}` is given twice")]
     GivenTwice(String),

@@ -125,6 +125,7 @@ pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
     let rest_at = ["as an ", "as a "]
         .iter()
         .find_map(|p| starts_with_ignore_case(&text, p).then_some(p.len()))?;
+    let article = if rest_at == "as an ".len() { "an" } else { "a" };
     let want = find_ignore_case(&text[rest_at..], "i want").map(|i| i + rest_at);
     let so = find_ignore_case(&text, "so that");
     let clean = |s: &str| {
@@ -146,6 +147,7 @@ pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
         (None, _) => (clean(&text[rest_at..]), String::new(), String::new()),
     };
     Some(Statement {
+        article,
         role,
         means,
         ends,
@@ -172,6 +174,8 @@ pub fn find_ignore_case(text: &str, needle: &str) -> Option<usize> {
 /// "As a <role>, I want <means>, so that <ends>", as read from the body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Statement {
+    /// "a" or "an", as the author wrote it ("a user", "an hourly worker").
+    pub article: &'static str,
     pub role: String,
     pub means: String,
     pub ends: String,
@@ -181,16 +185,11 @@ pub struct Statement {
 
 impl Statement {
     /// The statement as one sentence: "As an account owner, I want …, so that …".
+    /// The article is the author's: "a user", not a guess of "an user".
     pub fn sentence(&self) -> String {
-        let vowel = self
-            .role
-            .chars()
-            .next()
-            .is_some_and(|c| "aeiouAEIOU".contains(c));
-        let article = if vowel { "an" } else { "a" };
         format!(
-            "As {article} {}, I want {}, so that {}",
-            self.role, self.means, self.ends
+            "As {} {}, I want {}, so that {}",
+            self.article, self.role, self.means, self.ends
         )
     }
 

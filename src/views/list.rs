@@ -24,7 +24,81 @@ fn any(values: &[String], pred: impl Fn(&str) -> bool) -> bool {
     values.is_empty() || values.iter().any(|v| pred(v))
 }
 
+/// A filter value that names nothing in the backlog: a typo would
+/// otherwise just print "no stories match".
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("no {what} is called `{value}`")]
+pub struct UnknownFilter {
+    pub what: &'static str,
+    pub value: String,
+    pub suggestion: Option<String>,
+    pub known: Vec<String>,
+}
+
+impl UnknownFilter {
+    fn plural(&self) -> String {
+        match self.what {
+            "status" => "statuses".into(),
+            other => format!("{other}s"),
+        }
+    }
+
+    pub fn hint(&self) -> String {
+        match &self.suggestion {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if self.known.is_empty() => format!("the backlog has no {} yet", self.plural()),
+            None => format!("the {} are: {}", self.plural(), self.known.join(", ")),
+        }
+    }
+}
+
 impl Filter {
+    /// Refuses a status, sprint, goal, kind or epic that the backlog does
+    /// not have (labels and stakeholders are free words, so any goes).
+    pub fn validate(&self, snapshot: &Snapshot) -> Result<(), UnknownFilter> {
+        let check = |what: &'static str, values: &[String], known: Vec<String>| {
+            for v in values {
+                if !known.contains(v) {
+                    return Err(UnknownFilter {
+                        what,
+                        value: v.clone(),
+                        suggestion: crate::model::suggest::did_you_mean(
+                            v,
+                            known.iter().map(|k| k.as_str()),
+                        )
+                        .map(str::to_string),
+                        known,
+                    });
+                }
+            }
+            Ok(())
+        };
+        let c = &snapshot.config;
+        check("status", &self.status, c.statuses.clone())?;
+        check(
+            "sprint",
+            &self.sprint,
+            snapshot.sprints.iter().map(|s| s.id.clone()).collect(),
+        )?;
+        check(
+            "goal",
+            &self.goal,
+            c.goals.iter().map(|g| g.id.clone()).collect(),
+        )?;
+        check(
+            "kind",
+            &self.kind,
+            Kind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
+        )?;
+        let epics = snapshot
+            .stories
+            .iter()
+            .filter(|s| s.kind == Kind::Epic)
+            .map(|s| s.id.to_string())
+            .collect();
+        check("epic", &self.epic, epics)
+    }
+
     pub fn matches(&self, snapshot: &Snapshot, s: &Story) -> bool {
         any(&self.status, |v| s.status == v)
             && any(&self.sprint, |v| s.sprint.as_deref() == Some(v))

@@ -204,6 +204,9 @@ fn sprint_capacity_wip_and_dates() {
             f.edit("sprints/2026-S23.md", "capacity: 30", "capacity: 20");
             f.edit("sprints/2026-S21.md", "end: 2026-11-06", "end: 2026-10-20");
             f.edit(&f.story("S-16"), "status: review", "status: in-progress");
+            // Epics do not count towards a WIP limit: three stories and two
+            // epics in progress are within a limit of 4, five stories are not.
+            f.edit("backlog.yaml", "in-progress: 4", "in-progress: 2");
         },
         1,
     );

@@ -285,7 +285,7 @@ fn blame_names_the_commit_of_each_current_value() {
     insta::assert_snapshot!(f.run(&["blame", "S-99"]), @"
     ------- stderr -------
     error: no story has the id `S-99` at HEAD
-      help: blame reads committed history; commit the story first
+      help: `backlog list` shows every story's id
     [exit status: 2]
     ");
 }
@@ -324,7 +324,7 @@ fn at_reads_old_revisions_without_touching_the_tree() {
       estimate:     none
       file:         .backlog/stories/S-3-three.md
 
-    As an user, I want Three, so that it works
+    As a user, I want Three, so that it works
 
     Acceptance criteria (0 of 1 checked):
       [ ] It works

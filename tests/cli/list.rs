@@ -30,7 +30,12 @@ fn filters_combine() {
         "S-2",
     ]);
     insta::assert_snapshot!(r.stdout);
-    insta::assert_snapshot!(f.run(&["list", "--status", "nonsense"]), @"no stories match");
+    insta::assert_snapshot!(f.run(&["list", "--status", "nonsense"]), @"
+    ------- stderr -------
+    error: no status is called `nonsense`
+      help: the statuses are: idea, draft, ready, in-progress, review, done, dropped
+    [exit status: 2]
+    ");
 }
 
 #[test]

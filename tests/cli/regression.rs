@@ -975,3 +975,71 @@ fn every_change_to_feedback_goals_and_the_vision_is_an_event() {
     * amended after it was first recorded: the lines above show every version
     "#);
 }
+
+/// Messages that misled: an unknown status, sprint or goal in a `list`
+/// filter printed "no stories match"; `log S-99` printed nothing; blame of an
+/// unknown id advised committing it; `init` below an existing backlog made a
+/// second one; a statement's "a user" was shown as "an user"; and the count
+/// said "1 unchecked acceptance criteria".
+#[test]
+fn unknown_names_get_a_did_you_mean_and_words_stay_as_written() {
+    let f = Fixture::example();
+    std::fs::create_dir_all(f.root().join("docs")).unwrap();
+    f.edit(
+        &f.story("S-22"),
+        "As a **new user switching from spreadsheets**",
+        "As a **user**",
+    );
+    insta::assert_snapshot!(f.session(&[
+        &["list", "--status", "redy"],
+        &["list", "--sprint", "2026-S5O"],
+        &["list", "--goal", "G-9"],
+        &["log", "S-99"],
+        &["blame", "S-99"],
+        &["status", "S-16", "done"],
+    ]), @r#"
+    $ backlog list --status redy
+    ------- stderr -------
+    error: no status is called `redy`
+      help: did you mean `ready`?
+    [exit status: 2]
+    $ backlog list --sprint 2026-S5O
+    ------- stderr -------
+    error: no sprint is called `2026-S5O`
+      help: did you mean `2026-S21`?
+    [exit status: 2]
+    $ backlog list --goal G-9
+    ------- stderr -------
+    error: no goal is called `G-9`
+      help: did you mean `G-1`?
+    [exit status: 2]
+    $ backlog log S-99
+    ------- stderr -------
+    error: no story or sprint `S-99` appears in this history
+      help: did you mean `S-19`?
+    [exit status: 2]
+    $ backlog blame S-99
+    ------- stderr -------
+    error: no story has the id `S-99` at HEAD
+      help: did you mean `S-19`?
+    [exit status: 2]
+    $ backlog status S-16 done
+    ------- stderr -------
+    error: `S-16` has 2 unchecked acceptance criteria: "Given a paid invoice, then its page shows the amount paid, the fee and the net payout", "The monthly CSV export has a fee column"; nothing was written
+      help: check them in the story file (`- [x]`), or pass --force to record it as done anyway
+    [exit status: 2]
+    "#);
+    let r = crate::common::run_in(&f.root().join("docs"), &["init"]);
+    insta::assert_snapshot!(r, @"
+    ------- stderr -------
+    error: there is already a backlog at ../.backlog, which commands run here use
+      help: use that one, or pass --force to create a second backlog here
+    [exit status: 2]
+    ");
+    let show = f.run(&["show", "S-22"]);
+    assert!(
+        show.stdout.contains("\nAs a user, I want"),
+        "{}",
+        show.stdout
+    );
+}
