@@ -328,3 +328,62 @@ mod placement {
         }
     }
 }
+
+/// Two writers at once, through the same code path as the command line
+/// (`cli::run` in two threads): whatever the interleaving, every edit that
+/// reported success is on disk at the end.
+mod concurrent_writers {
+    use proptest::prelude::*;
+
+    /// Runs `backlog ARGS` in-process; its exit code.
+    fn run(args: &[String]) -> i32 {
+        use clap::Parser;
+        let cli = backlog::cli::Cli::try_parse_from(args).unwrap();
+        let mut out = Vec::new();
+        match backlog::cli::run(cli, &mut out) {
+            Ok(exit) => exit.code(),
+            Err(e) => panic!("{args:?}: {e}"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+        #[test]
+        fn no_update_is_lost(
+            estimates in prop::collection::vec(1u32..40, 1..6),
+            labels in prop::collection::vec("[a-z]{1,6}", 1..6),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let backlog = dir.path().join(".backlog");
+            std::fs::create_dir_all(backlog.join("stories")).unwrap();
+            std::fs::write(
+                backlog.join("stories/S-1-a.md"),
+                "---\nid: S-1\ntitle: A\nstatus: draft\nrank: 10\n---\nbody\n",
+            )
+            .unwrap();
+            let base = vec!["backlog".to_string(), "--dir".into(), backlog.display().to_string()];
+            let with = |extra: &[String]| base.iter().cloned().chain(extra.iter().cloned()).collect::<Vec<_>>();
+            let a: Vec<Vec<String>> = estimates
+                .iter()
+                .map(|e| with(&["set".into(), "S-1".into(), format!("estimate={e}")]))
+                .collect();
+            let b: Vec<Vec<String>> = labels
+                .iter()
+                .map(|l| with(&["set".into(), "S-1".into(), format!("labels={l}")]))
+                .collect();
+            let (ra, rb) = std::thread::scope(|s| {
+                let ta = s.spawn(|| a.iter().map(|args| run(args)).collect::<Vec<_>>());
+                let tb = s.spawn(|| b.iter().map(|args| run(args)).collect::<Vec<_>>());
+                (ta.join().unwrap(), tb.join().unwrap())
+            });
+            prop_assert!(ra.iter().chain(&rb).all(|c| *c == 0));
+            let text = std::fs::read_to_string(backlog.join("stories/S-1-a.md")).unwrap();
+            let estimate = format!("\nestimate: {}\n", estimates.last().unwrap());
+            let last = labels.last().unwrap().clone();
+            let label = format!("\nlabels: {}\n", backlog::edit::line::list_token(&[last]));
+            prop_assert!(text.contains(&estimate), "{}", text);
+            prop_assert!(text.contains(&label), "{}", text);
+            prop_assert!(text.ends_with("---\nbody\n"));
+        }
+    }
+}
