@@ -286,7 +286,7 @@ impl<'a> Fields<'a> {
     /// Reports every field not taken, with a suggestion among `known`.
     pub fn finish(mut self, known: &[&str]) {
         let rest: Vec<(Value, Value)> = std::mem::take(&mut self.map).into_iter().collect();
-        for (k, _) in rest {
+        for (k, v) in rest {
             let key = match &k {
                 Value::String(s) => s.clone(),
                 other => serde_yaml::to_string(other)
@@ -295,6 +295,17 @@ impl<'a> Fields<'a> {
                     .to_string(),
             };
             if key.starts_with("x-") {
+                continue;
+            }
+            // `{ from: x, note: pick up first, we have no drivers }`: the
+            // unquoted comma ended the note, and its rest became a key with
+            // no value. The fix is quoting, not renaming.
+            if v.is_null() && key.contains(' ') {
+                let msg = format!(
+                    "`{key}` reads as a field with no value: a comma in an unquoted value ends it"
+                );
+                let help = "quote the value that holds the comma, like `note: \"pick up first, we have no drivers\"`";
+                self.report(&key, Rule::UnknownField, msg, Some(help.into()));
                 continue;
             }
             let help = match did_you_mean(&key, known.iter().copied()) {

@@ -1043,3 +1043,26 @@ fn unknown_names_get_a_did_you_mean_and_words_stay_as_written() {
         show.stdout
     );
 }
+
+/// An unquoted comma in a flow mapping (`note: pick up first, we have no
+/// drivers`) was reported as an unknown field with advice to prefix `x-`;
+/// the fix is quoting, and the finding says so.
+#[test]
+fn an_unquoted_comma_in_a_flow_mapping_says_to_quote() {
+    let f = Fixture::example();
+    f.edit(
+        "sprints/2026-S22.md",
+        "{ from: finance, note: large customers ask to pay in instalments, story: S-19 }",
+        "{ from: finance, note: pick up first, we have no drivers, story: S-19 }",
+    );
+    insta::assert_snapshot!(f.run(&["check"]), @r#"
+    warning[B022]: `we have no drivers` reads as a field with no value: a comma in an unquoted value ends it
+      --> .backlog/sprints/2026-S22.md:18:7
+       |
+    18 |     - { from: finance, note: pick up first, we have no drivers, story: S-19 }
+       |       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       = help: quote the value that holds the comma, like `note: "pick up first, we have no drivers"`
+
+    ok: 0 errors, 1 warning in 32 stories and 3 sprints
+    "#);
+}
