@@ -361,7 +361,7 @@ mod concurrent_writers {
                 "---\nid: S-1\ntitle: A\nstatus: draft\nrank: 10\n---\nbody\n",
             )
             .unwrap();
-            let base = vec!["backlog".to_string(), "--dir".into(), backlog.display().to_string()];
+            let base = ["backlog".to_string(), "--dir".into(), backlog.display().to_string()];
             let with = |extra: &[String]| base.iter().cloned().chain(extra.iter().cloned()).collect::<Vec<_>>();
             let a: Vec<Vec<String>> = estimates
                 .iter()
