@@ -203,10 +203,10 @@ impl Git {
             detail: e.to_string(),
         })?;
         tune(&mut repo);
-        let workdir = repo
-            .workdir()
-            .map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf()))
-            .ok_or(GitError::NoWorkTree)?;
+        // A bare repository has no working tree: paths are then taken from
+        // its own folder, so `--at` reads a backlog straight from objects.
+        let root = repo.workdir().unwrap_or(repo.git_dir());
+        let workdir = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         Ok(Git {
             repo,
             workdir,

@@ -1066,3 +1066,27 @@ fn an_unquoted_comma_in_a_flow_mapping_says_to_quote() {
     ok: 0 errors, 1 warning in 32 stories and 3 sprints
     "#);
 }
+
+/// `--at` only reads objects, yet failed in a bare repository ("no working
+/// tree"): it now reads the backlog of any revision there.
+#[test]
+fn at_reads_a_bare_repository() {
+    let f = Fixture::example();
+    let bare = f.root().join("bare.git");
+    let ok = std::process::Command::new("git")
+        .args(["clone", "-q", "--bare", ".", bare.to_str().unwrap()])
+        .current_dir(f.root())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let r = crate::common::run_in(
+        &bare,
+        &[
+            "--at", "HEAD", "list", "--sprint", "2026-S23", "--format", "csv",
+        ],
+    );
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{r}");
+    assert_eq!(r.stdout.lines().count(), 6);
+    let r = crate::common::run_in(&bare, &["--at", "HEAD", "log", "S-15", "--format", "json"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{r}");
+}
