@@ -15,8 +15,8 @@ use gix::ObjectId;
 pub enum GitError {
     #[error("not in a git repository ({detail})")]
     NotARepository { detail: String },
-    #[error("the repository has no working tree")]
-    NoWorkTree,
+    #[error("this repository uses SHA-256 object ids, which backlog does not read yet")]
+    Sha256,
     #[error("unknown revision `{rev}` ({detail})")]
     UnknownRevision {
         rev: String,
@@ -64,7 +64,13 @@ impl GitError {
                     }
                     true
                 }
-                GitError::NoWorkTree | GitError::Other { .. } => false,
+                GitError::Sha256 => {
+                return Some(
+                    "commands that read the working tree (check, list, show, set, …) work; history, --at and diff need a SHA-1 repository for now"
+                        .into(),
+                )
+            }
+            GitError::Other { .. } => false,
             };
         shallow.then(|| {
             "this is a shallow clone: fetch the history with `git fetch --unshallow` (in CI, check out with `fetch-depth: 0`)".to_string()
@@ -172,6 +178,23 @@ pub struct SharedGit {
     workdir: PathBuf,
 }
 
+/// Whether the repository around `start` declares SHA-256 object ids
+/// (`extensions.objectformat`), which this build of gix does not read.
+fn uses_sha256(start: &Path) -> bool {
+    start.ancestors().any(|dir| {
+        [dir.join(".git/config"), dir.join("config")]
+            .iter()
+            .any(|config| {
+                std::fs::read_to_string(config).is_ok_and(|text| {
+                    text.lines().any(|l| {
+                        let l = l.trim().to_ascii_lowercase().replace(' ', "");
+                        l == "objectformat=sha256"
+                    })
+                })
+            })
+    })
+}
+
 /// Caches that make walking long histories fast: decoded objects, and
 /// inflated delta bases in packs (without the latter, every tree of a long
 /// delta chain is re-inflated from its base).
@@ -199,8 +222,14 @@ impl SharedGit {
 impl Git {
     /// The repository containing `start`.
     pub fn discover(start: &Path) -> Result<Git, GitError> {
-        let mut repo = gix::discover(start).map_err(|e| GitError::NotARepository {
-            detail: e.to_string(),
+        let mut repo = gix::discover(start).map_err(|e| {
+            if uses_sha256(start) {
+                GitError::Sha256
+            } else {
+                GitError::NotARepository {
+                    detail: e.to_string(),
+                }
+            }
         })?;
         tune(&mut repo);
         // A bare repository has no working tree: paths are then taken from

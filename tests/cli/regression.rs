@@ -1090,3 +1090,26 @@ fn at_reads_a_bare_repository() {
     let r = crate::common::run_in(&bare, &["--at", "HEAD", "log", "S-15", "--format", "json"]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{r}");
 }
+
+/// A SHA-256 repository gave "not in a git repository (Repository
+/// configuration could not be loaded)": it now says what is not supported.
+#[test]
+fn a_sha256_repository_is_named_as_such() {
+    let f = Fixture::empty();
+    let ok = std::process::Command::new("git")
+        .args(["init", "-q", "--object-format=sha256"])
+        .current_dir(f.root())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("skipped: this git cannot create a SHA-256 repository");
+        return;
+    }
+    std::fs::create_dir_all(f.backlog()).unwrap();
+    insta::assert_snapshot!(f.run(&["--at", "HEAD", "list"]), @"
+    ------- stderr -------
+    error: this repository uses SHA-256 object ids, which backlog does not read yet
+      help: commands that read the working tree (check, list, show, set, …) work; history, --at and diff need a SHA-1 repository for now
+    [exit status: 2]
+    ");
+}
