@@ -110,7 +110,7 @@ pub fn build(
     // as the next commit's parent tree.
     let workers = rayon::current_num_threads().max(1);
     let chunk = ids.len().div_ceil(workers).max(1);
-    let per_commit: Vec<Result<(CommitInfo, Vec<Delta>), GitError>> = ids
+    let per_commit: Vec<Result<(CommitInfo, Vec<Delta>, bool), GitError>> = ids
         .par_chunks(chunk)
         .flat_map_iter(|chunk| {
             let g = shared.local();
@@ -122,10 +122,12 @@ pub fn build(
         .collect();
     let mut commits = Vec::with_capacity(per_commit.len());
     let mut deltas = Vec::with_capacity(per_commit.len());
+    let mut silent = Vec::with_capacity(per_commit.len());
     for r in per_commit {
-        let (info, d) = r?;
+        let (info, d, quiet) = r?;
         commits.push(info);
         deltas.push(d);
+        silent.push(quiet);
     }
 
     // Parse every blob once, by id.
@@ -182,9 +184,63 @@ pub fn build(
         state,
         order,
         events: Vec::new(),
+        silent: false,
     };
-    for (index, d) in deltas.iter().enumerate() {
-        builder.commit(index, d, &cache, rel);
+    if !all_parents {
+        for (index, d) in deltas.iter().enumerate() {
+            builder.commit(index, d, &cache, rel);
+        }
+    } else {
+        // Commits come in time order, not along one line: each is compared
+        // with the state of its own first parent, so positions on a merged
+        // branch are those of that branch, not of main at the same time.
+        let mut children: HashMap<Oid, usize> = HashMap::new();
+        for c in &commits {
+            if let Some(p) = c.parents.first() {
+                *children.entry(*p).or_default() += 1;
+            }
+        }
+        let mut saved: HashMap<Oid, (State, Order)> = HashMap::new();
+        let mut current: Option<Oid> = commits.first().and_then(|c| c.parents.first().copied());
+        for (index, d) in deltas.iter().enumerate() {
+            let parent = commits[index].parents.first().copied();
+            if parent != current {
+                if let Some(cur) = current.filter(|c| children.get(c).is_some_and(|n| *n > 0)) {
+                    saved.insert(cur, (builder.state.clone(), builder.order.clone()));
+                }
+                let (state, order) = match parent.and_then(|p| saved.get(&p)) {
+                    Some((st, o)) => (st.clone(), o.clone()),
+                    None => {
+                        // A parent outside the walk: read it from git.
+                        let mut st = State::default();
+                        if let Some(p) = parent {
+                            if let Ok(Some(mem)) =
+                                crate::source::revision::source_at(git, p, rel, rel)
+                            {
+                                if let Ok(snap) = crate::load::load(&mem) {
+                                    st.seed(&snap);
+                                }
+                            }
+                        }
+                        let o = builder.order.emptied(st.stories.values().map(|s| key(s)));
+                        (st, o)
+                    }
+                };
+                builder.state = state;
+                builder.order = order;
+            }
+            if let Some(p) = parent {
+                if let Some(n) = children.get_mut(&p) {
+                    *n -= 1;
+                    if *n == 0 {
+                        saved.remove(&p);
+                    }
+                }
+            }
+            builder.silent = silent[index];
+            builder.commit(index, d, &cache, rel);
+            current = Some(commits[index].id);
+        }
     }
     Ok(History {
         commits,
@@ -192,19 +248,18 @@ pub fn build(
     })
 }
 
-/// A commit and the backlog files it changed against its (first) parent.
+/// A commit and the backlog files it changed against its first parent.
+/// With every parent walked, a merge's changes are the merged commits' own
+/// events; the merge's diff then only moves the state forward (silent).
 fn commit_deltas(
     g: &Git,
     id: Oid,
     rel: &Path,
     all_parents: bool,
-) -> Result<(CommitInfo, Vec<Delta>), GitError> {
+) -> Result<(CommitInfo, Vec<Delta>, bool), GitError> {
     let info = g.commit(id)?;
     let new = g.subtree(info.tree, rel)?;
-    let merge = info.parents.len() > 1;
     let old = match info.parents.first() {
-        // With every parent walked, a merge's changes are the merged commits'.
-        _ if all_parents && merge => new,
         Some(p) => {
             let parent_tree = g.commit(*p)?.tree;
             g.subtree(parent_tree, rel)?
@@ -219,7 +274,8 @@ fn commit_deltas(
             .filter(|d| kind_of(&d.path).is_some())
             .collect()
     };
-    Ok((info, deltas))
+    let silent = all_parents && info.parents.len() > 1;
+    Ok((info, deltas, silent))
 }
 
 /// A story's place in the ranked order: ranked first, then by id.
@@ -234,8 +290,10 @@ fn cmp_key(a: &Key, b: &Key) -> std::cmp::Ordering {
 }
 
 /// Order statistics over a fixed universe of keys (a Fenwick tree).
+#[derive(Clone)]
 struct Order {
-    keys: Vec<Key>,
+    /// Shared between copies: only the counts differ from branch to branch.
+    keys: Arc<Vec<Key>>,
     tree: Vec<i64>,
 }
 
@@ -245,8 +303,20 @@ impl Order {
         universe.dedup();
         let n = universe.len();
         let mut o = Order {
-            keys: universe,
+            keys: Arc::new(universe),
             tree: vec![0; n + 1],
+        };
+        for k in present {
+            o.add(&k, 1);
+        }
+        o
+    }
+
+    /// The same universe of keys with only `present` in it.
+    fn emptied(&self, present: impl Iterator<Item = Key>) -> Order {
+        let mut o = Order {
+            keys: self.keys.clone(),
+            tree: vec![0; self.tree.len()],
         };
         for k in present {
             o.add(&k, 1);
@@ -280,7 +350,7 @@ impl Order {
     }
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct State {
     stories: HashMap<StoryId, Arc<Story>>,
     paths: HashMap<PathBuf, StoryId>,
@@ -305,6 +375,9 @@ struct Builder {
     state: State,
     order: Order,
     events: Vec<Event>,
+    /// Move the state forward without recording events (a merge's own
+    /// diff, when the merged commits are walked too).
+    silent: bool,
 }
 
 fn path_str(p: &Path) -> String {
@@ -313,6 +386,9 @@ fn path_str(p: &Path) -> String {
 
 impl Builder {
     fn push(&mut self, commit: usize, subject: Subject, change: Change) {
+        if self.silent {
+            return;
+        }
         self.events.push(Event {
             commit,
             subject,

@@ -1113,3 +1113,46 @@ fn a_sha256_repository_is_named_as_such() {
     [exit status: 2]
     ");
 }
+
+/// `log --all-parents` computed positions on a merged branch against a
+/// state that already held main's changes of the same time: a story that
+/// was first on its branch showed "position 2 -> 2". Each commit is now
+/// compared with its own parent's backlog.
+#[test]
+fn all_parents_positions_are_those_of_the_commits_own_branch() {
+    let f = Fixture::example();
+    f.git(&["branch", "side"]);
+    // On main a story goes ahead of everything...
+    f.edit(&f.story("S-4"), "rank: 2", "rank: 0.1");
+    f.git(&["commit", "-qam", "main: S-4 first"]);
+    // ...and later, on the side branch (without it), S-3 stays first.
+    f.git(&["checkout", "-q", "side"]);
+    f.edit(&f.story("S-3"), "rank: 1", "rank: 0.5");
+    f.git(&["commit", "-qam", "side: S-3 nudged"]);
+    f.git(&["checkout", "-q", "main"]);
+    f.git(&["merge", "-q", "--no-ff", "-m", "Merge side", "side"]);
+    let r = f.run(&["log", "--all-parents", "--priority", "--format", "json"]);
+    assert_eq!(r.code, 0, "{r}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let moves: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}: {} -> {}",
+                e["summary"].as_str().unwrap(),
+                e["subject"]["id"].as_str().unwrap(),
+                e["change"]["old_position"],
+                e["change"]["new_position"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            "side: S-3 nudged S-3: 1 -> 1",
+            "main: S-4 first S-4: 2 -> 1"
+        ]
+    );
+}
