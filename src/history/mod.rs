@@ -110,7 +110,7 @@ pub fn build(
     // as the next commit's parent tree.
     let workers = rayon::current_num_threads().max(1);
     let chunk = ids.len().div_ceil(workers).max(1);
-    let per_commit: Vec<Result<(CommitInfo, Vec<Delta>, bool), GitError>> = ids
+    let per_commit: Vec<Result<CommitDeltas, GitError>> = ids
         .par_chunks(chunk)
         .flat_map_iter(|chunk| {
             let g = shared.local();
@@ -248,6 +248,9 @@ pub fn build(
     })
 }
 
+/// A commit, the backlog files it changed, and whether its events are silent.
+type CommitDeltas = (CommitInfo, Vec<Delta>, bool);
+
 /// A commit and the backlog files it changed against its first parent.
 /// With every parent walked, a merge's changes are the merged commits' own
 /// events; the merge's diff then only moves the state forward (silent).
@@ -256,7 +259,7 @@ fn commit_deltas(
     id: Oid,
     rel: &Path,
     all_parents: bool,
-) -> Result<(CommitInfo, Vec<Delta>, bool), GitError> {
+) -> Result<CommitDeltas, GitError> {
     let info = g.commit(id)?;
     let new = g.subtree(info.tree, rel)?;
     let old = match info.parents.first() {
