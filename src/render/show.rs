@@ -78,6 +78,10 @@ pub fn render(w: &mut dyn Write, v: &StoryView, format: ShowFormat) -> io::Resul
         writeln!(w)?;
         writeln!(w, "{}", printable(s))?;
     }
+    for paragraph in &v.description {
+        writeln!(w)?;
+        writeln!(w, "{}", printable(paragraph))?;
+    }
     if !v.acceptance_criteria.is_empty() {
         let done = v
             .acceptance_criteria

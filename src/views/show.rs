@@ -15,6 +15,8 @@ pub struct StoryView {
     /// Inputs the scoring model lacks for this story.
     pub score_missing: Vec<String>,
     pub statement: Option<String>,
+    /// The body's other paragraphs (outside the acceptance criteria).
+    pub description: Vec<String>,
     pub acceptance_criteria: Vec<CriterionView>,
     /// Dependencies not yet in a done status.
     pub blocked_by: Vec<Link>,
@@ -86,6 +88,9 @@ pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
         scoring_model: model.map(|m| m.name()),
         score_missing,
         statement: story.statement.as_ref().map(|s| s.sentence()),
+        description: crate::syntax::document::split(&story.doc.text)
+            .map(|fm| crate::syntax::body::description(fm.body))
+            .unwrap_or_default(),
         acceptance_criteria: story
             .criteria
             .iter()

@@ -1156,3 +1156,16 @@ fn all_parents_positions_are_those_of_the_commits_own_branch() {
         ]
     );
 }
+
+/// `show` never printed the story's description (the body's own words
+/// beside the statement and the criteria).
+#[test]
+fn show_prints_the_description() {
+    let f = Fixture::example();
+    let show = f.run(&["show", "S-10", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
+    assert_eq!(
+        v["description"],
+        serde_json::json!(["Rejected at the 2026-S22 review: the line-item table broke on long invoices. Carried into 2026-S23 together with the follow-up S-24."])
+    );
+}
