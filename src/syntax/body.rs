@@ -10,6 +10,9 @@ pub struct Body {
     pub criteria: Vec<Criterion>,
     /// Whether an "Acceptance criteria" heading exists (even if empty).
     pub has_criteria_section: bool,
+    /// The free text: paragraphs outside the acceptance criteria, other
+    /// than the statement, as plain text (the story's description).
+    pub description: Vec<String>,
 }
 
 /// Reads `body`, whose first line is line `first_line` of the file.
@@ -53,8 +56,17 @@ pub fn read(body: &str, first_line: usize) -> Body {
             }
             Event::End(TagEnd::Paragraph) if list_depth == 0 => {
                 if let Some((line, text)) = paragraph.take() {
-                    if out.statement.is_none() && criteria_level.is_none() {
-                        out.statement = parse_statement(&text, line);
+                    if criteria_level.is_none() {
+                        match parse_statement(&text, line) {
+                            Some(st) if out.statement.is_none() => out.statement = Some(st),
+                            Some(_) => {}
+                            None => {
+                                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                                if !text.is_empty() {
+                                    out.description.push(text);
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -92,65 +104,6 @@ pub fn read(body: &str, first_line: usize) -> Body {
             }
             Event::SoftBreak | Event::HardBreak => {
                 push_text(&mut heading, &mut paragraph, &mut item, " ")
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The body's free text: its paragraphs outside the acceptance criteria,
-/// except the story statement, as plain text (Markdown markup dropped),
-/// one paragraph a line. `show` prints it as the story's description.
-pub fn description(body: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut in_criteria: Option<HeadingLevel> = None;
-    let mut heading: Option<(HeadingLevel, String)> = None;
-    let mut paragraph: Option<String> = None;
-    let mut list_depth = 0usize;
-    for event in Parser::new_ext(body, Options::ENABLE_TASKLISTS) {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level, String::new()));
-                if in_criteria.is_some_and(|l| level <= l) {
-                    in_criteria = None;
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, text)) = heading.take() {
-                    if text
-                        .trim()
-                        .trim_end_matches(':')
-                        .eq_ignore_ascii_case("acceptance criteria")
-                    {
-                        in_criteria = Some(level);
-                    }
-                }
-            }
-            Event::Start(Tag::List(_)) => list_depth += 1,
-            Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
-            Event::Start(Tag::Paragraph) if list_depth == 0 && in_criteria.is_none() => {
-                paragraph = Some(String::new());
-            }
-            Event::End(TagEnd::Paragraph) => {
-                if let Some(p) = paragraph.take() {
-                    let p = p.split_whitespace().collect::<Vec<_>>().join(" ");
-                    if !p.is_empty() && parse_statement(&p, 0).is_none() {
-                        out.push(p);
-                    }
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, h)) = heading.as_mut() {
-                    h.push_str(&t);
-                } else if let Some(p) = paragraph.as_mut() {
-                    p.push_str(&t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(p) = paragraph.as_mut() {
-                    p.push(' ');
-                }
             }
             _ => {}
         }

@@ -89,7 +89,7 @@ pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
         score_missing,
         statement: story.statement.as_ref().map(|s| s.sentence()),
         description: crate::syntax::document::split(&story.doc.text)
-            .map(|fm| crate::syntax::body::description(fm.body))
+            .map(|fm| crate::syntax::body::read(fm.body, fm.body_line).description)
             .unwrap_or_default(),
         acceptance_criteria: story
             .criteria
