@@ -66,6 +66,10 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         Format::Md => ListFormat::Md,
         Format::Csv => ListFormat::Csv,
     };
+    if format == ListFormat::Md {
+        // A page about the backlog starts with what it is for.
+        crate::render::goals::markdown(out, &crate::views::goals::goals(snapshot))?;
+    }
     render(out, &rows, format, ctx.width, with_score)?;
     Ok(Exit::Clean)
 }

@@ -8,6 +8,7 @@ mod context;
 mod diff;
 mod error;
 mod fmt;
+mod goals;
 mod history;
 mod init;
 mod list;
@@ -67,6 +68,8 @@ pub enum Command {
     Check(check::Args),
     /// List stories in rank order, with filters.
     List(list::Args),
+    /// The product, its vision, the Definition of Done, and each goal with its progress.
+    Goals(goals::Args),
     /// Show one story with its position, score and dependencies.
     Show(show::Args),
     /// Write a new story from a template, with the next free id.
@@ -157,6 +160,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Init(args) => init::run(&ctx, args, out),
         Command::Check(args) => check::run(&ctx, args, out),
         Command::List(args) => list::run(&ctx, args, out),
+        Command::Goals(args) => goals::run(&ctx, args, out),
         Command::Show(args) => show::run(&ctx, args, out),
         Command::New(args) => new::run(&ctx, args, out),
         Command::Rank(args) => rank::run(&ctx, args, out),

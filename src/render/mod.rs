@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod diagnostics;
 pub mod diff;
+pub mod goals;
 pub mod history;
 pub mod list;
 pub mod markdown;

@@ -5,6 +5,7 @@
 mod bad_input;
 mod check;
 mod common;
+mod cycle;
 mod edit;
 mod history;
 mod init;
