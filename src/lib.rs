@@ -10,8 +10,8 @@
 //! ```text
 //! cli       parse arguments, resolve context once, call a command, render, exit code
 //! render    text tables, diagnostics, Markdown, JSON, CSV, GitHub annotations
-//! views     data for list, show, score, log, blame, decisions
-//! plan      what an edit should be: rank moves, set, new, init
+//! plan      what an edit should be: rank moves, set, new, init, sprints
+//! views     data for list, show, score, goals, velocity, log, blame, decisions
 //! history   snapshots along commits: typed events, positions, the index
 //! compare   changes between two snapshots, the pull-request diff
 //! check     every rule over a snapshot; rules that need a base revision

@@ -13,6 +13,7 @@ use dependencies::dependency_cycles;
 use ranks::rank_rules;
 use since::since;
 use sprints::sprint_rules;
+pub use stories::readiness_gaps;
 use stories::{story_rules, wip_limits};
 
 use crate::model::diagnostic::Finding;

@@ -167,40 +167,7 @@ pub(super) fn definition_of_ready(ctx: &Context, story: &Story, out: &mut Vec<Fi
     if !by_status && !by_sprint {
         return;
     }
-    let mut gaps = Vec::new();
-    for req in &cfg.ready.require {
-        match req.as_str() {
-            "estimate" if story.estimate.is_none() => gaps.push("no `estimate`".to_string()),
-            "estimate" => {}
-            "acceptance_criteria" if story.criteria.is_empty() => gaps.push(
-                "no acceptance criteria (a list under an `## Acceptance criteria` heading)".into(),
-            ),
-            "acceptance_criteria" => {}
-            "statement" if story.kind == Kind::Story => match &story.statement {
-                None => gaps.push("no story statement (\"As a …, I want …, so that …\")".into()),
-                Some(st) if !st.is_complete() => {
-                    let part = if st.role.is_empty() {
-                        "who it is for (As a …)"
-                    } else if st.means.is_empty() {
-                        "what is wanted (I want …)"
-                    } else {
-                        "why (so that …)"
-                    };
-                    gaps.push(format!(
-                        "the story statement on line {} lacks {part}",
-                        st.line
-                    ));
-                }
-                Some(_) => {}
-            },
-            "statement" => {}
-            field => {
-                if story.layout.get(field).is_none() {
-                    gaps.push(format!("no `{field}`"));
-                }
-            }
-        }
-    }
+    let gaps = readiness_gaps(cfg, story);
     if gaps.is_empty() {
         return;
     }
@@ -279,4 +246,45 @@ pub(super) fn control_characters(
             .help("delete it; the tool prints it escaped, but other tools may not"),
         );
     }
+}
+
+/// What `story` lacks to meet the Definition of Ready (empty: it is ready).
+/// `check` reports it for ready and planned stories; `sprint plan` skips
+/// stories that are not ready, saying why.
+pub fn readiness_gaps(cfg: &crate::model::Config, story: &Story) -> Vec<String> {
+    let mut gaps = Vec::new();
+    for req in &cfg.ready.require {
+        match req.as_str() {
+            "estimate" if story.estimate.is_none() => gaps.push("no `estimate`".to_string()),
+            "estimate" => {}
+            "acceptance_criteria" if story.criteria.is_empty() => gaps.push(
+                "no acceptance criteria (a list under an `## Acceptance criteria` heading)".into(),
+            ),
+            "acceptance_criteria" => {}
+            "statement" if story.kind == Kind::Story => match &story.statement {
+                None => gaps.push("no story statement (\"As a …, I want …, so that …\")".into()),
+                Some(st) if !st.is_complete() => {
+                    let part = if st.role.is_empty() {
+                        "who it is for (As a …)"
+                    } else if st.means.is_empty() {
+                        "what is wanted (I want …)"
+                    } else {
+                        "why (so that …)"
+                    };
+                    gaps.push(format!(
+                        "the story statement on line {} lacks {part}",
+                        st.line
+                    ));
+                }
+                Some(_) => {}
+            },
+            "statement" => {}
+            field => {
+                if story.layout.get(field).is_none() {
+                    gaps.push(format!("no `{field}`"));
+                }
+            }
+        }
+    }
+    gaps
 }

@@ -17,6 +17,7 @@ mod rank;
 mod score;
 mod set;
 mod show;
+mod sprint;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -92,6 +93,10 @@ pub enum Command {
     Decisions(history::DecisionsArgs),
     /// Compare two versions of the backlog in product terms (for pull requests).
     Diff(diff::Args),
+    /// Sprints as commands: new, plan (fill from the top of the backlog), start.
+    Sprint(sprint::Args),
+    /// Points committed and accepted per reviewed sprint, and their mean.
+    Velocity(sprint::VelocityArgs),
 }
 
 /// Runs the CLI with the process's arguments and returns the exit code.
@@ -136,8 +141,10 @@ pub fn main() -> i32 {
 /// Runs a parsed command line, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
     let writes = matches!(
-        cli.command,
-        Command::Init(_)
+        &cli.command,
+        Command::Sprint(sprint::Args {
+            command: sprint::SprintCommand::New(_) | sprint::SprintCommand::Start(_)
+        }) | Command::Init(_)
             | Command::New(_)
             | Command::Rank(_)
             | Command::Set(_)
@@ -172,6 +179,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Blame(args) => history::run_blame(&ctx, args, out),
         Command::Decisions(args) => history::run_decisions(&ctx, args, out),
         Command::Diff(args) => diff::run(&ctx, args, out),
+        Command::Sprint(args) => sprint::run(&ctx, args, out),
+        Command::Velocity(args) => sprint::velocity(&ctx, args, out),
     }
 }
 

@@ -24,6 +24,21 @@ pub struct FileChange {
 }
 
 impl FileChange {
+    /// Edits to `sprint`'s file in `tree`.
+    pub fn sprint(
+        tree: &WorkTree,
+        sprint: &crate::model::Sprint,
+        edits: Vec<FieldEdit>,
+    ) -> FileChange {
+        FileChange {
+            path: tree.fs_path(&sprint.doc.path),
+            display: sprint.doc.path.clone(),
+            original: sprint.doc.text.clone(),
+            edits,
+            order: crate::model::field::SPRINT_ORDER,
+        }
+    }
+
     /// Edits to `story`'s file in `tree`.
     pub fn story(tree: &WorkTree, story: &Story, edits: Vec<FieldEdit>) -> FileChange {
         FileChange {

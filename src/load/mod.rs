@@ -561,8 +561,24 @@ fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
         f.missing("end", "2026-11-15");
     }
     let capacity = f.number("capacity", "30");
+    let commitment = f.mapping(
+        "commitment",
+        "{ date: 2026-11-02, stories: [S-42], points: 5 }",
+    );
     let review = f.mapping("review", "{ date: 2026-11-15, decisions: [] }");
     f.finish(field::SPRINT_ORDER);
+    let commitment = commitment.map(|m| {
+        let mut c = Fields::new(m, "commitment.", &doc, &layout, out);
+        let date = c.date("date");
+        let stories = c.list("stories", "[S-42, S-51]");
+        let points = c.number("points", "13").unwrap_or(0.0);
+        c.finish(&["date", "stories", "points"]);
+        Commitment {
+            date,
+            stories: stories.into_iter().map(StoryId::new).collect(),
+            points,
+        }
+    });
     let review = review.map(|m| parse_review(m, &doc, &layout, out));
     Some(Sprint {
         id: id?,
@@ -570,6 +586,7 @@ fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
         start,
         end,
         capacity,
+        commitment,
         review,
         doc,
         layout,

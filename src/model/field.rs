@@ -146,7 +146,15 @@ pub const STORY: &[Field] = &[
 ];
 
 /// Sprint file fields, in the order `fmt` writes them.
-pub const SPRINT_ORDER: &[&str] = &["id", "goal", "start", "end", "capacity", "review"];
+pub const SPRINT_ORDER: &[&str] = &[
+    "id",
+    "goal",
+    "start",
+    "end",
+    "capacity",
+    "commitment",
+    "review",
+];
 
 /// The story field called `name`.
 pub fn story_field(name: &str) -> Option<&'static Field> {

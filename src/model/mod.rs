@@ -320,9 +320,20 @@ pub struct Sprint {
     pub start: Option<Date>,
     pub end: Option<Date>,
     pub capacity: Option<f64>,
+    /// What the team committed to when the sprint started (`sprint start`).
+    pub commitment: Option<Commitment>,
     pub review: Option<Review>,
     pub doc: Arc<Document>,
     pub layout: Arc<Layout>,
+}
+
+/// The scope a sprint started with, recorded in its file so the sprint
+/// report is a function of the files at any later revision.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Commitment {
+    pub date: Option<Date>,
+    pub stories: Vec<StoryId>,
+    pub points: f64,
 }
 
 impl Sprint {

@@ -7,3 +7,4 @@ pub mod init;
 pub mod new;
 pub mod reorder;
 pub mod set;
+pub mod sprint;

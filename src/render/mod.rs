@@ -11,4 +11,5 @@ pub mod markdown;
 pub mod rank;
 pub mod score;
 pub mod show;
+pub mod sprint;
 pub mod text;

@@ -6,3 +6,4 @@ pub mod history;
 pub mod list;
 pub mod score;
 pub mod show;
+pub mod velocity;

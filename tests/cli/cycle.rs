@@ -34,3 +34,231 @@ fn goals_show_vision_definition_of_done_and_progress() {
     assert_eq!(v["goals"][2]["stories_done"], 1);
     assert_eq!(v["goals"][2]["points_done"], 3.0);
 }
+
+/// `git diff` of the working tree, as a reviewer reads it.
+fn diff(f: &Fixture) -> String {
+    let out = std::process::Command::new("git")
+        .args(["diff", "--no-color", "--stat=80", "-p"])
+        .current_dir(f.root())
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_sprint_is_created_planned_and_started_with_small_file_changes() {
+    let f = Fixture::example();
+    insta::assert_snapshot!(f.session(&[
+        &["sprint", "new", "2026-S24", "--start", "2026-12-07", "--end", "2026-12-18", "--capacity", "20", "--goal", "Bookkeepers trust the exports"],
+        &["sprint", "plan", "2026-S24"],
+    ]), @"
+    $ backlog sprint new 2026-S24 --start 2026-12-07 --end 2026-12-18 --capacity 20 --goal Bookkeepers trust the exports
+    created .backlog/sprints/2026-S24.md
+    $ backlog sprint plan 2026-S24
+    2026-S24: capacity 20 (from the sprint file)
+
+    picked (run with --apply to plan them)
+       18  S-17        8  Pay by SEPA direct debit
+       19  S-26        3  Spike: Peppol e-invoicing requirements
+       20  S-31        2  Upload fails for SVG logos
+       21  S-22        3  Import customers from a CSV file
+       25  S-30        2  Remove the legacy invoice templates
+
+    skipped
+       22  S-27        5  Two-factor authentication: 5 points do not fit in the 4 left
+       23  S-25        5  Bulk export of selected invoices: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       24  S-19        8  Partial payments of an invoice: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       26  S-23        3  Onboarding checklist: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       27  S-18        5  Apple Pay and Google Pay: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       28  S-28        5  Audit log of invoice changes: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       29  S-20       13  Multi-currency invoices: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       30  S-21        0  Customer portal with all invoices: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       31  S-32        8  Team roles: owner, accountant, viewer: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       32  S-29        0  Dark mode: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)
+
+    18 of 20 points
+    ");
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "Sprint 2026-S24"]);
+    insta::assert_snapshot!(f.run(&["sprint", "plan", "2026-S24", "--apply"]), @"
+    2026-S24: capacity 20 (from the sprint file)
+
+    planned now
+       18  S-17        8  Pay by SEPA direct debit
+       19  S-26        3  Spike: Peppol e-invoicing requirements
+       20  S-31        2  Upload fails for SVG logos
+       21  S-22        3  Import customers from a CSV file
+       25  S-30        2  Remove the legacy invoice templates
+
+    skipped
+       22  S-27        5  Two-factor authentication: 5 points do not fit in the 4 left
+       23  S-25        5  Bulk export of selected invoices: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       24  S-19        8  Partial payments of an invoice: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       26  S-23        3  Onboarding checklist: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       27  S-18        5  Apple Pay and Google Pay: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       28  S-28        5  Audit log of invoice changes: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       29  S-20       13  Multi-currency invoices: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       30  S-21        0  Customer portal with all invoices: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       31  S-32        8  Team roles: owner, accountant, viewer: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       32  S-29        0  Dark mode: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)
+
+    18 of 20 points
+    ");
+    insta::assert_snapshot!(diff(&f), @"
+     .backlog/stories/S-17-pay-by-sepa-direct-debit.md              | 1 +
+     .backlog/stories/S-22-import-customers-from-a-csv-file.md      | 1 +
+     .backlog/stories/S-26-spike-peppol-e-invoicing-requirements.md | 1 +
+     .backlog/stories/S-30-remove-the-legacy-invoice-templates.md   | 1 +
+     .backlog/stories/S-31-upload-fails-for-svg-logos.md            | 1 +
+     5 files changed, 5 insertions(+)
+
+    diff --git a/.backlog/stories/S-17-pay-by-sepa-direct-debit.md b/.backlog/stories/S-17-pay-by-sepa-direct-debit.md
+    index f2d750a..ac6f84e 100644
+    --- a/.backlog/stories/S-17-pay-by-sepa-direct-debit.md
+    +++ b/.backlog/stories/S-17-pay-by-sepa-direct-debit.md
+    @@ -11,6 +11,7 @@ labels: [payments, sepa]
+     depends_on: [S-8]
+     stakeholders: [finance, customers]
+     value: { business: 13, time_criticality: 5, risk_reduction: 5, job_size: 8 }
+    +sprint: 2026-S24
+     created: 2026-10-18
+     ---
+     As a **customer in the euro area**, I want to pay invoices by SEPA direct debit, so that I avoid
+    diff --git a/.backlog/stories/S-22-import-customers-from-a-csv-file.md b/.backlog/stories/S-22-import-customers-from-a-csv-file.md
+    index 887eb9b..4113602 100644
+    --- a/.backlog/stories/S-22-import-customers-from-a-csv-file.md
+    +++ b/.backlog/stories/S-22-import-customers-from-a-csv-file.md
+    @@ -9,6 +9,7 @@ goal: G-3
+     labels: [onboarding, import]
+     stakeholders: [sales]
+     value: { business: 8, time_criticality: 5, risk_reduction: 2, job_size: 3 }
+    +sprint: 2026-S24
+     created: 2026-10-22
+     ---
+     As a **new user switching from spreadsheets**, I want to import my customer list from a CSV
+    diff --git a/.backlog/stories/S-26-spike-peppol-e-invoicing-requirements.md b/.backlog/stories/S-26-spike-peppol-e-invoicing-requirements.md
+    index 63ab0e1..bd03f17 100644
+    --- a/.backlog/stories/S-26-spike-peppol-e-invoicing-requirements.md
+    +++ b/.backlog/stories/S-26-spike-peppol-e-invoicing-requirements.md
+    @@ -9,6 +9,7 @@ goal: G-2
+     labels: [e-invoicing]
+     stakeholders: [bookkeepers]
+     value: { business: 5, time_criticality: 8, risk_reduction: 8, job_size: 3 }
+    +sprint: 2026-S24
+     created: 2026-10-25
+     ---
+     Belgium requires structured e-invoices between businesses from 2026; several customers asked.
+    diff --git a/.backlog/stories/S-30-remove-the-legacy-invoice-templates.md b/.backlog/stories/S-30-remove-the-legacy-invoice-templates.md
+    index 0dca437..0f5ae98 100644
+    --- a/.backlog/stories/S-30-remove-the-legacy-invoice-templates.md
+    +++ b/.backlog/stories/S-30-remove-the-legacy-invoice-templates.md
+    @@ -7,6 +7,7 @@ rank: 26
+     estimate: 2
+     labels: [tech-debt]
+     value: { business: 2, time_criticality: 1, risk_reduction: 5, job_size: 2 }
+    +sprint: 2026-S24
+     created: 2026-10-29
+     ---
+     ## Acceptance criteria
+    diff --git a/.backlog/stories/S-31-upload-fails-for-svg-logos.md b/.backlog/stories/S-31-upload-fails-for-svg-logos.md
+    index 14dec38..b9adefd 100644
+    --- a/.backlog/stories/S-31-upload-fails-for-svg-logos.md
+    +++ b/.backlog/stories/S-31-upload-fails-for-svg-logos.md
+    @@ -9,6 +9,7 @@ goal: G-3
+     labels: [onboarding, branding]
+     stakeholders: [support]
+     value: { business: 5, time_criticality: 5, risk_reduction: 3, job_size: 2 }
+    +sprint: 2026-S24
+     created: 2026-11-03
+     ---
+     Four support tickets in October. The upload returns a 500.
+    ");
+    f.git(&["commit", "-qam", "Plan 2026-S24"]);
+    let start = f.run(&["sprint", "start", "2026-S24"]);
+    assert_eq!(start.code, 0, "{start}");
+    let text = f.read("sprints/2026-S24.md");
+    let today = text.split("date: ").nth(1).unwrap()[..10].to_string();
+    insta::assert_snapshot!(diff(&f).replace(&today, "TODAY"), @"
+     .backlog/sprints/2026-S24.md | 1 +
+     1 file changed, 1 insertion(+)
+
+    diff --git a/.backlog/sprints/2026-S24.md b/.backlog/sprints/2026-S24.md
+    index 813ea2f..d90c2e5 100644
+    --- a/.backlog/sprints/2026-S24.md
+    +++ b/.backlog/sprints/2026-S24.md
+    @@ -4,4 +4,5 @@ goal: Bookkeepers trust the exports
+     start: 2026-12-07
+     end: 2026-12-18
+     capacity: 20
+    +commitment: { date: TODAY, stories: [S-17, S-26, S-31, S-22, S-30], points: 18 }
+     ---
+    ");
+    // A commitment is never rewritten.
+    insta::assert_snapshot!(f.run(&["sprint", "start", "2026-S24"]), @"
+    ------- stderr -------
+    error: sprint `2026-S24` was started already (its commitment is recorded)
+      help: a commitment is never rewritten; the sprint report compares it with today's scope
+    [exit status: 2]
+    ");
+    assert_eq!(f.run(&["check"]).code, 0);
+}
+
+#[test]
+fn velocity_and_a_plan_without_capacity_use_the_reviews() {
+    let f = Fixture::example();
+    insta::assert_snapshot!(f.session(&[
+        &["velocity"],
+        &["velocity", "--last", "1", "--format", "json"],
+        &["sprint", "new", "2026-S24", "--start", "2026-12-07", "--end", "2026-12-18"],
+        &["sprint", "plan", "2026-S24", "--format", "md"],
+        &["sprint", "plan", "2026-S99"],
+    ]), @r#"
+    $ backlog velocity
+    SPRINT      DATES                    COMMITTED  ACCEPTED
+    2026-S21    2026-10-26 – 2026-11-06          -        21
+    2026-S22    2026-11-09 – 2026-11-20          -        23
+
+    mean accepted: 22 points per sprint
+    $ backlog velocity --last 1 --format json
+    {
+      "sprints": [
+        {
+          "sprint": "2026-S22",
+          "start": "2026-11-09",
+          "end": "2026-11-20",
+          "committed": null,
+          "accepted": 23.0,
+          "stories_accepted": 5
+        }
+      ],
+      "mean_accepted": 23.0
+    }
+    $ backlog sprint new 2026-S24 --start 2026-12-07 --end 2026-12-18
+    created .backlog/sprints/2026-S24.md
+    $ backlog sprint plan 2026-S24 --format md
+    **2026-S24**: 21 of 22 points (capacity from the mean velocity of the last reviewed sprints)
+
+    | # | Story | Points | |
+    | ---: | --- | ---: | --- |
+    | 18 | **S-17** Pay by SEPA direct debit | 8 | picked |
+    | 19 | **S-26** Spike: Peppol e-invoicing requirements | 3 | picked |
+    | 20 | **S-31** Upload fails for SVG logos | 2 | picked |
+    | 21 | **S-22** Import customers from a CSV file | 3 | picked |
+    | 22 | **S-27** Two-factor authentication | 5 | picked |
+    | 23 | ~~**S-25** Bulk export of selected invoices~~ | 5 | not ready: no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
+    | 24 | ~~**S-19** Partial payments of an invoice~~ | 8 | not ready: no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
+    | 25 | ~~**S-30** Remove the legacy invoice templates~~ | 2 | 2 points do not fit in the 1 left |
+    | 26 | ~~**S-23** Onboarding checklist~~ | 3 | not ready: no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
+    | 27 | ~~**S-18** Apple Pay and Google Pay~~ | 5 | not ready: no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
+    | 28 | ~~**S-28** Audit log of invoice changes~~ | 5 | not ready: no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
+    | 29 | ~~**S-20** Multi-currency invoices~~ | 13 | not ready: no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
+    | 30 | ~~**S-21** Customer portal with all invoices~~ | 0 | not ready: no \`estimate\`; no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
+    | 31 | ~~**S-32** Team roles: owner, accountant, viewer~~ | 8 | not ready: no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
+    | 32 | ~~**S-29** Dark mode~~ | 0 | not ready: no \`estimate\`; no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
+    $ backlog sprint plan 2026-S99
+    ------- stderr -------
+    error: no sprint has the id `2026-S99`
+      help: `backlog sprint new ID --start DATE --end DATE` creates one
+    [exit status: 2]
+    "#);
+}

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 /// Bottom first.
 const LAYERS: &[&str] = &[
-    "syntax", "model", "git", "source", "load", "edit", "check", "compare", "history", "plan",
-    "views", "render", "cli",
+    "syntax", "model", "git", "source", "load", "edit", "check", "compare", "history", "views",
+    "plan", "render", "cli",
 ];
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {

@@ -1,0 +1,228 @@
+//! `sprint plan` and `velocity` output.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::markdown::escape;
+use crate::model::fmt_num;
+use crate::plan::sprint::{CapacityFrom, Skipped, SprintPlan};
+use crate::views::velocity::SprintVelocity;
+
+/// Output formats of the sprint commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SprintFormat {
+    Text,
+    Json,
+    Md,
+}
+
+fn json(w: &mut dyn Write, v: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::from)?;
+    writeln!(w)
+}
+
+fn why(r: &Skipped) -> String {
+    match r {
+        Skipped::NotReady { gaps } => format!("not ready: {}", gaps.join("; ")),
+        Skipped::Blocked { by } => format!("waits for {}", by.join(", ")),
+        Skipped::DoesNotFit { points, left } => {
+            format!(
+                "{} points do not fit in the {} left",
+                fmt_num(*points),
+                fmt_num(*left)
+            )
+        }
+        Skipped::Unestimated => "no estimate".into(),
+        Skipped::Elsewhere { sprint } => format!("planned into {sprint}"),
+    }
+}
+
+/// What the plan picked and skipped, and the points against capacity.
+pub fn plan(
+    w: &mut dyn Write,
+    p: &SprintPlan,
+    applied: bool,
+    format: SprintFormat,
+) -> io::Result<()> {
+    let from = match p.capacity_from {
+        CapacityFrom::Flag => "--capacity",
+        CapacityFrom::SprintFile => "the sprint file",
+        CapacityFrom::Velocity => "the mean velocity of the last reviewed sprints",
+    };
+    match format {
+        SprintFormat::Json => json(w, p),
+        SprintFormat::Md => {
+            writeln!(
+                w,
+                "**{}**: {} of {} points (capacity from {from})\n",
+                escape(&p.sprint),
+                fmt_num(p.points),
+                fmt_num(p.capacity)
+            )?;
+            writeln!(w, "| # | Story | Points | |\n| ---: | --- | ---: | --- |")?;
+            for (x, mark) in p
+                .planned
+                .iter()
+                .map(|x| (x, "planned"))
+                .chain(p.picked.iter().map(|x| (x, "picked")))
+            {
+                writeln!(
+                    w,
+                    "| {} | **{}** {} | {} | {mark} |",
+                    x.position,
+                    x.id,
+                    escape(&x.title),
+                    fmt_num(x.points)
+                )?;
+            }
+            for (x, r) in &p.skipped {
+                writeln!(
+                    w,
+                    "| {} | ~~**{}** {}~~ | {} | {} |",
+                    x.position,
+                    x.id,
+                    escape(&x.title),
+                    fmt_num(x.points),
+                    escape(&why(r))
+                )?;
+            }
+            Ok(())
+        }
+        SprintFormat::Text => {
+            writeln!(
+                w,
+                "{}: capacity {} (from {from})",
+                p.sprint,
+                fmt_num(p.capacity)
+            )?;
+            if !p.planned.is_empty() {
+                writeln!(w, "\nalready planned")?;
+                for x in &p.planned {
+                    writeln!(
+                        w,
+                        "  {:>3}  {:<8} {:>4}  {}",
+                        x.position,
+                        x.id,
+                        fmt_num(x.points),
+                        x.title
+                    )?;
+                }
+            }
+            let verb = if applied {
+                "planned now"
+            } else {
+                "picked (run with --apply to plan them)"
+            };
+            if p.picked.is_empty() {
+                writeln!(w, "\nnothing more fits")?;
+            } else {
+                writeln!(w, "\n{verb}")?;
+                for x in &p.picked {
+                    writeln!(
+                        w,
+                        "  {:>3}  {:<8} {:>4}  {}",
+                        x.position,
+                        x.id,
+                        fmt_num(x.points),
+                        x.title
+                    )?;
+                }
+            }
+            if !p.skipped.is_empty() {
+                writeln!(w, "\nskipped")?;
+                for (x, r) in &p.skipped {
+                    writeln!(
+                        w,
+                        "  {:>3}  {:<8} {:>4}  {}: {}",
+                        x.position,
+                        x.id,
+                        fmt_num(x.points),
+                        x.title,
+                        why(r)
+                    )?;
+                }
+            }
+            writeln!(
+                w,
+                "\n{} of {} points",
+                fmt_num(p.points),
+                fmt_num(p.capacity)
+            )
+        }
+    }
+}
+
+/// Committed and accepted points per reviewed sprint, and their mean.
+pub fn velocity(w: &mut dyn Write, v: &[SprintVelocity], format: SprintFormat) -> io::Result<()> {
+    let mean = crate::views::velocity::average(v);
+    match format {
+        SprintFormat::Json => {
+            #[derive(Serialize)]
+            struct Report<'a> {
+                sprints: &'a [SprintVelocity],
+                mean_accepted: Option<f64>,
+            }
+            json(
+                w,
+                &Report {
+                    sprints: v,
+                    mean_accepted: mean,
+                },
+            )
+        }
+        SprintFormat::Md => {
+            writeln!(
+                w,
+                "| Sprint | Dates | Committed | Accepted |\n| --- | --- | ---: | ---: |"
+            )?;
+            for s in v {
+                writeln!(
+                    w,
+                    "| {} | {} – {} | {} | {} |",
+                    escape(&s.sprint),
+                    s.start.as_deref().unwrap_or("?"),
+                    s.end.as_deref().unwrap_or("?"),
+                    s.committed.map(fmt_num).unwrap_or_else(|| "–".into()),
+                    fmt_num(s.accepted)
+                )?;
+            }
+            if let Some(m) = mean {
+                writeln!(w, "\nMean accepted: **{}** points per sprint", fmt_num(m))?;
+            }
+            Ok(())
+        }
+        SprintFormat::Text => {
+            if v.is_empty() {
+                return writeln!(
+                    w,
+                    "no reviewed sprints yet: velocity comes from review decisions"
+                );
+            }
+            writeln!(
+                w,
+                "{:<10}  {:<23}  {:>9}  {:>8}",
+                "SPRINT", "DATES", "COMMITTED", "ACCEPTED"
+            )?;
+            for s in v {
+                let dates = format!(
+                    "{} – {}",
+                    s.start.as_deref().unwrap_or("?"),
+                    s.end.as_deref().unwrap_or("?")
+                );
+                writeln!(
+                    w,
+                    "{:<10}  {:<23}  {:>9}  {:>8}",
+                    s.sprint,
+                    dates,
+                    s.committed.map(fmt_num).unwrap_or_else(|| "-".into()),
+                    fmt_num(s.accepted)
+                )?;
+            }
+            if let Some(m) = mean {
+                writeln!(w, "\nmean accepted: {} points per sprint", fmt_num(m))?;
+            }
+            Ok(())
+        }
+    }
+}
