@@ -66,7 +66,11 @@ impl Context {
             at,
             width,
             color,
-            today: Date::today(),
+            // BACKLOG_TODAY pins "today" for reproducible reports and tests.
+            today: std::env::var("BACKLOG_TODAY")
+                .ok()
+                .and_then(|d| Date::parse(&d))
+                .unwrap_or_else(Date::today),
             lock_wait: std::env::var("BACKLOG_LOCK_WAIT")
                 .ok()
                 .and_then(|s| s.parse::<f64>().ok())

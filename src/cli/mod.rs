@@ -97,6 +97,8 @@ pub enum Command {
     Sprint(sprint::Args),
     /// Points committed and accepted per reviewed sprint, and their mean.
     Velocity(sprint::VelocityArgs),
+    /// When each open story and each goal is likely done (50% and 85%).
+    Forecast(sprint::ForecastArgs),
 }
 
 /// Runs the CLI with the process's arguments and returns the exit code.
@@ -181,6 +183,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Diff(args) => diff::run(&ctx, args, out),
         Command::Sprint(args) => sprint::run(&ctx, args, out),
         Command::Velocity(args) => sprint::velocity(&ctx, args, out),
+        Command::Forecast(args) => sprint::forecast(&ctx, args, out),
     }
 }
 

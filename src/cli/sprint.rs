@@ -193,6 +193,29 @@ fn start(ctx: &Context, a: StartArgs, out: &mut dyn Write) -> Outcome {
     Ok(Exit::Clean)
 }
 
+#[derive(Debug, clap::Args)]
+pub struct ForecastArgs {
+    /// Draw from the last N reviewed sprints' velocities only.
+    #[arg(long, value_name = "N", conflicts_with = "velocity")]
+    pub last: Option<usize>,
+    /// Use this one velocity instead of the past ones.
+    #[arg(long, value_name = "POINTS")]
+    pub velocity: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+pub fn forecast(ctx: &Context, a: ForecastArgs, out: &mut dyn Write) -> Outcome {
+    let s = ctx.snapshot()?;
+    let fixed = points("--velocity", &a.velocity)?;
+    let f = crate::views::forecast::forecast(&s, a.last, fixed, ctx.today).map_err(|e| {
+        CliError::new(e.to_string())
+            .hint("record a sprint review with accepted stories, or give --velocity N")
+    })?;
+    render::forecast(out, &f, a.format.into())?;
+    Ok(Exit::Clean)
+}
+
 pub fn velocity(ctx: &Context, a: VelocityArgs, out: &mut dyn Write) -> Outcome {
     let s = ctx.snapshot()?;
     let v = crate::views::velocity::velocity(&s, a.last);

@@ -226,3 +226,111 @@ pub fn velocity(w: &mut dyn Write, v: &[SprintVelocity], format: SprintFormat) -
         }
     }
 }
+
+fn likely(l: &crate::views::forecast::Likely) -> String {
+    match &l.by {
+        Some(d) => format!("{d} (+{})", l.sprints),
+        None => format!("+{} sprints", l.sprints),
+    }
+}
+
+/// `forecast`: each open story's likely sprint, then each goal's.
+pub fn forecast(
+    w: &mut dyn Write,
+    f: &crate::views::forecast::Forecast,
+    format: SprintFormat,
+) -> io::Result<()> {
+    let from = f
+        .velocities
+        .iter()
+        .map(|v| fmt_num(*v))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match format {
+        SprintFormat::Json => json(w, f),
+        SprintFormat::Md => {
+            writeln!(
+                w,
+                "Forecast from velocities {from} ({}-day sprints)\n",
+                f.sprint_days
+            )?;
+            writeln!(
+                w,
+                "| # | Story | Points | 50% | 85% |\n| ---: | --- | ---: | --- | --- |"
+            )?;
+            for s in &f.stories {
+                writeln!(
+                    w,
+                    "| {} | **{}** {} | {} | {} | {} |",
+                    s.position,
+                    s.id,
+                    escape(&s.title),
+                    s.points.map(fmt_num).unwrap_or_else(|| "?".into()),
+                    likely(&s.p50),
+                    likely(&s.p85)
+                )?;
+            }
+            writeln!(
+                w,
+                "\n| Goal | Open | 50% | 85% |\n| --- | ---: | --- | --- |"
+            )?;
+            for g in &f.goals {
+                writeln!(
+                    w,
+                    "| **{}** {} | {} | {} | {} |",
+                    g.id,
+                    escape(&g.title),
+                    g.open_stories,
+                    g.p50.as_ref().map(likely).unwrap_or_else(|| "done".into()),
+                    g.p85.as_ref().map(likely).unwrap_or_else(|| "done".into())
+                )?;
+            }
+            Ok(())
+        }
+        SprintFormat::Text => {
+            writeln!(
+                w,
+                "forecast from velocities {from} ({}-day sprints; +N = sprints from now)",
+                f.sprint_days
+            )?;
+            writeln!(
+                w,
+                "{:>3}  {:<8} {:>6} {:>6}  {:<18} {:<18} TITLE",
+                "#", "ID", "POINTS", "CUMUL", "50%", "85%"
+            )?;
+            for s in &f.stories {
+                writeln!(
+                    w,
+                    "{:>3}  {:<8} {:>6} {:>6}  {:<18} {:<18} {}",
+                    s.position,
+                    s.id,
+                    s.points.map(fmt_num).unwrap_or_else(|| "?".into()),
+                    fmt_num(s.cumulative),
+                    likely(&s.p50),
+                    likely(&s.p85),
+                    s.title
+                )?;
+            }
+            writeln!(w, "\ngoals")?;
+            for g in &f.goals {
+                let when = match (&g.p50, &g.p85) {
+                    (Some(a), Some(b)) => format!("50% by {}, 85% by {}", likely(a), likely(b)),
+                    _ => "no open stories".into(),
+                };
+                writeln!(
+                    w,
+                    "  {:<5} {}: {} open; {when}",
+                    g.id, g.title, g.open_stories
+                )?;
+            }
+            if !f.unestimated.is_empty() {
+                writeln!(
+                    w,
+                    "\nwithout an estimate (counted as 0 points): {}",
+                    f.unestimated.join(", ")
+                )?;
+            }
+            Ok(())
+        }
+    }
+}

@@ -262,3 +262,98 @@ fn velocity_and_a_plan_without_capacity_use_the_reviews() {
     [exit status: 2]
     "#);
 }
+
+/// `backlog ARGS` with "today" pinned, as a report on a given day.
+fn on_day(f: &Fixture, day: &str, args: &[&str]) -> crate::common::Run {
+    let out = assert_cmd::Command::cargo_bin("backlog")
+        .unwrap()
+        .args(args)
+        .current_dir(f.root())
+        .env("BACKLOG_TODAY", day)
+        .env_remove("BACKLOG_DIR")
+        .output()
+        .unwrap();
+    crate::common::Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+#[test]
+fn forecast_gives_each_story_and_goal_a_likely_sprint() {
+    let f = Fixture::example();
+    let first = on_day(&f, "2026-11-24", &["forecast"]);
+    insta::assert_snapshot!(first, @"
+    forecast from velocities 21, 23 (14-day sprints; +N = sprints from now)
+      #  ID       POINTS  CUMUL  50%                85%                TITLE
+     13  S-10          5      5  2026-12-04 (+1)    2026-12-04 (+1)    Export invoices as PDF
+     14  S-24          3      8  2026-12-04 (+1)    2026-12-04 (+1)    Long invoices break the PDF table layout
+     15  S-14          5     13  2026-12-04 (+1)    2026-12-04 (+1)    Export a month of invoices as CSV
+     16  S-15          8     21  2026-12-04 (+1)    2026-12-04 (+1)    DATEV export
+     17  S-16          3     24  2026-12-18 (+2)    2026-12-18 (+2)    Show payment fees per invoice
+     18  S-17          8     32  2026-12-18 (+2)    2026-12-18 (+2)    Pay by SEPA direct debit
+     19  S-26          3     35  2026-12-18 (+2)    2026-12-18 (+2)    Spike: Peppol e-invoicing requirements
+     20  S-31          2     37  2026-12-18 (+2)    2026-12-18 (+2)    Upload fails for SVG logos
+     21  S-22          3     40  2026-12-18 (+2)    2026-12-18 (+2)    Import customers from a CSV file
+     22  S-27          5     45  2027-01-01 (+3)    2027-01-01 (+3)    Two-factor authentication
+     23  S-25          5     50  2027-01-01 (+3)    2027-01-01 (+3)    Bulk export of selected invoices
+     24  S-19          8     58  2027-01-01 (+3)    2027-01-01 (+3)    Partial payments of an invoice
+     25  S-30          2     60  2027-01-01 (+3)    2027-01-01 (+3)    Remove the legacy invoice templates
+     26  S-23          3     63  2027-01-01 (+3)    2027-01-01 (+3)    Onboarding checklist
+     27  S-18          5     68  2027-01-15 (+4)    2027-01-15 (+4)    Apple Pay and Google Pay
+     28  S-28          5     73  2027-01-15 (+4)    2027-01-15 (+4)    Audit log of invoice changes
+     29  S-20         13     86  2027-01-15 (+4)    2027-01-15 (+4)    Multi-currency invoices
+     30  S-21          ?     86  2027-01-15 (+4)    2027-01-15 (+4)    Customer portal with all invoices
+     31  S-32          8     94  2027-01-29 (+5)    2027-01-29 (+5)    Team roles: owner, accountant, viewer
+     32  S-29          ?     94  2027-01-29 (+5)    2027-01-29 (+5)    Dark mode
+
+    goals
+      G-1   Customers can pay invoices online: 6 open; 50% by 2027-01-15 (+4), 85% by 2027-01-15 (+4)
+      G-2   Bookkeepers trust the exports: 7 open; 50% by 2027-01-15 (+4), 85% by 2027-01-15 (+4)
+      G-3   A new account sends its first invoice within ten minutes: 3 open; 50% by 2027-01-01 (+3), 85% by 2027-01-01 (+3)
+
+    without an estimate (counted as 0 points): S-21, S-29
+    ");
+    // Deterministic: the same backlog on the same day, the same forecast.
+    assert_eq!(on_day(&f, "2026-11-24", &["forecast"]).stdout, first.stdout);
+    // A fixed velocity: 10 points a sprint.
+    let v: serde_json::Value = serde_json::from_str(
+        &on_day(
+            &f,
+            "2026-11-24",
+            &["forecast", "--velocity", "10", "--format", "json"],
+        )
+        .stdout,
+    )
+    .unwrap();
+    let s10 = &v["stories"][0];
+    assert_eq!(
+        (s10["id"].as_str(), s10["p50"]["sprints"].as_u64()),
+        (Some("S-10"), Some(1))
+    );
+    let s16 = &v["stories"][4];
+    assert_eq!(
+        (s16["cumulative"].as_f64(), s16["p85"]["sprints"].as_u64()),
+        (Some(24.0), Some(3))
+    );
+    assert_eq!(s16["p85"]["by"], "2027-01-01");
+    // A spread of velocities gives a range: 50% sooner than 85%.
+    f.edit("sprints/2026-S21.md", "    - { story: S-5, decision: accepted, note: Connected the live account during the review }\n", "");
+    let v: serde_json::Value =
+        serde_json::from_str(&on_day(&f, "2026-11-24", &["forecast", "--format", "json"]).stdout)
+            .unwrap();
+    let late: Vec<(u64, u64)> = v["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["p50"]["sprints"].as_u64().unwrap(),
+                s["p85"]["sprints"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(late.iter().all(|(a, b)| a <= b));
+    assert!(late.iter().any(|(a, b)| a < b), "{late:?}");
+}
