@@ -120,6 +120,30 @@ pub(super) fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
                 );
             }
         }
+        for (i, other) in story.conflicts_with.iter().enumerate() {
+            let at = format!("conflicts_with[{i}]");
+            if other == &story.id {
+                out.push(
+                    story
+                        .finding_at(
+                            &at,
+                            Rule::InvalidValue,
+                            format!("`{id}` cannot conflict with itself"),
+                        )
+                        .help("name the story that wants the opposite"),
+                );
+            } else if ctx.dangling(other) {
+                out.push(
+                    story
+                        .finding_at(
+                            &at,
+                            Rule::UnresolvedReference,
+                            format!("`{id}` conflicts with `{other}`, which does not exist"),
+                        )
+                        .help("remove the conflict or correct the id"),
+                );
+            }
+        }
         if let Some(goal) = &story.goal {
             if !cfg.goals.iter().any(|g| &g.id == goal) {
                 let known: Vec<&str> = cfg.goals.iter().map(|g| g.id.as_str()).collect();

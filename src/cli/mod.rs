@@ -18,6 +18,7 @@ mod score;
 mod set;
 mod show;
 mod sprint;
+mod stakeholders;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -99,6 +100,8 @@ pub enum Command {
     Velocity(sprint::VelocityArgs),
     /// When each open story and each goal is likely done (50% and 85%).
     Forecast(sprint::ForecastArgs),
+    /// Each stakeholder's stories, decisions, feedback and conflicts.
+    Stakeholders(stakeholders::Args),
 }
 
 /// Runs the CLI with the process's arguments and returns the exit code.
@@ -184,6 +187,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Sprint(args) => sprint::run(&ctx, args, out),
         Command::Velocity(args) => sprint::velocity(&ctx, args, out),
         Command::Forecast(args) => sprint::forecast(&ctx, args, out),
+        Command::Stakeholders(args) => stakeholders::run(&ctx, args, out),
     }
 }
 

@@ -481,6 +481,11 @@ fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
         .map(StoryId::new)
         .collect();
     let stakeholders = f.list("stakeholders", "[finance, support]");
+    let conflicts_with = f
+        .list("conflicts_with", "[S-12]")
+        .into_iter()
+        .map(StoryId::new)
+        .collect();
     let mut value = BTreeMap::new();
     if let Some(m) = f.mapping("value", "{ business: 8, job_size: 5 }") {
         for (k, v) in m {
@@ -536,6 +541,7 @@ fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
         labels,
         depends_on,
         stakeholders,
+        conflicts_with,
         value,
         sprint,
         created,

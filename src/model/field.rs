@@ -124,6 +124,11 @@ pub const STORY: &[Field] = &[
         text: |s| words(&s.stakeholders),
     },
     Field {
+        name: "conflicts_with",
+        ty: FieldType::Stories,
+        text: |s| ids(&s.conflicts_with),
+    },
+    Field {
         name: "value",
         ty: FieldType::Value,
         text: value_text,

@@ -129,6 +129,9 @@ pub struct Story {
     pub goal: Option<String>,
     pub labels: Vec<String>,
     pub depends_on: Vec<StoryId>,
+    /// Stories that want the opposite (two stakeholders in conflict); the
+    /// relation reads both ways.
+    pub conflicts_with: Vec<StoryId>,
     pub stakeholders: Vec<String>,
     /// Scoring inputs: numbers, and `moscow` as its bucket name.
     pub value: BTreeMap<String, ValueField>,

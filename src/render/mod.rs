@@ -12,4 +12,5 @@ pub mod rank;
 pub mod score;
 pub mod show;
 pub mod sprint;
+pub mod stakeholders;
 pub mod text;

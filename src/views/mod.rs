@@ -7,4 +7,5 @@ pub mod history;
 pub mod list;
 pub mod score;
 pub mod show;
+pub mod stakeholders;
 pub mod velocity;

@@ -216,7 +216,7 @@ fn velocity_and_a_plan_without_capacity_use_the_reviews() {
     $ backlog velocity
     SPRINT      DATES                    COMMITTED  ACCEPTED
     2026-S21    2026-10-26 – 2026-11-06          -        21
-    2026-S22    2026-11-09 – 2026-11-20          -        23
+    2026-S22    2026-11-09 – 2026-11-20         28        23
 
     mean accepted: 22 points per sprint
     $ backlog velocity --last 1 --format json
@@ -226,7 +226,7 @@ fn velocity_and_a_plan_without_capacity_use_the_reviews() {
           "sprint": "2026-S22",
           "start": "2026-11-09",
           "end": "2026-11-20",
-          "committed": null,
+          "committed": 28.0,
           "accepted": 23.0,
           "stories_accepted": 5
         }
@@ -356,4 +356,63 @@ fn forecast_gives_each_story_and_goal_a_likely_sprint() {
         .collect();
     assert!(late.iter().all(|(a, b)| a <= b));
     assert!(late.iter().any(|(a, b)| a < b), "{late:?}");
+}
+
+#[test]
+fn stakeholders_see_their_stories_decisions_feedback_and_conflicts() {
+    let f = Fixture::example();
+    insta::assert_snapshot!(f.session(&[&["stakeholders", "support"], &["stakeholders", "suport"]]), @"
+    $ backlog stakeholders support
+    support
+       13  S-10   in-progress  Export invoices as PDF
+       20  S-31   ready        Upload fails for SVG logos
+       23  S-25   draft        Bulk export of selected invoices
+      decision at 2026-S22: S-10 rejected (layout breaks on long invoices)
+      decision at 2026-S22: S-12 accepted
+      feedback at 2026-S22: wants bulk export for auditors -> S-25 (draft)
+      conflict: S-11 Remind customers of overdue invoices (done, #10; finance) <> S-12 Refund a card payment (done, #11; support): settled at the 2026-S22 review: S-12 accepted
+    $ backlog stakeholders suport
+    ------- stderr -------
+    error: no story or feedback names the stakeholder `suport`
+      help: did you mean `support`?
+    [exit status: 2]
+    ");
+    // An open conflict, then its resolution recorded at a review.
+    f.edit(
+        &f.story("S-17"),
+        "stakeholders: [finance, customers]",
+        "stakeholders: [finance, customers]\nconflicts_with: [S-18]",
+    );
+    let open = f.run(&["stakeholders", "customers", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&open.stdout).unwrap();
+    let conflict = &v[0]["conflicts"][0];
+    assert_eq!(
+        (conflict["a"]["id"].as_str(), conflict["b"]["id"].as_str()),
+        (Some("S-17"), Some("S-18"))
+    );
+    assert_eq!(conflict["settled"], false);
+    // A dangling or self conflict is a finding.
+    f.edit(
+        &f.story("S-18"),
+        "stakeholders: [customers]",
+        "stakeholders: [customers]\nconflicts_with: [S-18, S-404]",
+    );
+    insta::assert_snapshot!(f.run(&["check"]), @"
+    error[B027]: `S-18` cannot conflict with itself
+      --> .backlog/stories/S-18-apple-pay-and-google-pay.md:13:18
+       |
+    13 | conflicts_with: [S-18, S-404]
+       |                  ^^^^
+       = help: name the story that wants the opposite
+
+    error[B030]: `S-18` conflicts with `S-404`, which does not exist
+      --> .backlog/stories/S-18-apple-pay-and-google-pay.md:13:24
+       |
+    13 | conflicts_with: [S-18, S-404]
+       |                        ^^^^^
+       = help: remove the conflict or correct the id
+
+    failed: 2 errors, 0 warnings in 32 stories and 3 sprints
+    [exit status: 1]
+    ");
 }

@@ -944,33 +944,33 @@ fn every_change_to_feedback_goals_and_the_vision_is_an_event() {
     let decisions = f.run(&["decisions", "2026-S22"]);
     insta::assert_snapshot!(format!("{since}---\n{log}---\n{decisions}"), @r#"
     error[B080]: the feedback from support in `2026-S22` ("wants bulk export for auditors") was deleted; recorded feedback is append-only
-      --> .backlog/sprints/2026-S22.md:16:3
+      --> .backlog/sprints/2026-S22.md:17:3
        |
-    16 |   feedback:
+    17 |   feedback:
        |   ^^^^^^^^^
        = help: restore it; to act on it, add `story: <id>` to the item, or record new feedback
 
     failed: 1 error, 0 warnings in 32 stories and 3 sprints
     [exit status: 1]
     ---
-    578d3aa  2026-11-20  Pat Owner  Review record and goals edited
+    2b57f79  2026-11-20  Pat Owner  Review record and goals edited
         backlog.yaml vision: Small businesses send an invoice in a minute and get paid in a day, and their bookkeeper never retypes a number. -> Small shops send an invoice in a minute and get paid in a day, and their bookkeeper never retypes a number.
         backlog.yaml goal G-2: Bookkeepers trust the exports (active) -> Bookkeepers trust the exports (done)
         2026-S22  feedback from customers edited: asked for a portal with all their invoices -> S-21 => asked for a portal with all their invoices -> S-29
         2026-S22  feedback from support deleted: was wants bulk export for auditors -> S-25
     ---
     2026-S22
-        review decision: S-8 accepted (First real payment received during the review)  7fb0df8  2026-11-20  Pat Owner
-        review decision: S-9 accepted  7fb0df8  2026-11-20  Pat Owner
-        review decision: S-10 rejected (layout breaks on long invoices)  7fb0df8  2026-11-20  Pat Owner
-        review decision: S-11 accepted (Reminder wording approved by support)  7fb0df8  2026-11-20  Pat Owner
-        review decision: S-12 accepted  7fb0df8  2026-11-20  Pat Owner
-        review decision: S-13 accepted (Reconciled October to the cent)  7fb0df8  2026-11-20  Pat Owner
-      * feedback from support: wants bulk export for auditors -> S-25  7fb0df8  2026-11-20  Pat Owner
-        feedback from finance: large customers ask to pay in instalments -> S-19  7fb0df8  2026-11-20  Pat Owner
-      * feedback from customers: asked for a portal with all their invoices -> S-21  7fb0df8  2026-11-20  Pat Owner
-      * feedback from customers edited: asked for a portal with all their invoices -> S-21 => asked for a portal with all their invoices -> S-29  578d3aa  2026-11-20  Pat Owner
-      * feedback from support deleted: was wants bulk export for auditors -> S-25  578d3aa  2026-11-20  Pat Owner
+        review decision: S-8 accepted (First real payment received during the review)  e594d86  2026-11-20  Pat Owner
+        review decision: S-9 accepted  e594d86  2026-11-20  Pat Owner
+        review decision: S-10 rejected (layout breaks on long invoices)  e594d86  2026-11-20  Pat Owner
+        review decision: S-11 accepted (Reminder wording approved by support)  e594d86  2026-11-20  Pat Owner
+        review decision: S-12 accepted  e594d86  2026-11-20  Pat Owner
+        review decision: S-13 accepted (Reconciled October to the cent)  e594d86  2026-11-20  Pat Owner
+      * feedback from support: wants bulk export for auditors -> S-25  e594d86  2026-11-20  Pat Owner
+        feedback from finance: large customers ask to pay in instalments -> S-19  e594d86  2026-11-20  Pat Owner
+      * feedback from customers: asked for a portal with all their invoices -> S-21  e594d86  2026-11-20  Pat Owner
+      * feedback from customers edited: asked for a portal with all their invoices -> S-21 => asked for a portal with all their invoices -> S-29  2b57f79  2026-11-20  Pat Owner
+      * feedback from support deleted: was wants bulk export for auditors -> S-25  2b57f79  2026-11-20  Pat Owner
 
     * amended after it was first recorded: the lines above show every version
     "#);
@@ -1057,9 +1057,9 @@ fn an_unquoted_comma_in_a_flow_mapping_says_to_quote() {
     );
     insta::assert_snapshot!(f.run(&["check"]), @r#"
     warning[B022]: `we have no drivers` reads as a field with no value: a comma in an unquoted value ends it
-      --> .backlog/sprints/2026-S22.md:18:7
+      --> .backlog/sprints/2026-S22.md:19:7
        |
-    18 |     - { from: finance, note: pick up first, we have no drivers, story: S-19 }
+    19 |     - { from: finance, note: pick up first, we have no drivers, story: S-19 }
        |       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
        = help: quote the value that holds the comma, like `note: "pick up first, we have no drivers"`
 

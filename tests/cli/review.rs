@@ -152,7 +152,7 @@ fn diff_bad_input() {
     f.git(&["commit", "-qm", "Unrelated"]);
     insta::assert_snapshot!(f.run(&["diff", "main...island"]), @"
     ------- stderr -------
-    error: 10140ff and 40f1cda have no common ancestor
+    error: 53bd8c8 and 8966e6e have no common ancestor
       help: give the base explicitly: `BASE..HEAD`
     [exit status: 2]
     ");
@@ -333,16 +333,16 @@ fn since_reopened_removed_overfull_and_reused() {
     );
     insta::assert_snapshot!(f.run(&["check", "--since", "main"]), @r#"
     error[B030]: follow-up story `S-24` does not exist
-      --> .backlog/sprints/2026-S22.md:12:91
+      --> .backlog/sprints/2026-S22.md:13:91
        |
-    12 |     - { story: S-10, decision: rejected, note: layout breaks on long invoices, follow_up: S-24 }
+    13 |     - { story: S-10, decision: rejected, note: layout breaks on long invoices, follow_up: S-24 }
        |                                                                                           ^^^^
        = help: create the follow-up story first, then name its id
 
     error[B063]: `S-12` was accepted but its status is `in-progress`
-      --> .backlog/sprints/2026-S22.md:14:32
+      --> .backlog/sprints/2026-S22.md:15:32
        |
-    14 |     - { story: S-12, decision: accepted }
+    15 |     - { story: S-12, decision: accepted }
        |                                ^^^^^^^^
        = help: set `status:` to done or dropped in .backlog/stories/S-12-refund-a-card-payment.md; if the acceptance was a mistake, add a new entry `- { story: S-12, decision: rejected, amends: <why> }` (recorded decisions are never rewritten)
 
