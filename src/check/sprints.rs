@@ -106,31 +106,35 @@ pub(super) fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
                 sprint.finding_at("goal", Rule::ControlCharacter, m)
             });
         }
-        let Some(review) = &sprint.review else {
-            continue;
-        };
-        if review.date.is_some() || !review.decisions.is_empty() {
-            // Open stories only: a finished one without a decision is a gap in
-            // the record, not scope added after the review.
+        // B065: a closed sprint keeps no unfinished story without a decision
+        // (close carries them over; anything added later is scope after the end).
+        if let Some(closed) = &sprint.closed {
+            let decided = |id: &crate::model::StoryId| {
+                sprint
+                    .review
+                    .as_ref()
+                    .is_some_and(|r| r.decisions.iter().any(|d| &d.story == id))
+            };
             for story in ctx.s.planned(&sprint.id) {
-                if ctx.is_open(story) && !review.decisions.iter().any(|d| d.story == story.id) {
+                if ctx.is_open(story) && !decided(&story.id) {
                     out.push(
                         story
                             .finding_at(
                                 "sprint",
                                 Rule::SprintClosed,
                                 format!(
-                                    "`{}` is planned into {}, whose review is recorded{}, with no decision on it",
-                                    story.id,
-                                    sprint.id,
-                                    review.date.map(|d| format!(" ({d})")).unwrap_or_default()
+                                    "`{}` is unfinished in {}, which was closed on {}",
+                                    story.id, sprint.id, closed.date
                                 ),
                             )
-                            .help("plan it into an open sprint, or record its decision in that review"),
+                            .help("plan it into an open sprint, or back into the backlog (`sprint:` removed)"),
                     );
                 }
             }
         }
+        let Some(review) = &sprint.review else {
+            continue;
+        };
         for d in &review.decisions {
             for (key, text) in [("note", &d.note), ("amends", &d.amends)] {
                 if let Some(text) = text {

@@ -148,7 +148,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
     let writes = matches!(
         &cli.command,
         Command::Sprint(sprint::Args {
-            command: sprint::SprintCommand::New(_) | sprint::SprintCommand::Start(_)
+            command: sprint::SprintCommand::New(_)
+                | sprint::SprintCommand::Start(_)
+                | sprint::SprintCommand::Review(_)
+                | sprint::SprintCommand::Close(_)
         }) | Command::Init(_)
             | Command::New(_)
             | Command::Rank(_)

@@ -41,6 +41,57 @@ pub enum SprintCommand {
     Plan(PlanArgs),
     /// Record the commitment (the stories and points planned now) in the sprint file.
     Start(StartArgs),
+    /// Record the review: decisions and feedback appended, statuses set,
+    /// follow-up and new stories written, as one change.
+    Review(ReviewArgs),
+    /// Close the sprint: unfinished stories go to the next sprint or back to
+    /// the backlog, recorded in the sprint file.
+    Close(CloseArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CloseArgs {
+    /// The sprint that ends.
+    pub id: String,
+    /// Plan its unfinished stories into this sprint (default: back to the backlog).
+    #[arg(long, value_name = "SPRINT")]
+    pub carry_over_to: Option<String>,
+    /// Whether the sprint goal was met, as the team judged it at the review.
+    #[arg(long, value_name = "yes|no", value_parser = ["yes", "no"])]
+    pub goal_met: Option<String>,
+    /// Write it even if it breaks a rule (the next sprint over its capacity).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Entries are read in order; --note, --follow-up and --new-follow-up belong to the --accept or --reject before them, --note, --story and --new-story to the --feedback before them:
+
+  backlog sprint review 2026-S22 --accept S-8 --note \"Finance signed off\" \\
+      --reject S-10 --note \"layout breaks on long invoices\" --new-follow-up \"PDF tables span pages\" \\
+      --feedback \"support: wants bulk export\" --new-story \"Bulk export\"
+
+Accepted stories get the first done status, rejected ones go back to `ready`. Earlier decisions are never rewritten: the sprint file only gains lines."
+)]
+pub struct ReviewArgs {
+    /// The sprint reviewed.
+    pub id: String,
+    /// The day of the review (default: today); give it before the entries.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Write it even if it breaks a rule `check` reports as an error.
+    #[arg(long)]
+    pub force: bool,
+    /// --accept ID | --reject ID | --feedback "WHO: NOTE", each with --note TEXT,
+    /// --follow-up ID | --new-follow-up TITLE (decisions), --story ID | --new-story TITLE (feedback).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        required = true,
+        value_name = "ENTRY"
+    )]
+    pub entries: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -120,6 +171,8 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         SprintCommand::New(a) => new(ctx, a, out),
         SprintCommand::Plan(a) => plan(ctx, a, out),
         SprintCommand::Start(a) => start(ctx, a, out),
+        SprintCommand::Review(a) => review(ctx, a, out),
+        SprintCommand::Close(a) => close(ctx, a, out),
     }
 }
 
@@ -220,5 +273,173 @@ pub fn velocity(ctx: &Context, a: VelocityArgs, out: &mut dyn Write) -> Outcome 
     let s = ctx.snapshot()?;
     let v = crate::views::velocity::velocity(&s, a.last);
     render::velocity(out, &v, a.format.into())?;
+    Ok(Exit::Clean)
+}
+
+fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
+    use crate::plan::review::{parse_entries, plan_review, status_edit, ReviewError};
+    let fail = |e: ReviewError| {
+        let hint = match &e {
+            ReviewError::NotInSprint { .. } => "a decision is taken on a story of the sprint; `backlog list --sprint ID` shows them",
+            ReviewError::UnknownSprint(_) => "`backlog sprint new` creates one",
+            _ => "`backlog sprint review --help` shows how entries are written",
+        };
+        CliError::new(format!("{e}; nothing was written")).hint(hint)
+    };
+    let entries = parse_entries(&a.entries).map_err(fail)?;
+    let day = match &a.date {
+        Some(d) => date("--date", d)?,
+        None => ctx.today,
+    };
+    let o = ctx.open_tree()?;
+    let taken = ctx
+        .revisions(None)
+        .ok()
+        .and_then(|r| r.git.story_names_in_branches(&r.rel).ok())
+        .unwrap_or_default();
+    let plan = plan_review(&o.snapshot, &a.id, &entries, day, &taken).map_err(fail)?;
+    let sprint = o
+        .snapshot
+        .sprint(&a.id)
+        .ok_or_else(|| sprint_error(SprintError::Unknown(a.id.clone())))?;
+    let has_date = sprint.review.as_ref().is_some_and(|r| r.date.is_some());
+    let day_text = day.to_string();
+    let sprint_text = crate::edit::line::append_review(
+        &sprint.doc.text,
+        (!has_date).then_some(day_text.as_str()),
+        &plan.decisions,
+        &plan.feedback,
+    )
+    .map_err(|e| CliError::new(format!("{}: {e}", sprint.doc.path.display())))?;
+    let mut texts = vec![NewText {
+        path: o.tree.fs_path(&sprint.doc.path),
+        display: sprint.doc.path.clone(),
+        original: sprint.doc.text.clone(),
+        text: sprint_text,
+    }];
+    let changes: Vec<FileChange> = plan
+        .statuses
+        .iter()
+        .map(|(id, status)| {
+            Ok(FileChange::story(
+                &o.tree,
+                o.story(id.as_str())?,
+                vec![status_edit(status)],
+            ))
+        })
+        .collect::<Result<_, CliError>>()?;
+    texts.extend(crate::edit::write::edited_texts(&changes)?);
+    let mut creates = Vec::new();
+    for n in &plan.new_stories {
+        let rel = std::path::Path::new("stories").join(&n.file_name);
+        creates.push(crate::edit::write::NewFile {
+            path: o.tree.root().join(&rel),
+            display: o.tree.display_root().join(&rel),
+            text: n.text.clone(),
+        });
+    }
+    if !a.force {
+        let mut all = texts.clone();
+        all.extend(creates.iter().map(|c| NewText {
+            path: c.path.clone(),
+            display: c.display.clone(),
+            original: String::new(),
+            text: c.text.clone(),
+        }));
+        super::set::refuse_broken(&o, &all)?;
+    }
+    crate::edit::write::write_all(&texts, &creates)?;
+    writeln!(
+        out,
+        "{}: {} decisions and {} feedback items recorded",
+        a.id,
+        plan.decisions.len(),
+        plan.feedback.len()
+    )?;
+    for (id, status) in &plan.statuses {
+        writeln!(out, "{id}: status = {status}")?;
+    }
+    for c in &creates {
+        writeln!(out, "created {}", c.display.display())?;
+    }
+    Ok(Exit::Clean)
+}
+
+fn close(ctx: &Context, a: CloseArgs, out: &mut dyn Write) -> Outcome {
+    let o = ctx.open_tree()?;
+    let s = &o.snapshot;
+    let sprint = s
+        .sprint(&a.id)
+        .ok_or_else(|| sprint_error(SprintError::Unknown(a.id.clone())))?;
+    if let Some(c) = &sprint.closed {
+        return Err(CliError::new(format!(
+            "sprint `{}` was closed on {} already",
+            a.id, c.date
+        ))
+        .hint("a close is recorded once; plan stories with `backlog set ID sprint=…`"));
+    }
+    if let Some(next) = &a.carry_over_to {
+        if next == &a.id || s.sprint(next).is_none() {
+            return Err(sprint_error(SprintError::Unknown(next.clone())));
+        }
+    }
+    let unfinished: Vec<&crate::model::Story> = s
+        .ranked()
+        .into_iter()
+        .filter(|x| x.sprint.as_deref() == Some(a.id.as_str()) && !s.config.is_done(&x.status))
+        .collect();
+    let ids: Vec<String> = unfinished.iter().map(|x| x.id.to_string()).collect();
+    let mut record = format!(
+        "{{ date: {}, carried_over: {}",
+        ctx.today,
+        crate::edit::line::list_token(&ids)
+    );
+    if let Some(next) = &a.carry_over_to {
+        record.push_str(&format!(", to: {}", text_token(next)));
+    }
+    if let Some(g) = &a.goal_met {
+        record.push_str(&format!(", goal_met: {}", g == "yes"));
+    }
+    record.push_str(" }");
+    let mut changes = vec![FileChange::sprint(
+        &o.tree,
+        sprint,
+        vec![FieldEdit {
+            key: "closed".into(),
+            token: Some(record),
+        }],
+    )];
+    for x in &unfinished {
+        let token = a.carry_over_to.as_deref().map(text_token);
+        changes.push(FileChange::story(
+            &o.tree,
+            x,
+            vec![FieldEdit {
+                key: "sprint".into(),
+                token,
+            }],
+        ));
+    }
+    let texts = crate::edit::write::edited_texts(&changes)?;
+    if !a.force {
+        super::set::refuse_broken(&o, &texts)?;
+    }
+    crate::edit::write::write_texts(&texts)?;
+    let to = a
+        .carry_over_to
+        .as_deref()
+        .map(|n| format!("into {n}"))
+        .unwrap_or_else(|| "back to the backlog".into());
+    if ids.is_empty() {
+        writeln!(out, "{}: closed; every story was finished", a.id)?;
+    } else {
+        writeln!(
+            out,
+            "{}: closed; {} carried over {to}: {}",
+            a.id,
+            ids.len(),
+            ids.join(", ")
+        )?;
+    }
     Ok(Exit::Clean)
 }

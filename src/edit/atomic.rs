@@ -54,6 +54,14 @@ impl Staged {
         self.tmp.persist(&self.path).map_err(|e| e.error)?;
         Ok(())
     }
+
+    /// Moves the staged file into place only if nothing is there yet.
+    pub fn commit_new(self) -> io::Result<()> {
+        self.tmp
+            .persist_noclobber(&self.path)
+            .map_err(|e| e.error)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

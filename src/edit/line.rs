@@ -455,6 +455,176 @@ fn byte_of_column(line: &str, col: usize) -> usize {
         .map_or(line.len(), |(i, _)| i)
 }
 
+/// Appends review entries to a sprint file: each item (a one-line flow
+/// mapping) goes after the last entry of `review.decisions` or
+/// `review.feedback`, creating `review:` and the lists as needed, and
+/// `date` sets `review.date` when it is absent. Only lines are added:
+/// earlier entries are never touched (B080 holds them append-only). The
+/// result is parsed and must be the old review plus exactly these entries.
+pub fn append_review(
+    text: &str,
+    date: Option<&str>,
+    decisions: &[String],
+    feedback: &[String],
+) -> Result<String, EditError> {
+    let before = parse_mapping(text)?;
+    let fm = document::split(text).map_err(|_| EditError::Unparsable)?;
+    let layout = Layout::scan(fm.yaml, fm.yaml_line);
+    let l = lines(text)?;
+    let nl = l.newline;
+    let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let blank = |line: &str| {
+        let t = line.trim();
+        t.is_empty() || t.starts_with('#')
+    };
+    // (after this 0-based line, insert this text); None means at the very top.
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    let item_lines = |pad: &str, items: &[String]| -> String {
+        items.iter().map(|i| format!("{pad}- {i}{nl}")).collect()
+    };
+    match layout.get("review") {
+        None => {
+            let mut block = format!("review:{nl}");
+            if let Some(d) = date {
+                block.push_str(&format!("  date: {d}{nl}"));
+            }
+            for (key, items) in [("decisions", decisions), ("feedback", feedback)] {
+                if !items.is_empty() {
+                    block.push_str(&format!("  {key}:{nl}"));
+                    block.push_str(&item_lines("    ", items));
+                }
+            }
+            let last = l.yaml.end - 1;
+            if !l.lines[last].ends_with('\n') {
+                block.insert_str(0, nl);
+            }
+            inserts.push((last, block));
+        }
+        Some(r) if !r.raw.is_empty() => {
+            return Err(EditError::Multiline {
+                key: "review".into(),
+            });
+        }
+        Some(r) => {
+            let ridx = r.line - 1;
+            let rindent = r.key_column - 1;
+            // The review block: lines below `review:` indented deeper.
+            let mut rend = ridx;
+            let mut child_indent = None;
+            for i in ridx + 1..l.yaml.end {
+                if blank(l.lines[i]) {
+                    continue;
+                }
+                let ind = indent_of(l.lines[i]);
+                if ind <= rindent {
+                    break;
+                }
+                child_indent.get_or_insert(ind);
+                rend = i;
+            }
+            let cpad = " ".repeat(child_indent.unwrap_or(rindent + 2));
+            if let (Some(d), None) = (date, layout.get("review.date")) {
+                inserts.push((ridx, format!("{cpad}date: {d}{nl}")));
+            }
+            for (key, items) in [("decisions", decisions), ("feedback", feedback)] {
+                if items.is_empty() {
+                    continue;
+                }
+                match layout.get(&format!("review.{key}")) {
+                    None => {
+                        let mut block = format!("{cpad}{key}:{nl}");
+                        block.push_str(&item_lines(&format!("{cpad}  "), items));
+                        inserts.push((rend, block));
+                    }
+                    Some(list) if !list.raw.is_empty() => {
+                        return Err(EditError::Multiline {
+                            key: format!("review.{key}"),
+                        });
+                    }
+                    Some(list) => {
+                        let kidx = list.line - 1;
+                        let kindent = list.key_column - 1;
+                        let mut last = kidx;
+                        let mut item_indent = None;
+                        for i in kidx + 1..l.yaml.end {
+                            if blank(l.lines[i]) {
+                                continue;
+                            }
+                            let line = l.lines[i];
+                            let ind = indent_of(line);
+                            let item = line.trim_start().starts_with('-');
+                            if ind < kindent || (ind == kindent && !item) {
+                                break;
+                            }
+                            if item {
+                                item_indent.get_or_insert(ind);
+                            }
+                            last = i;
+                        }
+                        let pad = " ".repeat(item_indent.unwrap_or(kindent + 2));
+                        inserts.push((last, item_lines(&pad, items)));
+                    }
+                }
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 256);
+    for (i, line) in l.lines.iter().enumerate() {
+        out.push_str(line);
+        for (at, t) in &inserts {
+            if *at == i {
+                out.push_str(t);
+            }
+        }
+    }
+    // Verify: everything but the review is unchanged, and the review is the
+    // old one plus exactly these entries.
+    let after = parse_mapping(&out).map_err(|_| EditError::Unsafe {
+        key: "review".into(),
+    })?;
+    let review = Value::String("review".into());
+    let (mut b, mut a) = (before.clone(), after.clone());
+    let (old_r, new_r) = (b.remove(&review), a.remove(&review));
+    if !document::same_fields(&b, &a) {
+        return Err(EditError::Unsafe {
+            key: "review".into(),
+        });
+    }
+    let list = |r: &Option<Value>, k: &str| -> Vec<Value> {
+        match r.as_ref().and_then(|r| r.get(k)) {
+            Some(Value::Sequence(s)) => s.clone(),
+            _ => Vec::new(),
+        }
+    };
+    for (k, items) in [("decisions", decisions), ("feedback", feedback)] {
+        let mut want = list(&old_r, k);
+        for i in items {
+            let v: Value = serde_yaml::from_str(i).map_err(|_| EditError::Roundtrip {
+                key: format!("review.{k}"),
+                value: i.clone(),
+            })?;
+            want.push(v);
+        }
+        if list(&new_r, k) != want {
+            return Err(EditError::Roundtrip {
+                key: format!("review.{k}"),
+                value: items.join(", "),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A text as a token inside a flow collection (`{ note: … }`): quoted when
+/// a comma, bracket or colon would otherwise end or change it.
+pub fn flow_text_token(s: &str) -> String {
+    if is_plain_safe(s, true) {
+        s.to_string()
+    } else {
+        quoted(s)
+    }
+}
+
 /// ` # comment` at the end of a value, with its leading space, if any.
 fn comment_of(after: &str) -> &str {
     let t = after.trim_end();
@@ -662,6 +832,43 @@ mod tests {
         assert_eq!(
             set_in("---\nid: S-1\nrank: 1\n---\n", "value.business", Some("5")),
             "---\nid: S-1\nrank: 1\nvalue: { business: 5 }\n---\n"
+        );
+    }
+
+    #[test]
+    fn review_entries_are_appended_lines() {
+        let items = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let fresh = "---\nid: 2026-S1\nstart: 2026-11-02\nend: 2026-11-13\n---\nNotes.\n";
+        assert_eq!(
+            append_review(fresh, Some("2026-11-13"), &items(&["{ story: S-1, decision: accepted }"]), &[]).unwrap(),
+            "---\nid: 2026-S1\nstart: 2026-11-02\nend: 2026-11-13\nreview:\n  date: 2026-11-13\n  decisions:\n    - { story: S-1, decision: accepted }\n---\nNotes.\n"
+        );
+        let reviewed = "---\nid: X\nreview:\n  date: 2026-11-13\n  decisions:\n    - { story: S-1, decision: accepted }  # kept\n  feedback:\n  - { from: a, note: b }\n---\n";
+        assert_eq!(
+            append_review(
+                reviewed,
+                Some("2026-11-14"),
+                &items(&["{ story: S-2, decision: rejected, note: \"late, again\" }"]),
+                &items(&["{ from: c, note: d }"])
+            )
+            .unwrap(),
+            "---\nid: X\nreview:\n  date: 2026-11-13\n  decisions:\n    - { story: S-1, decision: accepted }  # kept\n    - { story: S-2, decision: rejected, note: \"late, again\" }\n  feedback:\n  - { from: a, note: b }\n  - { from: c, note: d }\n---\n"
+        );
+        let no_lists = "---\nid: X\nreview:\n  date: 2026-11-13\nend: 2026-11-13\n---\n";
+        assert_eq!(
+            append_review(no_lists, None, &[], &items(&["{ from: c, note: d }"])).unwrap(),
+            "---\nid: X\nreview:\n  date: 2026-11-13\n  feedback:\n    - { from: c, note: d }\nend: 2026-11-13\n---\n"
+        );
+        assert!(append_review(
+            "---\nid: X\nreview: { date: 2026-11-13 }\n---\n",
+            None,
+            &items(&["{ from: c, note: d }"]),
+            &[]
+        )
+        .is_err());
+        assert_eq!(
+            flow_text_token("pick up first, we have no drivers"),
+            "\"pick up first, we have no drivers\""
         );
     }
 

@@ -125,13 +125,28 @@ pub struct NewText {
     pub text: String,
 }
 
-/// Writes every text, or none: nothing is written if any file changed on
-/// disk since it was read, is read-only, or cannot be staged (a full disk);
-/// every new file is written and synced beside its target before the first
-/// rename; and if a rename fails part-way, the files already replaced get
-/// their old bytes back. A byte-order mark, the mode and (where the OS
-/// allows) the owner of each file are kept.
+/// A file to create, with its whole text.
+#[derive(Clone, Debug)]
+pub struct NewFile {
+    pub path: PathBuf,
+    pub display: PathBuf,
+    pub text: String,
+}
+
+/// Writes every text, or none: see [`write_all`].
 pub fn write_texts(texts: &[NewText]) -> Result<(), WriteError> {
+    write_all(texts, &[])
+}
+
+/// Writes every edited text and creates every new file, or nothing:
+/// nothing is written if any file changed on disk since it was read, is
+/// read-only, a new one exists already, or any cannot be staged (a full
+/// disk); every file is written and synced beside its target before the
+/// first rename; and if a rename fails part-way, the files already replaced
+/// get their old bytes back and the files already created are removed. A
+/// byte-order mark, the mode and (where the OS allows) the owner of each
+/// edited file are kept.
+pub fn write_all(texts: &[NewText], creates: &[NewFile]) -> Result<(), WriteError> {
     let mut ready = Vec::with_capacity(texts.len());
     for t in texts {
         let io = |source| WriteError::Io {
@@ -154,6 +169,13 @@ pub fn write_texts(texts: &[NewText]) -> Result<(), WriteError> {
         }
         ready.push((t, bom, meta, on_disk));
     }
+    for c in creates {
+        if std::fs::symlink_metadata(&c.path).is_ok() {
+            return Err(WriteError::Exists {
+                path: c.display.clone(),
+            });
+        }
+    }
     // Stage everything first: a full disk stops us here, with nothing changed.
     let mut staged = Vec::with_capacity(ready.len());
     for (t, bom, meta, _) in &ready {
@@ -168,22 +190,47 @@ pub fn write_texts(texts: &[NewText]) -> Result<(), WriteError> {
         })?;
         staged.push(s);
     }
+    let mut new_staged = Vec::with_capacity(creates.len());
+    for c in creates {
+        let s = stage(&c.path, c.text.as_bytes(), None).map_err(|source| WriteError::Io {
+            path: c.display.clone(),
+            source,
+        })?;
+        new_staged.push(s);
+    }
     for (n, s) in staged.into_iter().enumerate() {
         if let Err(source) = s.commit() {
-            return Err(roll_back(&ready[..n], ready[n].0, source));
+            return Err(roll_back(&ready[..n], &[], &ready[n].0.display, source));
+        }
+    }
+    for (n, s) in new_staged.into_iter().enumerate() {
+        if let Err(source) = s.commit_new() {
+            return Err(roll_back(
+                &ready,
+                &creates[..n],
+                &creates[n].display,
+                source,
+            ));
         }
     }
     Ok(())
 }
 
-/// Puts back the files already replaced when the rename of `failed` did not
-/// go through, and says exactly what state the files are in.
+/// Puts back the files already replaced, and removes the files already
+/// created, when a later rename failed; says exactly what state the files
+/// are in.
 fn roll_back(
     done: &[(&NewText, bool, std::fs::Metadata, Vec<u8>)],
-    failed: &NewText,
+    created: &[NewFile],
+    failed: &Path,
     source: std::io::Error,
 ) -> WriteError {
     let mut not_restored = Vec::new();
+    for c in created.iter().rev() {
+        if std::fs::remove_file(&c.path).is_err() {
+            not_restored.push(c.display.clone());
+        }
+    }
     for (t, _, meta, old) in done.iter().rev() {
         let restored = stage(&t.path, old, Some(meta)).and_then(|s| s.commit());
         if restored.is_err() {
@@ -191,9 +238,9 @@ fn roll_back(
         }
     }
     WriteError::PartlyWritten {
-        path: failed.display.clone(),
+        path: failed.to_path_buf(),
         source,
-        restored: done.len() - not_restored.len(),
+        restored: done.len() + created.len() - not_restored.len(),
         not_restored,
     }
 }

@@ -125,6 +125,18 @@ impl<'a> Fields<'a> {
         self.text(key, lenient, example)
     }
 
+    /// `true` or `false`.
+    pub fn boolean(&mut self, key: &str) -> Option<bool> {
+        let v = self.take(key)?;
+        match v {
+            Value::Bool(b) => Some(b),
+            other => {
+                self.wrong_type(key, "true or false", &other, "true");
+                None
+            }
+        }
+    }
+
     pub fn number(&mut self, key: &str, example: &str) -> Option<f64> {
         let v = self.take(key)?;
         match v.as_f64() {

@@ -572,7 +572,33 @@ fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
         "{ date: 2026-11-02, stories: [S-42], points: 5 }",
     );
     let review = f.mapping("review", "{ date: 2026-11-15, decisions: [] }");
+    let closed = f.mapping(
+        "closed",
+        "{ date: 2026-11-15, carried_over: [S-42], to: 2026-S15 }",
+    );
     f.finish(field::SPRINT_ORDER);
+    let closed = closed.and_then(|m| {
+        let has_date = m.get("date").is_some();
+        let mut c = Fields::new(m, "closed.", &doc, &layout, out);
+        let date = c.date("date");
+        if !has_date {
+            c.missing("date", "2026-11-15");
+        }
+        let carried_over = c
+            .list("carried_over", "[S-42]")
+            .into_iter()
+            .map(StoryId::new)
+            .collect();
+        let to = c.text("to", false, "2026-S15");
+        let goal_met = c.boolean("goal_met");
+        c.finish(&["date", "carried_over", "to", "goal_met"]);
+        Some(Closed {
+            date: date?,
+            carried_over,
+            to,
+            goal_met,
+        })
+    });
     let commitment = commitment.map(|m| {
         let mut c = Fields::new(m, "commitment.", &doc, &layout, out);
         let date = c.date("date");
@@ -594,6 +620,7 @@ fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
         capacity,
         commitment,
         review,
+        closed,
         doc,
         layout,
     })

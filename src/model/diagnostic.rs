@@ -73,7 +73,7 @@ rules! {
     DecisionNotInSprint = "B062", "decision-not-in-sprint", Error, "A review decision names a story that is not in that sprint.";
     AcceptedNotDone = "B063", "accepted-not-done", Error, "A story accepted at a review must be in a done status.";
     SprintDates = "B064", "sprint-dates", Error, "A sprint ends on or after its start, and sprints do not overlap.";
-    SprintClosed = "B065", "sprint-closed", Error, "A sprint whose review is recorded takes no new stories: an unfinished story in it has a decision there.";
+    SprintClosed = "B065", "sprint-closed", Error, "A closed sprint takes no new stories: an unfinished story in it has a decision there.";
     ConfigMissing = "B070", "config-missing", Error, "The backlog folder needs a backlog.yaml.";
     UnknownRule = "B071", "unknown-rule", Warning, "`rules:` names a rule that does not exist.";
     DecisionRewritten = "B080", "decision-rewritten", Error, "Review decisions are append-only: one recorded in the base was changed or deleted without an `amends:` note.";

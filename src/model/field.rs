@@ -159,6 +159,7 @@ pub const SPRINT_ORDER: &[&str] = &[
     "capacity",
     "commitment",
     "review",
+    "closed",
 ];
 
 /// The story field called `name`.

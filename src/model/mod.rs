@@ -326,6 +326,8 @@ pub struct Sprint {
     /// What the team committed to when the sprint started (`sprint start`).
     pub commitment: Option<Commitment>,
     pub review: Option<Review>,
+    /// Recorded by `sprint close`: no story is planned into it any more.
+    pub closed: Option<Closed>,
     pub doc: Arc<Document>,
     pub layout: Arc<Layout>,
 }
@@ -337,6 +339,18 @@ pub struct Commitment {
     pub date: Option<Date>,
     pub stories: Vec<StoryId>,
     pub points: f64,
+}
+
+/// How a sprint ended (`sprint close`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Closed {
+    pub date: Date,
+    /// Unfinished stories moved on at the close.
+    pub carried_over: Vec<StoryId>,
+    /// Where they went: a sprint id, or `None` for the backlog.
+    pub to: Option<String>,
+    /// Whether the sprint goal was met, as the team judged it.
+    pub goal_met: Option<bool>,
 }
 
 impl Sprint {

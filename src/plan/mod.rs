@@ -6,5 +6,6 @@ pub mod guard;
 pub mod init;
 pub mod new;
 pub mod reorder;
+pub mod review;
 pub mod set;
 pub mod sprint;

@@ -183,7 +183,7 @@ fn a_sprint_is_created_planned_and_started_with_small_file_changes() {
      1 file changed, 1 insertion(+)
 
     diff --git a/.backlog/sprints/2026-S24.md b/.backlog/sprints/2026-S24.md
-    index 813ea2f..d90c2e5 100644
+    index 813ea2f..c19fc2f 100644
     --- a/.backlog/sprints/2026-S24.md
     +++ b/.backlog/sprints/2026-S24.md
     @@ -4,4 +4,5 @@ goal: Bookkeepers trust the exports
@@ -414,5 +414,231 @@ fn stakeholders_see_their_stories_decisions_feedback_and_conflicts() {
 
     failed: 2 errors, 0 warnings in 32 stories and 3 sprints
     [exit status: 1]
+    ");
+}
+
+#[test]
+fn the_review_and_the_close_are_small_reviewable_changes() {
+    let f = Fixture::example();
+    let review = on_day(
+        &f,
+        "2026-12-04",
+        &[
+            "sprint",
+            "review",
+            "2026-S23",
+            "--accept",
+            "S-16",
+            "--note",
+            "Fees shown; finance signed off",
+            "--reject",
+            "S-10",
+            "--note",
+            "still breaks, on page 3",
+            "--new-follow-up",
+            "PDF tables span pages",
+            "--accept",
+            "S-24",
+            "--feedback",
+            "support: wants bulk export, asap",
+            "--new-story",
+            "Bulk export for support",
+        ],
+    );
+    insta::assert_snapshot!(review, @"
+    2026-S23: 3 decisions and 1 feedback items recorded
+    S-16: status = done
+    S-10: status = ready
+    S-24: status = done
+    created .backlog/stories/S-33-pdf-tables-span-pages.md
+    created .backlog/stories/S-34-bulk-export-for-support.md
+    ");
+    let changed = diff(&f);
+    insta::assert_snapshot!(changed, @r#"
+     .backlog/sprints/2026-S23.md                                      | 8 ++++++++
+     .backlog/stories/S-10-export-invoices-as-pdf.md                   | 2 +-
+     .backlog/stories/S-16-show-payment-fees-per-invoice.md            | 2 +-
+     .backlog/stories/S-24-long-invoices-break-the-pdf-table-layout.md | 2 +-
+     4 files changed, 11 insertions(+), 3 deletions(-)
+
+    diff --git a/.backlog/sprints/2026-S23.md b/.backlog/sprints/2026-S23.md
+    index 973391b..f6226c5 100644
+    --- a/.backlog/sprints/2026-S23.md
+    +++ b/.backlog/sprints/2026-S23.md
+    @@ -5,6 +5,14 @@ start: 2026-11-23
+     end: 2026-12-04
+     capacity: 30
+     commitment: { date: 2026-11-23, stories: [S-10, S-24, S-14, S-15, S-16], points: 24 }
+    +review:
+    +  date: 2026-12-04
+    +  decisions:
+    +    - { story: S-16, decision: accepted, note: Fees shown; finance signed off }
+    +    - { story: S-10, decision: rejected, note: "still breaks, on page 3", follow_up: S-33 }
+    +    - { story: S-24, decision: accepted }
+    +  feedback:
+    +    - { from: support, note: "wants bulk export, asap", story: S-34 }
+     ---
+     Planned on 2026-11-23 with the whole team. DATEV (S-15) waits for the CSV export (S-14)
+     to settle the column mapping.
+    diff --git a/.backlog/stories/S-10-export-invoices-as-pdf.md b/.backlog/stories/S-10-export-invoices-as-pdf.md
+    index 55b67ec..725dc77 100644
+    --- a/.backlog/stories/S-10-export-invoices-as-pdf.md
+    +++ b/.backlog/stories/S-10-export-invoices-as-pdf.md
+    @@ -2,7 +2,7 @@
+     id: S-10
+     title: Export invoices as PDF
+     kind: story
+    -status: in-progress
+    +status: ready
+     rank: 10
+     estimate: 5
+     epic: S-2
+    diff --git a/.backlog/stories/S-16-show-payment-fees-per-invoice.md b/.backlog/stories/S-16-show-payment-fees-per-invoice.md
+    index 428d760..e825b3e 100644
+    --- a/.backlog/stories/S-16-show-payment-fees-per-invoice.md
+    +++ b/.backlog/stories/S-16-show-payment-fees-per-invoice.md
+    @@ -2,7 +2,7 @@
+     id: S-16
+     title: Show payment fees per invoice
+     kind: story
+    -status: review
+    +status: done
+     rank: 13
+     estimate: 3
+     epic: S-1
+    diff --git a/.backlog/stories/S-24-long-invoices-break-the-pdf-table-layout.md b/.backlog/stories/S-24-long-invoices-break-the-pdf-table-layout.md
+    index 8787330..db5dcd5 100644
+    --- a/.backlog/stories/S-24-long-invoices-break-the-pdf-table-layout.md
+    +++ b/.backlog/stories/S-24-long-invoices-break-the-pdf-table-layout.md
+    @@ -2,7 +2,7 @@
+     id: S-24
+     title: Long invoices break the PDF table layout
+     kind: bug
+    -status: ready
+    +status: done
+     rank: 10.5
+     estimate: 3
+     epic: S-2
+    "#);
+    let created = std::process::Command::new("git")
+        .args(["ls-files", "--others", "--exclude-standard"])
+        .current_dir(f.root())
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(String::from_utf8(created.stdout).unwrap(), @"
+    .backlog/stories/S-33-pdf-tables-span-pages.md
+    .backlog/stories/S-34-bulk-export-for-support.md
+    ");
+    insta::assert_snapshot!(f.read("stories/S-33-pdf-tables-span-pages.md"), @"
+    ---
+    id: S-33
+    title: PDF tables span pages
+    kind: story
+    status: idea
+    created: 2026-12-04
+    ---
+    Follow-up of S-10, rejected at the 2026-S23 review: still breaks, on page 3.
+
+    <!-- As a <role>, I want <what>, so that <why>. -->
+
+    ## Acceptance criteria
+    <!-- - [ ] Given <context>, when <action>, then <outcome> -->
+    ");
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "Review of 2026-S23"]);
+    // Notes with commas and colons stay whole.
+    let v: serde_json::Value =
+        serde_json::from_str(&f.run(&["decisions", "2026-S23", "--format", "json"]).stdout)
+            .unwrap();
+    assert_eq!(v[1]["what"]["note"], "still breaks, on page 3");
+    assert_eq!(f.run(&["check"]).code, 0);
+    // Close: the unfinished stories go back to the backlog, recorded.
+    f.write(
+        "sprints/2026-S24.md",
+        "---\nid: 2026-S24\nstart: 2026-12-07\nend: 2026-12-18\ncapacity: 10\n---\n",
+    );
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "2026-S24"]);
+    insta::assert_snapshot!(on_day(&f, "2026-12-04", &["sprint", "close", "2026-S23", "--carry-over-to", "2026-S24", "--goal-met", "no"]), @"
+    ------- stderr -------
+    error: the change would break a rule, so nothing was written:
+
+    error[B060]: sprint `2026-S24` plans 18 points, over its capacity of 10
+     --> .backlog/sprints/2026-S24.md:5:11
+      |
+    5 | capacity: 10
+      |           ^^
+      = help: move stories out of the sprint (`sprint:` field), or raise the capacity if the team agreed to
+      help: do what the finding says first, or pass --force to write it anyway
+    [exit status: 2]
+    ");
+    let close = on_day(
+        &f,
+        "2026-12-04",
+        &["sprint", "close", "2026-S23", "--goal-met", "no"],
+    );
+    insta::assert_snapshot!(close, @"2026-S23: closed; 3 carried over back to the backlog: S-10, S-14, S-15");
+    insta::assert_snapshot!(diff(&f), @r#"
+     .backlog/sprints/2026-S23.md                               | 1 +
+     .backlog/stories/S-10-export-invoices-as-pdf.md            | 1 -
+     .backlog/stories/S-14-export-a-month-of-invoices-as-csv.md | 1 -
+     .backlog/stories/S-15-datev-export.md                      | 1 -
+     4 files changed, 1 insertion(+), 3 deletions(-)
+
+    diff --git a/.backlog/sprints/2026-S23.md b/.backlog/sprints/2026-S23.md
+    index f6226c5..953f081 100644
+    --- a/.backlog/sprints/2026-S23.md
+    +++ b/.backlog/sprints/2026-S23.md
+    @@ -13,6 +13,7 @@ review:
+         - { story: S-24, decision: accepted }
+       feedback:
+         - { from: support, note: "wants bulk export, asap", story: S-34 }
+    +closed: { date: 2026-12-04, carried_over: [S-10, S-14, S-15], goal_met: false }
+     ---
+     Planned on 2026-11-23 with the whole team. DATEV (S-15) waits for the CSV export (S-14)
+     to settle the column mapping.
+    diff --git a/.backlog/stories/S-10-export-invoices-as-pdf.md b/.backlog/stories/S-10-export-invoices-as-pdf.md
+    index 725dc77..084ba22 100644
+    --- a/.backlog/stories/S-10-export-invoices-as-pdf.md
+    +++ b/.backlog/stories/S-10-export-invoices-as-pdf.md
+    @@ -11,7 +11,6 @@ labels: [export, pdf]
+     depends_on: [S-7]
+     stakeholders: [finance, support]
+     value: { business: 8, time_criticality: 5, risk_reduction: 3, job_size: 5 }
+    -sprint: 2026-S23
+     created: 2026-10-06
+     ---
+     As a **finance clerk**, I want to export an invoice as PDF, so that I can send it to a customer
+    diff --git a/.backlog/stories/S-14-export-a-month-of-invoices-as-csv.md b/.backlog/stories/S-14-export-a-month-of-invoices-as-csv.md
+    index 97a098c..976e1c9 100644
+    --- a/.backlog/stories/S-14-export-a-month-of-invoices-as-csv.md
+    +++ b/.backlog/stories/S-14-export-a-month-of-invoices-as-csv.md
+    @@ -10,7 +10,6 @@ goal: G-2
+     labels: [export, csv]
+     stakeholders: [bookkeepers]
+     value: { business: 13, time_criticality: 8, risk_reduction: 3, job_size: 5 }
+    -sprint: 2026-S23
+     created: 2026-10-14
+     ---
+     As a **bookkeeper**, I want to download one CSV with every invoice of a month, so that I can
+    diff --git a/.backlog/stories/S-15-datev-export.md b/.backlog/stories/S-15-datev-export.md
+    index 8170520..4218797 100644
+    --- a/.backlog/stories/S-15-datev-export.md
+    +++ b/.backlog/stories/S-15-datev-export.md
+    @@ -11,7 +11,6 @@ labels: [export, datev]
+     depends_on: [S-14]
+     stakeholders: [bookkeepers]
+     value: { business: 13, time_criticality: 5, risk_reduction: 5, job_size: 8 }
+    -sprint: 2026-S23
+     created: 2026-10-14
+     ---
+     As a **German bookkeeper**, I want to export a month in DATEV format, so that my tax adviser can
+    "#);
+    assert_eq!(f.run(&["check"]).code, 0);
+    insta::assert_snapshot!(on_day(&f, "2026-12-05", &["sprint", "close", "2026-S23"]), @"
+    ------- stderr -------
+    error: sprint `2026-S23` was closed on 2026-12-04 already
+      help: a close is recorded once; plan stories with `backlog set ID sprint=…`
+    [exit status: 2]
     ");
 }

@@ -893,12 +893,12 @@ fn writes_that_break_the_rules_are_refused_unless_forced() {
        |         ^^^^^^^^
        = help: complete the story, or move it back to an earlier status
 
-    error[B065]: `S-20` is planned into 2026-S22, whose review is recorded (2026-11-20), with no decision on it
+    error[B065]: `S-20` is unfinished in 2026-S22, which was closed on 2026-11-20
       --> .backlog/stories/S-20-multi-currency-invoices.md:12:9
        |
     12 | sprint: 2026-S22
        |         ^^^^^^^^
-       = help: plan it into an open sprint, or record its decision in that review
+       = help: plan it into an open sprint, or back into the backlog (`sprint:` removed)
       help: do what the finding says first, or pass --force to write it anyway
     [exit status: 2]
     ");
@@ -953,24 +953,24 @@ fn every_change_to_feedback_goals_and_the_vision_is_an_event() {
     failed: 1 error, 0 warnings in 32 stories and 3 sprints
     [exit status: 1]
     ---
-    2b57f79  2026-11-20  Pat Owner  Review record and goals edited
+    5e2f6f5  2026-11-20  Pat Owner  Review record and goals edited
         backlog.yaml vision: Small businesses send an invoice in a minute and get paid in a day, and their bookkeeper never retypes a number. -> Small shops send an invoice in a minute and get paid in a day, and their bookkeeper never retypes a number.
         backlog.yaml goal G-2: Bookkeepers trust the exports (active) -> Bookkeepers trust the exports (done)
         2026-S22  feedback from customers edited: asked for a portal with all their invoices -> S-21 => asked for a portal with all their invoices -> S-29
         2026-S22  feedback from support deleted: was wants bulk export for auditors -> S-25
     ---
     2026-S22
-        review decision: S-8 accepted (First real payment received during the review)  e594d86  2026-11-20  Pat Owner
-        review decision: S-9 accepted  e594d86  2026-11-20  Pat Owner
-        review decision: S-10 rejected (layout breaks on long invoices)  e594d86  2026-11-20  Pat Owner
-        review decision: S-11 accepted (Reminder wording approved by support)  e594d86  2026-11-20  Pat Owner
-        review decision: S-12 accepted  e594d86  2026-11-20  Pat Owner
-        review decision: S-13 accepted (Reconciled October to the cent)  e594d86  2026-11-20  Pat Owner
-      * feedback from support: wants bulk export for auditors -> S-25  e594d86  2026-11-20  Pat Owner
-        feedback from finance: large customers ask to pay in instalments -> S-19  e594d86  2026-11-20  Pat Owner
-      * feedback from customers: asked for a portal with all their invoices -> S-21  e594d86  2026-11-20  Pat Owner
-      * feedback from customers edited: asked for a portal with all their invoices -> S-21 => asked for a portal with all their invoices -> S-29  2b57f79  2026-11-20  Pat Owner
-      * feedback from support deleted: was wants bulk export for auditors -> S-25  2b57f79  2026-11-20  Pat Owner
+        review decision: S-8 accepted (First real payment received during the review)  65934f8  2026-11-20  Pat Owner
+        review decision: S-9 accepted  65934f8  2026-11-20  Pat Owner
+        review decision: S-10 rejected (layout breaks on long invoices)  65934f8  2026-11-20  Pat Owner
+        review decision: S-11 accepted (Reminder wording approved by support)  65934f8  2026-11-20  Pat Owner
+        review decision: S-12 accepted  65934f8  2026-11-20  Pat Owner
+        review decision: S-13 accepted (Reconciled October to the cent)  65934f8  2026-11-20  Pat Owner
+      * feedback from support: wants bulk export for auditors -> S-25  65934f8  2026-11-20  Pat Owner
+        feedback from finance: large customers ask to pay in instalments -> S-19  65934f8  2026-11-20  Pat Owner
+      * feedback from customers: asked for a portal with all their invoices -> S-21  65934f8  2026-11-20  Pat Owner
+      * feedback from customers edited: asked for a portal with all their invoices -> S-21 => asked for a portal with all their invoices -> S-29  5e2f6f5  2026-11-20  Pat Owner
+      * feedback from support deleted: was wants bulk export for auditors -> S-25  5e2f6f5  2026-11-20  Pat Owner
 
     * amended after it was first recorded: the lines above show every version
     "#);

@@ -152,7 +152,7 @@ fn diff_bad_input() {
     f.git(&["commit", "-qm", "Unrelated"]);
     insta::assert_snapshot!(f.run(&["diff", "main...island"]), @"
     ------- stderr -------
-    error: 53bd8c8 and 8966e6e have no common ancestor
+    error: 25e28d5 and bdd80a7 have no common ancestor
       help: give the base explicitly: `BASE..HEAD`
     [exit status: 2]
     ");
