@@ -47,6 +47,17 @@ pub enum SprintCommand {
     /// Close the sprint: unfinished stories go to the next sprint or back to
     /// the backlog, recorded in the sprint file.
     Close(CloseArgs),
+    /// The sprint report: commitment vs scope (with the commits that changed
+    /// it), done and remaining points, review, close, and the burndown.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The sprint.
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]
@@ -173,6 +184,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         SprintCommand::Start(a) => start(ctx, a, out),
         SprintCommand::Review(a) => review(ctx, a, out),
         SprintCommand::Close(a) => close(ctx, a, out),
+        SprintCommand::Show(a) => show(ctx, a, out),
     }
 }
 
@@ -441,5 +453,21 @@ fn close(ctx: &Context, a: CloseArgs, out: &mut dyn Write) -> Outcome {
             ids.join(", ")
         )?;
     }
+    Ok(Exit::Clean)
+}
+
+fn show(ctx: &Context, a: ShowArgs, out: &mut dyn Write) -> Outcome {
+    use crate::source::revision::RevSpec;
+    let s = ctx.snapshot()?;
+    // History up to the same revision, when there is a repository: it
+    // names the commits that changed the scope and draws the burndown.
+    let history = ctx.revisions(None).ok().and_then(|r| {
+        let spec = ctx.at.as_deref().map(RevSpec::parse);
+        let tip = r.resolve(spec.as_ref()).ok()?.head;
+        crate::history::index::history_to(&r.git, &r.rel, tip, &Default::default()).ok()
+    });
+    let report = crate::views::sprint_report::sprint_report(&s, &a.id, history.as_ref(), ctx.today)
+        .ok_or_else(|| sprint_error(SprintError::Unknown(a.id.clone())))?;
+    render::report(out, &report, a.format.into())?;
     Ok(Exit::Clean)
 }

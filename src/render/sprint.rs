@@ -334,3 +334,125 @@ pub fn forecast(
         }
     }
 }
+
+/// `sprint show`: the report, and the burndown as data.
+pub fn report(
+    w: &mut dyn Write,
+    r: &crate::views::sprint_report::SprintReport,
+    format: SprintFormat,
+) -> io::Result<()> {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let changes = |v: &[crate::views::sprint_report::ScopeChange]| -> String {
+        if v.is_empty() {
+            return "none".into();
+        }
+        v.iter()
+            .map(|c| match (&c.commit, &c.date) {
+                (Some(commit), Some(date)) => format!(
+                    "{} ({commit}, {date}, {})",
+                    c.story.id,
+                    c.author.as_deref().unwrap_or("")
+                ),
+                _ => c.story.id.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let scope_points: f64 = r.scope.iter().filter_map(|x| x.points).sum();
+    match format {
+        SprintFormat::Json => json(w, r),
+        SprintFormat::Md | SprintFormat::Text => {
+            let md = format == SprintFormat::Md;
+            let (h, b) = if md { ("## ", "- ") } else { ("", "  ") };
+            writeln!(
+                w,
+                "{h}{}{}",
+                r.id,
+                r.goal
+                    .as_ref()
+                    .map(|g| format!("  {g}"))
+                    .unwrap_or_default()
+            )?;
+            if md {
+                writeln!(w)?;
+            }
+            let running = if r.running { " (running)" } else { "" };
+            writeln!(
+                w,
+                "{b}dates: {} – {}{running}",
+                r.start.as_deref().unwrap_or("?"),
+                r.end.as_deref().unwrap_or("?")
+            )?;
+            if let Some(c) = r.capacity {
+                writeln!(w, "{b}capacity: {}", fmt_num(c))?;
+            }
+            match r.committed_points {
+                Some(p) => writeln!(
+                    w,
+                    "{b}committed: {} points ({})",
+                    fmt_num(p),
+                    list(&r.committed)
+                )?,
+                None => writeln!(
+                    w,
+                    "{b}committed: not recorded (`backlog sprint start` records it)"
+                )?,
+            }
+            writeln!(
+                w,
+                "{b}scope now: {} points in {} stories",
+                fmt_num(scope_points),
+                r.scope.len()
+            )?;
+            writeln!(w, "{b}added since the start: {}", changes(&r.added))?;
+            writeln!(w, "{b}removed since the start: {}", changes(&r.removed))?;
+            writeln!(
+                w,
+                "{b}done: {} points; remaining: {}",
+                fmt_num(r.done_points),
+                fmt_num(r.remaining_points)
+            )?;
+            if !r.accepted.is_empty() || !r.rejected.is_empty() {
+                writeln!(
+                    w,
+                    "{b}review: accepted {}; rejected {}",
+                    list(&r.accepted),
+                    list(&r.rejected)
+                )?;
+            }
+            if !r.carried_over.is_empty() {
+                writeln!(w, "{b}carried over: {}", list(&r.carried_over))?;
+            }
+            if let Some(g) = r.goal_met {
+                writeln!(w, "{b}goal met: {}", if g { "yes" } else { "no" })?;
+            }
+            if !r.burndown.is_empty() {
+                if md {
+                    writeln!(w, "\n| Day | Remaining |\n| --- | ---: |")?;
+                    for (d, p) in &r.burndown {
+                        writeln!(w, "| {d} | {} |", fmt_num(*p))?;
+                    }
+                } else {
+                    writeln!(w, "\nburndown (remaining points at the end of each day)")?;
+                    let top = r
+                        .burndown
+                        .iter()
+                        .map(|(_, p)| *p)
+                        .fold(0.0, f64::max)
+                        .max(1.0);
+                    for (d, p) in &r.burndown {
+                        let bar = "#".repeat(((p / top) * 30.0).round() as usize);
+                        writeln!(w, "  {d}  {:>5}  {bar}", fmt_num(*p))?;
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}

@@ -7,5 +7,6 @@ pub mod history;
 pub mod list;
 pub mod score;
 pub mod show;
+pub mod sprint_report;
 pub mod stakeholders;
 pub mod velocity;

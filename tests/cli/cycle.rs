@@ -642,3 +642,83 @@ fn the_review_and_the_close_are_small_reviewable_changes() {
     [exit status: 2]
     ");
 }
+
+/// Commits everything with the given date, as if made on that day.
+fn commit_on(f: &Fixture, day: &str, message: &str) {
+    let date = format!("{day}T17:00:00Z");
+    let ok = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=Pat Owner",
+            "-c",
+            "user.email=pat@example.com",
+            "commit",
+            "-qam",
+            message,
+        ])
+        .current_dir(f.root())
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+#[test]
+fn sprint_show_reports_scope_changes_and_the_burndown_at_any_revision() {
+    let f = Fixture::example();
+    f.write(
+        "sprints/2026-S24.md",
+        "---\nid: 2026-S24\ngoal: Small fixes\nstart: 2026-12-07\nend: 2026-12-11\ncapacity: 10\n---\n",
+    );
+    f.git(&["add", "-A"]);
+    for args in [
+        &["set", "S-31", "sprint=2026-S24"][..],
+        &["set", "S-22", "sprint=2026-S24"][..],
+    ] {
+        assert_eq!(f.run(args).code, 0);
+    }
+    assert_eq!(
+        on_day(&f, "2026-12-07", &["sprint", "start", "2026-S24"]).code,
+        0
+    );
+    commit_on(&f, "2026-12-07", "Start 2026-S24");
+    assert_eq!(f.run(&["status", "S-31", "done", "--force"]).code, 0);
+    commit_on(&f, "2026-12-08", "SVG logos upload");
+    assert_eq!(f.run(&["set", "S-30", "sprint=2026-S24"]).code, 0);
+    commit_on(&f, "2026-12-09", "Templates go too");
+    assert_eq!(f.run(&["status", "S-22", "done", "--force"]).code, 0);
+    commit_on(&f, "2026-12-10", "CSV import");
+    let report = on_day(&f, "2026-12-11", &["sprint", "show", "2026-S24"]);
+    insta::assert_snapshot!(report, @"
+    2026-S24  Small fixes
+      dates: 2026-12-07 – 2026-12-11 (running)
+      capacity: 10
+      committed: 5 points (S-31, S-22)
+      scope now: 7 points in 3 stories
+      added since the start: S-30 (637054c, 2026-12-09, Pat Owner)
+      removed since the start: none
+      done: 5 points; remaining: 2
+
+    burndown (remaining points at the end of each day)
+      2026-12-07      5  ##############################
+      2026-12-08      3  ##################
+      2026-12-09      5  ##############################
+      2026-12-10      2  ############
+      2026-12-11      2  ############
+    ");
+    // The report at a revision is the report as it was then, reproduced.
+    let then = on_day(
+        &f,
+        "2026-12-11",
+        &[
+            "--at", "HEAD~1", "sprint", "show", "2026-S24", "--format", "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&then.stdout).unwrap();
+    assert_eq!(
+        (v["done_points"].as_f64(), v["remaining_points"].as_f64()),
+        (Some(2.0), Some(5.0))
+    );
+    assert_eq!(v["added"][0]["story"]["id"], "S-30");
+}
