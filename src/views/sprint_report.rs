@@ -225,6 +225,10 @@ pub fn sprint_report(
     })
 }
 
+/// One story in the burndown: points, status changes (day, status), done
+/// today, and the day it joined the sprint (None: from the start).
+type Track = (f64, Vec<(Date, String)>, bool, Option<Date>);
+
 /// Remaining points at the end of each day from `start` to `last`: a story
 /// counts until the day a commit set it to a done status.
 fn burndown(
@@ -249,7 +253,7 @@ fn burndown(
             })
             .collect()
     };
-    let per_story: Vec<(f64, Vec<(Date, String)>, bool, Option<Date>)> = scope
+    let per_story: Vec<Track> = scope
         .iter()
         .zip(joined)
         .map(|(x, j)| {
