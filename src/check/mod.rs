@@ -12,7 +12,7 @@ mod stories;
 use dependencies::dependency_cycles;
 use ranks::rank_rules;
 use since::since;
-use sprints::sprint_rules;
+use sprints::{committed_twice, sprint_rules};
 pub use stories::readiness_gaps;
 use stories::{story_rules, wip_limits};
 
@@ -43,6 +43,7 @@ fn rules(snapshot: &Snapshot) -> Vec<Finding> {
     rank_rules(&ctx, &mut out);
     dependency_cycles(&ctx, &mut out);
     sprint_rules(&ctx, &mut out);
+    committed_twice(&ctx, &mut out);
     wip_limits(&ctx, &mut out);
     out
 }

@@ -93,6 +93,26 @@ pub(super) fn since(
         }
     }
 
+    // B085: a commitment is recorded once.
+    for old_sprint in &base.sprints {
+        let (Some(old), Some(new_sprint)) = (&old_sprint.commitment, new.sprint(&old_sprint.id))
+        else {
+            continue;
+        };
+        if new_sprint.commitment.as_ref() != Some(old) {
+            let what = if new_sprint.commitment.is_none() {
+                "was removed"
+            } else {
+                "was changed"
+            };
+            out.push(
+                new_sprint
+                    .finding_at("commitment", Rule::CommitmentRewritten, format!("the commitment of `{}` {what}; it is recorded once, at the start", new_sprint.id))
+                    .help("restore it; scope changes show in `backlog sprint show` as added and removed stories"),
+            );
+        }
+    }
+
     for old_story in &base.stories {
         let new_story = new.story(old_story.id.as_str());
         match new_story {

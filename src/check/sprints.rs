@@ -32,6 +32,37 @@ pub(super) fn sprint_overlaps(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// B066: a story in the commitments of two sprints that overlap in time.
+pub(super) fn committed_twice(ctx: &Context, out: &mut Vec<Finding>) {
+    let committed: Vec<&crate::model::Sprint> = ctx
+        .s
+        .sprints
+        .iter()
+        .filter(|s| s.commitment.is_some() && s.start.is_some() && s.end.is_some())
+        .collect();
+    for (i, a) in committed.iter().enumerate() {
+        for b in &committed[i + 1..] {
+            let overlap = a.start <= b.end && b.start <= a.end;
+            if !overlap {
+                continue;
+            }
+            let (ca, cb) = (a.commitment.as_ref(), b.commitment.as_ref());
+            for id in ca.map(|c| c.stories.as_slice()).unwrap_or_default() {
+                if cb.is_some_and(|c| c.stories.contains(id)) {
+                    out.push(
+                        b.finding_at(
+                            "commitment",
+                            Rule::CommittedTwice,
+                            format!("`{id}` is in the commitments of `{}` and `{}`, which overlap", a.id, b.id),
+                        )
+                        .help("a story is committed to one sprint at a time; fix the sprint dates or the earlier commitment"),
+                    );
+                }
+            }
+        }
+    }
+}
+
 pub(super) fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
     sprint_overlaps(ctx, out);
     let cfg = &ctx.s.config;

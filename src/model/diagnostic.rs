@@ -73,6 +73,7 @@ rules! {
     DecisionNotInSprint = "B062", "decision-not-in-sprint", Error, "A review decision names a story that is not in that sprint.";
     AcceptedNotDone = "B063", "accepted-not-done", Error, "A story accepted at a review must be in a done status.";
     SprintDates = "B064", "sprint-dates", Error, "A sprint ends on or after its start, and sprints do not overlap.";
+    CommittedTwice = "B066", "committed-twice", Error, "A story is in the commitments of two sprints whose dates overlap.";
     SprintClosed = "B065", "sprint-closed", Error, "A closed sprint takes no new stories: an unfinished story in it has a decision there.";
     ConfigMissing = "B070", "config-missing", Error, "The backlog folder needs a backlog.yaml.";
     UnknownRule = "B071", "unknown-rule", Warning, "`rules:` names a rule that does not exist.";
@@ -81,6 +82,7 @@ rules! {
     RemovedFromRunningSprint = "B082", "removed-from-running-sprint", Error, "A story planned into the running sprint was deleted.";
     RunningSprintOverCapacity = "B083", "running-sprint-over-capacity", Error, "Scope was added to a running sprint beyond its capacity.";
     IdReused = "B084", "id-reused", Error, "An id of the base now names a different story.";
+    CommitmentRewritten = "B085", "commitment-rewritten", Error, "A sprint's commitment recorded in the base was changed or removed.";
 }
 
 impl Rule {

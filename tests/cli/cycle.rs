@@ -722,3 +722,38 @@ fn sprint_show_reports_scope_changes_and_the_burndown_at_any_revision() {
     );
     assert_eq!(v["added"][0]["story"]["id"], "S-30");
 }
+
+#[test]
+fn a_commitment_is_recorded_once_and_for_one_sprint_at_a_time() {
+    let f = Fixture::example();
+    f.edit(
+        "sprints/2026-S23.md",
+        "stories: [S-10, S-24, S-14, S-15, S-16], points: 24",
+        "stories: [S-10, S-14, S-15, S-16], points: 21",
+    );
+    insta::assert_snapshot!(f.run(&["check", "--since", "HEAD"]), @"
+    error[B085]: the commitment of `2026-S23` was changed; it is recorded once, at the start
+     --> .backlog/sprints/2026-S23.md:7:13
+      |
+    7 | commitment: { date: 2026-11-23, stories: [S-10, S-14, S-15, S-16], points: 21 }
+      |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+      = help: restore it; scope changes show in `backlog sprint show` as added and removed stories
+
+    failed: 1 error, 0 warnings in 32 stories and 3 sprints
+    [exit status: 1]
+    ");
+    f.git(&["checkout", "-q", "--", "."]);
+    f.write(
+        "sprints/2026-S24.md",
+        "---\nid: 2026-S24\nstart: 2026-12-01\nend: 2026-12-12\ncommitment: { date: 2026-12-01, stories: [S-15], points: 8 }\n---\n",
+    );
+    let r = f.run(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"committed-twice"), "{rules:?}");
+}
