@@ -8,6 +8,7 @@ mod context;
 mod diff;
 mod error;
 mod fmt;
+mod goal;
 mod goals;
 mod history;
 mod init;
@@ -72,6 +73,8 @@ pub enum Command {
     List(list::Args),
     /// The product, its vision, the Definition of Done, and each goal with its progress.
     Goals(goals::Args),
+    /// Add a goal, or set a goal's title or status, in backlog.yaml.
+    Goal(goal::Args),
     /// Show one story with its position, score and dependencies.
     Show(show::Args),
     /// Write a new story from a template, with the next free id.
@@ -153,6 +156,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
                 | sprint::SprintCommand::Review(_)
                 | sprint::SprintCommand::Close(_)
         }) | Command::Init(_)
+            | Command::Goal(_)
             | Command::New(_)
             | Command::Rank(_)
             | Command::Set(_)
@@ -176,6 +180,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Check(args) => check::run(&ctx, args, out),
         Command::List(args) => list::run(&ctx, args, out),
         Command::Goals(args) => goals::run(&ctx, args, out),
+        Command::Goal(args) => goal::run(&ctx, args, out),
         Command::Show(args) => show::run(&ctx, args, out),
         Command::New(args) => new::run(&ctx, args, out),
         Command::Rank(args) => rank::run(&ctx, args, out),

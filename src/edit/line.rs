@@ -31,8 +31,28 @@ pub struct FieldEdit {
     pub token: Option<String>,
 }
 
+/// The YAML part of a file: the front matter of a story or sprint file, or
+/// the whole of a plain YAML file (backlog.yaml), with its first line and
+/// the 0-based range of its lines.
+fn yaml_of(text: &str) -> Result<(&str, usize, std::ops::Range<usize>), EditError> {
+    match document::split(text) {
+        Ok(fm) => {
+            let n = fm.yaml.split_inclusive('\n').count();
+            Ok((fm.yaml, fm.yaml_line, 1..1 + n))
+        }
+        Err(_) if !text.starts_with("---") => Ok((text, 1, 0..text.split_inclusive('\n').count())),
+        Err(_) => Err(EditError::Unparsable),
+    }
+}
+
 fn parse_mapping(text: &str) -> Result<Mapping, EditError> {
-    document::front_matter_mapping(text).ok_or(EditError::Unparsable)
+    let (yaml, _, _) = yaml_of(text)?;
+    document::prescan(yaml).map_err(|_| EditError::Unparsable)?;
+    match serde_yaml::from_str::<Value>(yaml).map_err(|_| EditError::Unparsable)? {
+        Value::Mapping(m) => Ok(m),
+        Value::Null => Ok(Mapping::new()),
+        _ => Err(EditError::Unparsable),
+    }
 }
 
 /// Applies `edits` to a file's text (BOM already removed), placing new keys
@@ -114,21 +134,20 @@ struct Lines<'a> {
 }
 
 fn lines(text: &str) -> Result<Lines<'_>, EditError> {
-    let fm = document::split(text).map_err(|_| EditError::Unparsable)?;
+    let (_, _, yaml) = yaml_of(text)?;
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let yaml_lines = fm.yaml.split_inclusive('\n').count();
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     Ok(Lines {
         lines,
-        yaml: 1..1 + yaml_lines,
+        yaml,
         newline,
     })
 }
 
 /// Top-level keys of the front matter: (key, 0-based line index).
 fn top_level(text: &str) -> Result<Vec<(String, usize)>, EditError> {
-    let fm = document::split(text).map_err(|_| EditError::Unparsable)?;
-    let layout = Layout::scan(fm.yaml, fm.yaml_line);
+    let (yaml, first, _) = yaml_of(text)?;
+    let layout = Layout::scan(yaml, first);
     let mut keys: Vec<(String, usize)> = layout
         .top_level()
         .map(|(k, slot)| (k.to_string(), slot.line - 1))
@@ -301,8 +320,8 @@ fn set_nested(
     token: &str,
     order: &[&str],
 ) -> Result<String, EditError> {
-    let fm = document::split(text).map_err(|_| EditError::Unparsable)?;
-    let layout = Layout::scan(fm.yaml, fm.yaml_line);
+    let (yaml, first, _) = yaml_of(text)?;
+    let layout = Layout::scan(yaml, first);
     let l = lines(text)?;
     let Some(pslot) = layout.get(parent) else {
         return set_line(text, parent, &format!("{{ {child}: {token} }}"), order);
@@ -387,8 +406,8 @@ fn set_nested(
 /// Removes `child` of the mapping `parent`: its line (block style) or its
 /// element with one comma (flow style). Nothing to remove is no change.
 fn remove_nested(text: &str, parent: &str, child: &str) -> Result<String, EditError> {
-    let fm = document::split(text).map_err(|_| EditError::Unparsable)?;
-    let layout = Layout::scan(fm.yaml, fm.yaml_line);
+    let (yaml, first, _) = yaml_of(text)?;
+    let layout = Layout::scan(yaml, first);
     let l = lines(text)?;
     let Some(pslot) = layout.get(parent) else {
         return Ok(text.to_string());
@@ -468,8 +487,8 @@ pub fn append_review(
     feedback: &[String],
 ) -> Result<String, EditError> {
     let before = parse_mapping(text)?;
-    let fm = document::split(text).map_err(|_| EditError::Unparsable)?;
-    let layout = Layout::scan(fm.yaml, fm.yaml_line);
+    let (yaml, first, _) = yaml_of(text)?;
+    let layout = Layout::scan(yaml, first);
     let l = lines(text)?;
     let nl = l.newline;
     let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
@@ -611,6 +630,114 @@ pub fn append_review(
                 value: items.join(", "),
             });
         }
+    }
+    Ok(out)
+}
+
+/// Appends `item` (one line) to the top-level block list `key`, or starts
+/// the list at the end of the YAML when there is none; verified by parsing:
+/// the list gains exactly this item and nothing else changes.
+pub fn append_list_item(text: &str, key: &str, item: &str) -> Result<String, EditError> {
+    let before = parse_mapping(text)?;
+    let (yaml, first, _) = yaml_of(text)?;
+    let layout = Layout::scan(yaml, first);
+    let l = lines(text)?;
+    let nl = l.newline;
+    let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let (at, insert) = match layout.get(key) {
+        None => {
+            let last = l.yaml.end.saturating_sub(1);
+            let lead = if l.lines.get(last).is_some_and(|x| !x.ends_with('\n')) {
+                nl
+            } else {
+                ""
+            };
+            (last, format!("{lead}{key}:{nl}  - {item}{nl}"))
+        }
+        Some(slot) if !slot.raw.is_empty() => return Err(EditError::Multiline { key: key.into() }),
+        Some(slot) => {
+            let kidx = slot.line - 1;
+            let kindent = slot.key_column - 1;
+            let mut last = kidx;
+            let mut item_indent = None;
+            for i in kidx + 1..l.yaml.end {
+                let line = l.lines[i];
+                let t = line.trim();
+                if t.is_empty() || t.starts_with('#') {
+                    continue;
+                }
+                let ind = indent_of(line);
+                let is_item = line.trim_start().starts_with('-');
+                if ind < kindent || (ind == kindent && !is_item) {
+                    break;
+                }
+                if is_item {
+                    item_indent.get_or_insert(ind);
+                }
+                last = i;
+            }
+            let pad = " ".repeat(item_indent.unwrap_or(kindent + 2));
+            (last, format!("{pad}- {item}{nl}"))
+        }
+    };
+    let mut out = String::with_capacity(text.len() + insert.len());
+    for (i, line) in l.lines.iter().enumerate() {
+        out.push_str(line);
+        if i == at {
+            out.push_str(&insert);
+        }
+    }
+    if l.lines.is_empty() {
+        out.push_str(&insert);
+    }
+    let after = parse_mapping(&out).map_err(|_| EditError::Unsafe { key: key.into() })?;
+    let mut want = before;
+    let k = Value::String(key.into());
+    let v: Value = serde_yaml::from_str(item).map_err(|_| EditError::Roundtrip {
+        key: key.into(),
+        value: item.into(),
+    })?;
+    match want.get_mut(&k) {
+        Some(Value::Sequence(seq)) => seq.push(v),
+        _ => {
+            want.insert(k, Value::Sequence(vec![v]));
+        }
+    }
+    if !document::same_fields(&want, &after) {
+        return Err(EditError::Unsafe { key: key.into() });
+    }
+    Ok(out)
+}
+
+/// Sets `child` of item `index` of the top-level list `key`, where the item
+/// is a one-line flow mapping (`- { id: G-1, status: active }`): the token
+/// is replaced (or added) inside that line; verified by parsing.
+pub fn set_list_item_field(
+    text: &str,
+    key: &str,
+    index: usize,
+    child: &str,
+    token: &str,
+) -> Result<String, EditError> {
+    let before = parse_mapping(text)?;
+    let out = set_nested(text, &format!("{key}[{index}]"), child, token, &[])?;
+    let after = parse_mapping(&out).map_err(|_| EditError::Unsafe { key: key.into() })?;
+    let mut want = before;
+    let v: Value = serde_yaml::from_str(token).map_err(|_| EditError::Roundtrip {
+        key: child.into(),
+        value: token.into(),
+    })?;
+    match want.get_mut(Value::String(key.into())) {
+        Some(Value::Sequence(seq)) => match seq.get_mut(index) {
+            Some(Value::Mapping(m)) => {
+                m.insert(Value::String(child.into()), v);
+            }
+            _ => return Err(EditError::Unsafe { key: key.into() }),
+        },
+        _ => return Err(EditError::Unsafe { key: key.into() }),
+    }
+    if !document::same_fields(&want, &after) {
+        return Err(EditError::Unsafe { key: key.into() });
     }
     Ok(out)
 }

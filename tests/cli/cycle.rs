@@ -757,3 +757,55 @@ fn a_commitment_is_recorded_once_and_for_one_sprint_at_a_time() {
         .collect();
     assert!(rules.contains(&"committed-twice"), "{rules:?}");
 }
+
+#[test]
+fn goals_are_edited_in_place_in_backlog_yaml() {
+    let f = Fixture::example();
+    insta::assert_snapshot!(f.session(&[
+        &["goal", "status", "G-2", "done"],
+        &["goal", "new", "G-4", "Invoices in three currencies, no more"],
+        &["goal", "set", "G-1", "title=Customers pay online, in one click"],
+        &["goal", "status", "G-9", "done"],
+        &["goal", "new", "G-4", "Again"],
+    ]), @"
+    $ backlog goal status G-2 done
+    G-2: status = done
+    $ backlog goal new G-4 Invoices in three currencies, no more
+    G-4: added (Invoices in three currencies, no more)
+    $ backlog goal set G-1 title=Customers pay online, in one click
+    G-1: title = Customers pay online, in one click
+    $ backlog goal status G-9 done
+    ------- stderr -------
+    error: no goal has the id `G-9`
+      help: did you mean `G-1`?
+    [exit status: 2]
+    $ backlog goal new G-4 Again
+    ------- stderr -------
+    error: goal `G-4` exists already
+      help: pick another id, or `backlog goal set`
+    [exit status: 2]
+    ");
+    insta::assert_snapshot!(diff(&f), @r#"
+     .backlog/backlog.yaml | 5 +++--
+     1 file changed, 3 insertions(+), 2 deletions(-)
+
+    diff --git a/.backlog/backlog.yaml b/.backlog/backlog.yaml
+    index 90013f7..37d9da4 100644
+    --- a/.backlog/backlog.yaml
+    +++ b/.backlog/backlog.yaml
+    @@ -9,9 +9,10 @@ vision: >
+     id_prefix: S
+     
+     goals:
+    -  - { id: G-1, title: Customers can pay invoices online, status: active }
+    -  - { id: G-2, title: Bookkeepers trust the exports, status: active }
+    +  - { id: G-1, title: "Customers pay online, in one click", status: active }
+    +  - { id: G-2, title: Bookkeepers trust the exports, status: done }
+       - { id: G-3, title: A new account sends its first invoice within ten minutes, status: active }
+    +  - { id: G-4, title: "Invoices in three currencies, no more", status: active }
+     
+     workflow:
+       statuses: [idea, draft, ready, in-progress, review, done, dropped]
+    "#);
+    assert_eq!(f.run(&["check"]).code, 0);
+}
