@@ -24,15 +24,74 @@ pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
     finish(&snapshot.config, rules(snapshot))
 }
 
-/// [`check`] plus the rules that compare with `base` (`check --since`).
+/// [`check`] plus the rules that depend on the day (`check` itself, where
+/// `today` is known: a conflict waiting too long).
+pub fn check_on(snapshot: &Snapshot, today: crate::model::date::Date) -> Vec<Finding> {
+    let mut out = rules(snapshot);
+    out.extend(dated(snapshot, today));
+    finish(&snapshot.config, out)
+}
+
+/// [`check_on`] plus the rules that compare with `base` (`check --since`).
 pub fn check_since(
     snapshot: &Snapshot,
     base: &Snapshot,
     today: crate::model::date::Date,
 ) -> Vec<Finding> {
     let mut out = rules(snapshot);
+    out.extend(dated(snapshot, today));
     out.extend(since(base, snapshot, today));
     finish(&snapshot.config, out)
+}
+
+/// B067: conflicts unsettled for longer than `conflict_days`.
+fn dated(s: &Snapshot, today: crate::model::date::Date) -> Vec<Finding> {
+    let Some(limit) = s.config.conflict_days else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let decided = |id: &StoryId| {
+        s.sprints
+            .iter()
+            .filter_map(|sp| sp.review.as_ref())
+            .any(|r| r.decisions.iter().any(|d| &d.story == id))
+    };
+    for a in &s.stories {
+        for (i, bid) in a.conflicts_with.iter().enumerate() {
+            let Some(b) = s.story(bid.as_str()) else {
+                continue;
+            };
+            let key = if a.id < b.id {
+                (a.id.clone(), b.id.clone())
+            } else {
+                (b.id.clone(), a.id.clone())
+            };
+            if !seen.insert(key) {
+                continue;
+            }
+            let settled = s.config.is_done(&a.status)
+                || s.config.is_done(&b.status)
+                || decided(&a.id)
+                || decided(&b.id);
+            let (Some(ca), Some(cb)) = (a.created, b.created) else {
+                continue;
+            };
+            let since = ca.max(cb);
+            let age = today.days() - since.days();
+            if !settled && age > i64::from(limit) {
+                out.push(
+                    a.finding_at(
+                        &format!("conflicts_with[{i}]"),
+                        crate::model::diagnostic::Rule::ConflictUnsettled,
+                        format!("`{}` and `{}` have been in conflict for {age} days (since {since}), longer than {limit}", a.id, b.id),
+                    )
+                    .help("settle it: record a decision at a review, or drop one side"),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// Every finding of the snapshot alone, before `rules:` levels apply.

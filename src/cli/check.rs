@@ -27,7 +27,7 @@ pub enum CheckFormat {
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     let snapshot = &ctx.snapshot_as_is()?;
     let findings = match &args.since {
-        None => crate::check::check(snapshot),
+        None => crate::check::check_on(snapshot, ctx.today),
         Some(base) => {
             let revisions = ctx.revisions(None)?;
             let commit = revisions.git.resolve(base)?;

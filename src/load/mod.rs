@@ -33,6 +33,7 @@ const CONFIG_FIELDS: &[&str] = &[
     "definition_of_ready",
     "definition_of_done",
     "wip_limits",
+    "conflict_days",
     "scoring",
     "rules",
 ];
@@ -764,6 +765,7 @@ fn parse_config(
     );
     c.definition_of_done = f.text("definition_of_done", true, "…");
     let wip = f.mapping("wip_limits", "{ in-progress: 4 }");
+    c.conflict_days = f.number("conflict_days", "30").map(|n| n as u32);
     let scoring = f.take("scoring");
     let rules = f.mapping("rules", "{ rank-tie: error }");
     f.finish(CONFIG_FIELDS);

@@ -74,6 +74,7 @@ rules! {
     AcceptedNotDone = "B063", "accepted-not-done", Error, "A story accepted at a review must be in a done status.";
     SprintDates = "B064", "sprint-dates", Error, "A sprint ends on or after its start, and sprints do not overlap.";
     CommittedTwice = "B066", "committed-twice", Error, "A story is in the commitments of two sprints whose dates overlap.";
+    ConflictUnsettled = "B067", "conflict-unsettled", Warning, "Two stories in conflict have waited longer than `conflict_days` for a decision.";
     SprintClosed = "B065", "sprint-closed", Error, "A closed sprint takes no new stories: an unfinished story in it has a decision there.";
     ConfigMissing = "B070", "config-missing", Error, "The backlog folder needs a backlog.yaml.";
     UnknownRule = "B071", "unknown-rule", Warning, "`rules:` names a rule that does not exist.";

@@ -405,6 +405,8 @@ pub struct Config {
     pub ready: DefinitionOfReady,
     pub definition_of_done: Option<String>,
     pub wip_limits: Vec<(String, u32)>,
+    /// Days a conflict between stories may stay unsettled (B067); `None`: no limit.
+    pub conflict_days: Option<u32>,
     pub scoring: Option<ScoringModel>,
     pub rules: BTreeMap<Rule, RuleLevel>,
     pub doc: Option<Arc<Document>>,
@@ -433,6 +435,7 @@ impl Default for Config {
             },
             definition_of_done: None,
             wip_limits: Vec::new(),
+            conflict_days: None,
             scoring: None,
             rules: BTreeMap::new(),
             doc: None,

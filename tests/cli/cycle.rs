@@ -809,3 +809,29 @@ fn goals_are_edited_in_place_in_backlog_yaml() {
     "#);
     assert_eq!(f.run(&["check"]).code, 0);
 }
+
+#[test]
+fn a_conflict_left_unsettled_too_long_is_a_warning() {
+    let f = Fixture::example();
+    f.edit(
+        "backlog.yaml",
+        "id_prefix: S",
+        "id_prefix: S\nconflict_days: 30",
+    );
+    f.edit(
+        &f.story("S-17"),
+        "stakeholders: [finance, customers]",
+        "stakeholders: [finance, customers]\nconflicts_with: [S-18]",
+    );
+    insta::assert_snapshot!(on_day(&f, "2026-12-31", &["check"]), @"
+    warning[B067]: `S-17` and `S-18` have been in conflict for 74 days (since 2026-10-18), longer than 30
+      --> .backlog/stories/S-17-pay-by-sepa-direct-debit.md:13:18
+       |
+    13 | conflicts_with: [S-18]
+       |                  ^^^^
+       = help: settle it: record a decision at a review, or drop one side
+
+    ok: 0 errors, 1 warning in 32 stories and 3 sprints
+    ");
+    assert_eq!(on_day(&f, "2026-11-24", &["check"]).code, 0);
+}
