@@ -561,26 +561,7 @@ pub fn append_review(
                         });
                     }
                     Some(list) => {
-                        let kidx = list.line - 1;
-                        let kindent = list.key_column - 1;
-                        let mut last = kidx;
-                        let mut item_indent = None;
-                        for i in kidx + 1..l.yaml.end {
-                            if blank(l.lines[i]) {
-                                continue;
-                            }
-                            let line = l.lines[i];
-                            let ind = indent_of(line);
-                            let item = line.trim_start().starts_with('-');
-                            if ind < kindent || (ind == kindent && !item) {
-                                break;
-                            }
-                            if item {
-                                item_indent.get_or_insert(ind);
-                            }
-                            last = i;
-                        }
-                        let pad = " ".repeat(item_indent.unwrap_or(kindent + 2));
+                        let (last, pad) = block_list_end(&l, list);
                         inserts.push((last, item_lines(&pad, items)));
                     }
                 }
@@ -634,6 +615,32 @@ pub fn append_review(
     Ok(out)
 }
 
+/// The last line of the block list whose key sits at `slot` (items may be
+/// indented under the key or level with it), and the indent of its items.
+fn block_list_end(l: &Lines, slot: &crate::syntax::document::Slot) -> (usize, String) {
+    let kidx = slot.line - 1;
+    let kindent = slot.key_column - 1;
+    let mut last = kidx;
+    let mut item_indent = None;
+    for i in kidx + 1..l.yaml.end {
+        let line = l.lines[i];
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let ind = line.len() - line.trim_start_matches(' ').len();
+        let is_item = t.starts_with('-');
+        if ind < kindent || (ind == kindent && !is_item) {
+            break;
+        }
+        if is_item {
+            item_indent.get_or_insert(ind);
+        }
+        last = i;
+    }
+    (last, " ".repeat(item_indent.unwrap_or(kindent + 2)))
+}
+
 /// Appends `item` (one line) to the top-level block list `key`, or starts
 /// the list at the end of the YAML when there is none; verified by parsing:
 /// the list gains exactly this item and nothing else changes.
@@ -643,7 +650,6 @@ pub fn append_list_item(text: &str, key: &str, item: &str) -> Result<String, Edi
     let layout = Layout::scan(yaml, first);
     let l = lines(text)?;
     let nl = l.newline;
-    let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
     let (at, insert) = match layout.get(key) {
         None => {
             let last = l.yaml.end.saturating_sub(1);
@@ -656,27 +662,7 @@ pub fn append_list_item(text: &str, key: &str, item: &str) -> Result<String, Edi
         }
         Some(slot) if !slot.raw.is_empty() => return Err(EditError::Multiline { key: key.into() }),
         Some(slot) => {
-            let kidx = slot.line - 1;
-            let kindent = slot.key_column - 1;
-            let mut last = kidx;
-            let mut item_indent = None;
-            for i in kidx + 1..l.yaml.end {
-                let line = l.lines[i];
-                let t = line.trim();
-                if t.is_empty() || t.starts_with('#') {
-                    continue;
-                }
-                let ind = indent_of(line);
-                let is_item = line.trim_start().starts_with('-');
-                if ind < kindent || (ind == kindent && !is_item) {
-                    break;
-                }
-                if is_item {
-                    item_indent.get_or_insert(ind);
-                }
-                last = i;
-            }
-            let pad = " ".repeat(item_indent.unwrap_or(kindent + 2));
+            let (last, pad) = block_list_end(&l, slot);
             (last, format!("{pad}- {item}{nl}"))
         }
     };
