@@ -1,15 +1,9 @@
 use std::io::Write;
 
+use super::Format;
 use super::{Context, Exit, Outcome};
-use crate::render::goals::{render, GoalsFormat};
+use crate::render::goals::render;
 use crate::views::goals::goals;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-    Md,
-}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,11 +13,6 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     let snapshot = ctx.snapshot()?;
-    let format = match args.format {
-        Format::Text => GoalsFormat::Text,
-        Format::Json => GoalsFormat::Json,
-        Format::Md => GoalsFormat::Md,
-    };
-    render(out, &goals(&snapshot), format)?;
+    render(out, &goals(&snapshot), args.format.into())?;
     Ok(Exit::Clean)
 }

@@ -2,29 +2,13 @@
 
 use std::io::Write;
 
+use super::Format;
 use super::{CliError, Context, Exit, Outcome};
 use crate::history::{build, index::history_to, History, Options};
 use crate::model::date::Date;
-use crate::render::history::{self as render, HistoryFormat};
+use crate::render::history as render;
 use crate::source::revision::{RevSpec, Revisions};
 use crate::views::history::{blame, decisions, log, LogFilter};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-    Md,
-}
-
-impl From<Format> for HistoryFormat {
-    fn from(f: Format) -> HistoryFormat {
-        match f {
-            Format::Text => HistoryFormat::Text,
-            Format::Json => HistoryFormat::Json,
-            Format::Md => HistoryFormat::Md,
-        }
-    }
-}
 
 #[derive(Debug, clap::Args)]
 pub struct LogArgs {

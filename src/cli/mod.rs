@@ -32,6 +32,25 @@ pub use error::{CliError, ErrorKind, Exit, Outcome};
 use crate::model::Snapshot;
 use crate::render::text::TerminalSafe;
 
+/// `--format` of the report commands (goals, log, blame, decisions, sprint,
+/// velocity, forecast, stakeholders).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Md,
+}
+
+impl From<Format> for crate::render::Format {
+    fn from(f: Format) -> crate::render::Format {
+        match f {
+            Format::Text => crate::render::Format::Text,
+            Format::Json => crate::render::Format::Json,
+            Format::Md => crate::render::Format::Md,
+        }
+    }
+}
+
 /// A Git-native, plain-text product backlog.
 ///
 /// Stories are Markdown files with YAML front matter in a `.backlog/` folder,

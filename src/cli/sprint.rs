@@ -2,30 +2,14 @@
 
 use std::io::Write;
 
+use super::Format;
 use super::{CliError, Context, Exit, Outcome};
 use crate::edit::line::{text_token, FieldEdit};
 use crate::edit::write::{create_file, write_changes, FileChange, NewText};
 use crate::model::date::Date;
 use crate::plan::sprint::{commitment_token, new_sprint_text, plan_sprint, SprintError};
-use crate::render::sprint::{self as render, SprintFormat};
+use crate::render::sprint as render;
 use crate::source::Source;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-    Md,
-}
-
-impl From<Format> for SprintFormat {
-    fn from(f: Format) -> SprintFormat {
-        match f {
-            Format::Text => SprintFormat::Text,
-            Format::Json => SprintFormat::Json,
-            Format::Md => SprintFormat::Md,
-        }
-    }
-}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

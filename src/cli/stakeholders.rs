@@ -1,15 +1,9 @@
 use std::io::Write;
 
+use super::Format;
 use super::{CliError, Context, Exit, Outcome};
-use crate::render::stakeholders::{render, StakeholdersFormat};
+use crate::render::stakeholders::render;
 use crate::views::stakeholders::stakeholders;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-    Md,
-}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -34,11 +28,6 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         ))
         .hint(hint));
     }
-    let format = match args.format {
-        Format::Text => StakeholdersFormat::Text,
-        Format::Json => StakeholdersFormat::Json,
-        Format::Md => StakeholdersFormat::Md,
-    };
-    render(out, &all, format)?;
+    render(out, &all, args.format.into())?;
     Ok(Exit::Clean)
 }

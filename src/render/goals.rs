@@ -3,17 +3,11 @@
 
 use std::io::{self, Write};
 
+use super::Format;
+
 use super::markdown::escape;
 use crate::model::fmt_num;
 use crate::views::goals::{GoalProgress, Goals};
-
-/// Output formats of `goals`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GoalsFormat {
-    Text,
-    Json,
-    Md,
-}
 
 fn progress(g: &GoalProgress) -> String {
     let unknown = if g.unestimated > 0 {
@@ -30,14 +24,14 @@ fn progress(g: &GoalProgress) -> String {
     )
 }
 
-pub fn render(w: &mut dyn Write, v: &Goals, format: GoalsFormat) -> io::Result<()> {
+pub fn render(w: &mut dyn Write, v: &Goals, format: Format) -> io::Result<()> {
     match format {
-        GoalsFormat::Json => {
+        Format::Json => {
             serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::from)?;
             writeln!(w)
         }
-        GoalsFormat::Md => markdown(w, v),
-        GoalsFormat::Text => {
+        Format::Md => markdown(w, v),
+        Format::Text => {
             writeln!(
                 w,
                 "{}",

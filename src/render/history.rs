@@ -3,6 +3,8 @@
 
 use std::io::{self, Write};
 
+use super::Format;
+
 use serde::Serialize;
 
 use super::changes::describe;
@@ -11,14 +13,6 @@ use super::text::{truncate, width_of};
 use crate::compare::changes::Change;
 use crate::history::{Event, History, Subject};
 use crate::views::history::{date_of, subject_name, BlameLine, DecisionEntry};
-
-/// Output formats of the history commands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HistoryFormat {
-    Text,
-    Json,
-    Md,
-}
 
 fn json(w: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::from)?;
@@ -41,10 +35,10 @@ pub fn log(
     w: &mut dyn Write,
     history: &History,
     events: &[&Event],
-    format: HistoryFormat,
+    format: Format,
 ) -> io::Result<()> {
     match format {
-        HistoryFormat::Json => {
+        Format::Json => {
             let rows: Vec<JsonEvent> = events
                 .iter()
                 .map(|e| {
@@ -62,7 +56,7 @@ pub fn log(
                 .collect();
             json(w, &rows)
         }
-        HistoryFormat::Md => {
+        Format::Md => {
             writeln!(w, "| Commit | Date | Author | Item | Change | Message |")?;
             writeln!(w, "| --- | --- | --- | --- | --- | --- |")?;
             for e in events {
@@ -80,7 +74,7 @@ pub fn log(
             }
             Ok(())
         }
-        HistoryFormat::Text => {
+        Format::Text => {
             if events.is_empty() {
                 writeln!(w, "no changes match")?;
             }
@@ -114,10 +108,10 @@ pub fn log(
 }
 
 /// `blame`: one line per field.
-pub fn blame(w: &mut dyn Write, lines: &[BlameLine], format: HistoryFormat) -> io::Result<()> {
+pub fn blame(w: &mut dyn Write, lines: &[BlameLine], format: Format) -> io::Result<()> {
     match format {
-        HistoryFormat::Json => json(w, &lines),
-        HistoryFormat::Md => {
+        Format::Json => json(w, &lines),
+        Format::Md => {
             writeln!(w, "| Field | Value | Commit | Date | Author | Message |")?;
             writeln!(w, "| --- | --- | --- | --- | --- | --- |")?;
             for l in lines {
@@ -134,7 +128,7 @@ pub fn blame(w: &mut dyn Write, lines: &[BlameLine], format: HistoryFormat) -> i
             }
             Ok(())
         }
-        HistoryFormat::Text => {
+        Format::Text => {
             const MAX_VALUE: usize = 40;
             let values: Vec<String> = lines
                 .iter()
@@ -155,14 +149,10 @@ pub fn blame(w: &mut dyn Write, lines: &[BlameLine], format: HistoryFormat) -> i
 }
 
 /// `decisions`: grouped by sprint, amended ones marked.
-pub fn decisions(
-    w: &mut dyn Write,
-    entries: &[DecisionEntry],
-    format: HistoryFormat,
-) -> io::Result<()> {
+pub fn decisions(w: &mut dyn Write, entries: &[DecisionEntry], format: Format) -> io::Result<()> {
     match format {
-        HistoryFormat::Json => json(w, &entries),
-        HistoryFormat::Md => {
+        Format::Json => json(w, &entries),
+        Format::Md => {
             writeln!(w, "| Sprint | Decision | Commit | Date | Author |")?;
             writeln!(w, "| --- | --- | --- | --- | --- |")?;
             for e in entries {
@@ -179,7 +169,7 @@ pub fn decisions(
             }
             Ok(())
         }
-        HistoryFormat::Text => {
+        Format::Text => {
             if entries.is_empty() {
                 writeln!(w, "no review decisions recorded")?;
             }

@@ -14,3 +14,12 @@ pub mod show;
 pub mod sprint;
 pub mod stakeholders;
 pub mod text;
+
+/// The formats of the commands that print a report: terminal text,
+/// Markdown (for a pull request or a wiki) and JSON (for tools).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Md,
+}

@@ -2,20 +2,14 @@
 
 use std::io::{self, Write};
 
+use super::Format;
+
 use serde::Serialize;
 
 use super::markdown::escape;
 use crate::model::fmt_num;
 use crate::plan::sprint::{CapacityFrom, Skipped, SprintPlan};
 use crate::views::velocity::SprintVelocity;
-
-/// Output formats of the sprint commands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SprintFormat {
-    Text,
-    Json,
-    Md,
-}
 
 fn json(w: &mut dyn Write, v: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::from)?;
@@ -39,20 +33,15 @@ fn why(r: &Skipped) -> String {
 }
 
 /// What the plan picked and skipped, and the points against capacity.
-pub fn plan(
-    w: &mut dyn Write,
-    p: &SprintPlan,
-    applied: bool,
-    format: SprintFormat,
-) -> io::Result<()> {
+pub fn plan(w: &mut dyn Write, p: &SprintPlan, applied: bool, format: Format) -> io::Result<()> {
     let from = match p.capacity_from {
         CapacityFrom::Flag => "--capacity",
         CapacityFrom::SprintFile => "the sprint file",
         CapacityFrom::Velocity => "the mean velocity of the last reviewed sprints",
     };
     match format {
-        SprintFormat::Json => json(w, p),
-        SprintFormat::Md => {
+        Format::Json => json(w, p),
+        Format::Md => {
             writeln!(
                 w,
                 "**{}**: {} of {} points (capacity from {from})\n",
@@ -89,7 +78,7 @@ pub fn plan(
             }
             Ok(())
         }
-        SprintFormat::Text => {
+        Format::Text => {
             writeln!(
                 w,
                 "{}: capacity {} (from {from})",
@@ -154,10 +143,10 @@ pub fn plan(
 }
 
 /// Committed and accepted points per reviewed sprint, and their mean.
-pub fn velocity(w: &mut dyn Write, v: &[SprintVelocity], format: SprintFormat) -> io::Result<()> {
+pub fn velocity(w: &mut dyn Write, v: &[SprintVelocity], format: Format) -> io::Result<()> {
     let mean = crate::views::velocity::average(v);
     match format {
-        SprintFormat::Json => {
+        Format::Json => {
             #[derive(Serialize)]
             struct Report<'a> {
                 sprints: &'a [SprintVelocity],
@@ -171,7 +160,7 @@ pub fn velocity(w: &mut dyn Write, v: &[SprintVelocity], format: SprintFormat) -
                 },
             )
         }
-        SprintFormat::Md => {
+        Format::Md => {
             writeln!(
                 w,
                 "| Sprint | Dates | Committed | Accepted |\n| --- | --- | ---: | ---: |"
@@ -192,7 +181,7 @@ pub fn velocity(w: &mut dyn Write, v: &[SprintVelocity], format: SprintFormat) -
             }
             Ok(())
         }
-        SprintFormat::Text => {
+        Format::Text => {
             if v.is_empty() {
                 return writeln!(
                     w,
@@ -238,7 +227,7 @@ fn likely(l: &crate::views::forecast::Likely) -> String {
 pub fn forecast(
     w: &mut dyn Write,
     f: &crate::views::forecast::Forecast,
-    format: SprintFormat,
+    format: Format,
 ) -> io::Result<()> {
     let from = f
         .velocities
@@ -247,8 +236,8 @@ pub fn forecast(
         .collect::<Vec<_>>()
         .join(", ");
     match format {
-        SprintFormat::Json => json(w, f),
-        SprintFormat::Md => {
+        Format::Json => json(w, f),
+        Format::Md => {
             writeln!(
                 w,
                 "Forecast from velocities {from} ({}-day sprints)\n",
@@ -287,7 +276,7 @@ pub fn forecast(
             }
             Ok(())
         }
-        SprintFormat::Text => {
+        Format::Text => {
             writeln!(
                 w,
                 "forecast from velocities {from} ({}-day sprints; +N = sprints from now)",
@@ -339,7 +328,7 @@ pub fn forecast(
 pub fn report(
     w: &mut dyn Write,
     r: &crate::views::sprint_report::SprintReport,
-    format: SprintFormat,
+    format: Format,
 ) -> io::Result<()> {
     let list = |v: &[String]| {
         if v.is_empty() {
@@ -366,9 +355,9 @@ pub fn report(
     };
     let scope_points: f64 = r.scope.iter().filter_map(|x| x.points).sum();
     match format {
-        SprintFormat::Json => json(w, r),
-        SprintFormat::Md | SprintFormat::Text => {
-            let md = format == SprintFormat::Md;
+        Format::Json => json(w, r),
+        Format::Md | Format::Text => {
+            let md = format == Format::Md;
             let (h, b) = if md { ("## ", "- ") } else { ("", "  ") };
             writeln!(
                 w,

@@ -2,16 +2,10 @@
 
 use std::io::{self, Write};
 
+use super::Format;
+
 use super::markdown::escape;
 use crate::views::stakeholders::{Conflict, Stakeholder, StoryRef};
-
-/// Output formats of `stakeholders`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StakeholdersFormat {
-    Text,
-    Json,
-    Md,
-}
 
 fn side(s: &StoryRef) -> String {
     let pos = s
@@ -46,17 +40,13 @@ fn conflict_line(c: &Conflict) -> String {
     format!("{} <> {}: {settled}", side(&c.a), side(&c.b))
 }
 
-pub fn render(
-    w: &mut dyn Write,
-    all: &[Stakeholder],
-    format: StakeholdersFormat,
-) -> io::Result<()> {
+pub fn render(w: &mut dyn Write, all: &[Stakeholder], format: Format) -> io::Result<()> {
     match format {
-        StakeholdersFormat::Json => {
+        Format::Json => {
             serde_json::to_writer_pretty(&mut *w, all).map_err(io::Error::from)?;
             writeln!(w)
         }
-        StakeholdersFormat::Md => {
+        Format::Md => {
             for s in all {
                 writeln!(w, "## {}\n", escape(&s.name))?;
                 if !s.open.is_empty() {
@@ -111,7 +101,7 @@ pub fn render(
             }
             Ok(())
         }
-        StakeholdersFormat::Text => {
+        Format::Text => {
             if all.is_empty() {
                 return writeln!(
                     w,
