@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 mod dependencies;
+mod quality;
 mod ranks;
 mod since;
 mod sprints;
@@ -103,6 +104,7 @@ fn rules(snapshot: &Snapshot) -> Vec<Finding> {
     dependency_cycles(&ctx, &mut out);
     sprint_rules(&ctx, &mut out);
     committed_twice(&ctx, &mut out);
+    quality::quality(&ctx, &mut out);
     wip_limits(&ctx, &mut out);
     out
 }

@@ -34,6 +34,7 @@ const CONFIG_FIELDS: &[&str] = &[
     "definition_of_done",
     "wip_limits",
     "conflict_days",
+    "quality",
     "scoring",
     "rules",
 ];
@@ -530,6 +531,8 @@ fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
     let body = body_text
         .map(|(t, line)| body::read(t, line))
         .unwrap_or_default();
+    let body_start = p.body_range.map_or(0, |(off, _)| off);
+    let opening = body.opening.map(|(a, b)| (body_start + a, body_start + b));
     Some(Story {
         id: StoryId::new(id?),
         title: title.unwrap_or_default(),
@@ -548,6 +551,7 @@ fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
         created,
         reopened,
         statement: body.statement,
+        opening,
         criteria: body.criteria,
         doc,
         layout,
@@ -766,9 +770,21 @@ fn parse_config(
     c.definition_of_done = f.text("definition_of_done", true, "…");
     let wip = f.mapping("wip_limits", "{ in-progress: 4 }");
     c.conflict_days = f.number("conflict_days", "30").map(|n| n as u32);
+    let quality = f.mapping("quality", "{ gherkin: true, max_estimate: 13 }");
     let scoring = f.take("scoring");
     let rules = f.mapping("rules", "{ rank-tie: error }");
     f.finish(CONFIG_FIELDS);
+    if let Some(m) = quality {
+        let mut q = Fields::new(m, "quality.", &doc, &layout, out);
+        let had_words = layout.get("quality.vague_words").is_some();
+        let words = q.list("vague_words", "[fast, easy, etc.]");
+        if had_words || !words.is_empty() {
+            c.quality.vague_words = words;
+        }
+        c.quality.gherkin = q.boolean("gherkin").unwrap_or(false);
+        c.quality.max_estimate = q.number("max_estimate", "13");
+        q.finish(&["vague_words", "gherkin", "max_estimate"]);
+    }
 
     for (prefix, m) in goals {
         let mut g = Fields::new(m, &prefix, &doc, &layout, out);

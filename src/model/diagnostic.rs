@@ -76,6 +76,15 @@ rules! {
     CommittedTwice = "B066", "committed-twice", Error, "A story is in the commitments of two sprints whose dates overlap.";
     ConflictUnsettled = "B067", "conflict-unsettled", Warning, "Two stories in conflict have waited longer than `conflict_days` for a decision.";
     SprintClosed = "B065", "sprint-closed", Error, "A closed sprint takes no new stories: an unfinished story in it has a decision there.";
+    StoryRoleMissing = "B090", "story-role-missing", Warning, "The story statement names no role (\"As a …\").";
+    StoryMeansMissing = "B091", "story-means-missing", Warning, "The story statement says no means (\"I want …\", \"I can …\").";
+    StoryNotAtomic = "B092", "story-not-atomic", Warning, "The means joins two or more goals (\"and\", \"or\", \"/\"): one story, one goal.";
+    StoryNotMinimal = "B093", "story-not-minimal", Warning, "The statement carries more than the template: brackets, a second sentence, a repeated indicator.";
+    StoryDuplicate = "B094", "story-duplicate", Warning, "Two stories have the same statement.";
+    StoryNotUniform = "B095", "story-not-uniform", Warning, "The statement departs from the template most of the backlog uses.";
+    CriteriaVague = "B096", "criteria-vague", Warning, "An acceptance criterion uses a word a tester cannot check (\"fast\", \"easy\", \"etc.\").";
+    CriteriaNotGherkin = "B097", "criteria-not-gherkin", Warning, "With `quality.gherkin: true`, every criterion reads Given … When … Then ….";
+    StoryTooBig = "B098", "story-too-big", Warning, "The estimate is above `quality.max_estimate`: split the story.";
     ConfigMissing = "B070", "config-missing", Error, "The backlog folder needs a backlog.yaml.";
     UnknownRule = "B071", "unknown-rule", Warning, "`rules:` names a rule that does not exist.";
     DecisionRewritten = "B080", "decision-rewritten", Error, "Review decisions are append-only: one recorded in the base was changed or deleted without an `amends:` note.";

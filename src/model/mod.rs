@@ -140,6 +140,9 @@ pub struct Story {
     /// Why a finished story was opened again.
     pub reopened: Option<String>,
     pub statement: Option<Statement>,
+    /// Byte range in the file of the body's first paragraph (the statement,
+    /// or what stands where it should be), for the story-quality rules.
+    pub opening: Option<(usize, usize)>,
     pub criteria: Vec<Criterion>,
     pub doc: Arc<Document>,
     pub layout: Arc<Layout>,
@@ -377,6 +380,38 @@ pub struct Goal {
     pub status: String,
 }
 
+/// Settings of the story-quality rules (`quality:` in backlog.yaml).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quality {
+    /// Words that make a criterion untestable (B096 criteria-vague).
+    pub vague_words: Vec<String>,
+    /// Criteria must read Given/When/Then (B097 criteria-not-gherkin).
+    pub gherkin: bool,
+    /// Estimates above this ask for a split (B098 story-too-big).
+    pub max_estimate: Option<f64>,
+}
+
+/// Words and phrases a tester cannot check: each is vague about how much,
+/// how fast or how well. Overridable with `quality.vague_words`.
+pub const VAGUE_WORDS: &[&str] = &[
+    "fast", "quick", "quickly", "slow", "easy", "easily", "simple", "user-friendly",
+    "user friendly", "intuitive", "flexible", "efficient", "efficiently", "robust",
+    "seamless", "seamlessly", "appropriate", "as appropriate", "as needed", "if needed",
+    "etc", "etc.", "and so on", "some", "several", "many", "various", "reasonable",
+    "adequate", "good", "nice", "better", "best", "properly", "correctly", "normal",
+    "sufficient", "optimal", "as soon as possible", "asap", "state of the art",
+];
+
+impl Default for Quality {
+    fn default() -> Quality {
+        Quality {
+            vague_words: VAGUE_WORDS.iter().map(|w| w.to_string()).collect(),
+            gherkin: false,
+            max_estimate: None,
+        }
+    }
+}
+
 /// What a story needs before it may be `ready` or planned into a sprint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DefinitionOfReady {
@@ -407,6 +442,8 @@ pub struct Config {
     pub wip_limits: Vec<(String, u32)>,
     /// Days a conflict between stories may stay unsettled (B067); `None`: no limit.
     pub conflict_days: Option<u32>,
+    /// Settings of the story-quality rules.
+    pub quality: Quality,
     pub scoring: Option<ScoringModel>,
     pub rules: BTreeMap<Rule, RuleLevel>,
     pub doc: Option<Arc<Document>>,
@@ -436,6 +473,7 @@ impl Default for Config {
             definition_of_done: None,
             wip_limits: Vec::new(),
             conflict_days: None,
+            quality: Quality::default(),
             scoring: None,
             rules: BTreeMap::new(),
             doc: None,

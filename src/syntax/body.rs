@@ -13,6 +13,10 @@ pub struct Body {
     /// The free text: paragraphs outside the acceptance criteria, other
     /// than the statement, as plain text (the story's description).
     pub description: Vec<String>,
+    /// The first paragraph outside the criteria, where a statement is
+    /// written (whether it follows the template or not): its byte range in
+    /// the body, for rules that point at words in it.
+    pub opening: Option<(usize, usize)>,
 }
 
 /// Reads `body`, whose first line is line `first_line` of the file.
@@ -53,6 +57,9 @@ pub fn read(body: &str, first_line: usize) -> Body {
             }
             Event::Start(Tag::Paragraph) if list_depth == 0 => {
                 paragraph = Some((line_of(range.start), String::new()));
+                if out.opening.is_none() && criteria_level.is_none() {
+                    out.opening = Some((range.start, range.end));
+                }
             }
             Event::End(TagEnd::Paragraph) if list_depth == 0 => {
                 if let Some((line, text)) = paragraph.take() {
