@@ -63,10 +63,10 @@ fn parse(source: &str) -> Parsed<'_> {
         .collect();
     let text = spaced.as_str();
     let lead = text.len() - text.trim_start_matches(['*', '_', ' ']).len();
-    let role = ROLE
-        .iter()
-        .copied()
-        .find(|r| text.get(lead..).is_some_and(|t| t.len() >= r.len() && t[..r.len()].eq_ignore_ascii_case(r)));
+    let role = ROLE.iter().copied().find(|r| {
+        text.get(lead..)
+            .is_some_and(|t| t.len() >= r.len() && t[..r.len()].eq_ignore_ascii_case(r))
+    });
     let means = MEANS
         .iter()
         .filter_map(|m| find_word(text, m, 0).map(|i| (*m, i)))
@@ -123,7 +123,14 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
             if est > max && story.kind != Kind::Epic {
                 out.push(
                     story
-                        .finding_at("estimate", Rule::StoryTooBig, format!("`{}` is estimated at {est}, above the {max} a story may be", story.id))
+                        .finding_at(
+                            "estimate",
+                            Rule::StoryTooBig,
+                            format!(
+                                "`{}` is estimated at {est}, above the {max} a story may be",
+                                story.id
+                            ),
+                        )
                         .help("split it into stories that each deliver something a user can see"),
                 );
             }
@@ -144,21 +151,38 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
     let at = |story: &Story, start: usize, offset: usize, len: usize, rule: Rule, msg: String| {
         let (line, col) = story.doc.position(start + offset);
         let mut f = story.doc.finding(rule, line, col, msg);
-        f.width = story.doc.text[start + offset..start + offset + len].chars().count().max(1);
+        f.width = story.doc.text[start + offset..start + offset + len]
+            .chars()
+            .count()
+            .max(1);
         f
     };
     for (story, start, p) in &statements {
         let (story, start) = (*story, *start);
         if p.role.is_none() {
             out.push(
-                at(story, start, 0, p.text.find([' ', '\n']).unwrap_or(p.text.len()), Rule::StoryRoleMissing, format!("the statement of `{}` names no role", story.id))
-                    .help("open it with who it is for: \"As a <role>, I want …\""),
+                at(
+                    story,
+                    start,
+                    0,
+                    p.text.find([' ', '\n']).unwrap_or(p.text.len()),
+                    Rule::StoryRoleMissing,
+                    format!("the statement of `{}` names no role", story.id),
+                )
+                .help("open it with who it is for: \"As a <role>, I want …\""),
             );
         }
         let Some((means, mi)) = p.means else {
             out.push(
-                at(story, start, 0, p.text.find([' ', '\n']).unwrap_or(p.text.len()), Rule::StoryMeansMissing, format!("the statement of `{}` says no means", story.id))
-                    .help("say what is wanted: \"…, I want <what>, so that …\""),
+                at(
+                    story,
+                    start,
+                    0,
+                    p.text.find([' ', '\n']).unwrap_or(p.text.len()),
+                    Rule::StoryMeansMissing,
+                    format!("the statement of `{}` says no means", story.id),
+                )
+                .help("say what is wanted: \"…, I want <what>, so that …\""),
             );
             continue;
         };
@@ -169,25 +193,57 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
         let joint = second_action(segment);
         if let Some((i, len)) = joint {
             out.push(
-                at(story, start, means_start + i, len, Rule::StoryNotAtomic, format!("the means of `{}` joins more than one goal", story.id))
-                    .help("split it: one story for each thing wanted"),
+                at(
+                    story,
+                    start,
+                    means_start + i,
+                    len,
+                    Rule::StoryNotAtomic,
+                    format!("the means of `{}` joins more than one goal", story.id),
+                )
+                .help("split it: one story for each thing wanted"),
             );
         }
         // Minimal: brackets, a repeated indicator, a second sentence.
         if let Some(i) = p.text.find(['(', '[', '{']) {
             out.push(
-                at(story, start, i, 1, Rule::StoryNotMinimal, format!("the statement of `{}` holds a remark in brackets", story.id))
-                    .help("move the remark into the description or the acceptance criteria"),
+                at(
+                    story,
+                    start,
+                    i,
+                    1,
+                    Rule::StoryNotMinimal,
+                    format!("the statement of `{}` holds a remark in brackets", story.id),
+                )
+                .help("move the remark into the description or the acceptance criteria"),
             );
         } else if let Some((word, i)) = repeated(p) {
             out.push(
-                at(story, start, i, word.trim().len(), Rule::StoryNotMinimal, format!("`{}` repeats \"{}\" in its statement", story.id, word.trim()))
-                    .help("keep one indicator; a second \"so that\" is a second story or a remark"),
+                at(
+                    story,
+                    start,
+                    i,
+                    word.trim().len(),
+                    Rule::StoryNotMinimal,
+                    format!(
+                        "`{}` repeats \"{}\" in its statement",
+                        story.id,
+                        word.trim()
+                    ),
+                )
+                .help("keep one indicator; a second \"so that\" is a second story or a remark"),
             );
         } else if let Some(i) = second_sentence(&p.spaced) {
             out.push(
-                at(story, start, i, p.text[i..].find(' ').unwrap_or(p.text.len() - i), Rule::StoryNotMinimal, format!("the statement of `{}` goes on after its sentence", story.id))
-                    .help("keep the statement to one sentence; put the rest below it"),
+                at(
+                    story,
+                    start,
+                    i,
+                    p.text[i..].find(' ').unwrap_or(p.text.len() - i),
+                    Rule::StoryNotMinimal,
+                    format!("the statement of `{}` goes on after its sentence", story.id),
+                )
+                .help("keep the statement to one sentence; put the rest below it"),
             );
         }
     }
@@ -200,16 +256,96 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
 /// and edit it" — where a conjunction inside a noun phrase ("name and
 /// description", "dates and times") joins parts of one thing and is fine.
 const ACTIONS: &[&str] = &[
-    "access", "add", "approve", "archive", "assign", "attach", "book", "browse", "cancel",
-    "change", "check", "choose", "close", "comment", "compare", "configure", "copy", "create",
-    "define", "delete", "deposit", "download", "edit", "email", "enter", "export", "filter",
-    "find", "generate", "get", "hide", "import", "invite", "link", "list", "log", "login",
-    "manage", "mark", "merge", "modify", "move", "notify", "open", "order", "pay", "post",
-    "print", "publish", "rate", "read", "receive", "record", "register", "reject", "remove",
-    "rename", "reorder", "replace", "report", "request", "reset", "restore", "review", "run",
-    "save", "schedule", "search", "see", "select", "send", "set", "share", "show", "sign",
-    "sort", "start", "stop", "store", "submit", "subscribe", "tag", "track", "update",
-    "upload", "validate", "verify", "view", "vote", "write",
+    "access",
+    "add",
+    "approve",
+    "archive",
+    "assign",
+    "attach",
+    "book",
+    "browse",
+    "cancel",
+    "change",
+    "check",
+    "choose",
+    "close",
+    "comment",
+    "compare",
+    "configure",
+    "copy",
+    "create",
+    "define",
+    "delete",
+    "deposit",
+    "download",
+    "edit",
+    "email",
+    "enter",
+    "export",
+    "filter",
+    "find",
+    "generate",
+    "get",
+    "hide",
+    "import",
+    "invite",
+    "link",
+    "list",
+    "log",
+    "login",
+    "manage",
+    "mark",
+    "merge",
+    "modify",
+    "move",
+    "notify",
+    "open",
+    "order",
+    "pay",
+    "post",
+    "print",
+    "publish",
+    "rate",
+    "read",
+    "receive",
+    "record",
+    "register",
+    "reject",
+    "remove",
+    "rename",
+    "reorder",
+    "replace",
+    "report",
+    "request",
+    "reset",
+    "restore",
+    "review",
+    "run",
+    "save",
+    "schedule",
+    "search",
+    "see",
+    "select",
+    "send",
+    "set",
+    "share",
+    "show",
+    "sign",
+    "sort",
+    "start",
+    "stop",
+    "store",
+    "submit",
+    "subscribe",
+    "tag",
+    "track",
+    "update",
+    "upload",
+    "validate",
+    "verify",
+    "view",
+    "vote",
+    "write",
 ];
 
 /// The first conjunction in `segment` (the means) that starts a second
@@ -221,9 +357,15 @@ fn second_action(segment: &str) -> Option<(usize, usize)> {
         let mut from = 0;
         while let Some(i) = lower[from..].find(conj).map(|i| i + from) {
             let rest = &lower[i + conj.len()..];
-            let mut words = rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '-').filter(|w| !w.is_empty());
+            let mut words = rest
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+                .filter(|w| !w.is_empty());
             let first = words.next().unwrap_or("");
-            let verb = if first == "to" || first == "then" || first == "also" { words.next().unwrap_or("") } else { first };
+            let verb = if first == "to" || first == "then" || first == "also" {
+                words.next().unwrap_or("")
+            } else {
+                first
+            };
             if ACTIONS.contains(&verb) {
                 return Some((i + 1, conj.trim().len()));
             }
@@ -244,7 +386,6 @@ fn repeated(p: &Parsed) -> Option<(&'static str, usize)> {
         .iter()
         .filter_map(|e| find_word(&p.spaced, e, ei + ends.len()).map(|i| (*e, i)))
         .min_by_key(|(_, i)| *i)
-        .map(|(e, i)| (e, i))
 }
 
 /// Where a second sentence starts: a full stop, `?` or `!` followed by a
@@ -258,7 +399,9 @@ fn second_sentence(text: &str) -> Option<usize> {
         }
         let word_start = t[..i].rfind(' ').map_or(0, |s| s + 1);
         let word = t[word_start..i].to_ascii_lowercase();
-        if ["e.g", "i.e", "etc", "vs", "mr", "dr", "no", "approx"].contains(&word.as_str()) || word.len() == 1 {
+        if ["e.g", "i.e", "etc", "vs", "mr", "dr", "no", "approx"].contains(&word.as_str())
+            || word.len() == 1
+        {
             continue;
         }
         let next = t[i + 2..].trim_start();
@@ -279,7 +422,11 @@ fn duplicates(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
         match first.get(&key) {
             Some(other) => out.push(
                 story
-                    .finding_at("id", Rule::StoryDuplicate, format!("`{}` has the same statement as `{}`", story.id, other.id))
+                    .finding_at(
+                        "id",
+                        Rule::StoryDuplicate,
+                        format!("`{}` has the same statement as `{}`", story.id, other.id),
+                    )
                     .help("merge the two stories, or say what sets them apart")
                     .related(other.id_location(), "the story with the same statement"),
             ),
@@ -293,7 +440,10 @@ fn duplicates(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
 /// Stories whose template departs from the one most statements use, when
 /// most do (at least half of five or more statements).
 fn uniform(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
-    let complete: Vec<_> = statements.iter().filter(|(_, _, p)| p.role.is_some() && p.means.is_some()).collect();
+    let complete: Vec<_> = statements
+        .iter()
+        .filter(|(_, _, p)| p.role.is_some() && p.means.is_some())
+        .collect();
     if complete.len() < 5 {
         return;
     }
@@ -303,7 +453,10 @@ fn uniform(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
     for (_, _, p) in &complete {
         *counts.entry(template(p)).or_default() += 1;
     }
-    let Some((common, n)) = counts.iter().max_by_key(|(t, n)| (**n, std::cmp::Reverse((*t).clone()))) else {
+    let Some((common, n)) = counts
+        .iter()
+        .max_by_key(|(t, n)| (**n, std::cmp::Reverse((*t).clone())))
+    else {
         return;
     };
     // A clear majority only: with two templates in equal use there is no
@@ -339,12 +492,18 @@ fn criteria(story: &Story, cfg: &crate::model::Config, out: &mut Vec<Finding>) {
             let w = w.to_lowercase();
             let at = find_word(&c.text.to_lowercase(), &w, 0)?;
             let after = c.text.as_bytes().get(at + w.len()).copied();
-            after.is_none_or(|b| !b.is_ascii_alphanumeric()).then_some(w)
+            after
+                .is_none_or(|b| !b.is_ascii_alphanumeric())
+                .then_some(w)
         });
         if let Some(w) = vague {
-            let col = find_word(line_text, &w, 0)
-                .map_or(1, |i| line_text[..i].chars().count() + 1);
-            let mut f = story.doc.finding(Rule::CriteriaVague, c.line, col, format!("\"{w}\" cannot be tested: how would a tester know?"));
+            let col = find_word(line_text, &w, 0).map_or(1, |i| line_text[..i].chars().count() + 1);
+            let mut f = story.doc.finding(
+                Rule::CriteriaVague,
+                c.line,
+                col,
+                format!("\"{w}\" cannot be tested: how would a tester know?"),
+            );
             f.width = w.chars().count();
             out.push(f.help("say it with a number or an observable result (\"within 2 seconds\", \"in 3 clicks\")"));
         }
@@ -352,11 +511,18 @@ fn criteria(story: &Story, cfg: &crate::model::Config, out: &mut Vec<Finding>) {
             let t = c.text.to_lowercase();
             let ok = t.starts_with("given ") && find_word(&t, "then ", 0).is_some();
             if !ok {
-                let col = line_text.find(|ch: char| ch.is_alphanumeric()).map_or(1, |i| line_text[..i].chars().count() + 1);
+                let col = line_text
+                    .find(|ch: char| ch.is_alphanumeric())
+                    .map_or(1, |i| line_text[..i].chars().count() + 1);
                 out.push(
                     story
                         .doc
-                        .finding(Rule::CriteriaNotGherkin, c.line, col, "this criterion does not read Given … When … Then …")
+                        .finding(
+                            Rule::CriteriaNotGherkin,
+                            c.line,
+                            col,
+                            "this criterion does not read Given … When … Then …",
+                        )
                         .help("write it as \"Given <context>, when <action>, then <outcome>\""),
                 );
             }

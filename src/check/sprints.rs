@@ -213,7 +213,14 @@ pub(super) fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
                         )),
                 );
             }
-            if d.decision == DecisionKind::Accepted && !cfg.is_done(&story.status) {
+            // A later entry on the same story (a correction) decides instead.
+            let superseded = review
+                .decisions
+                .iter()
+                .rev()
+                .find(|x| x.story == d.story)
+                .is_some_and(|last| !std::ptr::eq(last, d));
+            if d.decision == DecisionKind::Accepted && !superseded && !cfg.is_done(&story.status) {
                 out.push(
                     sprint
                         .finding_at(

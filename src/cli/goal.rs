@@ -54,6 +54,14 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     })?;
     let (text, said) = match args.command {
         GoalCommand::New(a) => {
+            if a.id.is_empty() || a.id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(CliError::new(format!("`{}` is not a goal id", a.id))
+                    .hint("goal ids are one word, like G-4"));
+            }
+            if a.title.trim().is_empty() || a.title.chars().any(|c| c.is_control()) {
+                return Err(CliError::new("a goal's title is one line of text")
+                    .hint("e.g. `backlog goal new G-4 \"Customers pay in their own currency\"`"));
+            }
             if o.snapshot.config.goals.iter().any(|g| g.id == a.id) {
                 return Err(CliError::new(format!("goal `{}` exists already", a.id))
                     .hint("pick another id, or `backlog goal set`"));

@@ -42,6 +42,12 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         CliError::new(format!("unknown kind `{}`", args.kind))
             .hint("use one of: story, bug, spike, epic, chore")
     })?;
+    if args.title.chars().any(|c| c.is_control()) {
+        return Err(
+            CliError::new("the title holds a line break or another control character")
+                .hint("a title is one line; put the rest into the story's description"),
+        );
+    }
     if args.title.trim().is_empty() {
         return Err(CliError::new("the title is empty")
             .hint("e.g. `backlog new \"Export invoices as PDF\"`"));

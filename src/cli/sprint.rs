@@ -79,7 +79,8 @@ pub struct ReviewArgs {
     #[arg(long)]
     pub force: bool,
     /// --accept ID | --reject ID | --feedback "WHO: NOTE", each with --note TEXT,
-    /// --follow-up ID | --new-follow-up TITLE (decisions), --story ID | --new-story TITLE (feedback).
+    /// --follow-up ID | --new-follow-up TITLE | --amends WHY (decisions),
+    /// --story ID | --new-story TITLE (feedback).
     #[arg(
         trailing_var_arg = true,
         allow_hyphen_values = true,
@@ -277,13 +278,26 @@ fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
     let fail = |e: ReviewError| {
         let hint = match &e {
             ReviewError::NotInSprint { .. } => "a decision is taken on a story of the sprint; `backlog list --sprint ID` shows them",
+            ReviewError::Decided { .. } => "a recorded decision is never rewritten: add the correction with --amends \"why\" after the --accept or --reject",
+            ReviewError::Closed(_) => "a closed sprint takes no more decisions",
             ReviewError::UnknownSprint(_) => "`backlog sprint new` creates one",
             _ => "`backlog sprint review --help` shows how entries are written",
         };
         CliError::new(format!("{e}; nothing was written")).hint(hint)
     };
-    let entries = parse_entries(&a.entries).map_err(fail)?;
-    let day = match &a.date {
+    // --force and --date may come after the entries too.
+    let mut words = Vec::new();
+    let (mut force, mut date_arg) = (a.force, a.date.clone());
+    let mut it = a.entries.iter();
+    while let Some(w) = it.next() {
+        match w.as_str() {
+            "--force" => force = true,
+            "--date" => date_arg = it.next().cloned(),
+            _ => words.push(w.clone()),
+        }
+    }
+    let entries = parse_entries(&words).map_err(fail)?;
+    let day = match &date_arg {
         Some(d) => date("--date", d)?,
         None => ctx.today,
     };
@@ -334,7 +348,7 @@ fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
             text: n.text.clone(),
         });
     }
-    if !a.force {
+    if !force {
         let mut all = texts.clone();
         all.extend(creates.iter().map(|c| NewText {
             path: c.path.clone(),
@@ -375,7 +389,13 @@ fn close(ctx: &Context, a: CloseArgs, out: &mut dyn Write) -> Outcome {
         .hint("a close is recorded once; plan stories with `backlog set ID sprint=…`"));
     }
     if let Some(next) = &a.carry_over_to {
-        if next == &a.id || s.sprint(next).is_none() {
+        if next == &a.id {
+            return Err(
+                CliError::new(format!("`{next}` is the sprint being closed"))
+                    .hint("carry its unfinished stories over into the next sprint"),
+            );
+        }
+        if s.sprint(next).is_none() {
             return Err(sprint_error(SprintError::Unknown(next.clone())));
         }
     }

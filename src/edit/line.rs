@@ -18,6 +18,8 @@ pub enum EditError {
     Unparsable,
     #[error("`{key}` spans several lines in a form the tool does not rewrite; edit it by hand")]
     Multiline { key: String },
+    #[error("`{key}` is written in flow style (`{{ … }}`, `[ … ]`, `~`); the tool adds entries only to block lists: write it as a block list, one `- …` line per entry")]
+    FlowStyle { key: String },
     #[error("editing `{key}` would change other fields; nothing was written")]
     Unsafe { key: String },
     #[error("`{value}` does not read back as the value intended for `{key}`")]
@@ -556,7 +558,7 @@ pub fn append_review(
                         inserts.push((rend, block));
                     }
                     Some(list) if !list.raw.is_empty() => {
-                        return Err(EditError::Multiline {
+                        return Err(EditError::FlowStyle {
                             key: format!("review.{key}"),
                         });
                     }
@@ -568,6 +570,9 @@ pub fn append_review(
             }
         }
     }
+    // At one line, items that extend a list come before a new block (a new
+    // `decisions:` after a `feedback:` list must not swallow its new items).
+    inserts.sort_by_key(|(at, t)| (*at, !t.trim_start().starts_with('-')));
     let mut out = String::with_capacity(text.len() + 256);
     for (i, line) in l.lines.iter().enumerate() {
         out.push_str(line);
@@ -660,7 +665,7 @@ pub fn append_list_item(text: &str, key: &str, item: &str) -> Result<String, Edi
             };
             (last, format!("{lead}{key}:{nl}  - {item}{nl}"))
         }
-        Some(slot) if !slot.raw.is_empty() => return Err(EditError::Multiline { key: key.into() }),
+        Some(slot) if !slot.raw.is_empty() => return Err(EditError::FlowStyle { key: key.into() }),
         Some(slot) => {
             let (last, pad) = block_list_end(&l, slot);
             (last, format!("{pad}- {item}{nl}"))

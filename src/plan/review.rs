@@ -26,6 +26,8 @@ pub enum Entry {
         decision: DecisionKind,
         note: Option<String>,
         follow_up: Option<Link>,
+        /// Why this corrects a decision recorded earlier in this review.
+        amends: Option<String>,
     },
     Feedback {
         from: String,
@@ -55,6 +57,10 @@ pub enum ReviewError {
     UnknownStory(String),
     #[error("`{0}` is decided twice in this review")]
     Twice(String),
+    #[error("`{story}` was decided at this review already ({was})")]
+    Decided { story: String, was: String },
+    #[error("sprint `{0}` is closed")]
+    Closed(String),
 }
 
 /// Reads the entries from the command line's words, in order: a `--note`,
@@ -79,6 +85,7 @@ pub fn parse_entries(words: &[String]) -> Result<Vec<Entry>, ReviewError> {
                 },
                 note: None,
                 follow_up: None,
+                amends: None,
             }),
             "--feedback" => {
                 let v = value()?;
@@ -99,6 +106,13 @@ pub fn parse_entries(words: &[String]) -> Result<Vec<Entry>, ReviewError> {
                     Some(Entry::Decision { note, .. }) => *note = Some(v),
                     Some(Entry::Feedback { note, .. }) => *note = v,
                     None => return Err(ReviewError::Orphan(flag.clone())),
+                }
+            }
+            "--amends" => {
+                let v = value()?;
+                match out.last_mut() {
+                    Some(Entry::Decision { amends, .. }) => *amends = Some(v),
+                    _ => return Err(ReviewError::Orphan(flag.clone())),
                 }
             }
             "--follow-up" | "--new-follow-up" => {
@@ -179,6 +193,9 @@ pub fn plan_review(
     let sp = s
         .sprint(sprint)
         .ok_or_else(|| ReviewError::UnknownSprint(sprint.to_string()))?;
+    if sp.closed.is_some() {
+        return Err(ReviewError::Closed(sprint.to_string()));
+    }
     let mut plan = ReviewPlan {
         decisions: Vec::new(),
         feedback: Vec::new(),
@@ -237,6 +254,7 @@ pub fn plan_review(
                 decision,
                 note,
                 follow_up,
+                amends,
             } => {
                 let x = s
                     .story(story.as_str())
@@ -249,6 +267,17 @@ pub fn plan_review(
                 }
                 if !seen.insert(story.clone()) {
                     return Err(ReviewError::Twice(story.to_string()));
+                }
+                // A second decision on a story is a correction, and says so.
+                let earlier = sp
+                    .review
+                    .as_ref()
+                    .and_then(|r| r.decisions.iter().rev().find(|d| &d.story == story));
+                if let (Some(d), None) = (earlier, amends) {
+                    return Err(ReviewError::Decided {
+                        story: story.to_string(),
+                        was: d.decision.as_str().to_string(),
+                    });
                 }
                 let follow = match follow_up {
                     None => None,
@@ -281,6 +310,9 @@ pub fn plan_review(
                 if let Some(f) = follow {
                     item.push_str(&format!(", follow_up: {f}"));
                 }
+                if let Some(a) = amends {
+                    item.push_str(&format!(", amends: {}", flow_text_token(a)));
+                }
                 item.push_str(" }");
                 plan.decisions.push(item);
                 if x.status != status {
@@ -298,7 +330,10 @@ pub fn plan_review(
                     Some(Link::New(title)) => Some(new_story(
                         &mut plan,
                         title,
-                        format!("From {from}'s feedback at the {sprint} review: {note}."),
+                        format!(
+                            "From {from}'s feedback at the {sprint} review: {}.",
+                            one_line(note)
+                        ),
                         Some(from),
                     )),
                 };
@@ -315,8 +350,18 @@ pub fn plan_review(
             }
         }
     }
-    let _ = sp;
     Ok(plan)
+}
+
+/// Text quoted into a story body stays one plain line: a note cannot add
+/// fences, headings or criteria to the story it is quoted in.
+fn one_line(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_start_matches(['#', '-', '*', '>'])
+        .trim()
+        .to_string()
 }
 
 /// The status edit for one story.

@@ -26,6 +26,8 @@ pub enum SprintError {
     Started(String),
     #[error("sprint `{0}` has no stories planned: there is nothing to commit to")]
     Empty(String),
+    #[error("sprint `{id}` was closed on {date}")]
+    Closed { id: String, date: Date },
 }
 
 impl SprintError {
@@ -45,6 +47,7 @@ impl SprintError {
                     .into()
             }
             SprintError::Empty(id) => format!("plan it first: `backlog sprint plan {id} --apply`"),
+            SprintError::Closed { .. } => "a closed sprint takes no more stories, commitments or decisions; use the next sprint".into(),
         }
     }
 }
@@ -144,6 +147,12 @@ pub fn plan_sprint(
     let sprint = s
         .sprint(id)
         .ok_or_else(|| SprintError::Unknown(id.to_string()))?;
+    if let Some(c) = &sprint.closed {
+        return Err(SprintError::Closed {
+            id: id.to_string(),
+            date: c.date,
+        });
+    }
     let (capacity, capacity_from) = match (capacity, sprint.capacity) {
         (Some(c), _) => (c, CapacityFrom::Flag),
         (None, Some(c)) => (c, CapacityFrom::SprintFile),
@@ -235,6 +244,12 @@ pub fn commitment_token(s: &Snapshot, id: &str, today: Date) -> Result<String, S
     let sprint = s
         .sprint(id)
         .ok_or_else(|| SprintError::Unknown(id.to_string()))?;
+    if let Some(c) = &sprint.closed {
+        return Err(SprintError::Closed {
+            id: id.to_string(),
+            date: c.date,
+        });
+    }
     if sprint.commitment.is_some() {
         return Err(SprintError::Started(id.to_string()));
     }

@@ -94,25 +94,36 @@ pub fn forecast(
         return Err(ForecastError::NoVelocity);
     }
     // Sprint k (1-based) ends `k` sprint lengths after the base day.
-    // The cadence: from one sprint's start to the next (weekends between
-    // sprints included), else the latest sprint's own length.
+    // Sprint 1 is the sprint running today (not closed), else the next one
+    // to start, else one starting today. Its length, rounded up to whole
+    // weeks (a Monday-to-Friday sprint repeats every 14 days), is the cadence.
     let ordered = in_date_order(s);
-    let latest = ordered.last().copied();
-    let cadence = match ordered.as_slice() {
-        [.., a, b] => match (a.start, b.start) {
-            (Some(x), Some(y)) if y > x => Some(y.days() - x.days()),
-            _ => None,
-        },
-        _ => None,
-    };
-    let sprint_days = cadence
-        .or_else(|| latest.and_then(|sp| Some(sp.end?.days() - sp.start?.days() + 1)))
-        .filter(|d| *d > 0)
-        .unwrap_or(DEFAULT_SPRINT_DAYS);
-    let base = match latest.and_then(|sp| Some((sp.start?, sp.end?))) {
-        Some((start, end)) if start <= today && today <= end => end.days() - sprint_days,
-        Some((_, end)) if end >= today => end.days(),
-        _ => today.days() - 1,
+    let dated = |sp: &&crate::model::Sprint| sp.start.zip(sp.end);
+    let first = ordered
+        .iter()
+        .filter(|sp| sp.closed.is_none())
+        .filter_map(|sp| dated(sp).map(|d| (sp, d)))
+        .find(|(_, (start, end))| *start <= today && today <= *end)
+        .or_else(|| {
+            ordered
+                .iter()
+                .filter_map(|sp| dated(sp).map(|d| (sp, d)))
+                .find(|(_, (start, _))| *start > today)
+        });
+    let length = |start: Date, end: Date| (end.days() - start.days() + 1).max(1);
+    let weeks = |days: i64| ((days + 6) / 7) * 7;
+    let (sprint_days, base) = match first {
+        Some((_, (start, end))) => {
+            let cadence = weeks(length(start, end));
+            (cadence, end.days() - cadence)
+        }
+        None => {
+            let cadence = ordered
+                .last()
+                .and_then(dated)
+                .map_or(DEFAULT_SPRINT_DAYS, |(a, b)| weeks(length(a, b)));
+            (cadence, today.days() - 1)
+        }
     };
     let by = |k: usize| Some(Date::from_days(base + k as i64 * sprint_days).to_string());
 

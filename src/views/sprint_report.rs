@@ -120,14 +120,12 @@ pub fn sprint_report(
         .map(|c| c.stories.clone())
         .unwrap_or_default();
     let review = sp.review.as_ref();
-    let decided: Vec<(StoryId, DecisionKind)> = review
-        .map(|r| {
-            r.decisions
-                .iter()
-                .map(|d| (d.story.clone(), d.decision))
-                .collect()
-        })
-        .unwrap_or_default();
+    // Each story's last decision there (a later entry corrects an earlier one).
+    let mut decided: Vec<(StoryId, DecisionKind)> = Vec::new();
+    for d in review.map(|r| r.decisions.as_slice()).unwrap_or_default() {
+        decided.retain(|(id, _)| id != &d.story);
+        decided.push((d.story.clone(), d.decision));
+    }
     let carried: Vec<StoryId> = sp
         .closed
         .as_ref()
@@ -201,7 +199,7 @@ pub fn sprint_report(
         start: sp.start.map(|d| d.to_string()),
         end: sp.end.map(|d| d.to_string()),
         capacity: sp.capacity,
-        running: sp.is_running(today),
+        running: sp.is_running(today) && sp.closed.is_none(),
         committed_points: sp.commitment.as_ref().map(|c| c.points),
         committed: committed.iter().map(|c| c.to_string()).collect(),
         scope: scope.iter().map(|x| item(s, x)).collect(),

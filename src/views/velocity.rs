@@ -25,18 +25,29 @@ pub fn in_date_order(s: &Snapshot) -> Vec<&Sprint> {
     v
 }
 
-/// The reviewed sprints, oldest first; the last `last` only when given.
+/// The sprints that are over and reviewed, oldest first; the last `last` only when given.
 /// A story's points are its current estimate.
 pub fn velocity(s: &Snapshot, last: Option<usize>) -> Vec<SprintVelocity> {
     let reviewed: Vec<SprintVelocity> = in_date_order(s)
         .into_iter()
         .filter_map(|sp| {
             let review = sp.review.as_ref()?;
-            let accepted: Vec<_> = review
-                .decisions
+            // Only sprints that are over: closed, or reviewed on or after their end.
+            let over = sp.closed.is_some()
+                || matches!((review.date, sp.end), (Some(r), Some(e)) if r >= e);
+            if !over {
+                return None;
+            }
+            // Each story once, as its last decision there says.
+            let mut last: Vec<(&crate::model::StoryId, DecisionKind)> = Vec::new();
+            for d in &review.decisions {
+                last.retain(|(id, _)| *id != &d.story);
+                last.push((&d.story, d.decision));
+            }
+            let accepted: Vec<_> = last
                 .iter()
-                .filter(|d| d.decision == DecisionKind::Accepted)
-                .filter_map(|d| s.story(d.story.as_str()))
+                .filter(|(_, k)| *k == DecisionKind::Accepted)
+                .filter_map(|(id, _)| s.story(id.as_str()))
                 .collect();
             Some(SprintVelocity {
                 sprint: sp.id.clone(),
@@ -54,5 +65,9 @@ pub fn velocity(s: &Snapshot, last: Option<usize>) -> Vec<SprintVelocity> {
 
 /// The mean of accepted points, `None` without a reviewed sprint.
 pub fn average(v: &[SprintVelocity]) -> Option<f64> {
-    (!v.is_empty()).then(|| v.iter().map(|x| x.accepted).sum::<f64>() / v.len() as f64)
+    // To a tenth of a point: a velocity is not more precise than that.
+    (!v.is_empty()).then(|| {
+        let mean = v.iter().map(|x| x.accepted).sum::<f64>() / v.len() as f64;
+        (mean * 10.0).round() / 10.0
+    })
 }

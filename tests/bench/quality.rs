@@ -39,7 +39,8 @@ fn check_set(lines: &[String]) -> Flags {
     let mut m = Memory::new(".backlog");
     for (i, line) in lines.iter().enumerate() {
         let n = i + 1;
-        let text = format!("---\nid: S-{n}\ntitle: Story {n}\nstatus: draft\nrank: {n}\n---\n{line}\n");
+        let text =
+            format!("---\nid: S-{n}\ntitle: Story {n}\nstatus: draft\nrank: {n}\n---\n{line}\n");
         m.insert(format!("stories/S-{n}-story.md"), text);
     }
     let snapshot = backlog::load::load(&m).expect("memory sources do not fail");
@@ -53,7 +54,10 @@ fn check_set(lines: &[String]) -> Flags {
         else {
             continue;
         };
-        flags.entry(n).or_default().insert(f.rule.name().to_string());
+        flags
+            .entry(n)
+            .or_default()
+            .insert(f.rule.name().to_string());
     }
     flags
 }
@@ -89,10 +93,14 @@ fn labels(text: &str) -> Flags {
     let header = &rows[0];
     let mut out = Flags::new();
     for row in &rows[1..] {
-        let Ok(n) = row[0].trim().parse::<usize>() else { continue };
+        let Ok(n) = row[0].trim().parse::<usize>() else {
+            continue;
+        };
         let entry = out.entry(n).or_default();
         for (label, rule) in LABELS {
-            let Some(col) = header.iter().position(|h| h == label) else { continue };
+            let Some(col) = header.iter().position(|h| h == label) else {
+                continue;
+            };
             if row.get(col).is_some_and(|v| v.trim() == "1") {
                 entry.insert(rule.to_string());
             }
@@ -107,9 +115,14 @@ fn aqusa(text: &str) -> Flags {
     let mut story = None;
     for line in text.lines() {
         if let Some(rest) = line.strip_prefix("Story #") {
-            story = rest.split(':').next().and_then(|n| n.trim().parse::<usize>().ok());
+            story = rest
+                .split(':')
+                .next()
+                .and_then(|n| n.trim().parse::<usize>().ok());
         } else if let Some(kind) = line.trim().strip_prefix("Defect type: ") {
-            if let (Some(n), Some((_, rule))) = (story, LABELS.iter().find(|(l, _)| *l == kind.trim())) {
+            if let (Some(n), Some((_, rule))) =
+                (story, LABELS.iter().find(|(l, _)| *l == kind.trim()))
+            {
                 out.entry(n).or_default().insert(rule.to_string());
             }
         }
@@ -155,7 +168,11 @@ fn main() {
     }
     for set in &sets {
         let text = std::fs::read_to_string(set).expect("a readable story set");
-        let lines: Vec<String> = text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
+        let lines: Vec<String> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect();
         let started = std::time::Instant::now();
         let flags = check_set(&lines);
         let took = started.elapsed();
@@ -167,20 +184,31 @@ fn main() {
                 format!("{r} {n}")
             })
             .collect();
-        println!("{set}: {} stories, checked in {took:?}; flagged: {}", lines.len(), rates.join(", "));
+        println!(
+            "{set}: {} stories, checked in {took:?}; flagged: {}",
+            lines.len(),
+            rates.join(", ")
+        );
         if label_files.is_empty() {
             continue;
         }
-        let theirs = aqusa_file.as_ref().map(|f| aqusa(&std::fs::read_to_string(f).expect("AQUSA output")));
+        let theirs = aqusa_file
+            .as_ref()
+            .map(|f| aqusa(&std::fs::read_to_string(f).expect("AQUSA output")));
         for lf in &label_files {
             let want = labels(&std::fs::read_to_string(lf).expect("a label file"));
             println!("\nagainst {lf}");
-            println!("{:<22} {:>9} {:>7}   {:>9} {:>7}", "rule", "precision", "recall", "AQUSA p", "AQUSA r");
+            println!(
+                "{:<22} {:>9} {:>7}   {:>9} {:>7}",
+                "rule", "precision", "recall", "AQUSA p", "AQUSA r"
+            );
             let (mut all, mut all_a) = ((0, 0, 0), (0, 0, 0));
             for rule in rules() {
                 let (tp, fp, fne) = score(&flags, &want, rule, lines.len());
                 all = (all.0 + tp, all.1 + fp, all.2 + fne);
-                let (atp, afp, afn) = theirs.as_ref().map_or((0, 0, 0), |t| score(t, &want, rule, lines.len()));
+                let (atp, afp, afn) = theirs
+                    .as_ref()
+                    .map_or((0, 0, 0), |t| score(t, &want, rule, lines.len()));
                 all_a = (all_a.0 + atp, all_a.1 + afp, all_a.2 + afn);
                 println!(
                     "{rule:<22} {:>9} {:>7}   {:>9} {:>7}   (labelled {})",

@@ -835,3 +835,75 @@ fn a_conflict_left_unsettled_too_long_is_a_warning() {
     ");
     assert_eq!(on_day(&f, "2026-11-24", &["check"]).code, 0);
 }
+
+/// Found by trying the cycle as a product owner: a story decided twice was
+/// counted twice and a wrong acceptance could not be corrected; a closed
+/// sprint could still be planned, started and reviewed; a decision after a
+/// feedback-only review did not read back; a running sprint's early
+/// acceptances counted as velocity.
+#[test]
+fn review_corrections_closed_sprints_and_velocity_hold_together() {
+    let f = Fixture::example();
+    insta::assert_snapshot!(f.session(&[
+        &["sprint", "review", "2026-S23", "--feedback", "sales: first"],
+        &["sprint", "review", "2026-S23", "--accept", "S-16", "--note", "ok", "--feedback", "sales: second"],
+        &["sprint", "review", "2026-S23", "--accept", "S-16"],
+        &["sprint", "review", "2026-S23", "--reject", "S-16", "--amends", "fees were wrong on refunds", "--force"],
+        &["velocity"],
+        &["sprint", "plan", "2026-S21", "--apply"],
+        &["sprint", "start", "2026-S21"],
+        &["sprint", "review", "2026-S21", "--accept", "S-3"],
+        &["sprint", "close", "2026-S23", "--carry-over-to", "2026-S23"],
+        &["new", "two\nlines"],
+    ]), @r#"
+    $ backlog sprint review 2026-S23 --feedback sales: first
+    2026-S23: 0 decisions and 1 feedback items recorded
+    $ backlog sprint review 2026-S23 --accept S-16 --note ok --feedback sales: second
+    2026-S23: 1 decisions and 1 feedback items recorded
+    S-16: status = done
+    $ backlog sprint review 2026-S23 --accept S-16
+    ------- stderr -------
+    error: `S-16` was decided at this review already (accepted); nothing was written
+      help: a recorded decision is never rewritten: add the correction with --amends "why" after the --accept or --reject
+    [exit status: 2]
+    $ backlog sprint review 2026-S23 --reject S-16 --amends fees were wrong on refunds --force
+    2026-S23: 1 decisions and 0 feedback items recorded
+    S-16: status = ready
+    $ backlog velocity
+    SPRINT      DATES                    COMMITTED  ACCEPTED
+    2026-S21    2026-10-26 – 2026-11-06          -        21
+    2026-S22    2026-11-09 – 2026-11-20         28        23
+
+    mean accepted: 22 points per sprint
+    $ backlog sprint plan 2026-S21 --apply
+    ------- stderr -------
+    error: sprint `2026-S21` was closed on 2026-11-06
+      help: a closed sprint takes no more stories, commitments or decisions; use the next sprint
+    [exit status: 2]
+    $ backlog sprint start 2026-S21
+    ------- stderr -------
+    error: sprint `2026-S21` was closed on 2026-11-06
+      help: a closed sprint takes no more stories, commitments or decisions; use the next sprint
+    [exit status: 2]
+    $ backlog sprint review 2026-S21 --accept S-3
+    ------- stderr -------
+    error: sprint `2026-S21` is closed; nothing was written
+      help: a closed sprint takes no more decisions
+    [exit status: 2]
+    $ backlog sprint close 2026-S23 --carry-over-to 2026-S23
+    ------- stderr -------
+    error: `2026-S23` is the sprint being closed
+      help: carry its unfinished stories over into the next sprint
+    [exit status: 2]
+    $ backlog new two
+    lines
+    ------- stderr -------
+    error: the title holds a line break or another control character
+      help: a title is one line; put the rest into the story's description
+    [exit status: 2]
+    "#);
+    let text = f.read("sprints/2026-S23.md");
+    assert!(text.contains("  decisions:\n    - { story: S-16, decision: accepted, note: ok }\n    - { story: S-16, decision: rejected, amends: fees were wrong on refunds }\n"), "{text}");
+    assert!(text.contains("  feedback:\n    - { from: sales, note: first }\n    - { from: sales, note: second }\n"), "{text}");
+    assert_eq!(f.run(&["check"]).code, 0, "{}", f.run(&["check"]));
+}

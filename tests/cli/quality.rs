@@ -18,15 +18,34 @@ fn each_quality_rule_points_at_the_words() {
     // g08, line 21: the indicator twice.
     story(&f, 41, "As a Machine Learning expert, I would like to package ML datasets as data packages, so that I can\neasily import them into my ML platform, so that I can start using the data.", "");
     // g02, line 52: no means.
-    story(&f, 42, "As a user, I don't want to see NASA grants displayed as contracts.", "");
+    story(
+        &f,
+        42,
+        "As a user, I don't want to see NASA grants displayed as contracts.",
+        "",
+    );
     // No role at all.
     story(&f, 43, "Export the ledger every night.", "");
     // The same statement twice.
-    story(&f, 44, "As a site admin, I want to edit help wanted ads, so that I can correct small problems.", "");
-    story(&f, 45, "As a site admin, I want to edit help-wanted ads; so that I can correct small problems!", "");
+    story(
+        &f,
+        44,
+        "As a site admin, I want to edit help wanted ads, so that I can correct small problems.",
+        "",
+    );
+    story(
+        &f,
+        45,
+        "As a site admin, I want to edit help-wanted ads; so that I can correct small problems!",
+        "",
+    );
     // Vague criteria, a story too big.
     story(&f, 46, "As a bookkeeper, I want to export a month, so that I can close it.\n\n## Acceptance criteria\n- [ ] The export is fast\n- [ ] Given a month, when I export it, then I get one file", "estimate: 21\n");
-    f.edit("backlog.yaml", "id_prefix: S", "id_prefix: S\nquality: { gherkin: true, max_estimate: 13 }");
+    f.edit(
+        "backlog.yaml",
+        "id_prefix: S",
+        "id_prefix: S\nquality: { gherkin: true, max_estimate: 13 }",
+    );
     let r = f.run(&["check", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let mut got: Vec<String> = v["findings"]
@@ -38,7 +57,10 @@ fn each_quality_rule_points_at_the_words() {
             format!(
                 "{} {}:{}:{}",
                 x["rule"].as_str().unwrap(),
-                x["file"].as_str().unwrap().trim_start_matches(".backlog/stories/"),
+                x["file"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches(".backlog/stories/"),
                 x["line"],
                 x["column"]
             )
