@@ -186,6 +186,29 @@ impl Fixture {
     }
 }
 
+impl Fixture {
+    /// Runs `backlog ARGS` in the repository's root with extra environment
+    /// variables (`EDITOR`, `BACKLOG_TODAY`, …); paths shown as `$ROOT`.
+    pub fn run_env(&self, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = assert_cmd::Command::cargo_bin("backlog").unwrap();
+        cmd.args(args)
+            .current_dir(self.root())
+            .env_remove("BACKLOG_DIR")
+            .env_remove("VISUAL")
+            .timeout(std::time::Duration::from_secs(60));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        Run {
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: out.status.code().unwrap_or(-1),
+        }
+        .redact(self.root())
+    }
+}
+
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     let out = assert_cmd::Command::cargo_bin("backlog")
         .unwrap()

@@ -265,19 +265,7 @@ fn velocity_and_a_plan_without_capacity_use_the_reviews() {
 
 /// `backlog ARGS` with "today" pinned, as a report on a given day.
 fn on_day(f: &Fixture, day: &str, args: &[&str]) -> crate::common::Run {
-    let out = assert_cmd::Command::cargo_bin("backlog")
-        .unwrap()
-        .args(args)
-        .current_dir(f.root())
-        .env("BACKLOG_TODAY", day)
-        .env_remove("BACKLOG_DIR")
-        .output()
-        .unwrap();
-    crate::common::Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    f.run_env(&[("BACKLOG_TODAY", day)], args)
 }
 
 #[test]

@@ -264,20 +264,7 @@ fn rebalance_says_how_many_files_it_touches() {
 
 /// A scripted editor: a shell command that rewrites the file it is given.
 fn with_editor(f: &Fixture, script: &str, args: &[&str]) -> crate::common::Run {
-    let out = assert_cmd::Command::cargo_bin("backlog")
-        .unwrap()
-        .args(args)
-        .current_dir(f.root())
-        .env("EDITOR", script)
-        .env_remove("VISUAL")
-        .output()
-        .unwrap();
-    crate::common::Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
-    .redact(f.root())
+    f.run_env(&[("EDITOR", script)], args)
 }
 
 #[test]
