@@ -116,7 +116,7 @@ pub enum Command {
     Decisions(history::DecisionsArgs),
     /// Compare two versions of the backlog in product terms (for pull requests).
     Diff(diff::Args),
-    /// Sprints as commands: new, plan (fill from the top of the backlog), start.
+    /// Sprints as commands: new, plan, start, review, close, show.
     Sprint(sprint::Args),
     /// Points committed and accepted per reviewed sprint, and their mean.
     Velocity(sprint::VelocityArgs),
