@@ -544,9 +544,10 @@ pub struct Snapshot {
     pub unreadable_ids: Vec<StoryId>,
     /// Problems found while loading (syntax, types, unreadable files).
     pub load_findings: Vec<Finding>,
-    /// Index of `stories` by id (first story with each id), built on first
-    /// lookup: commands look stories up by id in loops over the backlog.
-    pub by_id: std::sync::OnceLock<HashMap<String, usize>>,
+    /// Index of `stories` by id (first story with each id, and how many
+    /// carry it), built on first lookup: commands look stories up by id in
+    /// loops over the backlog.
+    pub by_id: std::sync::OnceLock<HashMap<String, (usize, usize)>>,
 }
 
 impl Snapshot {
@@ -571,14 +572,17 @@ impl Snapshot {
     }
 
     pub fn story(&self, id: &str) -> Option<&Story> {
-        let index = self.by_id.get_or_init(|| {
-            let mut m = HashMap::with_capacity(self.stories.len());
+        self.id_index().get(id).map(|&(i, _)| &self.stories[i])
+    }
+
+    fn id_index(&self) -> &HashMap<String, (usize, usize)> {
+        self.by_id.get_or_init(|| {
+            let mut m: HashMap<String, (usize, usize)> = HashMap::with_capacity(self.stories.len());
             for (i, s) in self.stories.iter().enumerate() {
-                m.entry(s.id.as_str().to_string()).or_insert(i);
+                m.entry(s.id.as_str().to_string()).or_insert((i, 0)).1 += 1;
             }
             m
-        });
-        index.get(id).map(|&i| &self.stories[i])
+        })
     }
 
     /// Story and sprint files that could not be read at all (their content
@@ -603,10 +607,15 @@ impl Snapshot {
     /// Every story that carries `id` (more than one is a duplicate id that
     /// `check` reports, and that no edit may guess between).
     pub fn stories_with_id(&self, id: &str) -> Vec<&Story> {
-        self.stories
-            .iter()
-            .filter(|s| s.id.as_str() == id)
-            .collect()
+        match self.id_index().get(id) {
+            None => Vec::new(),
+            Some(&(i, 1)) => vec![&self.stories[i]],
+            // Only a duplicated id pays for the scan.
+            Some(&(i, _)) => self.stories[i..]
+                .iter()
+                .filter(|s| s.id.as_str() == id)
+                .collect(),
+        }
     }
 
     pub fn sprint(&self, id: &str) -> Option<&Sprint> {
