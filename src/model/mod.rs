@@ -159,6 +159,10 @@ pub enum ValueField {
 pub fn fmt_num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
+    } else if v.abs() >= 1e15 {
+        // Twenty digits read back as text, not a number: the YAML loader
+        // takes only integers that fit 64 bits. `1e20` reads back as itself.
+        format!("{v:e}")
     } else {
         format!("{v}")
     }

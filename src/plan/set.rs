@@ -227,8 +227,9 @@ fn token_for(
             Ok(r) => r.to_string(),
             Err(e) => return Err(SetError::BadRank(e.to_string())),
         },
+        // Written as the loader reads numbers back (`1e20`, not twenty digits).
         FieldType::Points => match crate::model::score::parse_points(value) {
-            Some(_) => value.trim().to_string(),
+            Some(p) => crate::model::fmt_num(p),
             None => return Err(SetError::BadEstimate(value.to_string())),
         },
         FieldType::Epic => match s.story(value) {

@@ -1169,3 +1169,28 @@ fn show_prints_the_description() {
         serde_json::json!(["Rejected at the 2026-S22 review: the line-item table broke on long invoices. Carried into 2026-S23 together with the follow-up S-24."])
     );
 }
+
+/// A capacity or an estimate of twenty digits was written as typed, and the
+/// YAML loader reads such a number back as text: `sprint new` wrote a file
+/// that `check` then failed, and `set` refused with a puzzling message.
+#[test]
+fn huge_numbers_are_written_so_they_read_back_as_numbers() {
+    let f = Fixture::example();
+    insta::assert_snapshot!(f.session(&[
+        &["sprint", "new", "2027-S1", "--start", "2027-01-04", "--end", "2027-01-15", "--capacity", "100000000000000000000"],
+        &["set", "S-23", "estimate=100000000000000000000"],
+        &["check"],
+    ]), @"
+    $ backlog sprint new 2027-S1 --start 2027-01-04 --end 2027-01-15 --capacity 100000000000000000000
+    created .backlog/sprints/2027-S1.md
+    $ backlog set S-23 estimate=100000000000000000000
+    S-23: estimate = 1e20
+    $ backlog check
+    ok: 32 stories and 4 sprints checked, no problems
+    ");
+    assert_eq!(
+        f.read("sprints/2027-S1.md"),
+        "---\nid: 2027-S1\nstart: 2027-01-04\nend: 2027-01-15\ncapacity: 1e20\n---\n"
+    );
+    assert!(f.read(&f.story("S-23")).contains("\nestimate: 1e20\n"));
+}
