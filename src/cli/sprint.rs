@@ -281,6 +281,7 @@ fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
             ReviewError::Decided { .. } => "a recorded decision is never rewritten: add the correction with --amends \"why\" after the --accept or --reject",
             ReviewError::Closed(_) => "a closed sprint takes no more decisions",
             ReviewError::UnknownSprint(_) => "`backlog sprint new` creates one",
+            ReviewError::NotReadBack { .. } => "this is a bug in backlog: please report it with the title; `backlog new` writes the story meanwhile",
             _ => "`backlog sprint review --help` shows how entries are written",
         };
         CliError::new(format!("{e}; nothing was written")).hint(hint)

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use crate::edit::line::{flow_text_token, text_token, FieldEdit};
 use crate::model::date::Date;
 use crate::model::{DecisionKind, Kind, Snapshot, StoryId};
-use crate::plan::new::{file_name, next_id, render, NewStory};
+use crate::plan::new::{file_name, next_id, read_back, render, NewStory};
 
 /// A story a decision or feedback item points to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,6 +61,8 @@ pub enum ReviewError {
     Decided { story: String, was: String },
     #[error("sprint `{0}` is closed")]
     Closed(String),
+    #[error("the new story \"{title}\" would not read back as written ({what})")]
+    NotReadBack { title: String, what: String },
 }
 
 /// Reads the entries from the command line's words, in order: a `--note`,
@@ -216,37 +218,44 @@ pub fn plan_review(
         .unwrap_or_else(|| "draft".into());
     let mut taken = taken.clone();
     let mut seen = BTreeSet::new();
-    let mut new_story =
-        |plan: &mut ReviewPlan, title: &str, body: String, stakeholder: Option<&str>| -> StoryId {
-            let id = next_id(s, &taken);
-            let name = file_name(&id, title);
-            taken.insert(name.clone());
-            let story = NewStory {
-                title: title.trim().to_string(),
-                kind: Some(Kind::Story),
-                role: None,
-                want: None,
-                so_that: None,
-                estimate: None,
-                labels: Vec::new(),
-            };
-            let mut text = render(&story, &id, &first_status, None, today);
-            if let Some(who) = stakeholder {
-                text = text.replacen(
-                    "\ncreated: ",
-                    &format!("\nstakeholders: [{}]\ncreated: ", text_token(who)),
-                    1,
-                );
-            }
-            // The link back, in the body's first line.
-            text = text.replacen("---\n<!--", &format!("---\n{body}\n\n<!--"), 1);
-            plan.new_stories.push(NewStoryFile {
-                id: id.clone(),
-                file_name: name,
-                text,
-            });
-            id
+    let mut new_story = |plan: &mut ReviewPlan,
+                         title: &str,
+                         body: String,
+                         stakeholder: Option<&str>|
+     -> Result<StoryId, ReviewError> {
+        let id = next_id(s, &taken);
+        let name = file_name(&id, title);
+        taken.insert(name.clone());
+        let story = NewStory {
+            title: title.trim().to_string(),
+            kind: Some(Kind::Story),
+            role: None,
+            want: None,
+            so_that: None,
+            estimate: None,
+            labels: Vec::new(),
         };
+        let mut text = render(&story, &id, &first_status, None, today);
+        if let Some(who) = stakeholder {
+            text = text.replacen(
+                "\ncreated: ",
+                &format!("\nstakeholders: [{}]\ncreated: ", text_token(who)),
+                1,
+            );
+        }
+        // The link back, in the body's first line.
+        text = text.replacen("---\n<!--", &format!("---\n{body}\n\n<!--"), 1);
+        read_back(&text, &id, &story.title, None).map_err(|e| ReviewError::NotReadBack {
+            title: story.title.clone(),
+            what: e.what,
+        })?;
+        plan.new_stories.push(NewStoryFile {
+            id: id.clone(),
+            file_name: name,
+            text,
+        });
+        Ok(id)
+    };
     for e in entries {
         match e {
             Entry::Decision {
@@ -296,7 +305,7 @@ pub fn plan_review(
                             title,
                             format!("Follow-up of {story}, rejected at the {sprint} review{why}."),
                             None,
-                        ))
+                        )?)
                     }
                 };
                 let (word, status) = match decision {
@@ -335,7 +344,7 @@ pub fn plan_review(
                             one_line(note)
                         ),
                         Some(from),
-                    )),
+                    )?),
                 };
                 let mut item = format!(
                     "{{ from: {}, note: {}",

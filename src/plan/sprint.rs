@@ -28,6 +28,8 @@ pub enum SprintError {
     Empty(String),
     #[error("sprint `{id}` was closed on {date}")]
     Closed { id: String, date: Date },
+    #[error("the new sprint file would not read back as written")]
+    NotReadBack,
 }
 
 impl SprintError {
@@ -48,6 +50,7 @@ impl SprintError {
             }
             SprintError::Empty(id) => format!("plan it first: `backlog sprint plan {id} --apply`"),
             SprintError::Closed { .. } => "a closed sprint takes no more stories, commitments or decisions; use the next sprint".into(),
+            SprintError::NotReadBack => "this is a bug in backlog: please report it with the command you ran".into(),
         }
     }
 }
@@ -83,6 +86,20 @@ pub fn new_sprint_text(
         text.push_str(&format!("capacity: {}\n", fmt_num(c)));
     }
     text.push_str("---\n");
+    // Every writer re-reads what it writes before writing it.
+    let back = crate::load::sprint_from_bytes("new.md".into(), text.clone().into_bytes())
+        .ok_or(SprintError::NotReadBack)?;
+    let meant = (id, goal, Some(start), Some(end), capacity);
+    if (
+        back.id.as_str(),
+        back.goal.as_deref(),
+        back.start,
+        back.end,
+        back.capacity,
+    ) != meant
+    {
+        return Err(SprintError::NotReadBack);
+    }
     Ok(text)
 }
 
