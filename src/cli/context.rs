@@ -225,4 +225,22 @@ impl Opened {
         crate::edit::write::write_changes(&files)?;
         Ok(())
     }
+
+    /// Refuses texts that would add an error finding to the backlog, printing
+    /// the findings (`--force` skips this).
+    pub fn refuse_broken(&self, texts: &[crate::edit::write::NewText]) -> Result<(), CliError> {
+        let broken = crate::plan::guard::new_errors(&self.snapshot, &self.tree, texts)?;
+        if broken.is_empty() {
+            return Ok(());
+        }
+        let mut text = Vec::new();
+        crate::render::diagnostics::human_findings(&mut text, &broken)?;
+        let text = String::from_utf8_lossy(&text);
+        Err(CliError::new(format!(
+            "the change would break {}, so nothing was written:\n\n{}",
+            if broken.len() == 1 { "a rule" } else { "rules" },
+            text.trim_end()
+        ))
+        .hint("do what the finding says first, or pass --force to write it anyway"))
+    }
 }

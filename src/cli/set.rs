@@ -1,9 +1,8 @@
 use std::io::Write;
 
-use super::{CliError, Context, Exit, Opened, Outcome};
+use super::{Context, Exit, Opened, Outcome};
 use crate::edit::line::FieldEdit;
 use crate::edit::write::{edited_texts, write_texts, FileChange};
-use crate::plan::guard::new_errors;
 use crate::plan::set::{check_status, parse_assignment, plan_set};
 
 #[derive(Debug, clap::Args)]
@@ -39,7 +38,7 @@ fn write(o: &Opened, id: &str, edits: Vec<FieldEdit>, force: bool, out: &mut dyn
     let change = FileChange::story(&o.tree, st, edits.clone());
     let texts = edited_texts(std::slice::from_ref(&change))?;
     if !force {
-        refuse_broken(o, &texts)?;
+        o.refuse_broken(&texts)?;
     }
     write_texts(&texts)?;
     for e in edits {
@@ -76,22 +75,4 @@ pub fn run_status(ctx: &Context, args: StatusArgs, out: &mut dyn Write) -> Outco
         token: Some(crate::edit::line::text_token(&args.status)),
     }];
     write(o, &args.id, edits, args.force, out)
-}
-
-/// Refuses texts that would add an error finding to the backlog, printing
-/// the findings (`--force` skips this).
-pub fn refuse_broken(o: &Opened, texts: &[crate::edit::write::NewText]) -> Result<(), CliError> {
-    let broken = new_errors(&o.snapshot, &o.tree, texts)?;
-    if broken.is_empty() {
-        return Ok(());
-    }
-    let mut text = Vec::new();
-    crate::render::diagnostics::human_findings(&mut text, &broken)?;
-    let text = String::from_utf8_lossy(&text);
-    Err(CliError::new(format!(
-        "the change would break {}, so nothing was written:\n\n{}",
-        if broken.len() == 1 { "a rule" } else { "rules" },
-        text.trim_end()
-    ))
-    .hint("do what the finding says first, or pass --force to write it anyway"))
 }

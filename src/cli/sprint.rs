@@ -189,7 +189,7 @@ fn new(ctx: &Context, a: NewArgs, out: &mut dyn Write) -> Outcome {
             original: String::new(),
             text: text.clone(),
         }];
-        super::set::refuse_broken(&o, &texts)?;
+        o.refuse_broken(&texts)?;
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
@@ -357,7 +357,7 @@ fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
             original: String::new(),
             text: c.text.clone(),
         }));
-        super::set::refuse_broken(&o, &all)?;
+        o.refuse_broken(&all)?;
     }
     crate::edit::write::write_all(&texts, &creates)?;
     writeln!(
@@ -439,7 +439,7 @@ fn close(ctx: &Context, a: CloseArgs, out: &mut dyn Write) -> Outcome {
     }
     let texts = crate::edit::write::edited_texts(&changes)?;
     if !a.force {
-        super::set::refuse_broken(&o, &texts)?;
+        o.refuse_broken(&texts)?;
     }
     crate::edit::write::write_texts(&texts)?;
     let to = a
