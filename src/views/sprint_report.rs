@@ -56,8 +56,7 @@ pub struct SprintReport {
     pub burndown: Vec<(String, f64)>,
 }
 
-fn item(s: &Snapshot, x: &Story) -> Item {
-    let _ = s;
+fn item(x: &Story) -> Item {
     Item {
         id: x.id.to_string(),
         title: x.title.clone(),
@@ -157,7 +156,7 @@ pub fn sprint_report(
     let mk = |x: &Story, into: bool| {
         let (commit, date, author) = scope_commit(history, x.id.as_str(), id, into);
         ScopeChange {
-            story: item(s, x),
+            story: item(x),
             commit,
             date,
             author,
@@ -202,7 +201,7 @@ pub fn sprint_report(
         running: sp.is_running(today) && sp.closed.is_none(),
         committed_points: sp.commitment.as_ref().map(|c| c.points),
         committed: committed.iter().map(|c| c.to_string()).collect(),
-        scope: scope.iter().map(|x| item(s, x)).collect(),
+        scope: scope.iter().map(|x| item(x)).collect(),
         added,
         removed,
         done_points: points(&finished),
