@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::markdown::escape;
 use crate::model::fmt_num;
-use crate::plan::sprint::{CapacityFrom, Skipped, SprintPlan};
+use crate::plan::sprint::{CapacityFrom, Planned, Skipped, SprintPlan};
 use crate::views::velocity::SprintVelocity;
 
 fn json(w: &mut dyn Write, v: &impl Serialize) -> io::Result<()> {
@@ -85,17 +85,21 @@ pub fn plan(w: &mut dyn Write, p: &SprintPlan, applied: bool, format: Format) ->
                 p.sprint,
                 fmt_num(p.capacity)
             )?;
+            // One line per story: position, id, points, title (and why not).
+            let line = |w: &mut dyn Write, x: &Planned, why: &str| {
+                writeln!(
+                    w,
+                    "  {:>3}  {:<8} {:>4}  {}{why}",
+                    x.position,
+                    x.id,
+                    fmt_num(x.points),
+                    x.title
+                )
+            };
             if !p.planned.is_empty() {
                 writeln!(w, "\nalready planned")?;
                 for x in &p.planned {
-                    writeln!(
-                        w,
-                        "  {:>3}  {:<8} {:>4}  {}",
-                        x.position,
-                        x.id,
-                        fmt_num(x.points),
-                        x.title
-                    )?;
+                    line(w, x, "")?;
                 }
             }
             let verb = if applied {
@@ -108,28 +112,13 @@ pub fn plan(w: &mut dyn Write, p: &SprintPlan, applied: bool, format: Format) ->
             } else {
                 writeln!(w, "\n{verb}")?;
                 for x in &p.picked {
-                    writeln!(
-                        w,
-                        "  {:>3}  {:<8} {:>4}  {}",
-                        x.position,
-                        x.id,
-                        fmt_num(x.points),
-                        x.title
-                    )?;
+                    line(w, x, "")?;
                 }
             }
             if !p.skipped.is_empty() {
                 writeln!(w, "\nskipped")?;
                 for (x, r) in &p.skipped {
-                    writeln!(
-                        w,
-                        "  {:>3}  {:<8} {:>4}  {}: {}",
-                        x.position,
-                        x.id,
-                        fmt_num(x.points),
-                        x.title,
-                        why(r)
-                    )?;
+                    line(w, x, &format!(": {}", why(r)))?;
                 }
             }
             writeln!(
