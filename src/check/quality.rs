@@ -159,13 +159,15 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
     };
     for (story, start, p) in &statements {
         let (story, start) = (*story, *start);
+        // A missing part is pointed at the statement's first word.
+        let first_word = p.text.find([' ', '\n']).unwrap_or(p.text.len());
         if p.role.is_none() {
             out.push(
                 at(
                     story,
                     start,
                     0,
-                    p.text.find([' ', '\n']).unwrap_or(p.text.len()),
+                    first_word,
                     Rule::StoryRoleMissing,
                     format!("the statement of `{}` names no role", story.id),
                 )
@@ -178,7 +180,7 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
                     story,
                     start,
                     0,
-                    p.text.find([' ', '\n']).unwrap_or(p.text.len()),
+                    first_word,
                     Rule::StoryMeansMissing,
                     format!("the statement of `{}` says no means", story.id),
                 )
