@@ -9,6 +9,7 @@ use crate::edit::write::{create_file, write_changes, FileChange, NewText};
 use crate::model::date::Date;
 use crate::plan::sprint::{commitment_token, new_sprint_text, plan_sprint, SprintError};
 use crate::render::sprint as render;
+use crate::render::text::counted;
 use crate::source::Source;
 
 #[derive(Debug, clap::Args)]
@@ -362,10 +363,10 @@ fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
     crate::edit::write::write_all(&texts, &creates)?;
     writeln!(
         out,
-        "{}: {} decisions and {} feedback items recorded",
+        "{}: {} and {} recorded",
         a.id,
-        plan.decisions.len(),
-        plan.feedback.len()
+        counted(plan.decisions.len(), "decision", "decisions"),
+        counted(plan.feedback.len(), "feedback item", "feedback items")
     )?;
     for (id, status) in &plan.statuses {
         writeln!(out, "{id}: status = {status}")?;

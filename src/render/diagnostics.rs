@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::text::width_of;
+use super::text::{counted, width_of};
 use crate::model::diagnostic::{Finding, Severity};
 
 /// Counts shown in the summary line and the JSON `summary`.
@@ -31,14 +31,6 @@ impl Summary {
             stories,
             sprints,
         }
-    }
-}
-
-fn plural(n: usize, one: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {one}s")
     }
 }
 
@@ -106,8 +98,8 @@ pub fn human(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::
     human_findings(w, findings)?;
     let checked = format!(
         "{} and {}",
-        plural(summary.stories, "story").replace("storys", "stories"),
-        plural(summary.sprints, "sprint")
+        counted(summary.stories, "story", "stories"),
+        counted(summary.sprints, "sprint", "sprints")
     );
     if summary.errors == 0 && summary.warnings == 0 {
         writeln!(w, "ok: {checked} checked, no problems")
@@ -116,8 +108,8 @@ pub fn human(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::
             w,
             "{}: {}, {} in {checked}",
             if summary.errors > 0 { "failed" } else { "ok" },
-            plural(summary.errors, "error"),
-            plural(summary.warnings, "warning"),
+            counted(summary.errors, "error", "errors"),
+            counted(summary.warnings, "warning", "warnings"),
         )
     }
 }
@@ -204,8 +196,8 @@ pub fn github(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io:
     writeln!(
         w,
         "backlog check: {}, {}",
-        plural(summary.errors, "error"),
-        plural(summary.warnings, "warning")
+        counted(summary.errors, "error", "errors"),
+        counted(summary.warnings, "warning", "warnings")
     )
 }
 

@@ -8,6 +8,7 @@ use crate::compare::diff::{signed, words_md, words_text, Diff};
 use crate::model::fmt_num;
 use crate::render::changes::describe;
 use crate::render::markdown::escape as md;
+use crate::render::text::counted;
 
 /// Terminal colours, or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,10 +38,6 @@ impl Style {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// `2 added, 1 removed, 3 moved (12 shifted), 4 changed`.
 pub fn summary(d: &Diff) -> String {
     if d.is_empty() {
@@ -68,18 +65,21 @@ pub fn summary(d: &Diff) -> String {
         };
         parts.push(format!("{} moved{shifted}", d.moved.len()));
     } else if d.shifted > 0 {
-        parts.push(format!("{} shifted", plural(d.shifted, "story", "stories")));
+        parts.push(format!(
+            "{} shifted",
+            counted(d.shifted, "story", "stories")
+        ));
     }
     if !d.changed.is_empty() {
         parts.push(format!(
             "{} changed",
-            plural(d.changed.len(), "story", "stories")
+            counted(d.changed.len(), "story", "stories")
         ));
     }
     if !d.scope.is_empty() {
         parts.push(format!(
             "{} re-scoped",
-            plural(d.scope.len(), "sprint", "sprints")
+            counted(d.scope.len(), "sprint", "sprints")
         ));
     }
     let decisions = d
@@ -96,10 +96,10 @@ pub fn summary(d: &Diff) -> String {
         })
         .count();
     if decisions > 0 {
-        parts.push(plural(decisions, "review decision", "review decisions"));
+        parts.push(counted(decisions, "review decision", "review decisions"));
     }
     if !d.config.is_empty() {
-        parts.push(plural(
+        parts.push(counted(
             d.config.len(),
             "setting changed",
             "settings changed",
@@ -165,7 +165,7 @@ pub fn text(w: &mut dyn Write, d: &Diff, st: Style) -> io::Result<()> {
         writeln!(
             w,
             "\nnote: {} in {} {} not parse and {} left out:",
-            plural(d.base_findings.len(), "file", "files"),
+            counted(d.base_findings.len(), "file", "files"),
             d.base,
             if d.base_findings.len() == 1 {
                 "does"
@@ -299,7 +299,7 @@ pub fn markdown(w: &mut dyn Write, d: &Diff) -> io::Result<()> {
         writeln!(
             w,
             "\n> [!WARNING]\n> {} in `{}` could not be read and {} left out of the comparison.",
-            plural(d.base_findings.len(), "file", "files"),
+            counted(d.base_findings.len(), "file", "files"),
             md(&d.base),
             if d.base_findings.len() == 1 {
                 "is"
@@ -381,7 +381,7 @@ pub fn markdown(w: &mut dyn Write, d: &Diff) -> io::Result<()> {
         writeln!(
             w,
             "\n<details><summary>{} changed</summary>\n",
-            plural(d.changed.len(), "story", "stories")
+            counted(d.changed.len(), "story", "stories")
         )?;
         for c in &d.changed {
             writeln!(w, "- **{}** {}", c.id, md(&c.title))?;
@@ -398,7 +398,7 @@ pub fn markdown(w: &mut dyn Write, d: &Diff) -> io::Result<()> {
         writeln!(
             w,
             "\n<details><summary>backlog.yaml: {}</summary>\n",
-            plural(d.config.len(), "setting changed", "settings changed")
+            counted(d.config.len(), "setting changed", "settings changed")
         )?;
         for c in &d.config {
             writeln!(w, "- {}", md(&describe(c)))?;

@@ -120,6 +120,11 @@ impl<W: io::Write> io::Write for TerminalSafe<W> {
 }
 
 /// Columns `s` takes in a terminal.
+/// `1 story`, `2 stories`: a count with its noun.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn width_of(s: &str) -> usize {
     s.width()
 }

@@ -434,7 +434,7 @@ fn the_review_and_the_close_are_small_reviewable_changes() {
         ],
     );
     insta::assert_snapshot!(review, @"
-    2026-S23: 3 decisions and 1 feedback items recorded
+    2026-S23: 3 decisions and 1 feedback item recorded
     S-16: status = done
     S-10: status = ready
     S-24: status = done
@@ -849,9 +849,9 @@ fn review_corrections_closed_sprints_and_velocity_hold_together() {
         &["new", "two\nlines"],
     ]), @r#"
     $ backlog sprint review 2026-S23 --feedback sales: first
-    2026-S23: 0 decisions and 1 feedback items recorded
+    2026-S23: 0 decisions and 1 feedback item recorded
     $ backlog sprint review 2026-S23 --accept S-16 --note ok --feedback sales: second
-    2026-S23: 1 decisions and 1 feedback items recorded
+    2026-S23: 1 decision and 1 feedback item recorded
     S-16: status = done
     $ backlog sprint review 2026-S23 --accept S-16
     ------- stderr -------
@@ -859,7 +859,7 @@ fn review_corrections_closed_sprints_and_velocity_hold_together() {
       help: a recorded decision is never rewritten: add the correction with --amends "why" after the --accept or --reject
     [exit status: 2]
     $ backlog sprint review 2026-S23 --reject S-16 --amends fees were wrong on refunds --force
-    2026-S23: 1 decisions and 0 feedback items recorded
+    2026-S23: 1 decision and 0 feedback items recorded
     S-16: status = ready
     $ backlog velocity
     SPRINT      DATES                    COMMITTED  ACCEPTED
