@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use aho_corasick::AhoCorasick;
+
 use super::Context;
 use crate::model::diagnostic::{Finding, Rule};
 use crate::model::{Kind, Story};
@@ -26,6 +28,10 @@ const MEANS: &[&str] = &[
     "i'd like ",
 ];
 const ENDS: &[&str] = &["so that ", "in order to ", "so "];
+/// Words that make a bare "so" an ends indicator ("so I can", "so we know").
+const SUBJECTS: &[&str] = &[
+    "i", "we", "you", "they", "he", "she", "it", "people", "users",
+];
 
 /// A statement with the places of its parts (byte offsets into `text`).
 struct Parsed<'a> {
@@ -33,12 +39,29 @@ struct Parsed<'a> {
     text: &'a str,
     /// The same with line breaks as spaces, for matching.
     spaced: String,
+    /// `spaced` in ASCII lowercase (same offsets), for fast searches.
+    lower: String,
     /// The role indicator, if the statement opens with one.
     role: Option<&'static str>,
     /// The means indicator and where it starts.
     means: Option<(&'static str, usize)>,
     /// The ends indicator and where it starts (after the means).
     ends: Option<(&'static str, usize)>,
+}
+
+/// `word` (lowercase) in `lower` (lowercase) from `from`, at the start of a
+/// word: a plain substring search, which is what makes the statement rules
+/// cheap on a large backlog.
+fn find_lower(lower: &str, word: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(i) = lower.get(at..)?.find(word) {
+        let start = at + i;
+        if start == 0 || !lower.as_bytes()[start - 1].is_ascii_alphanumeric() {
+            return Some(start);
+        }
+        at = start + 1;
+    }
+    None
 }
 
 fn find_word(text: &str, word: &str, from: usize) -> Option<usize> {
@@ -61,7 +84,8 @@ fn parse(source: &str) -> Parsed<'_> {
         .chars()
         .map(|c| if c.is_ascii_whitespace() { ' ' } else { c })
         .collect();
-    let text = spaced.as_str();
+    let lower = spaced.to_ascii_lowercase();
+    let text = lower.as_str();
     let lead = text.len() - text.trim_start_matches(['*', '_', ' ']).len();
     let role = ROLE.iter().copied().find(|r| {
         text.get(lead..)
@@ -69,16 +93,30 @@ fn parse(source: &str) -> Parsed<'_> {
     });
     let means = MEANS
         .iter()
-        .filter_map(|m| find_word(text, m, 0).map(|i| (*m, i)))
+        .filter_map(|m| find_lower(text, m, 0).map(|i| (*m, i)))
         .min_by_key(|(m, i)| (*i, std::cmp::Reverse(m.len())));
     let after_means = means.map_or(0, |(m, i)| i + m.len());
+    // "so that" and "in order to" are ends indicators wherever they are; a
+    // bare "so" only where a subject follows ("so we can"), as it is
+    // otherwise an adverb ("so little", "so far").
     let ends = ENDS
         .iter()
-        .filter_map(|e| find_word(text, e, after_means).map(|i| (*e, i)))
+        .filter_map(|e| {
+            let mut from = after_means;
+            loop {
+                let i = find_lower(text, e, from)?;
+                let next = text[i + e.len()..].split(' ').next().unwrap_or("");
+                if *e != "so " || SUBJECTS.contains(&next) {
+                    return Some((*e, i));
+                }
+                from = i + e.len();
+            }
+        })
         .min_by_key(|(e, i)| (*i, std::cmp::Reverse(e.len())));
     Parsed {
         text: source,
-        spaced: spaced.clone(),
+        spaced,
+        lower,
         role,
         means,
         ends,
@@ -86,8 +124,10 @@ fn parse(source: &str) -> Parsed<'_> {
 }
 
 /// The template a statement follows, by kind of indicator: "As a" and
-/// "As an" are one role indicator; "I want", "I want to", "I would like",
-/// "I need" one kind of means, "I can" and "I am able to" another.
+/// "As an" are one role indicator. Means come in three kinds: a wish for
+/// an action ("I want to", "I would like to", "I need to", "I want to be
+/// able to"), a wish for a thing ("I want results stored", "I need a
+/// report") and an ability ("I can", "I am able to").
 fn template(p: &Parsed) -> (String, String, String) {
     let role = match p.role.map(str::trim) {
         Some("as a" | "as an") => "as a",
@@ -95,7 +135,10 @@ fn template(p: &Parsed) -> (String, String, String) {
         None => "-",
     };
     let means = match p.means.map(|m| m.0.trim()) {
-        Some(m) if m.starts_with("i can") || m.contains("able") => "i can",
+        Some(m) if m.starts_with("i can") || m.contains("able") && !m.starts_with("i want") => {
+            "i can"
+        }
+        Some(m) if m.ends_with(" to") => "i want to",
         Some(_) => "i want",
         None => "-",
     };
@@ -115,8 +158,37 @@ fn normalised(text: &str) -> String {
         .join(" ")
 }
 
+/// The rules that read statements; when all are off the statements are not
+/// parsed at all (what `check` costs without them: docs/benchmarks.md).
+const STATEMENT_RULES: &[Rule] = &[
+    Rule::StoryRoleMissing,
+    Rule::StoryMeansMissing,
+    Rule::StoryNotAtomic,
+    Rule::StoryNotMinimal,
+    Rule::StoryDuplicate,
+    Rule::StoryNotUniform,
+];
+
 pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = &ctx.s.config;
+    let statements_read = STATEMENT_RULES
+        .iter()
+        .any(|r| cfg.level(*r) != crate::model::RuleLevel::Off);
+    // One automaton for the whole word list: every criterion is scanned
+    // once, however long the list (ASCII letters in any case; other letters
+    // as written in the list).
+    // An empty word is no word; a list beyond the automaton's limits (far
+    // beyond any YAML file) is not matched rather than ending the run.
+    let vague_words = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(
+            cfg.quality
+                .vague_words
+                .iter()
+                .filter(|w| !w.trim().is_empty())
+                .map(|w| w.to_lowercase()),
+        )
+        .ok();
     let mut statements: Vec<(&Story, usize, Parsed)> = Vec::new();
     for story in &ctx.s.stories {
         if let (Some(max), Some(est)) = (cfg.quality.max_estimate, story.estimate) {
@@ -135,8 +207,8 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
                 );
             }
         }
-        criteria(story, cfg, out);
-        if story.kind != Kind::Story {
+        criteria(story, cfg, vague_words.as_ref(), out);
+        if story.kind != Kind::Story || !statements_read {
             continue;
         }
         let Some((start, end)) = story.opening else {
@@ -161,7 +233,23 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
         let (story, start) = (*story, *start);
         // A missing part is pointed at the statement's first word.
         let first_word = p.text.find([' ', '\n']).unwrap_or(p.text.len());
-        if p.role.is_none() {
+        if let Some((i, len)) = person_named(p) {
+            out.push(
+                at(
+                    story,
+                    start,
+                    i,
+                    len,
+                    Rule::StoryRoleMissing,
+                    format!(
+                        "the statement of `{}` names a person (\"{}\"), not a role",
+                        story.id,
+                        &p.text[i..i + len]
+                    ),
+                )
+                .help("name the role this person plays: \"As a moderator, I want …\""),
+            );
+        } else if p.role.is_none() {
             out.push(
                 at(
                     story,
@@ -191,7 +279,7 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
         // Atomic: the means joins goals.
         let means_start = mi + means.len();
         let means_end = p.ends.map_or(p.text.len(), |e| e.1);
-        let segment = &p.spaced[means_start..means_end];
+        let segment = &p.lower[means_start..means_end];
         let joint = second_action(segment);
         if let Some((i, len)) = joint {
             out.push(
@@ -207,7 +295,7 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
             );
         }
         // Minimal: brackets, a repeated indicator, a second sentence.
-        if let Some(i) = p.text.find(['(', '[', '{']) {
+        if let Some(i) = bracket(p.text) {
             out.push(
                 at(
                     story,
@@ -234,6 +322,22 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
                     ),
                 )
                 .help("keep one indicator; a second \"so that\" is a second story or a remark"),
+            );
+        } else if let Some((i, mark)) = remark(&p.spaced) {
+            out.push(
+                at(
+                    story,
+                    start,
+                    i,
+                    mark.len(),
+                    Rule::StoryNotMinimal,
+                    format!(
+                        "the statement of `{}` goes on after \"{}\"",
+                        story.id,
+                        mark.trim()
+                    ),
+                )
+                .help("keep the statement to role, means and ends; put lists and notes below it"),
             );
         } else if let Some(i) = second_sentence(&p.spaced) {
             out.push(
@@ -353,8 +457,7 @@ const ACTIONS: &[&str] = &[
 /// The first conjunction in `segment` (the means) that starts a second
 /// action: `and`, `or` or `&` followed by a verb of action, or a `/`
 /// between two of them ("copy/paste" is one action and not reported).
-fn second_action(segment: &str) -> Option<(usize, usize)> {
-    let lower = segment.to_ascii_lowercase();
+fn second_action(lower: &str) -> Option<(usize, usize)> {
     for conj in [" and ", " or ", " & "] {
         let mut from = 0;
         while let Some(i) = lower[from..].find(conj).map(|i| i + from) {
@@ -368,7 +471,10 @@ fn second_action(segment: &str) -> Option<(usize, usize)> {
             } else {
                 first
             };
-            if ACTIONS.contains(&verb) {
+            // Two delimited options joined: "{0, 1, 2} or {1, 2, 4}".
+            let bracketed = matches!(lower[..i].chars().last(), Some(')' | ']' | '}' | '"'))
+                && matches!(rest.chars().next(), Some('(' | '[' | '{' | '"'));
+            if ACTIONS.contains(&verb) || bracketed {
                 return Some((i + 1, conj.trim().len()));
             }
             from = i + conj.len();
@@ -379,15 +485,139 @@ fn second_action(segment: &str) -> Option<(usize, usize)> {
 
 /// A means or ends indicator given twice ("so that … so that", "I want … I want").
 fn repeated(p: &Parsed) -> Option<(&'static str, usize)> {
+    // The means indicator again, opening a clause of its own before the
+    // ends ("I want to …, I want to …"); after a noun it starts a relative
+    // clause ("… what kind of data I want to store") and inside the ends it
+    // is part of the reason ("… which summit I want to attend").
     let (means, mi) = p.means?;
-    if let Some(i) = find_word(&p.spaced, means, mi + means.len()) {
-        return Some((means, i));
+    let means_end = p.ends.map_or(p.spaced.len(), |e| e.1);
+    let mut from = mi + means.len();
+    while let Some(i) = find_lower(&p.lower, means, from).filter(|i| *i < means_end) {
+        let before = p.lower[..i].trim_end();
+        if before.ends_with([',', ';', '.']) || before.ends_with(" and") {
+            return Some((means, i));
+        }
+        from = i + means.len();
     }
+    // The ends indicator given again ("so that … so that"); a "so that"
+    // after "so … " too. Another indicator in the ends ("so that I need
+    // not convert formats in order to use it") is part of the reason.
     let (ends, ei) = p.ends?;
-    ["so that ", "so "]
+    let again: &[&'static str] = if ends == "so " {
+        &["so that "]
+    } else {
+        &[ends]
+    };
+    again
         .iter()
-        .filter_map(|e| find_word(&p.spaced, e, ei + ends.len()).map(|i| (*e, i)))
+        .filter_map(|e| find_lower(&p.lower, e, ei + ends.len()).map(|i| (*e, i)))
         .min_by_key(|(_, i)| *i)
+}
+
+/// Where a remark in brackets opens. A bracket glued to the word before
+/// it marks a plural or a variant ("collection(s)", "f(x)"), not a remark.
+fn bracket(text: &str) -> Option<usize> {
+    text.char_indices().find_map(|(i, c)| {
+        let glued = text[..i].chars().last().is_some_and(char::is_alphanumeric);
+        (matches!(c, '(' | '[' | '{') && !glued).then_some(i)
+    })
+}
+
+/// Role nouns that are not agent nouns by their ending ("admin", not
+/// "administrator"); see `person_named`.
+const PLAIN_ROLES: &[&str] = &[
+    "admin",
+    "staff",
+    "guest",
+    "team",
+    "member",
+    "person",
+    "public",
+    "faculty",
+    "nurse",
+    "coach",
+    "clerk",
+    "host",
+    "chef",
+    "head",
+    "lead",
+    "chair",
+    "dean",
+    "child",
+    "pupil",
+    "tutor",
+    "friend",
+    "family",
+    "patient",
+    "client",
+    "customer",
+    "user",
+    "officer",
+    "volunteer",
+    "employee",
+];
+
+/// Agent-noun endings: "moderator", "researcher", "librarian", "archivist",
+/// "applicant", "student", "trainee", "volunteer".
+const AGENT_ENDINGS: &[&str] = &[
+    "er", "or", "ar", "ist", "ant", "ent", "ian", "ee", "eer", "ive",
+];
+
+/// A role that reads as a person's name ("As a Mike, …", "As Mike, …"): one
+/// capitalised word (not an acronym, not CamelCase) that is neither an
+/// agent noun by its ending nor a common plain role noun. Personas are
+/// people; the framework asks for the role they play.
+fn person_named(p: &Parsed) -> Option<(usize, usize)> {
+    let role = p.role?;
+    let lead = p.spaced.len() - p.spaced.trim_start_matches(['*', '_', ' ']).len();
+    let from = lead + role.len();
+    let rest = &p.spaced[from..];
+    let word_len = rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len());
+    let word = &rest[..word_len];
+    // The role must be that one word: a comma or the means follows.
+    let after = rest[word_len..].trim_start_matches(['*', '_']);
+    if !(after.starts_with(',') || after.to_ascii_lowercase().starts_with(" i ")) {
+        return None;
+    }
+    let mut chars = word.chars();
+    let first_upper = chars.next().is_some_and(char::is_uppercase);
+    if !first_upper || word.chars().count() < 2 || !chars.all(char::is_lowercase) {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    if PLAIN_ROLES.contains(&lower.as_str())
+        || AGENT_ENDINGS.iter().any(|e| lower.ends_with(e))
+        || lower.ends_with('s')
+    {
+        return None;
+    }
+    Some((from, word_len))
+}
+
+/// A remark the statement carries after a semicolon, a colon or a dash set
+/// off by spaces ("…: Logo, title, trainers", "… - though there will be
+/// rules"): the part after it is a note or a list, not the story.
+fn remark(text: &str) -> Option<(usize, &'static str)> {
+    let t = text.trim_end();
+    [";", ":", " - ", " – ", " — "]
+        .iter()
+        .filter_map(|mark| {
+            let i = t.find(mark)?;
+            let rest = t[i + mark.len()..].trim_start();
+            // A mark before the next part of the template separates, it
+            // does not add: "…; so that …", "…: I want to …".
+            let lower = rest.to_ascii_lowercase();
+            if ENDS.iter().chain(MEANS).any(|w| lower.starts_with(w)) {
+                return None;
+            }
+            // Text must follow ("https://…" or a trailing ":" is not a remark).
+            let followed = rest.chars().next().is_some_and(char::is_alphanumeric)
+                && t[i + mark.len()..].starts_with(' ') | mark.starts_with(' ');
+            followed.then_some((i, *mark))
+        })
+        .min_by_key(|(i, _)| *i)
 }
 
 /// Where a second sentence starts: a full stop, `?` or `!` followed by a
@@ -440,37 +670,43 @@ fn duplicates(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
 }
 
 /// Stories whose template departs from the one most statements use, when
-/// most do (at least half of five or more statements).
+/// a clear majority (four in five of five or more statements) uses one.
+/// The ends clause is optional in many templates, so it is held to the
+/// common ends indicator only where it is there: a statement with or
+/// without "so that" is not, by that alone, out of line.
 fn uniform(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
     let complete: Vec<_> = statements
         .iter()
         .filter(|(_, _, p)| p.role.is_some() && p.means.is_some())
+        .map(|(story, start, p)| (*story, *start, p, template(p)))
         .collect();
-    if complete.len() < 5 {
-        return;
+    /// The value most of `values` share, if four in five of five or more do.
+    fn house<'a>(values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut all = 0;
+        for v in values {
+            *counts.entry(v).or_default() += 1;
+            all += 1;
+        }
+        let (common, n) = counts
+            .into_iter()
+            .max_by_key(|(v, n)| (*n, std::cmp::Reverse(*v)))?;
+        (all >= 5 && n * 5 >= all * 4).then_some(common)
     }
-    // The ends clause is optional in many templates: a story without one is
-    // not held to the others' ends indicator.
-    let mut counts: HashMap<(String, String, String), usize> = HashMap::new();
-    for (_, _, p) in &complete {
-        *counts.entry(template(p)).or_default() += 1;
-    }
-    let Some((common, n)) = counts
-        .iter()
-        .max_by_key(|(t, n)| (**n, std::cmp::Reverse((*t).clone())))
-    else {
-        return;
-    };
-    // A clear majority only: with two templates in equal use there is no
-    // house style to depart from.
-    if *n * 10 < complete.len() * 7 {
-        return;
-    }
-    for (story, start, p) in complete {
-        let t = template(p);
-        if &t == common || (t.0 == common.0 && t.1 == common.1 && t.2 == "-") {
+    let opening = house(complete.iter().map(|c| c.3 .0.as_str()));
+    let means = house(complete.iter().map(|c| c.3 .1.as_str()));
+    let ends = house(
+        complete
+            .iter()
+            .map(|c| c.3 .2.as_str())
+            .filter(|e| *e != "-"),
+    );
+    for (story, start, p, t) in &complete {
+        let departs = |common: Option<&str>, own: &str| common.is_some_and(|c| c != own);
+        if !(departs(opening, &t.0) || departs(means, &t.1) || t.2 != "-" && departs(ends, &t.2)) {
             continue;
         }
+        let show = |own: &str, common: Option<&str>| common.unwrap_or(own).to_string();
         let (line, col) = story.doc.position(*start);
         let mut f = story.doc.finding(
             Rule::StoryNotUniform,
@@ -478,7 +714,17 @@ fn uniform(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
             col,
             format!(
                 "`{}` reads \"{} … {} … {}\" where most stories read \"{} … {} … {}\"",
-                story.id, t.0, t.1, t.2, common.0, common.1, common.2
+                story.id,
+                t.0,
+                t.1,
+                t.2,
+                show(&t.0, opening),
+                show(&t.1, means),
+                if t.2 == "-" {
+                    "-".to_string()
+                } else {
+                    show(&t.2, ends)
+                }
             ),
         );
         f.width = p.text.find([' ', '\n']).unwrap_or(2).max(1);
@@ -487,19 +733,31 @@ fn uniform(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
 }
 
 /// B096 and B097 on one story's acceptance criteria.
-fn criteria(story: &Story, cfg: &crate::model::Config, out: &mut Vec<Finding>) {
+fn criteria(
+    story: &Story,
+    cfg: &crate::model::Config,
+    vague_words: Option<&AhoCorasick>,
+    out: &mut Vec<Finding>,
+) {
     for c in &story.criteria {
         let line_text = story.doc.line(c.line);
-        let vague = cfg.quality.vague_words.iter().find_map(|w| {
-            let w = w.to_lowercase();
-            let at = find_word(&c.text.to_lowercase(), &w, 0)?;
-            let after = c.text.as_bytes().get(at + w.len()).copied();
-            after
-                .is_none_or(|b| !b.is_ascii_alphanumeric())
-                .then_some(w)
-        });
-        if let Some(w) = vague {
-            let col = find_word(line_text, &w, 0).map_or(1, |i| line_text[..i].chars().count() + 1);
+        // Whole words only: "fastest" is not "fast".
+        let b = c.text.as_bytes();
+        let vague = vague_words
+            .into_iter()
+            .flat_map(|ac| ac.find_overlapping_iter(&c.text))
+            .find(|m| {
+                (m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric())
+                    && b.get(m.end()).is_none_or(|c| !c.is_ascii_alphanumeric())
+            })
+            .map(|m| (m.start(), c.text[m.start()..m.end()].to_lowercase()));
+        if let Some((at, w)) = vague {
+            // The criterion's text as it stands on its line, then the word in it.
+            let col = line_text
+                .find(c.text.as_str())
+                .map(|base| base + at)
+                .or_else(|| find_word(line_text, &w, 0))
+                .map_or(1, |i| line_text[..i].chars().count() + 1);
             let mut f = story.doc.finding(
                 Rule::CriteriaVague,
                 c.line,

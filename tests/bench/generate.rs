@@ -205,8 +205,8 @@ impl Story {
         );
         let _ = writeln!(
             s,
-            "As a **{}**, I want to {verb} {thing} in bulk from the overview page,\nso that I can finish the month-end close without doing the same step {} times.\n",
-            self.role, self.times
+            "As a **{}**, I want to {verb} {thing} in bulk from the overview page of ledger {},\nso that I can finish the month-end close without doing the same step {} times.\n",
+            self.role, self.n, self.times
         );
         s.push_str("## Acceptance criteria\n");
         for (c, count) in self.counts.iter().enumerate() {

@@ -9,6 +9,7 @@
 //!     --labels ../shared/corpora/story-quality/g13_esp2.csv \
 //!     --aqusa ../shared/corpora/story-quality/g13-planningpoker-result.txt
 //! cargo run --release --example quality -- ../shared/corpora/user-stories/*.txt   # rates only
+//! cargo run --release --example quality -- --show SET.txt   # and every finding, to read
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,8 +35,9 @@ fn rules() -> BTreeSet<&'static str> {
 /// Story number (1-based line) -> rules that fired.
 type Flags = BTreeMap<usize, BTreeSet<String>>;
 
-/// The rules `check` reports on each story of a set.
-fn check_set(lines: &[String]) -> Flags {
+/// The rules `check` reports on each story of a set, and (with `show`)
+/// prints each finding beside the story it is about.
+fn check_set(lines: &[String], show: bool) -> Flags {
     let mut m = Memory::new(".backlog");
     for (i, line) in lines.iter().enumerate() {
         let n = i + 1;
@@ -54,6 +56,14 @@ fn check_set(lines: &[String]) -> Flags {
         else {
             continue;
         };
+        if show && rules().contains(f.rule.name()) {
+            println!(
+                "  #{n} {}: {}\n      {}",
+                f.rule.name(),
+                f.message,
+                lines[n - 1]
+            );
+        }
         flags
             .entry(n)
             .or_default()
@@ -158,11 +168,13 @@ fn main() {
     let mut sets = Vec::new();
     let mut label_files = Vec::new();
     let mut aqusa_file = None;
+    let mut show = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--labels" => label_files.push(it.next().expect("--labels FILE").clone()),
             "--aqusa" => aqusa_file = Some(it.next().expect("--aqusa FILE").clone()),
+            "--show" => show = true,
             path => sets.push(path.to_string()),
         }
     }
@@ -174,7 +186,7 @@ fn main() {
             .map(str::to_string)
             .collect();
         let started = std::time::Instant::now();
-        let flags = check_set(&lines);
+        let flags = check_set(&lines, show);
         let took = started.elapsed();
         // How often each rule fires on the set.
         let rates: Vec<String> = rules()

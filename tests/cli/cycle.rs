@@ -686,7 +686,7 @@ fn sprint_show_reports_scope_changes_and_the_burndown_at_any_revision() {
       capacity: 10
       committed: 5 points (S-31, S-22)
       scope now: 7 points in 3 stories
-      added since the start: S-30 (637054c, 2026-12-09, Pat Owner)
+      added since the start: S-30 (95528ed, 2026-12-09, Pat Owner)
       removed since the start: none
       done: 5 points; remaining: 2
 

@@ -413,7 +413,7 @@ fn new_story_gets_the_next_id_and_a_template() {
         "--as",
         "support agent",
         "--want",
-        "one ZIP of PDFs",
+        "to get one ZIP of PDFs",
         "--so-that",
         "auditors get everything at once",
         "--estimate",

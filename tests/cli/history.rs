@@ -536,39 +536,39 @@ fn blame_text_on_the_example() {
     let f = example_with_history();
     // The commit ids below are fixed by the commit dates of `Fixture::git`.
     insta::assert_snapshot!(short_log(&f), @"
-    d4bf679 Correct the S-16 decision
-    9f2d944 Review of sprint 2026-S23
-    2f43e53 Import first: sales needs it for onboarding
-    65934f8 Example backlog
+    e2c0595 Correct the S-16 decision
+    30fba81 Review of sprint 2026-S23
+    1a6e012 Import first: sales needs it for onboarding
+    910a7c3 Example backlog
     ");
     insta::assert_snapshot!(f.run(&["blame", "S-22"]), @"
-    id           S-22                                      65934f8  2026-11-20  Pat Owner  Example backlog
-    title        Import customers from a CSV file          65934f8  2026-11-20  Pat Owner  Example backlog
-    kind         story                                     65934f8  2026-11-20  Pat Owner  Example backlog
-    status       in-progress                               2f43e53  2026-11-20  Pat Owner  Import first: sales needs it for onboarding
-    rank         16                                        2f43e53  2026-11-20  Pat Owner  Import first: sales needs it for onboarding
-    estimate     3                                         65934f8  2026-11-20  Pat Owner  Example backlog
-    goal         G-3                                       65934f8  2026-11-20  Pat Owner  Example backlog
-    labels       onboarding, import                        65934f8  2026-11-20  Pat Owner  Example backlog
-    stakeholders sales                                     65934f8  2026-11-20  Pat Owner  Example backlog
-    value        business: 8, job_size: 3, risk_reductio…  65934f8  2026-11-20  Pat Owner  Example backlog
-    created      2026-10-22                                65934f8  2026-11-20  Pat Owner  Example backlog
+    id           S-22                                      910a7c3  2026-11-20  Pat Owner  Example backlog
+    title        Import customers from a CSV file          910a7c3  2026-11-20  Pat Owner  Example backlog
+    kind         story                                     910a7c3  2026-11-20  Pat Owner  Example backlog
+    status       in-progress                               1a6e012  2026-11-20  Pat Owner  Import first: sales needs it for onboarding
+    rank         16                                        1a6e012  2026-11-20  Pat Owner  Import first: sales needs it for onboarding
+    estimate     3                                         910a7c3  2026-11-20  Pat Owner  Example backlog
+    goal         G-3                                       910a7c3  2026-11-20  Pat Owner  Example backlog
+    labels       onboarding, import                        910a7c3  2026-11-20  Pat Owner  Example backlog
+    stakeholders sales                                     910a7c3  2026-11-20  Pat Owner  Example backlog
+    value        business: 8, job_size: 3, risk_reductio…  910a7c3  2026-11-20  Pat Owner  Example backlog
+    created      2026-10-22                                910a7c3  2026-11-20  Pat Owner  Example backlog
     ");
     insta::assert_snapshot!(f.run(&["blame", "S-16"]), @"
-    id           S-16                                      65934f8  2026-11-20  Pat Owner  Example backlog
-    title        Show payment fees per invoice             65934f8  2026-11-20  Pat Owner  Example backlog
-    kind         story                                     65934f8  2026-11-20  Pat Owner  Example backlog
-    status       done                                      9f2d944  2026-11-20  Pat Owner  Review of sprint 2026-S23
-    rank         13                                        65934f8  2026-11-20  Pat Owner  Example backlog
-    estimate     3                                         65934f8  2026-11-20  Pat Owner  Example backlog
-    epic         S-1                                       65934f8  2026-11-20  Pat Owner  Example backlog
-    goal         G-1                                       65934f8  2026-11-20  Pat Owner  Example backlog
-    labels       payments, dashboard                       65934f8  2026-11-20  Pat Owner  Example backlog
-    depends_on   S-8                                       65934f8  2026-11-20  Pat Owner  Example backlog
-    stakeholders finance                                   65934f8  2026-11-20  Pat Owner  Example backlog
-    value        business: 5, job_size: 3, risk_reductio…  65934f8  2026-11-20  Pat Owner  Example backlog
-    sprint       2026-S23                                  65934f8  2026-11-20  Pat Owner  Example backlog
-    created      2026-10-16                                65934f8  2026-11-20  Pat Owner  Example backlog
+    id           S-16                                      910a7c3  2026-11-20  Pat Owner  Example backlog
+    title        Show payment fees per invoice             910a7c3  2026-11-20  Pat Owner  Example backlog
+    kind         story                                     910a7c3  2026-11-20  Pat Owner  Example backlog
+    status       done                                      30fba81  2026-11-20  Pat Owner  Review of sprint 2026-S23
+    rank         13                                        910a7c3  2026-11-20  Pat Owner  Example backlog
+    estimate     3                                         910a7c3  2026-11-20  Pat Owner  Example backlog
+    epic         S-1                                       910a7c3  2026-11-20  Pat Owner  Example backlog
+    goal         G-1                                       910a7c3  2026-11-20  Pat Owner  Example backlog
+    labels       payments, dashboard                       910a7c3  2026-11-20  Pat Owner  Example backlog
+    depends_on   S-8                                       910a7c3  2026-11-20  Pat Owner  Example backlog
+    stakeholders finance                                   910a7c3  2026-11-20  Pat Owner  Example backlog
+    value        business: 5, job_size: 3, risk_reductio…  910a7c3  2026-11-20  Pat Owner  Example backlog
+    sprint       2026-S23                                  910a7c3  2026-11-20  Pat Owner  Example backlog
+    created      2026-10-16                                910a7c3  2026-11-20  Pat Owner  Example backlog
     ");
 }
 
@@ -577,64 +577,64 @@ fn decisions_text_and_markdown_on_the_example() {
     let f = example_with_history();
     insta::assert_snapshot!(f.run(&["decisions"]), @"
     2026-S21
-        review decision: S-3 accepted (Demoed with a real customer mailbox)  65934f8  2026-11-20  Pat Owner
-        review decision: S-4 accepted (Finance asked for the outstanding total; it is there)  65934f8  2026-11-20  Pat Owner
-        review decision: S-5 accepted (Connected the live account during the review)  65934f8  2026-11-20  Pat Owner
-        review decision: S-6 accepted (Verified by the bookkeeper who reported it)  65934f8  2026-11-20  Pat Owner
-        review decision: S-7 accepted (Recommendation taken; see S-10)  65934f8  2026-11-20  Pat Owner
-        feedback from finance: wants to see card fees per invoice -> S-16  65934f8  2026-11-20  Pat Owner
-        feedback from bookkeepers: rounding of VAT looks off on long invoices -> S-13  65934f8  2026-11-20  Pat Owner
+        review decision: S-3 accepted (Demoed with a real customer mailbox)  910a7c3  2026-11-20  Pat Owner
+        review decision: S-4 accepted (Finance asked for the outstanding total; it is there)  910a7c3  2026-11-20  Pat Owner
+        review decision: S-5 accepted (Connected the live account during the review)  910a7c3  2026-11-20  Pat Owner
+        review decision: S-6 accepted (Verified by the bookkeeper who reported it)  910a7c3  2026-11-20  Pat Owner
+        review decision: S-7 accepted (Recommendation taken; see S-10)  910a7c3  2026-11-20  Pat Owner
+        feedback from finance: wants to see card fees per invoice -> S-16  910a7c3  2026-11-20  Pat Owner
+        feedback from bookkeepers: rounding of VAT looks off on long invoices -> S-13  910a7c3  2026-11-20  Pat Owner
 
     2026-S22
-        review decision: S-8 accepted (First real payment received during the review)  65934f8  2026-11-20  Pat Owner
-        review decision: S-9 accepted  65934f8  2026-11-20  Pat Owner
-        review decision: S-10 rejected (layout breaks on long invoices)  65934f8  2026-11-20  Pat Owner
-        review decision: S-11 accepted (Reminder wording approved by support)  65934f8  2026-11-20  Pat Owner
-        review decision: S-12 accepted  65934f8  2026-11-20  Pat Owner
-        review decision: S-13 accepted (Reconciled October to the cent)  65934f8  2026-11-20  Pat Owner
-        feedback from support: wants bulk export for auditors -> S-25  65934f8  2026-11-20  Pat Owner
-        feedback from finance: large customers ask to pay in instalments -> S-19  65934f8  2026-11-20  Pat Owner
-        feedback from customers: asked for a portal with all their invoices -> S-21  65934f8  2026-11-20  Pat Owner
+        review decision: S-8 accepted (First real payment received during the review)  910a7c3  2026-11-20  Pat Owner
+        review decision: S-9 accepted  910a7c3  2026-11-20  Pat Owner
+        review decision: S-10 rejected (layout breaks on long invoices)  910a7c3  2026-11-20  Pat Owner
+        review decision: S-11 accepted (Reminder wording approved by support)  910a7c3  2026-11-20  Pat Owner
+        review decision: S-12 accepted  910a7c3  2026-11-20  Pat Owner
+        review decision: S-13 accepted (Reconciled October to the cent)  910a7c3  2026-11-20  Pat Owner
+        feedback from support: wants bulk export for auditors -> S-25  910a7c3  2026-11-20  Pat Owner
+        feedback from finance: large customers ask to pay in instalments -> S-19  910a7c3  2026-11-20  Pat Owner
+        feedback from customers: asked for a portal with all their invoices -> S-21  910a7c3  2026-11-20  Pat Owner
 
     2026-S23
-      * review decision: S-16 accepted (Fees match the Stripe dashboard)  9f2d944  2026-11-20  Pat Owner
-        review decision: S-14 rejected (Excel reads the dates as text)  9f2d944  2026-11-20  Pat Owner
-        feedback from finance: wants the export split by VAT rate | and by month -> S-15  9f2d944  2026-11-20  Pat Owner
-      * review decision on S-16 edited: accepted (Fees match the Stripe dashboard) -> accepted (Fees match the Stripe dashboard to the cent)  d4bf679  2026-11-20  Pat Owner
+      * review decision: S-16 accepted (Fees match the Stripe dashboard)  30fba81  2026-11-20  Pat Owner
+        review decision: S-14 rejected (Excel reads the dates as text)  30fba81  2026-11-20  Pat Owner
+        feedback from finance: wants the export split by VAT rate | and by month -> S-15  30fba81  2026-11-20  Pat Owner
+      * review decision on S-16 edited: accepted (Fees match the Stripe dashboard) -> accepted (Fees match the Stripe dashboard to the cent)  e2c0595  2026-11-20  Pat Owner
 
     * amended after it was first recorded: the lines above show every version
     ");
     insta::assert_snapshot!(f.run(&["decisions", "2026-S23"]), @"
     2026-S23
-      * review decision: S-16 accepted (Fees match the Stripe dashboard)  9f2d944  2026-11-20  Pat Owner
-        review decision: S-14 rejected (Excel reads the dates as text)  9f2d944  2026-11-20  Pat Owner
-        feedback from finance: wants the export split by VAT rate | and by month -> S-15  9f2d944  2026-11-20  Pat Owner
-      * review decision on S-16 edited: accepted (Fees match the Stripe dashboard) -> accepted (Fees match the Stripe dashboard to the cent)  d4bf679  2026-11-20  Pat Owner
+      * review decision: S-16 accepted (Fees match the Stripe dashboard)  30fba81  2026-11-20  Pat Owner
+        review decision: S-14 rejected (Excel reads the dates as text)  30fba81  2026-11-20  Pat Owner
+        feedback from finance: wants the export split by VAT rate | and by month -> S-15  30fba81  2026-11-20  Pat Owner
+      * review decision on S-16 edited: accepted (Fees match the Stripe dashboard) -> accepted (Fees match the Stripe dashboard to the cent)  e2c0595  2026-11-20  Pat Owner
 
     * amended after it was first recorded: the lines above show every version
     ");
     insta::assert_snapshot!(f.run(&["decisions", "--format", "md"]), @r"
     | Sprint | Decision | Commit | Date | Author |
     | --- | --- | --- | --- | --- |
-    | 2026-S21 | review decision: S-3 accepted (Demoed with a real customer mailbox) | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S21 | review decision: S-4 accepted (Finance asked for the outstanding total; it is there) | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S21 | review decision: S-5 accepted (Connected the live account during the review) | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S21 | review decision: S-6 accepted (Verified by the bookkeeper who reported it) | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S21 | review decision: S-7 accepted (Recommendation taken; see S-10) | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S21 | feedback from finance: wants to see card fees per invoice -> S-16 | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S21 | feedback from bookkeepers: rounding of VAT looks off on long invoices -> S-13 | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S22 | review decision: S-8 accepted (First real payment received during the review) | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S22 | review decision: S-9 accepted | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S22 | review decision: S-10 rejected (layout breaks on long invoices) | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S22 | review decision: S-11 accepted (Reminder wording approved by support) | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S22 | review decision: S-12 accepted | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S22 | review decision: S-13 accepted (Reconciled October to the cent) | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S22 | feedback from support: wants bulk export for auditors -> S-25 | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S22 | feedback from finance: large customers ask to pay in instalments -> S-19 | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S22 | feedback from customers: asked for a portal with all their invoices -> S-21 | `65934f8` | 2026-11-20 | Pat Owner |
-    | 2026-S23 | review decision: S-16 accepted (Fees match the Stripe dashboard) (amended) | `9f2d944` | 2026-11-20 | Pat Owner |
-    | 2026-S23 | review decision: S-14 rejected (Excel reads the dates as text) | `9f2d944` | 2026-11-20 | Pat Owner |
-    | 2026-S23 | feedback from finance: wants the export split by VAT rate \| and by month -> S-15 | `9f2d944` | 2026-11-20 | Pat Owner |
-    | 2026-S23 | review decision on S-16 edited: accepted (Fees match the Stripe dashboard) -> accepted (Fees match the Stripe dashboard to the cent) (amended) | `d4bf679` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | review decision: S-3 accepted (Demoed with a real customer mailbox) | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | review decision: S-4 accepted (Finance asked for the outstanding total; it is there) | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | review decision: S-5 accepted (Connected the live account during the review) | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | review decision: S-6 accepted (Verified by the bookkeeper who reported it) | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | review decision: S-7 accepted (Recommendation taken; see S-10) | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | feedback from finance: wants to see card fees per invoice -> S-16 | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S21 | feedback from bookkeepers: rounding of VAT looks off on long invoices -> S-13 | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | review decision: S-8 accepted (First real payment received during the review) | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | review decision: S-9 accepted | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | review decision: S-10 rejected (layout breaks on long invoices) | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | review decision: S-11 accepted (Reminder wording approved by support) | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | review decision: S-12 accepted | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | review decision: S-13 accepted (Reconciled October to the cent) | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | feedback from support: wants bulk export for auditors -> S-25 | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | feedback from finance: large customers ask to pay in instalments -> S-19 | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S22 | feedback from customers: asked for a portal with all their invoices -> S-21 | `910a7c3` | 2026-11-20 | Pat Owner |
+    | 2026-S23 | review decision: S-16 accepted (Fees match the Stripe dashboard) (amended) | `30fba81` | 2026-11-20 | Pat Owner |
+    | 2026-S23 | review decision: S-14 rejected (Excel reads the dates as text) | `30fba81` | 2026-11-20 | Pat Owner |
+    | 2026-S23 | feedback from finance: wants the export split by VAT rate \| and by month -> S-15 | `30fba81` | 2026-11-20 | Pat Owner |
+    | 2026-S23 | review decision on S-16 edited: accepted (Fees match the Stripe dashboard) -> accepted (Fees match the Stripe dashboard to the cent) (amended) | `e2c0595` | 2026-11-20 | Pat Owner |
     ");
 }

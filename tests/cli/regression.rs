@@ -117,7 +117,7 @@ fn a_kelvin_sign_in_a_statement_does_not_end_the_run() {
     f.edit(
         &f.story("S-22"),
         "As a",
-        "As a K\u{212a}\u{e9}\u{e9} I want x \u{130}\u{130} so that y.\n\nAs a",
+        "As a K\u{212a}\u{e9}\u{e9} I want to x \u{130}\u{130} so that y.\n\nAs a",
     );
     let r = f.run(&["check"]);
     assert_eq!(
@@ -128,7 +128,7 @@ fn a_kelvin_sign_in_a_statement_does_not_end_the_run() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
         v["statement"],
-        "As a K\u{212a}\u{e9}\u{e9}, I want x \u{130}\u{130}, so that y"
+        "As a K\u{212a}\u{e9}\u{e9}, I want to x \u{130}\u{130}, so that y"
     );
 }
 
@@ -953,24 +953,24 @@ fn every_change_to_feedback_goals_and_the_vision_is_an_event() {
     failed: 1 error, 0 warnings in 32 stories and 3 sprints
     [exit status: 1]
     ---
-    5e2f6f5  2026-11-20  Pat Owner  Review record and goals edited
+    e325b78  2026-11-20  Pat Owner  Review record and goals edited
         backlog.yaml vision: Small businesses send an invoice in a minute and get paid in a day, and their bookkeeper never retypes a number. -> Small shops send an invoice in a minute and get paid in a day, and their bookkeeper never retypes a number.
         backlog.yaml goal G-2: Bookkeepers trust the exports (active) -> Bookkeepers trust the exports (done)
         2026-S22  feedback from customers edited: asked for a portal with all their invoices -> S-21 => asked for a portal with all their invoices -> S-29
         2026-S22  feedback from support deleted: was wants bulk export for auditors -> S-25
     ---
     2026-S22
-        review decision: S-8 accepted (First real payment received during the review)  65934f8  2026-11-20  Pat Owner
-        review decision: S-9 accepted  65934f8  2026-11-20  Pat Owner
-        review decision: S-10 rejected (layout breaks on long invoices)  65934f8  2026-11-20  Pat Owner
-        review decision: S-11 accepted (Reminder wording approved by support)  65934f8  2026-11-20  Pat Owner
-        review decision: S-12 accepted  65934f8  2026-11-20  Pat Owner
-        review decision: S-13 accepted (Reconciled October to the cent)  65934f8  2026-11-20  Pat Owner
-      * feedback from support: wants bulk export for auditors -> S-25  65934f8  2026-11-20  Pat Owner
-        feedback from finance: large customers ask to pay in instalments -> S-19  65934f8  2026-11-20  Pat Owner
-      * feedback from customers: asked for a portal with all their invoices -> S-21  65934f8  2026-11-20  Pat Owner
-      * feedback from customers edited: asked for a portal with all their invoices -> S-21 => asked for a portal with all their invoices -> S-29  5e2f6f5  2026-11-20  Pat Owner
-      * feedback from support deleted: was wants bulk export for auditors -> S-25  5e2f6f5  2026-11-20  Pat Owner
+        review decision: S-8 accepted (First real payment received during the review)  910a7c3  2026-11-20  Pat Owner
+        review decision: S-9 accepted  910a7c3  2026-11-20  Pat Owner
+        review decision: S-10 rejected (layout breaks on long invoices)  910a7c3  2026-11-20  Pat Owner
+        review decision: S-11 accepted (Reminder wording approved by support)  910a7c3  2026-11-20  Pat Owner
+        review decision: S-12 accepted  910a7c3  2026-11-20  Pat Owner
+        review decision: S-13 accepted (Reconciled October to the cent)  910a7c3  2026-11-20  Pat Owner
+      * feedback from support: wants bulk export for auditors -> S-25  910a7c3  2026-11-20  Pat Owner
+        feedback from finance: large customers ask to pay in instalments -> S-19  910a7c3  2026-11-20  Pat Owner
+      * feedback from customers: asked for a portal with all their invoices -> S-21  910a7c3  2026-11-20  Pat Owner
+      * feedback from customers edited: asked for a portal with all their invoices -> S-21 => asked for a portal with all their invoices -> S-29  e325b78  2026-11-20  Pat Owner
+      * feedback from support deleted: was wants bulk export for auditors -> S-25  e325b78  2026-11-20  Pat Owner
 
     * amended after it was first recorded: the lines above show every version
     "#);

@@ -24,7 +24,7 @@ fn pull_request() -> Fixture {
             "--as",
             "support agent",
             "--want",
-            "one ZIP of PDFs",
+            "to get one ZIP of PDFs",
             "--so-that",
             "auditors get everything at once",
             "--after",
@@ -152,7 +152,7 @@ fn diff_bad_input() {
     f.git(&["commit", "-qm", "Unrelated"]);
     insta::assert_snapshot!(f.run(&["diff", "main...island"]), @"
     ------- stderr -------
-    error: 25e28d5 and bdd80a7 have no common ancestor
+    error: 071639f and 939eaf5 have no common ancestor
       help: give the base explicitly: `BASE..HEAD`
     [exit status: 2]
     ");
