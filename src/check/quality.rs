@@ -123,6 +123,18 @@ fn parse(source: &str) -> Parsed<'_> {
     }
 }
 
+/// A finding at `len` bytes of a statement that starts at byte `start` of
+/// the story's text, `offset` bytes in.
+fn at(story: &Story, start: usize, offset: usize, len: usize, rule: Rule, msg: String) -> Finding {
+    let (line, col) = story.doc.position(start + offset);
+    let mut f = story.doc.finding(rule, line, col, msg);
+    f.width = story.doc.text[start + offset..start + offset + len]
+        .chars()
+        .count()
+        .max(1);
+    f
+}
+
 /// The template a statement follows, by kind of indicator: "As a" and
 /// "As an" are one role indicator. Means come in three kinds: a wish for
 /// an action ("I want to", "I would like to", "I need to", "I want to be
@@ -219,16 +231,6 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
         };
         statements.push((story, start, parse(text)));
     }
-    // Findings at a span of the statement.
-    let at = |story: &Story, start: usize, offset: usize, len: usize, rule: Rule, msg: String| {
-        let (line, col) = story.doc.position(start + offset);
-        let mut f = story.doc.finding(rule, line, col, msg);
-        f.width = story.doc.text[start + offset..start + offset + len]
-            .chars()
-            .count()
-            .max(1);
-        f
-    };
     for (story, start, p) in &statements {
         let (story, start) = (*story, *start);
         // A missing part is pointed at the statement's first word.
@@ -645,25 +647,33 @@ fn second_sentence(text: &str) -> Option<usize> {
 }
 
 fn duplicates(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
-    let mut first: HashMap<String, &Story> = HashMap::new();
-    for (story, _, p) in statements {
+    let mut first: HashMap<String, (&Story, usize)> = HashMap::new();
+    for (story, start, p) in statements {
         let key = normalised(p.text);
         if key.split(' ').count() < 4 {
             continue;
         }
         match first.get(&key) {
-            Some(other) => out.push(
-                story
-                    .finding_at(
-                        "id",
-                        Rule::StoryDuplicate,
-                        format!("`{}` has the same statement as `{}`", story.id, other.id),
-                    )
-                    .help("merge the two stories, or say what sets them apart")
-                    .related(other.id_location(), "the story with the same statement"),
+            Some((other, other_start)) => out.push(
+                at(
+                    story,
+                    *start,
+                    0,
+                    p.text.find('\n').unwrap_or(p.text.len()),
+                    Rule::StoryDuplicate,
+                    format!("`{}` has the same statement as `{}`", story.id, other.id),
+                )
+                .help("merge the two stories, or say what sets them apart")
+                .related(
+                    {
+                        let (line, col) = other.doc.position(*other_start);
+                        other.doc.location(line, col)
+                    },
+                    "the story with the same statement",
+                ),
             ),
             None => {
-                first.insert(key, story);
+                first.insert(key, (story, *start));
             }
         }
     }
@@ -707,28 +717,41 @@ fn uniform(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
             continue;
         }
         let show = |own: &str, common: Option<&str>| common.unwrap_or(own).to_string();
-        let (line, col) = story.doc.position(*start);
-        let mut f = story.doc.finding(
-            Rule::StoryNotUniform,
-            line,
-            col,
-            format!(
-                "`{}` reads \"{} … {} … {}\" where most stories read \"{} … {} … {}\"",
-                story.id,
-                t.0,
-                t.1,
-                t.2,
-                show(&t.0, opening),
-                show(&t.1, means),
-                if t.2 == "-" {
-                    "-".to_string()
-                } else {
-                    show(&t.2, ends)
-                }
-            ),
+        // Point at the first part that departs: its indicator.
+        let lead = p.lower.len() - p.lower.trim_start_matches(['*', '_', ' ']).len();
+        let (offset, len) = if departs(opening, &t.0) {
+            (lead, p.role.map_or(2, |r| r.trim_end().len()))
+        } else if let (true, Some((m, i))) = (departs(means, &t.1), p.means) {
+            (i, m.trim_end().len())
+        } else if let Some((e, i)) = p.ends {
+            (i, e.trim_end().len())
+        } else {
+            (lead, 2)
+        };
+        out.push(
+            at(
+                story,
+                *start,
+                offset,
+                len,
+                Rule::StoryNotUniform,
+                format!(
+                    "`{}` reads \"{} … {} … {}\" where most stories read \"{} … {} … {}\"",
+                    story.id,
+                    t.0,
+                    t.1,
+                    t.2,
+                    show(&t.0, opening),
+                    show(&t.1, means),
+                    if t.2 == "-" {
+                        "-".to_string()
+                    } else {
+                        show(&t.2, ends)
+                    }
+                ),
+            )
+            .help("write it like the others, so stories read alike and compare easily"),
         );
-        f.width = p.text.find([' ', '\n']).unwrap_or(2).max(1);
-        out.push(f.help("write it like the others, so stories read alike and compare easily"));
     }
 }
 

@@ -95,7 +95,7 @@ fn each_quality_rule_points_at_the_words() {
     insta::assert_snapshot!(got.join("\n"), @"
     criteria-not-gherkin S-46-q.md:12:7
     criteria-vague S-46-q.md:12:21
-    story-duplicate S-45-q.md:2:5
+    story-duplicate S-45-q.md:8:1
     story-means-missing S-42-q.md:8:1
     story-means-missing S-43-q.md:8:1
     story-not-atomic S-40-q.md:8:33
@@ -103,7 +103,7 @@ fn each_quality_rule_points_at_the_words() {
     story-not-minimal S-41-q.md:9:41
     story-not-minimal S-48-q.md:8:73
     story-not-minimal S-49-q.md:8:67
-    story-not-uniform S-50-q.md:8:1
+    story-not-uniform S-50-q.md:8:18
     story-role-missing S-43-q.md:8:1
     story-role-missing S-47-q.md:8:6
     story-too-big S-46-q.md:7:11
@@ -134,10 +134,10 @@ fn quality_findings_say_what_to_change() {
       = help: keep the statement to role, means and ends; put lists and notes below it
 
     warning[B095]: `S-50` reads "as a … i want … so that" where most stories read "as a … i want to … so that"
-     --> .backlog/stories/S-50-q.md:8:1
+     --> .backlog/stories/S-50-q.md:8:18
       |
     8 | As a researcher, I want results to be stored in a non-identifiable way, so that I can study the data.
-      | ^^
+      |                  ^^^^^^
       = help: write it like the others, so stories read alike and compare easily
 
     ok: 0 errors, 3 warnings in 35 stories and 3 sprints
