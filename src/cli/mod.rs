@@ -8,6 +8,7 @@ mod context;
 mod diff;
 mod error;
 mod fmt;
+mod generated;
 mod goal;
 mod goals;
 mod history;
@@ -124,6 +125,10 @@ pub enum Command {
     Forecast(sprint::ForecastArgs),
     /// Each stakeholder's stories, decisions, feedback and conflicts.
     Stakeholders(stakeholders::Args),
+    /// Shell completions for bash, zsh, fish, powershell or elvish.
+    Completions(generated::CompletionsArgs),
+    /// The manual page of `backlog` or of one command, as roff (`backlog man | man -l -`).
+    Man(generated::ManArgs),
 }
 
 /// Runs the CLI with the process's arguments and returns the exit code.
@@ -196,6 +201,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
     let ctx = Context::resolve(cli.dir, cli.at, cli.color)?;
     match cli.command {
         Command::Init(args) => init::run(&ctx, args, out),
+        // Generated from the command definitions alone: no backlog needed.
+        Command::Completions(args) => generated::completions(args, out),
+        Command::Man(args) => generated::man(args, out),
         Command::Check(args) => check::run(&ctx, args, out),
         Command::List(args) => list::run(&ctx, args, out),
         Command::Goals(args) => goals::run(&ctx, args, out),

@@ -16,3 +16,4 @@ mod regression;
 mod review;
 mod robustness;
 mod show;
+mod tools;
