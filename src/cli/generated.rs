@@ -65,3 +65,33 @@ pub fn man(args: ManArgs, out: &mut dyn Write) -> Outcome {
         .render(out)?;
     Ok(Exit::Clean)
 }
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SchemaFile {
+    /// The front matter of a story.
+    Story,
+    /// The front matter of a sprint file.
+    Sprint,
+    /// backlog.yaml.
+    Config,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Which file the schema describes.
+    #[arg(value_enum, default_value = "story")]
+    pub file: SchemaFile,
+}
+
+/// Writes the JSON Schema of a story, a sprint or backlog.yaml to `out`.
+pub fn schema(args: SchemaArgs, out: &mut dyn Write) -> Outcome {
+    use crate::render::schema::{schema, SchemaOf};
+    let of = match args.file {
+        SchemaFile::Story => SchemaOf::Story,
+        SchemaFile::Sprint => SchemaOf::Sprint,
+        SchemaFile::Config => SchemaOf::Config,
+    };
+    let text = serde_json::to_string_pretty(&schema(of)).map_err(std::io::Error::other)?;
+    writeln!(out, "{text}")?;
+    Ok(Exit::Clean)
+}

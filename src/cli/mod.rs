@@ -129,6 +129,8 @@ pub enum Command {
     Completions(generated::CompletionsArgs),
     /// The manual page of `backlog` or of one command, as roff (`backlog man | man -l -`).
     Man(generated::ManArgs),
+    /// JSON Schema of a story's or sprint's front matter, or of backlog.yaml, for editors.
+    Schema(generated::SchemaArgs),
 }
 
 /// Runs the CLI with the process's arguments and returns the exit code.
@@ -204,6 +206,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         // Generated from the command definitions alone: no backlog needed.
         Command::Completions(args) => generated::completions(args, out),
         Command::Man(args) => generated::man(args, out),
+        Command::Schema(args) => generated::schema(args, out),
         Command::Check(args) => check::run(&ctx, args, out),
         Command::List(args) => list::run(&ctx, args, out),
         Command::Goals(args) => goals::run(&ctx, args, out),

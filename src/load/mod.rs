@@ -21,24 +21,6 @@ use crate::source::{Entry, EntryKind, Source};
 use crate::syntax::body;
 use crate::syntax::document::{self, Document, Layout, RefusalKind, SplitError, MAX_FILE_BYTES};
 
-const REVIEW_FIELDS: &[&str] = &["date", "decisions", "feedback"];
-const DECISION_FIELDS: &[&str] = &["story", "decision", "note", "follow_up", "amends"];
-const FEEDBACK_FIELDS: &[&str] = &["from", "note", "story"];
-const CONFIG_FIELDS: &[&str] = &[
-    "product",
-    "vision",
-    "id_prefix",
-    "goals",
-    "workflow",
-    "definition_of_ready",
-    "definition_of_done",
-    "wip_limits",
-    "conflict_days",
-    "quality",
-    "scoring",
-    "rules",
-];
-
 /// Failure to list the backlog folder at all (a single file's problem is a
 /// finding instead).
 #[derive(Debug, thiserror::Error)]
@@ -596,7 +578,7 @@ fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
             .collect();
         let to = c.text("to", false, "2026-S15");
         let goal_met = c.boolean("goal_met");
-        c.finish(&["date", "carried_over", "to", "goal_met"]);
+        c.finish(&field::names(field::keys_under(field::SPRINT, "closed")));
         Some(Closed {
             date: date?,
             carried_over,
@@ -609,7 +591,10 @@ fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
         let date = c.date("date");
         let stories = c.list("stories", "[S-42, S-51]");
         let points = c.number("points", "13").unwrap_or(0.0);
-        c.finish(&["date", "stories", "points"]);
+        c.finish(&field::names(field::keys_under(
+            field::SPRINT,
+            "commitment",
+        )));
         Commitment {
             date,
             stories: stories.into_iter().map(StoryId::new).collect(),
@@ -640,7 +625,7 @@ fn parse_review(m: Mapping, doc: &Document, layout: &Layout, out: &mut Vec<Findi
     let date = f.date("date");
     let decisions = f.list_of_mappings("decisions", "{ story: S-42, decision: accepted, note: … }");
     let feedback = f.list_of_mappings("feedback", "{ from: support, note: …, story: S-64 }");
-    f.finish(REVIEW_FIELDS);
+    f.finish(&field::names(field::keys_under(field::SPRINT, "review")));
     let mut review = Review {
         date,
         ..Review::default()
@@ -666,7 +651,10 @@ fn parse_review(m: Mapping, doc: &Document, layout: &Layout, out: &mut Vec<Findi
         let note = d.text("note", true, "Finance signed off");
         let follow_up = d.text("follow_up", false, "S-63").map(StoryId::new);
         let amends = d.text("amends", true, "corrects the story id");
-        d.finish(DECISION_FIELDS);
+        d.finish(&field::names(field::keys_under(
+            field::keys_under(field::SPRINT, "review"),
+            "decisions",
+        )));
         if let (Some(story), Some(decision)) = (story, decision) {
             review.decisions.push(Decision {
                 story: StoryId::new(story),
@@ -683,7 +671,10 @@ fn parse_review(m: Mapping, doc: &Document, layout: &Layout, out: &mut Vec<Findi
         let from = d.required_text("from", true, "support");
         let note = d.required_text("note", true, "wants bulk export");
         let story = d.text("story", false, "S-64").map(StoryId::new);
-        d.finish(FEEDBACK_FIELDS);
+        d.finish(&field::names(field::keys_under(
+            field::keys_under(field::SPRINT, "review"),
+            "feedback",
+        )));
         if let (Some(from), Some(note)) = (from, note) {
             review.feedback.push(Feedback {
                 from,
@@ -773,7 +764,7 @@ fn parse_config(
     let quality = f.mapping("quality", "{ gherkin: true, max_estimate: 13 }");
     let scoring = f.take("scoring");
     let rules = f.mapping("rules", "{ rank-tie: error }");
-    f.finish(CONFIG_FIELDS);
+    f.finish(&field::names(field::CONFIG));
     if let Some(m) = quality {
         let mut q = Fields::new(m, "quality.", &doc, &layout, out);
         let had_words = layout.get("quality.vague_words").is_some();
@@ -783,7 +774,7 @@ fn parse_config(
         }
         c.quality.gherkin = q.boolean("gherkin").unwrap_or(false);
         c.quality.max_estimate = q.number("max_estimate", "13");
-        q.finish(&["vague_words", "gherkin", "max_estimate"]);
+        q.finish(&field::names(field::keys_under(field::CONFIG, "quality")));
     }
 
     for (prefix, m) in goals {
@@ -793,7 +784,7 @@ fn parse_config(
         let status = g
             .text("status", false, "active")
             .unwrap_or_else(|| "active".into());
-        g.finish(&["id", "title", "status"]);
+        g.finish(&field::names(field::keys_under(field::CONFIG, "goals")));
         if let (Some(id), Some(title)) = (id, title) {
             if c.goals.iter().any(|x| x.id == id) {
                 let f = finding_at(
@@ -812,7 +803,7 @@ fn parse_config(
         let mut w = Fields::new(m, "workflow.", &doc, &layout, out);
         let statuses = w.list("statuses", "[draft, ready, in-progress, review, done]");
         let done = w.list("done", "[done]");
-        w.finish(&["statuses", "done"]);
+        w.finish(&field::names(field::keys_under(field::CONFIG, "workflow")));
         if !statuses.is_empty() {
             c.statuses = statuses;
         }
@@ -838,7 +829,10 @@ fn parse_config(
         let require = r.list("require", "[estimate, acceptance_criteria, statement]");
         let had_statuses = layout.get("definition_of_ready.statuses").is_some();
         let had_require = layout.get("definition_of_ready.require").is_some();
-        r.finish(&["statuses", "require"]);
+        r.finish(&field::names(field::keys_under(
+            field::CONFIG,
+            "definition_of_ready",
+        )));
         if had_statuses || !statuses.is_empty() {
             c.ready.statuses = statuses;
         }

@@ -183,3 +183,247 @@ pub fn story_order() -> &'static [&'static str] {
 pub fn is_custom(name: &str) -> bool {
     name.starts_with("x-")
 }
+
+/// What a key of a sprint file or of backlog.yaml holds. The loader's
+/// unknown-key checks and `backlog schema` both read the tables below.
+#[derive(Clone, Copy, Debug)]
+pub enum Shape {
+    /// Text; numbers and `true`/`false` are read as text too.
+    Text,
+    /// Text that must be written as text (an id, a status).
+    Word,
+    /// A number of zero or more.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// A calendar date, `2026-11-02`.
+    Date,
+    /// A list of words or ids.
+    Words,
+    /// One of these words.
+    OneOf(&'static [&'static str]),
+    /// A mapping with these keys.
+    Map(&'static [Key]),
+    /// A list of mappings with these keys.
+    ListOf(&'static [Key]),
+    /// A mapping from any name to a number of zero or more (`wip_limits`).
+    Counts,
+    /// A mapping from a rule's code or name to `error`, `warning` or `off`.
+    Levels,
+    /// A scoring model's name, or `{ model: weighted, weights: { … } }`.
+    Scoring,
+}
+
+/// One key of a mapping the tool reads.
+#[derive(Clone, Copy, Debug)]
+pub struct Key {
+    pub name: &'static str,
+    pub shape: Shape,
+    pub required: bool,
+    /// One line for the schema's description.
+    pub about: &'static str,
+}
+
+const fn key(name: &'static str, shape: Shape, about: &'static str) -> Key {
+    Key {
+        name,
+        shape,
+        required: false,
+        about,
+    }
+}
+
+const fn required(name: &'static str, shape: Shape, about: &'static str) -> Key {
+    Key {
+        name,
+        shape,
+        required: true,
+        about,
+    }
+}
+
+pub const DECISIONS: &[&str] = &["accepted", "rejected"];
+
+const COMMITMENT: &[Key] = &[
+    required("date", Shape::Date, "When the sprint started."),
+    key(
+        "stories",
+        Shape::Words,
+        "The planned stories, in rank order.",
+    ),
+    key("points", Shape::Number, "Their estimates, added up."),
+];
+
+const DECISION: &[Key] = &[
+    required("story", Shape::Word, "The story reviewed."),
+    required("decision", Shape::OneOf(DECISIONS), "accepted or rejected."),
+    key("note", Shape::Text, "Why, in a few words."),
+    key(
+        "follow_up",
+        Shape::Word,
+        "The story written for what is left.",
+    ),
+    key(
+        "amends",
+        Shape::Text,
+        "Why an earlier decision is corrected.",
+    ),
+];
+
+const FEEDBACK: &[Key] = &[
+    required("from", Shape::Text, "Who said it."),
+    required("note", Shape::Text, "What they said."),
+    key("story", Shape::Word, "The story it was turned into."),
+];
+
+const REVIEW: &[Key] = &[
+    key("date", Shape::Date, "When the review was held."),
+    key(
+        "decisions",
+        Shape::ListOf(DECISION),
+        "One entry per story reviewed; appended, never rewritten.",
+    ),
+    key(
+        "feedback",
+        Shape::ListOf(FEEDBACK),
+        "What stakeholders said.",
+    ),
+];
+
+const CLOSED: &[Key] = &[
+    required("date", Shape::Date, "When the sprint was closed."),
+    key("carried_over", Shape::Words, "Unfinished stories moved on."),
+    key(
+        "to",
+        Shape::Word,
+        "The sprint they moved to (absent: back to the backlog).",
+    ),
+    key("goal_met", Shape::Bool, "Whether the sprint goal was met."),
+];
+
+/// The front matter of a sprint file, in the order `fmt` writes it.
+pub const SPRINT: &[Key] = &[
+    required("id", Shape::Text, "Any text; the file is named <id>.md."),
+    key("goal", Shape::Text, "The sprint goal, in words."),
+    required("start", Shape::Date, "The first day."),
+    required("end", Shape::Date, "The last day; not before start."),
+    key("capacity", Shape::Number, "Points the team plans to take."),
+    key(
+        "commitment",
+        Shape::Map(COMMITMENT),
+        "Written by `backlog sprint start`; never rewritten.",
+    ),
+    key(
+        "review",
+        Shape::Map(REVIEW),
+        "The sprint review: decisions and feedback.",
+    ),
+    key(
+        "closed",
+        Shape::Map(CLOSED),
+        "Written by `backlog sprint close`.",
+    ),
+];
+
+const GOAL: &[Key] = &[
+    required("id", Shape::Word, "G-1"),
+    required("title", Shape::Text, "The goal, in words."),
+    key(
+        "status",
+        Shape::Word,
+        "Free text: active, achieved, dropped, …",
+    ),
+];
+
+const WORKFLOW: &[Key] = &[
+    key(
+        "statuses",
+        Shape::Words,
+        "Every allowed status, in workflow order.",
+    ),
+    key("done", Shape::Words, "The statuses that count as finished."),
+];
+
+const READY: &[Key] = &[
+    key(
+        "statuses",
+        Shape::Words,
+        "Stories in these statuses must meet the Definition of Ready.",
+    ),
+    key(
+        "require",
+        Shape::Words,
+        "estimate, acceptance_criteria, statement, or a story field name.",
+    ),
+];
+
+const QUALITY: &[Key] = &[
+    key(
+        "vague_words",
+        Shape::Words,
+        "Words that make a criterion untestable (B096).",
+    ),
+    key(
+        "gherkin",
+        Shape::Bool,
+        "Criteria must read Given/When/Then (B097).",
+    ),
+    key(
+        "max_estimate",
+        Shape::Number,
+        "Estimates above this ask for a split (B098).",
+    ),
+];
+
+/// The keys of backlog.yaml.
+pub const CONFIG: &[Key] = &[
+    key("product", Shape::Text, "The product's name."),
+    key("vision", Shape::Text, "The product vision."),
+    key("id_prefix", Shape::Word, "Story ids are <prefix>-<n>."),
+    key("goals", Shape::ListOf(GOAL), "Product goals."),
+    key(
+        "workflow",
+        Shape::Map(WORKFLOW),
+        "The statuses and which are done.",
+    ),
+    key(
+        "definition_of_ready",
+        Shape::Map(READY),
+        "What a story needs before it may be ready or planned.",
+    ),
+    key("definition_of_done", Shape::Text, "Text shown to the team."),
+    key(
+        "wip_limits",
+        Shape::Counts,
+        "Most stories allowed in a status at once.",
+    ),
+    key(
+        "conflict_days",
+        Shape::Number,
+        "Days a conflict between stories may wait for a decision (B067).",
+    ),
+    key("quality", Shape::Map(QUALITY), "Story-quality settings."),
+    key(
+        "scoring",
+        Shape::Scoring,
+        "wsjf, rice, ice, moscow, value_effort, or { model: weighted, weights: { … } }.",
+    ),
+    key(
+        "rules",
+        Shape::Levels,
+        "Severity per rule, by code or name: error, warning or off.",
+    ),
+];
+
+/// The names of `keys`, for an unknown-key check.
+pub fn names(keys: &[Key]) -> Vec<&'static str> {
+    keys.iter().map(|k| k.name).collect()
+}
+
+/// The keys of the mapping (or list of mappings) under `name` in `keys`.
+pub fn keys_under(keys: &[Key], name: &str) -> &'static [Key] {
+    match keys.iter().find(|k| k.name == name).map(|k| k.shape) {
+        Some(Shape::Map(sub) | Shape::ListOf(sub)) => sub,
+        _ => &[],
+    }
+}

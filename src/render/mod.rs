@@ -9,6 +9,7 @@ pub mod history;
 pub mod list;
 pub mod markdown;
 pub mod rank;
+pub mod schema;
 pub mod score;
 pub mod show;
 pub mod sprint;
