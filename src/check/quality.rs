@@ -661,7 +661,12 @@ fn duplicates(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
                     0,
                     p.text.find('\n').unwrap_or(p.text.len()),
                     Rule::StoryDuplicate,
-                    format!("`{}` has the same statement as `{}`", story.id, other.id),
+                    format!(
+                        "`{}` has the same statement as `{}` in {}",
+                        story.id,
+                        other.id,
+                        other.id_location().path.display()
+                    ),
                 )
                 .help("merge the two stories, or say what sets them apart")
                 .related(

@@ -6,8 +6,9 @@ use crate::render::diagnostics::{self as report, Summary};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// How to print findings: compiler-style text, one JSON document, or
-    /// GitHub Actions annotations.
+    /// How to print findings: compiler-style text, one JSON document,
+    /// GitHub Actions annotations, SARIF 2.1.0 (GitHub code scanning), or
+    /// GitLab's code-quality report.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// Also run the rules that compare with a base revision (decisions
@@ -22,6 +23,8 @@ pub enum CheckFormat {
     Human,
     Json,
     Github,
+    Sarif,
+    Gitlab,
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
@@ -44,6 +47,8 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         CheckFormat::Human => report::human(out, &findings, &summary),
         CheckFormat::Json => report::json(out, &findings, &summary),
         CheckFormat::Github => report::github(out, &findings, &summary),
+        CheckFormat::Sarif => report::sarif(out, &findings),
+        CheckFormat::Gitlab => report::gitlab(out, &findings),
     }?;
     Ok(Exit::findings_if(
         findings.iter().any(|f| f.severity == Severity::Error),

@@ -1,12 +1,15 @@
-//! Renderers of `check` findings: human (rustc style), JSON and GitHub
-//! workflow commands. All three print the same findings; none recomputes them.
+//! Renderers of `check` findings: human (rustc style), JSON, GitHub
+//! workflow commands, SARIF and GitLab code quality. All print the same
+//! findings; none recomputes them.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
+use serde_json::json;
 
 use super::text::{counted, width_of};
-use crate::model::diagnostic::{Finding, Severity};
+use crate::model::diagnostic::{Finding, Location, Rule, Severity};
 
 /// Counts shown in the summary line and the JSON `summary`.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
@@ -199,6 +202,142 @@ pub fn github(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io:
         counted(summary.errors, "error", "errors"),
         counted(summary.warnings, "warning", "warnings")
     )
+}
+
+/// SARIF 2.1.0 (GitHub code scanning and other SARIF readers): one run,
+/// every rule in the tool's table, one result per finding. Paths are relative
+/// to where `check` ran (the repository root, in CI) under `%SRCROOT%`;
+/// columns count Unicode code points, as ours do.
+pub fn sarif(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    let level = |s: Severity| match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let rules: Vec<serde_json::Value> = Rule::ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.code(),
+                "name": r.name(),
+                "shortDescription": { "text": r.summary() },
+                "help": { "text": format!("{} {}: see docs/checks.md", r.code(), r.name()) },
+                "defaultConfiguration": { "level": level(r.default_severity()) }
+            })
+        })
+        .collect();
+    let location = |l: &Location| {
+        let mut artifact = json!({ "uri": uri(&l.path) });
+        if l.path.is_relative() {
+            artifact["uriBaseId"] = json!("%SRCROOT%");
+        }
+        json!({
+            "physicalLocation": {
+                "artifactLocation": artifact,
+                "region": { "startLine": l.line.max(1), "startColumn": l.column.max(1) }
+            }
+        })
+    };
+    let results: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            let mut text = f.message.clone();
+            if let Some(help) = &f.help {
+                text.push_str("\nhelp: ");
+                text.push_str(help);
+            }
+            let mut result = json!({
+                "ruleId": f.rule.code(),
+                "ruleIndex": Rule::ALL.iter().position(|r| *r == f.rule),
+                "level": level(f.severity),
+                "message": { "text": text },
+                "locations": [location(&f.location)],
+            });
+            if let Some((l, label)) = &f.related {
+                let mut related = location(l);
+                related["id"] = json!(1);
+                related["message"] = json!({ "text": label });
+                result["relatedLocations"] = json!([related]);
+            }
+            result
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "backlog",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results
+        }]
+    });
+    serde_json::to_writer_pretty(&mut *w, &log).map_err(io::Error::from)?;
+    writeln!(w)
+}
+
+/// GitLab's code-quality report (`artifacts:reports:codequality`): a JSON
+/// array of issues. Errors are `major`, warnings `minor`. The fingerprint
+/// is a hash of rule, file and message (not the line, so a finding keeps
+/// it when lines above it move), numbered when the same one repeats.
+pub fn gitlab(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let issues: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            let path = portable_path(&f.location.path);
+            let key = format!("{}\0{path}\0{}", f.rule.code(), f.message);
+            let n = seen.entry(key.clone()).or_default();
+            *n += 1;
+            let fingerprint = format!("{:016x}{:04x}", fnv1a(key.as_bytes()), *n - 1);
+            json!({
+                "description": f.message,
+                "check_name": format!("{} {}", f.rule.code(), f.rule.name()),
+                "fingerprint": fingerprint,
+                "severity": match f.severity {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                },
+                "location": { "path": path, "lines": { "begin": f.location.line.max(1) } }
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *w, &issues).map_err(io::Error::from)?;
+    writeln!(w)
+}
+
+/// 64-bit FNV-1a: a stable hash (the same bytes give the same value on
+/// every machine and version), which is all a fingerprint needs.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A path as a URI reference: `/` between segments, everything but
+/// unreserved characters percent-encoded; absolute paths as `file://` URIs.
+fn uri(p: &std::path::Path) -> String {
+    let path = portable_path(p);
+    let mut out = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if p.is_absolute() {
+        format!(
+            "file://{}{out}",
+            if out.starts_with('/') { "" } else { "/" }
+        )
+    } else {
+        out
+    }
 }
 
 fn portable_path(p: &std::path::Path) -> String {

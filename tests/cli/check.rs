@@ -351,7 +351,7 @@ fn no_backlog_folder_is_a_usage_error() {
     insta::assert_snapshot!(f.run(&["check", "--format", "xml"]), @"
     ------- stderr -------
     error: invalid value 'xml' for '--format <FORMAT>'
-      [possible values: human, json, github]
+      [possible values: human, json, github, sarif, gitlab]
 
     For more information, try '--help'.
     [exit status: 2]

@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod check;
+mod ci_formats;
 mod common;
 mod cycle;
 mod edit;

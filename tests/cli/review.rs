@@ -497,7 +497,11 @@ fn ci_recipes_are_valid_yaml_and_call_real_commands() {
         .skip(1)
         .map(|b| b.split("```").next().unwrap())
         .collect();
-    assert_eq!(blocks.len(), 2, "GitHub Actions and GitLab CI recipes");
+    assert_eq!(
+        blocks.len(),
+        3,
+        "GitHub Actions, code scanning and GitLab CI recipes"
+    );
     for b in &blocks {
         let v: Result<serde_json::Value, _> = serde_yaml_check(b);
         assert!(v.is_ok(), "invalid YAML in docs/ci.md: {v:?}\n{b}");
@@ -597,7 +601,7 @@ fn help_options_are_read_from_the_option_entries() {
     --at
     --color auto,always,never
     --dir
-    --format human,json,github
+    --format human,json,github,sarif,gitlab
     --help
     --since
     --version
