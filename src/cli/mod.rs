@@ -11,6 +11,7 @@ mod fmt;
 mod goal;
 mod goals;
 mod history;
+mod import;
 mod init;
 mod list;
 mod new;
@@ -124,6 +125,8 @@ pub enum Command {
     Forecast(sprint::ForecastArgs),
     /// Each stakeholder's stories, decisions, feedback and conflicts.
     Stakeholders(stakeholders::Args),
+    /// Bring in another tool's backlog: a Backlog.md folder or a Jira CSV export.
+    Import(import::Args),
 }
 
 /// Runs the CLI with the process's arguments and returns the exit code.
@@ -181,6 +184,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
             | Command::Set(_)
             | Command::Status(_)
             | Command::Fmt(_)
+            | Command::Import(_)
     );
     if writes && cli.at.is_some() {
         return Err(CliError::new(
@@ -215,6 +219,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Velocity(args) => sprint::velocity(&ctx, args, out),
         Command::Forecast(args) => sprint::forecast(&ctx, args, out),
         Command::Stakeholders(args) => stakeholders::run(&ctx, args, out),
+        Command::Import(args) => import::run(&ctx, args, out),
     }
 }
 
