@@ -106,7 +106,7 @@ pub fn read(bytes: &[u8], display: &Path, points_columns: &[String]) -> Source {
     for r in records {
         match r {
             Ok(rec) => {
-                let line = rec.position().map_or(0, |p| p.line() as usize);
+                let line = rec.position().map_or(0, |p| line_at(bytes, p.byte()));
                 let mut lossy = false;
                 let row = rec
                     .iter()
@@ -139,6 +139,16 @@ pub fn read(bytes: &[u8], display: &Path, points_columns: &[String]) -> Source {
         .filter_map(|(_, r)| {
             Some((
                 columns.first("Issue id", r)?.to_string(),
+                columns.first("Issue key", r)?.to_uppercase(),
+            ))
+        })
+        .collect();
+    // Older exports link an epic only by its summary (`Parent summary`).
+    let key_of_summary: HashMap<String, String> = rows
+        .iter()
+        .filter_map(|(_, r)| {
+            Some((
+                columns.first("Summary", r)?.to_string(),
                 columns.first("Issue key", r)?.to_uppercase(),
             ))
         })
@@ -212,6 +222,11 @@ pub fn read(bytes: &[u8], display: &Path, points_columns: &[String]) -> Source {
                     .first("Custom field (Epic Link)", row)
                     .or_else(|| columns.first("Epic Link", row))
                     .map(str::to_uppercase)
+            })
+            .or_else(|| {
+                columns
+                    .first("Parent summary", row)
+                    .and_then(|p| key_of_summary.get(p).cloned())
             });
         for (col, field) in [
             ("Sprint", "x-sprint"),
@@ -281,6 +296,20 @@ pub fn read(bytes: &[u8], display: &Path, points_columns: &[String]) -> Source {
         });
     }
     src
+}
+
+/// The 1-based line of the record at byte `at` (which may point at the
+/// line ending before it).
+fn line_at(bytes: &[u8], at: u64) -> usize {
+    let mut at = usize::try_from(at).unwrap_or(usize::MAX).min(bytes.len());
+    while bytes.get(at).is_some_and(|b| *b == b'\r' || *b == b'\n') {
+        at += 1;
+    }
+    bytes[..at.min(bytes.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 fn csv_problem(display: &Path, e: &csv::Error) -> Problem {

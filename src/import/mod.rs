@@ -307,7 +307,9 @@ pub fn natural_key(id: &str) -> Vec<(String, u64)> {
 
 /// Priority as a sort position: higher priorities first, none last.
 fn priority_order(p: Option<&str>) -> u8 {
-    match p.map(normal).as_deref() {
+    // The first word: Jira writes `High (P1)`.
+    let first = p.and_then(|p| p.split_whitespace().next()).map(normal);
+    match first.as_deref() {
         Some("highest" | "blocker" | "critical" | "urgent" | "p0") => 0,
         Some("high" | "major" | "p1") => 1,
         Some("medium" | "normal" | "p2") => 2,
@@ -372,6 +374,22 @@ pub fn plan(
     // Statuses first: a task whose status maps nowhere is refused.
     let mut tasks: Vec<(Task, String)> = Vec::new();
     for t in src.tasks {
+        if t.status.trim().is_empty() {
+            let first = s.config.statuses.first().cloned().unwrap_or_default();
+            plan.problems.push(
+                Problem::new(
+                    Level::Warning,
+                    &t.file,
+                    format!(
+                        "{}: has no status; took `{first}`, the workflow's first",
+                        t.origin
+                    ),
+                )
+                .at(t.line, 1),
+            );
+            tasks.push((t, first));
+            continue;
+        }
         match map_status(s, overrides, &t.status) {
             Some(status) => tasks.push((t, status)),
             None => plan.problems.push(
