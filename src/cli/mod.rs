@@ -7,6 +7,7 @@ mod check;
 mod context;
 mod diff;
 mod error;
+mod export;
 mod fmt;
 mod goal;
 mod goals;
@@ -127,6 +128,8 @@ pub enum Command {
     Stakeholders(stakeholders::Args),
     /// Bring in another tool's backlog: a Backlog.md folder or a Jira CSV export.
     Import(import::Args),
+    /// Write the backlog in another tool's format: `export jira-csv > backlog.csv`.
+    Export(export::Args),
 }
 
 /// Runs the CLI with the process's arguments and returns the exit code.
@@ -220,6 +223,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Forecast(args) => sprint::forecast(&ctx, args, out),
         Command::Stakeholders(args) => stakeholders::run(&ctx, args, out),
         Command::Import(args) => import::run(&ctx, args, out),
+        Command::Export(args) => export::run(&ctx, args, out),
     }
 }
 
