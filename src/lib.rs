@@ -9,7 +9,8 @@
 //!
 //! ```text
 //! cli       parse arguments, resolve context once, call a command, render, exit code
-//! render    text tables, diagnostics, Markdown, JSON, CSV, GitHub annotations
+//! render    text tables, diagnostics, Markdown, JSON, CSV, GitHub annotations, Jira CSV
+//! import    other tools' backlogs (Backlog.md, Jira CSV) mapped onto a snapshot
 //! plan      what an edit should be: rank moves, set, new, init, sprints
 //! views     data for list, show, score, goals, velocity, log, blame, decisions
 //! history   snapshots along commits: typed events, positions, the index
@@ -33,6 +34,7 @@ pub mod compare;
 pub mod edit;
 pub mod git;
 pub mod history;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod plan;

@@ -7,11 +7,13 @@ mod check;
 mod context;
 mod diff;
 mod error;
+mod export;
 mod fmt;
 mod generated;
 mod goal;
 mod goals;
 mod history;
+mod import;
 mod init;
 mod list;
 mod new;
@@ -131,6 +133,10 @@ pub enum Command {
     Man(generated::ManArgs),
     /// JSON Schema of a story's or sprint's front matter, or of backlog.yaml, for editors.
     Schema(generated::SchemaArgs),
+    /// Bring in another tool's backlog: a Backlog.md folder or a Jira CSV export.
+    Import(import::Args),
+    /// Write the backlog in another tool's format: `export jira-csv > backlog.csv`.
+    Export(export::Args),
 }
 
 /// Runs the CLI with the process's arguments and returns the exit code.
@@ -188,6 +194,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
             | Command::Set(_)
             | Command::Status(_)
             | Command::Fmt(_)
+            | Command::Import(_)
     );
     if writes && cli.at.is_some() {
         return Err(CliError::new(
@@ -226,6 +233,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Velocity(args) => sprint::velocity(&ctx, args, out),
         Command::Forecast(args) => sprint::forecast(&ctx, args, out),
         Command::Stakeholders(args) => stakeholders::run(&ctx, args, out),
+        Command::Import(args) => import::run(&ctx, args, out),
+        Command::Export(args) => export::run(&ctx, args, out),
     }
 }
 

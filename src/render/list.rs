@@ -169,13 +169,6 @@ fn markdown(w: &mut dyn Write, rows: &[Row], with_score: bool) -> io::Result<()>
 }
 
 fn csv(w: &mut dyn Write, rows: &[Row], with_score: bool) -> io::Result<()> {
-    let quote = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
     let mut header = vec![
         "position", "id", "rank", "status", "kind", "estimate", "sprint", "title", "labels",
         "epic", "goal",
@@ -183,7 +176,7 @@ fn csv(w: &mut dyn Write, rows: &[Row], with_score: bool) -> io::Result<()> {
     if with_score {
         header.push("score");
     }
-    writeln!(w, "{}", header.join(","))?;
+    write!(w, "{}", super::csv::line(&header))?;
     for r in rows {
         let mut fields = vec![
             r.position.to_string(),
@@ -201,8 +194,7 @@ fn csv(w: &mut dyn Write, rows: &[Row], with_score: bool) -> io::Result<()> {
         if with_score {
             fields.push(r.score.map(format_score).unwrap_or_default());
         }
-        let line: Vec<String> = fields.iter().map(|f| quote(f)).collect();
-        writeln!(w, "{}", line.join(","))?;
+        write!(w, "{}", super::csv::line(&fields))?;
     }
     Ok(())
 }

@@ -2,10 +2,12 @@
 //! annotations. Renderers never recompute what they print.
 
 pub mod changes;
+pub mod csv;
 pub mod diagnostics;
 pub mod diff;
 pub mod goals;
 pub mod history;
+pub mod jira_csv;
 pub mod list;
 pub mod markdown;
 pub mod rank;

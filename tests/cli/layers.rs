@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// Bottom first.
 const LAYERS: &[&str] = &[
     "syntax", "model", "git", "source", "load", "edit", "check", "compare", "history", "views",
-    "plan", "render", "cli",
+    "plan", "import", "render", "cli",
 ];
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {

@@ -9,6 +9,7 @@ mod common;
 mod cycle;
 mod edit;
 mod history;
+mod import;
 mod init;
 mod layers;
 mod list;
