@@ -8,11 +8,13 @@ mod context;
 mod diff;
 mod error;
 mod fmt;
+mod git_setup;
 mod goal;
 mod goals;
 mod history;
 mod init;
 mod list;
+mod merge_file;
 mod new;
 mod rank;
 mod score;
@@ -124,6 +126,10 @@ pub enum Command {
     Forecast(sprint::ForecastArgs),
     /// Each stakeholder's stories, decisions, feedback and conflicts.
     Stakeholders(stakeholders::Args),
+    /// Git's merge driver for story and sprint files: merges them field by field.
+    MergeFile(merge_file::Args),
+    /// Make git merge story and sprint files with `merge-file` (.gitattributes, .git/config).
+    GitSetup(git_setup::Args),
 }
 
 /// Runs the CLI with the process's arguments and returns the exit code.
@@ -181,6 +187,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
             | Command::Set(_)
             | Command::Status(_)
             | Command::Fmt(_)
+            | Command::MergeFile(_)
+            | Command::GitSetup(_)
     );
     if writes && cli.at.is_some() {
         return Err(CliError::new(
@@ -215,6 +223,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Velocity(args) => sprint::velocity(&ctx, args, out),
         Command::Forecast(args) => sprint::forecast(&ctx, args, out),
         Command::Stakeholders(args) => stakeholders::run(&ctx, args, out),
+        Command::MergeFile(args) => merge_file::run(&ctx, args, out),
+        Command::GitSetup(args) => git_setup::run(&ctx, args, out),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod goals;
 pub mod history;
 pub mod list;
 pub mod markdown;
+pub mod merge;
 pub mod rank;
 pub mod score;
 pub mod show;
