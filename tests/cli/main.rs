@@ -11,6 +11,7 @@ mod history;
 mod init;
 mod layers;
 mod list;
+mod merge;
 mod quality;
 mod regression;
 mod review;
