@@ -2,7 +2,7 @@
 //! convert into it with `From`, keeping their hint.
 //!
 //! Exit codes: 0 success (and a closed output pipe), 1 findings (`check`,
-//! `fmt --check`), 2 an error the user can act on, 2 an internal error, which
+//! `fmt --check`, conflicts left by `merge-file`), 2 an error the user can act on, 2 an internal error, which
 //! also asks for a bug report.
 
 use std::io;
