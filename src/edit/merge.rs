@@ -781,9 +781,15 @@ struct Hunk {
 fn hunks(base: &[&str], side: &[&str]) -> Vec<Hunk> {
     let deadline = Instant::now() + DIFF_DEADLINE;
     let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, base, side, Some(deadline));
+    // Positions are counted here from each op's lengths, in order: the
+    // other side's index that a pure insert or delete carries is not
+    // always where it happens.
     let mut out: Vec<Hunk> = Vec::new();
+    let (mut bi, mut si) = (0, 0);
     for op in ops {
         let (tag, b, s) = op.as_tag_tuple();
+        let (b, s) = (bi..bi + b.len(), si..si + s.len());
+        (bi, si) = (b.end, s.end);
         if tag == DiffTag::Equal {
             continue;
         }
@@ -1102,4 +1108,52 @@ mod tests {
         let r = m(base, &ours, &theirs);
         assert!(r.text.contains("\r\n<<<<<<< ours:stories/S-1-a.md\r\nstatus: done\r\n=======\r\nstatus: review\r\n>>>>>>> theirs:stories/S-1-a.md\r\n"), "{:?}", r.text);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// No three texts make the merge panic, and, merged line by line, a
+        /// side that equals the base gives the other side back.
+        #[test]
+        fn never_panics_on_any_three_texts(
+            parts in proptest::collection::vec(proptest::collection::vec(0usize..LINES.len(), 0..12), 3)
+        ) {
+            let text = |p: &Vec<usize>| p.iter().map(|&i| LINES[i]).collect::<String>();
+            let (b, o, t) = (text(&parts[0]), text(&parts[1]), text(&parts[2]));
+            for path in [Some(STORY), Some("sprints/x.md"), Some("notes.md"), None] {
+                let _ = merge(&b, &o, &t, path);
+                let r = merge(&b, &b, &t, path);
+                if matches!(r.method, Method::Lines(_)) {
+                    proptest::prop_assert_eq!(&r.text, &t);
+                }
+                let r = merge(&b, &o, &b, path);
+                if matches!(r.method, Method::Lines(_)) {
+                    proptest::prop_assert_eq!(&r.text, &o);
+                }
+            }
+        }
+    }
+
+    const LINES: &[&str] = &[
+        "---\n",
+        "id: S-1\n",
+        "rank: 1\n",
+        "rank: 2\n",
+        "labels: [a, b]\n",
+        "labels:\n",
+        "  - x\n",
+        "review:\n",
+        "  decisions:\n",
+        "    - { story: S-1 }\n",
+        "value: { a: 1 }\n",
+        "title: 'x: y'\n",
+        "body\n",
+        "\n",
+        "<<<<<<< x\n",
+        "[\n",
+        "a: |\n",
+        "  text\n",
+        "\r\n",
+        "no newline",
+    ];
 }
