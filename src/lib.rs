@@ -9,9 +9,9 @@
 //!
 //! ```text
 //! cli       parse arguments, resolve context once, call a command, render, exit code
-//! render    text tables, diagnostics, Markdown, JSON, CSV, GitHub annotations, Jira CSV
+//! render    text tables, diagnostics (also SARIF, GitLab), Markdown, JSON, CSV, Jira CSV, schemas
 //! import    other tools' backlogs (Backlog.md, Jira CSV) mapped onto a snapshot
-//! plan      what an edit should be: rank moves, set, new, init, sprints
+//! plan      what an edit should be: rank moves, set, new, init, git-setup, sprints
 //! views     data for list, show, score, goals, velocity, log, blame, decisions
 //! history   snapshots along commits: typed events, positions, the index
 //! compare   changes between two snapshots, the pull-request diff

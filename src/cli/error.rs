@@ -2,7 +2,7 @@
 //! convert into it with `From`, keeping their hint.
 //!
 //! Exit codes: 0 success (and a closed output pipe), 1 findings (`check`,
-//! `fmt --check`), 2 an error the user can act on, 2 an internal error, which
+//! `fmt --check`, conflicts left by `merge-file`), 2 an error the user can act on, 2 an internal error, which
 //! also asks for a bug report.
 
 use std::io;
@@ -13,6 +13,7 @@ use crate::git::GitError;
 use crate::load::revision::AtError;
 use crate::load::LoadError;
 use crate::model::score::ModelError;
+use crate::plan::git_setup::SetupError;
 use crate::plan::init::InitError;
 use crate::plan::reorder::PlanError;
 use crate::plan::set::SetError;
@@ -223,5 +224,14 @@ impl From<SetError> for CliError {
     fn from(e: SetError) -> CliError {
         let hint = e.hint();
         CliError::new(format!("{e}; nothing was written")).hint(hint)
+    }
+}
+
+impl From<SetupError> for CliError {
+    fn from(e: SetupError) -> CliError {
+        match e {
+            SetupError::Git(g) => g.into(),
+            other => CliError::new(other.to_string()),
+        }
     }
 }

@@ -30,6 +30,19 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     for f in files {
         writeln!(out, "created {}", f.display())?;
     }
+    // In a git repository, stories and sprints merge field by field.
+    match crate::plan::git_setup::git_setup(&ctx.cwd.join(&dir)) {
+        Ok(steps) => super::git_setup::print(&steps, out)?,
+        Err(crate::plan::git_setup::SetupError::Git(crate::git::GitError::NotARepository {
+            ..
+        })) => writeln!(
+            out,
+            "not in a git repository: after `git init`, run `backlog git-setup` so that git merges stories field by field"
+        )?,
+        Err(e) => ctx.note(&format!(
+            "warning: git was not set up to merge stories field by field: {e}; see `backlog git-setup`"
+        )),
+    }
     writeln!(
         out,
         "next: edit {}/backlog.yaml, then run `backlog check`",

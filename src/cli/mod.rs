@@ -10,12 +10,14 @@ mod error;
 mod export;
 mod fmt;
 mod generated;
+mod git_setup;
 mod goal;
 mod goals;
 mod history;
 mod import;
 mod init;
 mod list;
+mod merge_file;
 mod new;
 mod rank;
 mod score;
@@ -137,6 +139,10 @@ pub enum Command {
     Import(import::Args),
     /// Write the backlog in another tool's format: `export jira-csv > backlog.csv`.
     Export(export::Args),
+    /// Git's merge driver for story and sprint files: merges them field by field.
+    MergeFile(merge_file::Args),
+    /// Make git merge story and sprint files with `merge-file` (.gitattributes, .git/config).
+    GitSetup(git_setup::Args),
 }
 
 /// Runs the CLI with the process's arguments and returns the exit code.
@@ -195,6 +201,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
             | Command::Status(_)
             | Command::Fmt(_)
             | Command::Import(_)
+            | Command::MergeFile(_)
+            | Command::GitSetup(_)
     );
     if writes && cli.at.is_some() {
         return Err(CliError::new(
@@ -235,6 +243,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Stakeholders(args) => stakeholders::run(&ctx, args, out),
         Command::Import(args) => import::run(&ctx, args, out),
         Command::Export(args) => export::run(&ctx, args, out),
+        Command::MergeFile(args) => merge_file::run(&ctx, args, out),
+        Command::GitSetup(args) => git_setup::run(&ctx, args, out),
     }
 }
 

@@ -158,6 +158,34 @@ fn top_level(text: &str) -> Result<Vec<(String, usize)>, EditError> {
     Ok(keys)
 }
 
+/// A file's lines and where its top-level front-matter fields are.
+pub struct FieldLines<'a> {
+    /// Every line of the file, with its ending.
+    pub lines: Vec<&'a str>,
+    /// Each top-level field with the 0-based range of lines it spans (its
+    /// key line and any continuation lines, as [`apply`] replaces them), in
+    /// file order.
+    pub fields: Vec<(String, std::ops::Range<usize>)>,
+    /// The range of the YAML lines.
+    pub yaml: std::ops::Range<usize>,
+}
+
+/// The lines of `text` and its fields, for the merge driver, which moves
+/// whole fields.
+pub fn field_lines(text: &str) -> Result<FieldLines<'_>, EditError> {
+    let l = lines(text)?;
+    let keys = top_level(text)?;
+    let fields = keys
+        .iter()
+        .map(|(k, start)| (k.clone(), *start..field_extent(&l, &keys, *start)))
+        .collect();
+    Ok(FieldLines {
+        lines: l.lines,
+        fields,
+        yaml: l.yaml,
+    })
+}
+
 /// Lines `start..end` that belong to the key on line `start`: its line and
 /// any indented or list continuation lines, without trailing blank lines.
 fn field_extent(l: &Lines, keys: &[(String, usize)], start: usize) -> usize {

@@ -5,4 +5,5 @@ pub mod atomic;
 pub mod fmt;
 pub mod line;
 pub mod lock;
+pub mod merge;
 pub mod write;

@@ -628,4 +628,66 @@ impl Git {
             Err(e) => Err(none(format!(" ({e})"))),
         }
     }
+
+    /// The repository's own config file (`.git/config`; shared by linked
+    /// worktrees).
+    pub fn config_path(&self) -> PathBuf {
+        self.repo.common_dir().join("config")
+    }
+
+    /// The repository's own config file with `values` set in the section
+    /// `[section "subsection"]`, everything else in it kept byte for byte.
+    /// A value already set to something else is kept as it is. Returns each
+    /// key's outcome, and the new bytes of the file when anything changed
+    /// (the caller writes them; nothing is written here).
+    pub fn local_config_with(
+        &self,
+        section: &str,
+        subsection: &str,
+        values: &[(&str, &str)],
+    ) -> Result<(Vec<ConfigValue>, Option<Vec<u8>>), GitError> {
+        let path = self.config_path();
+        let mut buf = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(err(format!("cannot read {}: {e}", path.display()))),
+        };
+        let meta = gix::config::file::Metadata::from(gix::config::Source::Local).at(&path);
+        let mut file = gix::config::File::from_bytes_owned(&mut buf, meta, Default::default())
+            .map_err(|e| err(format!("cannot read {}: {e}", path.display())))?;
+        let sub = Some(subsection.as_bytes().as_bstr());
+        let mut outcomes = Vec::with_capacity(values.len());
+        let mut changed = false;
+        for (key, value) in values {
+            match file.string_by(section, sub, key) {
+                Some(v) if v.as_slice() == value.as_bytes() => {
+                    outcomes.push(ConfigValue::Unchanged)
+                }
+                Some(v) => outcomes.push(ConfigValue::Kept(v.to_str_lossy().into_owned())),
+                None => {
+                    file.set_raw_value_by(section, sub, *key, value.as_bytes().as_bstr())
+                        .map_err(err)?;
+                    outcomes.push(ConfigValue::Set);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return Ok((outcomes, None));
+        }
+        let mut out = Vec::new();
+        file.write_to(&mut out).map_err(err)?;
+        Ok((outcomes, Some(out)))
+    }
+}
+
+/// What became of one config value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigValue {
+    /// It was not set; it is now.
+    Set,
+    /// It was already set to this value.
+    Unchanged,
+    /// It is set to another value, which was kept.
+    Kept(String),
 }

@@ -2,6 +2,7 @@
 //! written: rank moves and re-ranking, `set`/`status` assignments, new
 //! stories, the starter folder.
 
+pub mod git_setup;
 pub mod guard;
 pub mod init;
 pub mod new;

@@ -10,6 +10,7 @@ pub mod history;
 pub mod jira_csv;
 pub mod list;
 pub mod markdown;
+pub mod merge;
 pub mod rank;
 pub mod schema;
 pub mod score;

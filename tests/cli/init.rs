@@ -36,6 +36,7 @@ fn honours_dir() {
     created plan/backlog.yaml
     created plan/stories/S-1-sign-up-with-an-email-address.md
     created plan/sprints/.gitkeep
+    not in a git repository: after `git init`, run `backlog git-setup` so that git merges stories field by field
     next: edit plan/backlog.yaml, then run `backlog check`
     ");
     assert!(f.root().join("plan/backlog.yaml").is_file());

@@ -13,6 +13,7 @@ mod import;
 mod init;
 mod layers;
 mod list;
+mod merge;
 mod quality;
 mod regression;
 mod review;
