@@ -217,6 +217,14 @@ impl SharedGit {
             trees: Default::default(),
         }
     }
+
+    /// A handle for reading each blob once: the pack's delta-base cache,
+    /// but no object cache (it would copy every blob in, for nothing).
+    pub fn local_for_blobs(&self) -> Git {
+        let mut git = self.local();
+        git.repo.object_cache_size(0);
+        git
+    }
 }
 
 impl Git {
@@ -525,7 +533,7 @@ impl Git {
             .repo
             .find_object(id.0)
             .map_err(|e| self.missing("a file", e))?;
-        Ok(obj.data.clone())
+        Ok(obj.detach().data)
     }
 
     /// Backlog files below `tree`: (path, blob, is a symlink).

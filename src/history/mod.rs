@@ -130,33 +130,48 @@ pub fn build(
         silent.push(quiet);
     }
 
-    // Parse every blob once, by id.
-    let mut wanted: HashMap<Oid, (FileKind, PathBuf)> = HashMap::new();
+    // Parse every blob once, by id. Versions of one file are neighbours in
+    // a pack's delta chain: read them together, oldest first, each worker a
+    // contiguous run with its own delta cache, so a base inflated for one
+    // version serves the next instead of being inflated again.
+    let mut wanted: HashMap<Oid, (FileKind, PathBuf, usize)> = HashMap::new();
+    let mut seen = 0usize;
     for d in deltas.iter().flatten() {
         let kind = kind_of(&d.path).expect("filtered");
         for id in [d.old, d.new].into_iter().flatten() {
-            wanted.entry(id).or_insert((kind, rel.join(&d.path)));
+            wanted.entry(id).or_insert_with(|| {
+                seen += 1;
+                (kind, rel.join(&d.path), seen)
+            });
         }
     }
-    let wanted: Vec<(Oid, FileKind, PathBuf)> =
-        wanted.into_iter().map(|(id, (k, p))| (id, k, p)).collect();
+    let mut wanted: Vec<(Oid, FileKind, PathBuf, usize)> = wanted
+        .into_iter()
+        .map(|(id, (k, p, n))| (id, k, p, n))
+        .collect();
+    wanted.sort_unstable_by(|a, b| (&a.2, a.3).cmp(&(&b.2, b.3)));
+    let chunk = wanted.len().div_ceil(workers).max(1);
     let parsed: Vec<Result<(Oid, Parsed), GitError>> = wanted
-        .par_iter()
-        .map_init(
-            || shared.local(),
-            |g, (id, kind, path)| {
-                let bytes = g.blob(*id)?;
-                let p = match kind {
-                    FileKind::Story => crate::load::story_from_bytes(path.clone(), bytes)
-                        .map(|s| Parsed::Story(Arc::new(s))),
-                    FileKind::Sprint => crate::load::sprint_from_bytes(path.clone(), bytes)
-                        .map(|s| Parsed::Sprint(Arc::new(s))),
-                    FileKind::Config => crate::load::config_from_bytes(path.clone(), bytes)
-                        .map(|c| Parsed::Config(Arc::new(c))),
-                };
-                Ok((*id, p.unwrap_or(Parsed::Unreadable)))
-            },
-        )
+        .par_chunks(chunk)
+        .flat_map_iter(|run| {
+            let g = shared.local_for_blobs();
+            run.iter()
+                .map(move |(id, kind, path, _)| {
+                    let bytes = g.blob(*id)?;
+                    let p = match kind {
+                        FileKind::Story => {
+                            crate::load::story_fields_from_bytes(path.clone(), bytes)
+                                .map(|s| Parsed::Story(Arc::new(s)))
+                        }
+                        FileKind::Sprint => crate::load::sprint_from_bytes(path.clone(), bytes)
+                            .map(|s| Parsed::Sprint(Arc::new(s))),
+                        FileKind::Config => crate::load::config_from_bytes(path.clone(), bytes)
+                            .map(|c| Parsed::Config(Arc::new(c))),
+                    };
+                    Ok((*id, p.unwrap_or(Parsed::Unreadable)))
+                })
+                .collect::<Vec<_>>()
+        })
         .collect();
     let mut cache: HashMap<Oid, Parsed> = HashMap::with_capacity(parsed.len());
     for r in parsed {

@@ -238,6 +238,22 @@ pub fn story_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Story> {
     })
 }
 
+/// A story as history compares it: its fields and acceptance criteria,
+/// read from one blob. The body is parsed only when it can hold a criteria
+/// section (it mentions "criteria"), and the text is not kept (the path
+/// and the front matter's layout are): a long history holds thousands of
+/// versions of long stories, and only their fields are compared.
+pub fn story_fields_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Story> {
+    let mut f = Vec::new();
+    let path = display.clone();
+    let mut story = guarded(&path, &mut f, |f| {
+        parse_bytes(display, bytes, f).and_then(|p| parse_story_as(p, BodyRead::CriteriaOnly, f))
+    })?;
+    story.doc = Arc::new(Document::new(path, String::new()));
+    story.opening = None;
+    Some(story)
+}
+
 /// A sprint as written in one file's bytes.
 pub fn sprint_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Sprint> {
     let mut f = Vec::new();
@@ -435,7 +451,20 @@ fn parse_yaml(
     }
 }
 
+/// How much of a story's body to read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyRead {
+    /// Statement, description, criteria, the opening paragraph.
+    Full,
+    /// The criteria only, and only when the body can hold a criteria section.
+    CriteriaOnly,
+}
+
 fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
+    parse_story_as(p, BodyRead::Full, out)
+}
+
+fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<Story> {
     let (doc, layout) = (p.doc.clone(), p.layout.clone());
     let mut f = Fields::new(p.map, "", &doc, &layout, out);
     let id = f.required_text("id", false, "S-42");
@@ -510,7 +539,19 @@ fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
     f.finish(field::story_order());
 
     let body_text = p.body_range.map(|(off, line)| (&doc.text[off..], line));
+    // A criteria heading needs the word; without it there are no criteria.
+    // (An automaton, for its prefilter on rare bytes: most of a long body
+    // is skipped without being compared.)
+    static CRITERIA: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(["criteria"])
+                .ok()
+        });
+    let may_hold_criteria = |t: &str| CRITERIA.as_ref().is_none_or(|ac| ac.is_match(t));
     let body = body_text
+        .filter(|(t, _)| read == BodyRead::Full || may_hold_criteria(t))
         .map(|(t, line)| body::read(t, line))
         .unwrap_or_default();
     let body_start = p.body_range.map_or(0, |(off, _)| off);

@@ -184,10 +184,24 @@ fn starts_with_ignore_case(text: &str, ascii: &str) -> bool {
 /// case; always a character boundary, since the match is ASCII.
 pub fn find_ignore_case(text: &str, needle: &str) -> Option<usize> {
     let (h, n) = (text.as_bytes(), needle.as_bytes());
-    if n.is_empty() {
+    let Some((&first, rest)) = n.split_first() else {
         return Some(0);
+    };
+    let last = h.len().checked_sub(n.len())?;
+    // Scan for the first byte in either case, compare the rest only there:
+    // linear in practice, where comparing a window at every byte was not.
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let mut at = 0;
+    while at <= last {
+        at += h[at..=last]
+            .iter()
+            .position(|&b| b == lower || b == upper)?;
+        if h[at + 1..at + n.len()].eq_ignore_ascii_case(rest) {
+            return Some(at);
+        }
+        at += 1;
     }
-    h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+    None
 }
 
 /// "As a <role>, I want <means>, so that <ends>", as read from the body.

@@ -47,6 +47,48 @@ proptest! {
     fn front_matter_like_text_never_panics(story in front_matter_like(), config in front_matter_like()) {
         load_and_check(story.as_bytes(), config.replace("---\n", "").as_bytes());
     }
+
+    /// History reads a story without its body where the body cannot hold
+    /// criteria, and drops its text: what it compares (every field, the
+    /// criteria) is what a full read gives.
+    #[test]
+    fn a_story_read_for_history_has_the_fields_and_criteria_of_a_full_read(
+        heading in prop::sample::select(vec!["## Acceptance criteria", "## ACCEPTANCE CRITERIA:", "Acceptance Criteria\n---", "## Notes", ""]),
+        items in prop::collection::vec("[a-z ]{1,12}", 0..4),
+        checked in any::<bool>(),
+        rank in "[0-9]{1,3}",
+    ) {
+        let list: String = items
+            .iter()
+            .map(|i| format!("- [{}] {i}\n", if checked { "x" } else { " " }))
+            .collect();
+        let text = format!(
+            "---\nid: S-1\ntitle: T\nstatus: ready\nrank: {rank}\nlabels: [a, b]\n---\nAs a user, I want x, so that y.\n\n{heading}\n{list}"
+        );
+        let full = backlog::load::story_from_bytes("s.md".into(), text.clone().into_bytes()).unwrap();
+        let lean = backlog::load::story_fields_from_bytes("s.md".into(), text.into_bytes()).unwrap();
+        for name in backlog::model::field::story_names() {
+            prop_assert_eq!(full.field_text(name), lean.field_text(name), "{}", name);
+        }
+        prop_assert_eq!(full.criteria, lean.criteria);
+        prop_assert_eq!(lean.doc.text.as_str(), "");
+    }
+
+    /// The first-byte scan finds what comparing a window at every byte found.
+    #[test]
+    fn find_ignore_case_agrees_with_comparing_every_window(
+        text in "[aAbBcC É\u{212a}]{0,40}",
+        needle in "[aAbBcC]{0,4}",
+    ) {
+        let naive = if needle.is_empty() {
+            Some(0)
+        } else {
+            text.as_bytes()
+                .windows(needle.len())
+                .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+        };
+        prop_assert_eq!(backlog::syntax::body::find_ignore_case(&text, &needle), naive);
+    }
 }
 
 mod edits {
