@@ -2,11 +2,11 @@
 //!
 //! The text board shows the open statuses as columns and collapses the done
 //! ones into a footer line (their count and points): a board is for the work
-//! still moving. Every column gets the same width: as wide as its widest
-//! card needs, else the terminal's width shared out. When the columns do not
-//! fit side by side even with titles cut to [`MIN_TITLE`] columns, they wrap
-//! into rows of as many as fit, in workflow order; ids, statuses and
-//! estimates are never cut, only titles (marked `…`).
+//! still moving. Each column is as wide as its header and whole titles need,
+//! or, when the terminal is narrower, shares the room out evenly. When the
+//! columns do not fit side by side even with titles cut to [`MIN_TITLE`]
+//! columns, they wrap into rows of as many as fit, in workflow order; ids,
+//! statuses, counts and estimates are never cut, only titles (marked `…`).
 
 use std::io::{self, Write};
 
@@ -114,26 +114,105 @@ fn points(c: &Column) -> String {
     s
 }
 
+/// The widths one column needs: its widest id and estimate, and the whole
+/// column with titles cut to [`MIN_TITLE`] and whole (headers are never cut).
+struct Measure {
+    id_w: usize,
+    est_w: usize,
+    /// Cards with titles cut to [`MIN_TITLE`].
+    narrowest: usize,
+    /// Cards with whole titles.
+    natural: usize,
+}
+
+impl Measure {
+    fn of(c: &Column, header: &Cell, points: &str) -> Measure {
+        let id_w = c
+            .cards
+            .iter()
+            .map(|k| width_of(&printable(&k.id)))
+            .max()
+            .unwrap_or(0);
+        let est_w = c
+            .cards
+            .iter()
+            .filter_map(|k| k.estimate.map(|e| fmt_num(e).len()))
+            .max()
+            .unwrap_or(0);
+        let est_part = if est_w > 0 { est_w + 1 } else { 0 };
+        let header_w = width_of(&header.plain).max(width_of(points));
+        let title_w = c.cards.iter().map(|k| width_of(&printable(&k.title))).max();
+        let card = |title: usize| id_w + 1 + title + est_part;
+        Measure {
+            id_w,
+            est_w,
+            narrowest: header_w.max(title_w.map_or(0, |t| card(t.min(MIN_TITLE)))),
+            natural: header_w.max(title_w.map_or(0, card)),
+        }
+    }
+}
+
 /// The card lines of one column at `width`: id, title cut to fit, estimate
-/// right-aligned (ids and estimates padded to the board's widest).
-fn card_lines(c: &Column, id_w: usize, est_w: usize, width: usize) -> Vec<String> {
-    let est_part = if est_w > 0 { est_w + 1 } else { 0 };
-    let title_w = width.saturating_sub(id_w + 1 + est_part).max(1);
+/// right-aligned (ids and estimates padded to the column's widest).
+fn card_lines(c: &Column, m: &Measure, width: usize) -> Vec<String> {
+    let est_part = if m.est_w > 0 { m.est_w + 1 } else { 0 };
+    let title_w = width.saturating_sub(m.id_w + 1 + est_part).max(1);
     c.cards
         .iter()
         .map(|card| {
             let id = printable(&card.id);
-            let mut line = format!("{id}{}", " ".repeat(id_w.saturating_sub(width_of(&id))));
+            let mut line = format!("{id}{}", " ".repeat(m.id_w.saturating_sub(width_of(&id))));
             line.push(' ');
             let title = truncate(&printable(&card.title), title_w);
             line.push_str(&title);
-            if est_w > 0 {
+            if m.est_w > 0 {
                 let est = card.estimate.map(fmt_num).unwrap_or_default();
-                let pad = title_w - width_of(&title) + 1 + est_w - width_of(&est);
+                let pad = title_w.saturating_sub(width_of(&title)) + 1 + m.est_w - est.len();
                 line.push_str(&" ".repeat(pad));
                 line.push_str(&est);
             }
             line.trim_end().to_string()
+        })
+        .collect()
+}
+
+/// Splits the columns into rows, each as many as fit side by side at their
+/// narrowest (at least one), and gives each column of a row its width:
+/// the row's spare room shared out evenly, no column wider than its whole
+/// titles need. Without a width, one row at natural widths.
+fn layout(measures: &[Measure], width: Option<usize>) -> Vec<Vec<(usize, usize)>> {
+    let Some(total) = width else {
+        return vec![measures.iter().map(|m| m.natural).enumerate().collect()];
+    };
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut used = 0;
+    for (i, m) in measures.iter().enumerate() {
+        match rows.last_mut() {
+            Some(row) if used + GAP + m.narrowest <= total => {
+                row.push(i);
+                used += GAP + m.narrowest;
+            }
+            _ => {
+                rows.push(vec![i]);
+                used = m.narrowest;
+            }
+        }
+    }
+    rows.into_iter()
+        .map(|row| {
+            let gaps = (row.len() - 1) * GAP;
+            let at = |level: usize| -> Vec<usize> {
+                row.iter()
+                    .map(|&i| measures[i].narrowest.max(level.min(measures[i].natural)))
+                    .collect()
+            };
+            let top = row.iter().map(|&i| measures[i].natural).max().unwrap_or(0);
+            // The highest level at which the row still fits.
+            let level = (0..=top)
+                .rev()
+                .find(|&l| at(l).iter().sum::<usize>() + gaps <= total)
+                .unwrap_or(0);
+            row.iter().copied().zip(at(level)).collect()
         })
         .collect()
 }
@@ -162,63 +241,34 @@ fn text(w: &mut dyn Write, board: &Board, width: Option<usize>, style: Style) ->
         writeln!(w, "{line}\n")?;
     }
     let open: Vec<&Column> = board.columns.iter().filter(|c| !c.done).collect();
-    let cards = || open.iter().flat_map(|c| &c.cards);
-    let id_w = cards()
-        .map(|c| width_of(&printable(&c.id)))
-        .max()
-        .unwrap_or(0);
-    let est_w = cards()
-        .filter_map(|c| c.estimate.map(|e| fmt_num(e).len()))
-        .max()
-        .unwrap_or(0);
-    let est_part = if est_w > 0 { est_w + 1 } else { 0 };
     let headers: Vec<(Cell, String)> = open.iter().map(|c| (header(c, style), points(c))).collect();
-    let header_w = headers
+    let measures: Vec<Measure> = open
         .iter()
-        .map(|(h, p)| width_of(&h.plain).max(width_of(p)))
-        .max()
-        .unwrap_or(0);
-    let narrowest = header_w.max(id_w + 1 + MIN_TITLE + est_part);
-    let natural = header_w.max(
-        cards()
-            .map(|c| id_w + 1 + width_of(&printable(&c.title)) + est_part)
-            .max()
-            .unwrap_or(0),
-    );
-    let n = open.len().max(1);
-    let (per_row, col_w) = match width {
-        None => (n, natural),
-        Some(total) => {
-            let fits = |k: usize| k * narrowest + (k - 1) * GAP <= total;
-            let per_row = (1..=n).rev().find(|&k| fits(k)).unwrap_or(1);
-            let shared = total.saturating_sub((per_row - 1) * GAP) / per_row;
-            (per_row, natural.min(shared.max(narrowest)))
-        }
-    };
-    for (i, row) in open.chunks(per_row).enumerate() {
-        if i > 0 {
+        .zip(&headers)
+        .map(|(c, (h, p))| Measure::of(c, h, p))
+        .collect();
+    for (r, row) in layout(&measures, width).iter().enumerate() {
+        if r > 0 {
             writeln!(w)?;
         }
-        let at = i * per_row;
+        let widths: Vec<usize> = row.iter().map(|&(_, cw)| cw).collect();
         let mut lines: Vec<Vec<Cell>> = vec![
             row.iter()
-                .enumerate()
-                .map(|(j, _)| {
-                    let h = &headers[at + j].0;
-                    Cell {
-                        plain: h.plain.clone(),
-                        painted: h.painted.clone(),
-                    }
+                .map(|&(i, _)| Cell {
+                    plain: headers[i].0.plain.clone(),
+                    painted: headers[i].0.painted.clone(),
                 })
                 .collect(),
-            (0..row.len())
-                .map(|j| Cell::plain(truncate(&headers[at + j].1, col_w)))
+            row.iter()
+                .map(|&(i, _)| Cell::plain(headers[i].1.clone()))
                 .collect(),
-            row.iter().map(|_| Cell::plain("-".repeat(col_w))).collect(),
+            row.iter()
+                .map(|&(_, cw)| Cell::plain("-".repeat(cw)))
+                .collect(),
         ];
         let bodies: Vec<Vec<String>> = row
             .iter()
-            .map(|c| card_lines(c, id_w, est_w, col_w))
+            .map(|&(i, cw)| card_lines(open[i], &measures[i], cw))
             .collect();
         let height = bodies.iter().map(Vec::len).max().unwrap_or(0);
         for k in 0..height {
@@ -230,10 +280,10 @@ fn text(w: &mut dyn Write, board: &Board, width: Option<usize>, style: Style) ->
             );
         }
         for cells in &lines {
-            writeln!(w, "{}", join(cells, col_w))?;
+            writeln!(w, "{}", join(cells, &widths))?;
         }
     }
-    let done: Vec<String> = board
+    let mut footer: Vec<String> = board
         .columns
         .iter()
         .filter(|c| c.done)
@@ -247,34 +297,32 @@ fn text(w: &mut dyn Write, board: &Board, width: Option<usize>, style: Style) ->
             ),
         })
         .collect();
-    let mut footer = Vec::new();
-    if !done.is_empty() {
-        footer.push(done.join("; "));
-    }
     if !board.epics.is_empty() {
         footer.push(format!(
-            "{} not shown (`backlog list --kind epic` lists them)",
+            "{} not shown",
             counted(board.epics.len(), "epic", "epics")
         ));
     }
     if !footer.is_empty() {
-        writeln!(w, "\n{}", footer.join("\n"))?;
+        let one_line = footer.join("; ");
+        let fits = width.is_none_or(|total| width_of(&one_line) <= total);
+        let sep = if fits { "; " } else { "\n" };
+        writeln!(w, "\n{}", footer.join(sep))?;
     }
     Ok(())
 }
 
-/// One line of a row of columns: each cell padded to `col_w` and `GAP`
-/// apart, nothing after the last cell with text.
-fn join(cells: &[Cell], col_w: usize) -> String {
-    let last = cells.iter().rposition(|c| !c.plain.is_empty());
+/// One line of a row of columns: each cell padded to its column's width
+/// and `GAP` apart, nothing after the last cell with text.
+fn join(cells: &[Cell], widths: &[usize]) -> String {
+    let Some(last) = cells.iter().rposition(|c| !c.plain.is_empty()) else {
+        return String::new();
+    };
     let mut s = String::new();
-    for (j, c) in cells.iter().enumerate() {
-        if Some(j) > last || last.is_none() {
-            break;
-        }
+    for (j, c) in cells.iter().enumerate().take(last + 1) {
         s.push_str(&c.painted);
-        if Some(j) != last {
-            let pad = col_w.saturating_sub(width_of(&c.plain)) + GAP;
+        if j != last {
+            let pad = widths[j].saturating_sub(width_of(&c.plain)) + GAP;
             s.push_str(&" ".repeat(pad));
         }
     }
@@ -320,12 +368,7 @@ fn markdown(w: &mut dyn Write, board: &Board) -> io::Result<()> {
                 .estimate
                 .map(|e| format!(" ({} pts)", fmt_num(e)))
                 .unwrap_or_default();
-            writeln!(
-                w,
-                "- **{}** {}{est}",
-                escape(&card.id),
-                escape(&card.title)
-            )?;
+            writeln!(w, "- **{}** {}{est}", escape(&card.id), escape(&card.title))?;
         }
     }
     if !board.epics.is_empty() {
