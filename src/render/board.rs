@@ -386,3 +386,69 @@ fn markdown(w: &mut dyn Write, board: &Board) -> io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(narrowest: usize, natural: usize) -> Measure {
+        Measure {
+            id_w: 4,
+            est_w: 1,
+            narrowest,
+            natural,
+        }
+    }
+
+    #[test]
+    fn columns_wrap_into_rows_of_as_many_as_fit() {
+        let ms = [m(16, 30), m(16, 30), m(20, 20), m(16, 16)];
+        // 16 + 2 + 16 = 34 fits in 40, a third does not.
+        let rows = layout(&ms, Some(40));
+        let shape: Vec<Vec<usize>> = rows
+            .iter()
+            .map(|r| r.iter().map(|&(i, _)| i).collect())
+            .collect();
+        assert_eq!(shape, [vec![0, 1], vec![2, 3]]);
+        // The spare room is shared evenly: 19 + 2 + 19 = 40.
+        assert_eq!(rows[0], [(0, 19), (1, 19)]);
+        // No column wider than its whole titles need.
+        assert_eq!(rows[1], [(2, 20), (3, 16)]);
+        // Without a width: one row, natural widths.
+        assert_eq!(
+            layout(&ms, None),
+            [vec![(0, 30), (1, 30), (2, 20), (3, 16)]]
+        );
+        // Narrower than any column: one a row, never below its narrowest.
+        assert_eq!(layout(&ms[..2], Some(10)), [vec![(0, 16)], vec![(1, 16)]]);
+    }
+
+    #[test]
+    fn over_the_limit_reads_as_text_and_in_colour() {
+        use crate::views::board::Wip;
+        let mut c = Column {
+            status: "in-progress".into(),
+            done: false,
+            in_workflow: true,
+            cards: Vec::new(),
+            points: 0.0,
+            unestimated: 0,
+            wip: Some(Wip {
+                limit: 4,
+                count: 5,
+                over: true,
+            }),
+        };
+        let plain = header(&c, Style { color: false });
+        assert_eq!(plain.plain, "in-progress 0 (5/4 over)");
+        assert_eq!(plain.painted, plain.plain);
+        let coloured = header(&c, Style { color: true });
+        assert_eq!(coloured.plain, plain.plain);
+        assert_eq!(
+            coloured.painted,
+            "\x1b[1min-progress\x1b[0m \x1b[1;31m0 (5/4 over)\x1b[0m"
+        );
+        c.wip = None;
+        assert_eq!(header(&c, Style { color: false }).plain, "in-progress 0");
+    }
+}
