@@ -342,3 +342,14 @@ fn a_status_outside_the_workflow_gets_its_own_column() {
     done: 0; dropped: 0
     ");
 }
+
+#[test]
+fn the_readme_shows_what_the_board_prints() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let command = "$ backlog --dir .backlog-example board --sprint 2026-S23\n";
+    let start = readme.find(command).expect("the README shows a board") + command.len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let f = Fixture::example();
+    assert_eq!(board(&f, "100", &["--sprint", "2026-S23"]).stdout, shown);
+}
