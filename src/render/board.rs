@@ -75,8 +75,8 @@ impl Cell {
 fn header(c: &Column, style: Style) -> Cell {
     let status = printable(&c.status).into_owned();
     let n = c.cards.len();
-    let (count, over) = match &c.wip {
-        None => (n.to_string(), false),
+    let (count, painted_count) = match &c.wip {
+        None => (n.to_string(), n.to_string()),
         Some(wip) => {
             let against = format!(
                 "{}/{}{}",
@@ -84,17 +84,17 @@ fn header(c: &Column, style: Style) -> Cell {
                 wip.limit,
                 if wip.over { " over" } else { "" }
             );
-            if wip.count == n {
-                (against, wip.over)
+            let painted = if wip.over {
+                style.paint("1;31", &against)
             } else {
-                (format!("{n} ({against})"), wip.over)
+                against.clone()
+            };
+            if wip.count == n {
+                (against, painted)
+            } else {
+                (format!("{n} ({against})"), format!("{n} ({painted})"))
             }
         }
-    };
-    let painted_count = if over {
-        style.paint("1;31", &count)
-    } else {
-        count.clone()
     };
     Cell {
         plain: format!("{status} {count}"),
@@ -446,7 +446,7 @@ mod tests {
         assert_eq!(coloured.plain, plain.plain);
         assert_eq!(
             coloured.painted,
-            "\x1b[1min-progress\x1b[0m \x1b[1;31m0 (5/4 over)\x1b[0m"
+            "\x1b[1min-progress\x1b[0m 0 (\x1b[1;31m5/4 over\x1b[0m)"
         );
         c.wip = None;
         assert_eq!(header(&c, Style { color: false }).plain, "in-progress 0");
