@@ -3,6 +3,7 @@
 //! `Args` struct and a `run` that maps arguments to a library call. Exit
 //! codes are decided in error.rs.
 
+mod board;
 mod check;
 mod context;
 mod diff;
@@ -37,7 +38,7 @@ pub use error::{CliError, ErrorKind, Exit, Outcome};
 use crate::model::Snapshot;
 use crate::render::text::TerminalSafe;
 
-/// `--format` of the report commands (goals, log, blame, decisions, sprint,
+/// `--format` of the report commands (board, goals, log, blame, decisions, sprint,
 /// velocity, forecast, stakeholders).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -95,6 +96,8 @@ pub enum Command {
     Check(check::Args),
     /// List stories in rank order, with filters.
     List(list::Args),
+    /// The board: a column per workflow status, cards in backlog order, WIP limits.
+    Board(board::Args),
     /// The product, its vision, the Definition of Done, and each goal with its progress.
     Goals(goals::Args),
     /// Add a goal, or set a goal's title or status, in backlog.yaml.
@@ -224,6 +227,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Schema(args) => generated::schema(args, out),
         Command::Check(args) => check::run(&ctx, args, out),
         Command::List(args) => list::run(&ctx, args, out),
+        Command::Board(args) => board::run(&ctx, args, out),
         Command::Goals(args) => goals::run(&ctx, args, out),
         Command::Goal(args) => goal::run(&ctx, args, out),
         Command::Show(args) => show::run(&ctx, args, out),

@@ -1,6 +1,7 @@
 //! Renderers: the same data as terminal text, Markdown, JSON, CSV or GitHub
 //! annotations. Renderers never recompute what they print.
 
+pub mod board;
 pub mod changes;
 pub mod csv;
 pub mod diagnostics;

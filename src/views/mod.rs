@@ -1,6 +1,7 @@
 //! The data a read command shows, computed from snapshots and histories;
 //! turning it into text, Markdown or JSON is `render`'s job.
 
+pub mod board;
 pub mod forecast;
 pub mod goals;
 pub mod history;

@@ -188,13 +188,18 @@ impl Fixture {
 
 impl Fixture {
     /// Runs `backlog ARGS` in the repository's root with extra environment
-    /// variables (`EDITOR`, `BACKLOG_TODAY`, …); paths shown as `$ROOT`.
+    /// variables (`EDITOR`, `BACKLOG_TODAY`, `COLUMNS`, …); paths shown as
+    /// `$ROOT`. The width and colour variables of the test's own
+    /// environment are not passed on.
     pub fn run_env(&self, env: &[(&str, &str)], args: &[&str]) -> Run {
         let mut cmd = assert_cmd::Command::cargo_bin("backlog").unwrap();
         cmd.args(args)
             .current_dir(self.root())
             .env_remove("BACKLOG_DIR")
             .env_remove("VISUAL")
+            .env_remove("COLUMNS")
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
             .timeout(std::time::Duration::from_secs(60));
         for (k, v) in env {
             cmd.env(k, v);
@@ -216,6 +221,8 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
         .current_dir(dir)
         .env_remove("BACKLOG_DIR")
         .env_remove("COLUMNS")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .timeout(std::time::Duration::from_secs(60))
         .output()
         .unwrap();

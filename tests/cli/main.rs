@@ -3,6 +3,7 @@
 //! insta snapshots so that its look is reviewed like code.
 
 mod bad_input;
+mod board;
 mod check;
 mod ci_formats;
 mod common;
