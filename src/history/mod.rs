@@ -114,10 +114,15 @@ pub fn build(
         .par_chunks(chunk)
         .flat_map_iter(|chunk| {
             let g = shared.local();
-            chunk
+            // Newest first within the run, as git stores trees: a version is
+            // a delta on the next newer one, just read and still cached.
+            let mut run: Vec<_> = chunk
                 .iter()
-                .map(move |id| commit_deltas(&g, *id, rel, all_parents))
-                .collect::<Vec<_>>()
+                .rev()
+                .map(|id| commit_deltas(&g, *id, rel, all_parents))
+                .collect();
+            run.reverse();
+            run
         })
         .collect();
     let mut commits = Vec::with_capacity(per_commit.len());
@@ -131,9 +136,9 @@ pub fn build(
     }
 
     // Parse every blob once, by id. Versions of one file are neighbours in
-    // a pack's delta chain: read them together, oldest first, each worker a
-    // contiguous run with its own delta cache, so a base inflated for one
-    // version serves the next instead of being inflated again.
+    // a pack's delta chain, each older one a delta on a newer one: read them
+    // together, newest first, each worker a contiguous run with its own
+    // delta cache, so the base inflated for one version serves the next.
     let mut wanted: HashMap<Oid, (FileKind, PathBuf, usize)> = HashMap::new();
     let mut seen = 0usize;
     for d in deltas.iter().flatten() {
@@ -149,7 +154,9 @@ pub fn build(
         .into_iter()
         .map(|(id, (k, p, n))| (id, k, p, n))
         .collect();
-    wanted.sort_unstable_by(|a, b| (&a.2, a.3).cmp(&(&b.2, b.3)));
+    wanted.sort_unstable_by(|a, b| {
+        (&a.2, std::cmp::Reverse(a.3)).cmp(&(&b.2, std::cmp::Reverse(b.3)))
+    });
     let chunk = wanted.len().div_ceil(workers).max(1);
     let parsed: Vec<Result<(Oid, Parsed), GitError>> = wanted
         .par_chunks(chunk)

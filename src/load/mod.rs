@@ -549,7 +549,26 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
                 .build(["criteria"])
                 .ok()
         });
-    let may_hold_criteria = |t: &str| CRITERIA.as_ref().is_none_or(|ac| ac.is_match(t));
+    // And it must be on a heading line: an ATX `#` before it on its line, or
+    // a setext underline (`===`, `---`) on the next.
+    let may_hold_criteria = |t: &str| {
+        let Some(ac) = CRITERIA.as_ref() else {
+            return true;
+        };
+        ac.find_iter(t).any(|m| {
+            let line_start = t[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+            if t[line_start..m.start()].contains('#') {
+                return true;
+            }
+            let next = t[m.end()..]
+                .split_once('\n')
+                .map_or("", |(_, rest)| rest.lines().next().unwrap_or(""));
+            next.contains(['=', '-'])
+                && next
+                    .chars()
+                    .all(|c| matches!(c, '=' | '-' | ' ' | '\t' | '>' | '\r'))
+        })
+    };
     let body = body_text
         .filter(|(t, _)| read == BodyRead::Full || may_hold_criteria(t))
         .map(|(t, line)| body::read(t, line))

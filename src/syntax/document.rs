@@ -16,42 +16,49 @@ pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
 /// quadratic time on deep flow nesting, so it is refused before parsing.
 pub const MAX_FLOW_DEPTH: usize = 32;
 
-/// A file's text with its display path and line index.
+/// A file's text with its display path and line index. The index is built
+/// on first use: most files are read without ever naming a line (history
+/// reads thousands of versions; `check` names lines only in findings).
 #[derive(Clone, Debug)]
 pub struct Document {
     pub path: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Document {
     pub fn new(path: PathBuf, text: String) -> Document {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Document {
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
     }
 
     /// The text of 1-based `line`, without its line ending.
     pub fn line(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line.wrapping_sub(1)) else {
             return "";
         };
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |&e| e - 1);
+        let end = starts.get(line).map_or(self.text.len(), |&e| e - 1);
         let s = &self.text[start..end.max(start)];
         s.strip_suffix('\r').unwrap_or(s)
     }
 
     /// 1-based line and column of a byte offset.
     pub fn position(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset);
+        let start = starts[line - 1];
         let col = self.text[start..offset.min(self.text.len())]
             .chars()
             .count()

@@ -53,7 +53,7 @@ proptest! {
     /// criteria) is what a full read gives.
     #[test]
     fn a_story_read_for_history_has_the_fields_and_criteria_of_a_full_read(
-        heading in prop::sample::select(vec!["## Acceptance criteria", "## ACCEPTANCE CRITERIA:", "Acceptance Criteria\n---", "## Notes", ""]),
+        heading in prop::sample::select(vec!["## Acceptance criteria", "## ACCEPTANCE CRITERIA:", "Acceptance Criteria\n---", "Acceptance\ncriteria\n===", "> ## Acceptance criteria", "- ## Acceptance criteria", "The criteria are below:", "## Notes", ""]),
         items in prop::collection::vec("[a-z ]{1,12}", 0..4),
         checked in any::<bool>(),
         rank in "[0-9]{1,3}",
