@@ -16,6 +16,7 @@ mod list;
 mod merge;
 mod quality;
 mod regression;
+mod render;
 mod review;
 mod robustness;
 mod show;

@@ -394,7 +394,7 @@ fn board(site: &Site, names: &Names, b: &Board, i: usize) -> SiteFile {
             .is_some_and(|l| col.stories.len() > l as usize);
         w!(
             m,
-            "<section class=\"column{}\"><h2>{} <span class=\"count\">{}{}</span></h2>\n<ol>",
+            "<section class=\"column{}\"><h2>{} <span class=\"count\">{}{}</span></h2>\n",
             if over { " over" } else { "" },
             escape(&col.status),
             col.stories.len(),
@@ -406,6 +406,11 @@ fn board(site: &Site, names: &Names, b: &Board, i: usize) -> SiteFile {
                 None => String::new(),
             }
         );
+        if col.stories.is_empty() {
+            m.push_str("<p class=\"empty\">none</p></section>\n");
+            continue;
+        }
+        m.push_str("<ol>");
         for &k in &col.stories {
             let r = &site.rows[k];
             w!(
@@ -712,12 +717,12 @@ fn sprint(site: &Site, names: &Names, p: &SprintPage) -> SiteFile {
             for d in &review.decisions {
                 w!(
                     m,
-                    "<tr><td>{}</td><td><span class=\"decision {0}\">{}</span>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    "<tr><td>{}</td><td><span class=\"decision {kind}\">{kind}</span>{}</td><td>{}</td><td>{}</td></tr>\n",
                     names.story(d.story.as_str()),
-                    d.decision.as_str(),
                     d.amends.as_ref().map(|a| format!(" (amends: {})", escape(a))).unwrap_or_default(),
                     escape(d.note.as_deref().unwrap_or("")),
-                    d.follow_up.as_ref().map(|f| names.story(f.as_str())).unwrap_or_default()
+                    d.follow_up.as_ref().map(|f| names.story(f.as_str())).unwrap_or_default(),
+                    kind = d.decision.as_str(),
                 );
             }
             m.push_str("</tbody></table>\n");
