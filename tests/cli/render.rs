@@ -446,7 +446,7 @@ fn the_site_renders_in_a_browser() {
         .map(|d| Path::new(env!("CARGO_MANIFEST_DIR")).join(d));
     for (page, png) in [
         ("index.html", "site-index.png"),
-        ("sprint-2026-S22.html", "site-sprint.png"),
+        ("sprint-2026-S23.html", "site-sprint.png"),
     ] {
         let file = shots.path().join(png);
         let shot = format!("--screenshot={}", file.display());

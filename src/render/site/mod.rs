@@ -15,6 +15,7 @@ use std::fmt::Write;
 
 use super::changes::describe;
 use super::html::{escape, markdown as md_html};
+use crate::model::date::Date;
 use crate::model::fmt_num;
 use crate::model::score::format_score;
 use crate::views::forecast::Likely;
@@ -628,6 +629,13 @@ fn sprint(site: &Site, names: &Names, p: &SprintPage) -> SiteFile {
             .unwrap_or("board.html")
     );
     m.push_str("<h2>Burndown</h2>\n");
+    let span = match (
+        r.start.as_deref().and_then(Date::parse),
+        r.end.as_deref().and_then(Date::parse),
+    ) {
+        (Some(a), Some(b)) => usize::try_from(b.days() - a.days() + 1).unwrap_or(0),
+        _ => 0,
+    };
     if r.burndown.is_empty() {
         m.push_str(if site.has_history {
             "<p>No burndown: the sprint has no dates, or has not started.</p>\n"
@@ -635,7 +643,7 @@ fn sprint(site: &Site, names: &Names, p: &SprintPage) -> SiteFile {
             "<p>No burndown: it needs the git history.</p>\n"
         });
     } else {
-        w!(m, "<figure>{}<figcaption>Remaining points at the end of each day; the thin line is the ideal.</figcaption></figure>\n", svg::burndown(&r.id, &r.burndown));
+        w!(m, "<figure>{}<figcaption>Remaining points at the end of each day; the thin line is the ideal.</figcaption></figure>\n", svg::burndown(&r.id, &r.burndown, span, r.end.as_deref().unwrap_or("")));
         m.push_str(
             "<details><summary>Burndown data</summary><table><thead><tr><th scope=\"col\">Day</th>\
                     <th scope=\"col\">Remaining points</th></tr></thead><tbody>",

@@ -73,8 +73,10 @@ fn y_axis(out: &mut String, max: f64) {
 }
 
 /// The burndown of a sprint: remaining points at the end of each day, and
-/// the ideal line from the first day's points to zero on the last day.
-pub fn burndown(sprint: &str, days: &[(String, f64)]) -> String {
+/// the ideal line from the first day's points to zero on the sprint's last
+/// day. The x axis spans the whole sprint, `span` days (a running sprint's
+/// data stops at today), and names its `end`.
+pub fn burndown(sprint: &str, days: &[(String, f64)], span: usize, end: &str) -> String {
     let mut out = String::new();
     let first = days.first().map_or(0.0, |d| d.1);
     let label = match (days.first(), days.last()) {
@@ -92,7 +94,7 @@ pub fn burndown(sprint: &str, days: &[(String, f64)]) -> String {
     y_axis(&mut out, max);
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
-    let n = days.len().max(2) - 1;
+    let n = span.max(days.len()).max(2) - 1;
     let x = |i: usize| LEFT + plot_w * i as f64 / n as f64;
     let y = |v: f64| TOP + plot_h - plot_h * (v / max);
     // The ideal line, over the sprint's days shown.
@@ -124,10 +126,19 @@ pub fn burndown(sprint: &str, days: &[(String, f64)]) -> String {
             escape(&fmt_num(d.1))
         );
     }
-    // Dates under the axis: the first, the last, and a few between.
-    let step = (days.len() / 5).max(1);
+    // Dates under the axis: every few days, and the sprint's last day.
+    let step = (n / 5).max(1);
+    if n + 1 > days.len() {
+        let _ = write!(
+            out,
+            "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            c(x(n)),
+            c(H - BOTTOM + 16.0),
+            escape(end.get(5..).unwrap_or(end))
+        );
+    }
     for (i, d) in days.iter().enumerate() {
-        if i % step == 0 || i + 1 == days.len() {
+        if i % step == 0 || (i + 1 == days.len() && n + 1 == days.len()) {
             let _ = write!(
                 out,
                 "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
@@ -223,8 +234,10 @@ mod tests {
             burndown(
                 "S1",
                 &[("2026-11-02".into(), 8.0), ("2026-11-03".into(), 5.0)],
+                5,
+                "2026-11-06",
             ),
-            burndown("S1", &[]),
+            burndown("S1", &[], 0, ""),
             velocity(&[]),
         ] {
             assert!(svg.contains("viewBox=\"0 0 "), "{svg}");
