@@ -13,6 +13,8 @@ pub mod svg;
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use rayon::prelude::*;
+
 use super::changes::describe;
 use super::html::{escape, markdown as md_html};
 use crate::model::date::Date;
@@ -231,9 +233,9 @@ pub fn render(site: &Site) -> Vec<SiteFile> {
     for (i, b) in site.boards.iter().enumerate() {
         files.push(board(site, &names, b, i));
     }
-    for p in &site.stories {
-        files.push(story(site, &names, p));
-    }
+    // Story pages are many and independent (each body goes through the
+    // sanitiser): rendered in parallel, collected in rank order.
+    files.par_extend(site.stories.par_iter().map(|p| story(site, &names, p)));
     for p in &site.sprints {
         files.push(sprint(site, &names, p));
     }
