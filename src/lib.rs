@@ -9,10 +9,11 @@
 //!
 //! ```text
 //! cli       parse arguments, resolve context once, call a command, render, exit code
-//! render    text tables, diagnostics (also SARIF, GitLab), Markdown, JSON, CSV, Jira CSV, schemas
+//! render    text tables, diagnostics (also SARIF, GitLab), Markdown, JSON, CSV, Jira CSV, schemas,
+//!           the static site (HTML, SVG, one Markdown document)
 //! import    other tools' backlogs (Backlog.md, Jira CSV) mapped onto a snapshot
 //! plan      what an edit should be: rank moves, set, new, init, git-setup, sprints
-//! views     data for list, show, score, goals, velocity, log, blame, decisions
+//! views     data for list, board, show, score, goals, velocity, log, blame, decisions, the site
 //! history   snapshots along commits: typed events, positions, the index
 //! compare   changes between two snapshots, the pull-request diff
 //! check     every rule over a snapshot; rules that need a base revision

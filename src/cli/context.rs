@@ -35,6 +35,8 @@ pub struct Context {
     pub width: Option<usize>,
     pub color: bool,
     pub today: Date,
+    /// Whether `today` was pinned by `BACKLOG_TODAY` (not the clock's).
+    pub today_pinned: bool,
     /// How long a writer waits for another (`BACKLOG_LOCK_WAIT` seconds).
     pub lock_wait: Duration,
 }
@@ -60,6 +62,9 @@ impl Context {
             ColorChoice::Never => false,
             ColorChoice::Auto => !set("NO_COLOR") && (set("CLICOLOR_FORCE") || tty),
         };
+        let pinned = std::env::var("BACKLOG_TODAY")
+            .ok()
+            .and_then(|d| Date::parse(&d));
         Ok(Context {
             cwd,
             dir,
@@ -67,10 +72,8 @@ impl Context {
             width,
             color,
             // BACKLOG_TODAY pins "today" for reproducible reports and tests.
-            today: std::env::var("BACKLOG_TODAY")
-                .ok()
-                .and_then(|d| Date::parse(&d))
-                .unwrap_or_else(Date::today),
+            today: pinned.unwrap_or_else(Date::today),
+            today_pinned: pinned.is_some(),
             lock_wait: std::env::var("BACKLOG_LOCK_WAIT")
                 .ok()
                 .and_then(|s| s.parse::<f64>().ok())

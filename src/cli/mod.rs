@@ -21,6 +21,7 @@ mod list;
 mod merge_file;
 mod new;
 mod rank;
+mod render;
 mod score;
 mod set;
 mod show;
@@ -132,6 +133,8 @@ pub enum Command {
     Forecast(sprint::ForecastArgs),
     /// Each stakeholder's stories, decisions, feedback and conflicts.
     Stakeholders(stakeholders::Args),
+    /// Write a static site (HTML, no JavaScript) or one Markdown document of the backlog.
+    Render(render::Args),
     /// Shell completions for bash, zsh, fish, powershell or elvish.
     Completions(generated::CompletionsArgs),
     /// The manual page of `backlog` or of one command, as roff (`backlog man | man -l -`).
@@ -245,6 +248,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         Command::Velocity(args) => sprint::velocity(&ctx, args, out),
         Command::Forecast(args) => sprint::forecast(&ctx, args, out),
         Command::Stakeholders(args) => stakeholders::run(&ctx, args, out),
+        Command::Render(args) => render::run(&ctx, args, out),
         Command::Import(args) => import::run(&ctx, args, out),
         Command::Export(args) => export::run(&ctx, args, out),
         Command::MergeFile(args) => merge_file::run(&ctx, args, out),

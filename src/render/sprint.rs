@@ -354,7 +354,7 @@ pub fn report(
                 r.id,
                 r.goal
                     .as_ref()
-                    .map(|g| format!("  {g}"))
+                    .map(|g| format!("  {}", if md { escape(g) } else { g.clone() }))
                     .unwrap_or_default()
             )?;
             if md {

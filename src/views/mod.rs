@@ -8,6 +8,7 @@ pub mod history;
 pub mod list;
 pub mod score;
 pub mod show;
+pub mod site;
 pub mod sprint_report;
 pub mod stakeholders;
 pub mod velocity;

@@ -39,7 +39,7 @@ pub struct Link {
     pub status: String,
 }
 
-fn link(s: &Story) -> Link {
+pub fn link(s: &Story) -> Link {
     Link {
         id: s.id.to_string(),
         title: s.title.clone(),
@@ -54,6 +54,30 @@ pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
     let ranked = snapshot.ranked();
     let of = ranked.len();
     let position = ranked.iter().position(|s| s.id == story.id)? + 1;
+    let dependents: Vec<&Story> = snapshot
+        .stories
+        .iter()
+        .filter(|s| s.depends_on.iter().any(|d| d == &story.id))
+        .collect();
+    let children: Vec<&Story> = snapshot
+        .stories
+        .iter()
+        .filter(|s| s.epic.as_ref() == Some(&story.id))
+        .collect();
+    Some(view_at(snapshot, story, position, of, dependents, children))
+}
+
+/// The view of `story` at `position` of `of` in the ranked backlog, given
+/// the stories that depend on it and those whose epic it is (any order):
+/// for callers that show many stories and look those up once.
+pub fn view_at(
+    snapshot: &Snapshot,
+    story: &Story,
+    position: usize,
+    of: usize,
+    dependents: Vec<&Story>,
+    children: Vec<&Story>,
+) -> StoryView {
     let row = row(snapshot, story, position);
     // Epics are ordered by their stories, not scored themselves.
     let model = snapshot
@@ -70,19 +94,11 @@ pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
         .filter(|d| !done(d))
         .map(link)
         .collect();
-    let mut blocks: Vec<&Story> = snapshot
-        .stories
-        .iter()
-        .filter(|s| !done(s) && s.depends_on.iter().any(|d| d == &story.id))
-        .collect();
+    let mut blocks: Vec<&Story> = dependents.into_iter().filter(|s| !done(s)).collect();
     blocks.sort_by(|a, b| crate::model::rank_order(a, b));
-    let mut children: Vec<&Story> = snapshot
-        .stories
-        .iter()
-        .filter(|s| s.epic.as_ref() == Some(&story.id))
-        .collect();
+    let mut children = children;
     children.sort_by(|a, b| crate::model::rank_order(a, b));
-    Some(StoryView {
+    StoryView {
         row,
         of,
         scoring_model: model.map(|m| m.name()),
@@ -102,5 +118,5 @@ pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
         blocked_by,
         blocks: blocks.into_iter().map(link).collect(),
         children: children.into_iter().map(link).collect(),
-    })
+    }
 }

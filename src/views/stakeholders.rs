@@ -2,7 +2,7 @@
 //! the review decisions taken on their stories, the feedback they gave and
 //! what became of it, and the conflicts their stories are part of.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -55,12 +55,22 @@ pub struct Stakeholder {
     pub conflicts: Vec<Conflict>,
 }
 
-fn story_ref(x: &Story, positions: &[&Story]) -> StoryRef {
+/// Each story's 1-based position in the ranked backlog, by id (the first,
+/// should two stories share an id), looked up once rather than per story.
+fn positions<'s>(ranked: &[&'s Story]) -> HashMap<&'s str, usize> {
+    let mut at = HashMap::with_capacity(ranked.len());
+    for (i, x) in ranked.iter().enumerate() {
+        at.entry(x.id.as_str()).or_insert(i + 1);
+    }
+    at
+}
+
+fn story_ref(x: &Story, positions: &HashMap<&str, usize>) -> StoryRef {
     StoryRef {
         id: x.id.to_string(),
         title: x.title.clone(),
         status: x.status.clone(),
-        position: positions.iter().position(|p| p.id == x.id).map(|p| p + 1),
+        position: positions.get(x.id.as_str()).copied(),
         rank: x.rank.as_ref().map(|r| r.to_string()),
         stakeholders: x.stakeholders.clone(),
     }
@@ -89,6 +99,7 @@ fn all_decisions(s: &Snapshot) -> Vec<DecisionRef> {
 /// Every conflict of the backlog, once each (the relation reads both ways).
 pub fn conflicts(s: &Snapshot) -> Vec<Conflict> {
     let ranked = s.ranked();
+    let at = positions(&ranked);
     let decisions = all_decisions(s);
     let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
     for x in &s.stories {
@@ -114,8 +125,8 @@ pub fn conflicts(s: &Snapshot) -> Vec<Conflict> {
                 .collect();
             let finished = s.config.is_done(&sa.status) || s.config.is_done(&sb.status);
             Some(Conflict {
-                a: story_ref(sa, &ranked),
-                b: story_ref(sb, &ranked),
+                a: story_ref(sa, &at),
+                b: story_ref(sb, &at),
                 settled: finished || !on.is_empty(),
                 decisions: on,
             })
@@ -126,6 +137,7 @@ pub fn conflicts(s: &Snapshot) -> Vec<Conflict> {
 /// Every stakeholder named on a story or a feedback item, or only `name`.
 pub fn stakeholders(s: &Snapshot, name: Option<&str>) -> Vec<Stakeholder> {
     let ranked = s.ranked();
+    let at = positions(&ranked);
     let decisions = all_decisions(s);
     let all_conflicts = conflicts(s);
     let mut names: BTreeSet<String> = s
@@ -174,7 +186,7 @@ pub fn stakeholders(s: &Snapshot, name: Option<&str>) -> Vec<Stakeholder> {
                 open: theirs
                     .iter()
                     .filter(|x| x.kind != Kind::Epic && !s.config.is_done(&x.status))
-                    .map(|x| story_ref(x, &ranked))
+                    .map(|x| story_ref(x, &at))
                     .collect(),
                 decisions: decisions
                     .iter()

@@ -17,6 +17,7 @@ mod list;
 mod merge;
 mod quality;
 mod regression;
+mod render;
 mod review;
 mod robustness;
 mod show;
