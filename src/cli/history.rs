@@ -148,6 +148,12 @@ pub fn run_log(ctx: &Context, args: LogArgs, out: &mut dyn Write) -> Outcome {
 
 pub fn run_blame(ctx: &Context, args: BlameArgs, out: &mut dyn Write) -> Outcome {
     let (revisions, tip, history) = history_at(ctx, &Options::default())?;
+    // The file named for the story first; the whole backlog only when no
+    // such file holds it (or to say what the id might have been).
+    if let Some(story) = crate::load::revision::story_at(&revisions, tip, &args.id)? {
+        render::blame(out, &blame(&history, &story), args.format.into())?;
+        return Ok(Exit::Clean);
+    }
     let snapshot = crate::load::revision::at(&revisions, tip)?
         .ok_or_else(|| CliError::new("the revision has no backlog folder"))?;
     let Some(story) = snapshot.story(&args.id) else {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{load, load_reusing, LoadError, Reuse};
 use crate::git::{GitError, Oid};
-use crate::model::Snapshot;
+use crate::model::{Snapshot, Story};
 use crate::source::revision::Revisions;
 use crate::source::{Memory, Source};
 
@@ -25,6 +25,17 @@ pub fn at(revisions: &Revisions, commit: Oid) -> Result<Option<Snapshot>, AtErro
         Some(source) => Ok(Some(load(&source)?)),
         None => Ok(None),
     }
+}
+
+/// The story `id` at `commit`, reading only the files named for it; `None`
+/// when none of them holds it (a story may live in a file named otherwise:
+/// the caller then loads the whole backlog).
+pub fn story_at(revisions: &Revisions, commit: Oid, id: &str) -> Result<Option<Story>, AtError> {
+    Ok(revisions
+        .story_files_named(commit, id)?
+        .into_iter()
+        .filter_map(|(path, bytes)| crate::load::story_from_bytes(path, bytes))
+        .find(|s| s.id.as_str() == id))
 }
 
 /// The backlog at `commit`, empty when the revision has none (a base from

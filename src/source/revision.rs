@@ -199,6 +199,35 @@ impl Revisions {
     pub fn source_at(&self, commit: Oid) -> Result<Option<Memory>, GitError> {
         source_at(&self.git, commit, &self.rel, &self.display)
     }
+
+    /// The files below `stories/` at `commit` whose names carry `id`
+    /// (`S-22-import-customers.md`, `S-22.md`), as (display path, bytes):
+    /// one story found without reading the others.
+    pub fn story_files_named(
+        &self,
+        commit: Oid,
+        id: &str,
+    ) -> Result<Vec<(PathBuf, Vec<u8>)>, GitError> {
+        let tree = self.git.commit(commit)?.tree;
+        let Some(folder) = self.git.subtree(tree, &self.rel)? else {
+            return Ok(Vec::new());
+        };
+        let Some(stories) = self.git.subtree(folder, Path::new("stories"))? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (path, blob, is_link) in self.git.files(stories)? {
+            let named = path
+                .file_name()
+                .and_then(|n| crate::model::StoryId::from_file_name(&n.to_string_lossy()))
+                .is_some_and(|named| named.as_str() == id);
+            if named && !is_link {
+                let shown = self.display.join("stories").join(&path);
+                out.push((shown, self.git.blob(blob)?));
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// The backlog folder `rel` of `commit` as a source shown as `display`:

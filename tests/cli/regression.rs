@@ -1194,3 +1194,37 @@ fn huge_numbers_are_written_so_they_read_back_as_numbers() {
     );
     assert!(f.read(&f.story("S-23")).contains("\nestimate: 1e20\n"));
 }
+
+/// `blame` reads only the file named for the story (`S-2-….md`); a story in
+/// a file named otherwise, or a file named for one id holding another, is
+/// still found by its front-matter id, never mistaken.
+#[test]
+fn blame_finds_a_story_whose_file_is_named_otherwise() {
+    let f = Fixture::example();
+    let s22 = f.story("S-22");
+    f.git(&[
+        "mv",
+        &format!(".backlog/{s22}"),
+        ".backlog/stories/customers.md",
+    ]);
+    // A file named for S-9 that holds S-12.
+    let s12 = f.story("S-12");
+    f.git(&[
+        "mv",
+        &format!(".backlog/{s12}"),
+        ".backlog/stories/S-9-old-name.md",
+    ]);
+    f.git(&["commit", "-q", "-m", "Rename two files"]);
+    for id in ["S-22", "S-12", "S-9"] {
+        let r = f.run(&["blame", id, "--format", "json"]);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{id}");
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let line = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["field"] == "id")
+            .unwrap();
+        assert_eq!(line["value"], id, "{id}");
+    }
+}
