@@ -528,6 +528,12 @@ impl Git {
         Ok(data)
     }
 
+    /// How many deltas are applied to read the object (`None` when it is
+    /// loose or unknown): which way a pack's delta chains run.
+    pub fn delta_depth(&self, id: Oid) -> Option<u32> {
+        self.repo.find_header(id.0).ok()?.num_deltas()
+    }
+
     pub fn blob(&self, id: Oid) -> Result<Vec<u8>, GitError> {
         let obj = self
             .repo

@@ -110,12 +110,19 @@ pub fn build(
     // as the next commit's parent tree.
     let workers = rayon::current_num_threads().max(1);
     let chunk = ids.len().div_ceil(workers).max(1);
+    let newest_first = newer_is_delta_base(git, &ids, rel);
     let per_commit: Vec<Result<CommitDeltas, GitError>> = ids
         .par_chunks(chunk)
         .flat_map_iter(|chunk| {
             let g = shared.local();
-            // Newest first within the run, as git stores trees: a version is
-            // a delta on the next newer one, just read and still cached.
+            // In the direction the pack's delta chains run, so that the
+            // base of each version was just read and is still cached.
+            if !newest_first {
+                return chunk
+                    .iter()
+                    .map(|id| commit_deltas(&g, *id, rel, all_parents))
+                    .collect::<Vec<_>>();
+            }
             let mut run: Vec<_> = chunk
                 .iter()
                 .rev()
@@ -136,9 +143,9 @@ pub fn build(
     }
 
     // Parse every blob once, by id. Versions of one file are neighbours in
-    // a pack's delta chain, each older one a delta on a newer one: read them
-    // together, newest first, each worker a contiguous run with its own
-    // delta cache, so the base inflated for one version serves the next.
+    // a pack's delta chain: read them together, in the chain's direction,
+    // each worker a contiguous run with its own delta cache, so the base
+    // inflated for one version serves the next.
     let mut wanted: HashMap<Oid, (FileKind, PathBuf, usize)> = HashMap::new();
     let mut seen = 0usize;
     for d in deltas.iter().flatten() {
@@ -155,7 +162,8 @@ pub fn build(
         .map(|(id, (k, p, n))| (id, k, p, n))
         .collect();
     wanted.sort_unstable_by(|a, b| {
-        (&a.2, std::cmp::Reverse(a.3)).cmp(&(&b.2, std::cmp::Reverse(b.3)))
+        let (x, y) = if newest_first { (b.3, a.3) } else { (a.3, b.3) };
+        (&a.2, x).cmp(&(&b.2, y))
     });
     let chunk = wanted.len().div_ceil(workers).max(1);
     let parsed: Vec<Result<(Oid, Parsed), GitError>> = wanted
@@ -268,6 +276,28 @@ pub fn build(
         commits,
         events: builder.events,
     })
+}
+
+/// Whether the pack stores older versions as deltas on newer ones, as
+/// `git gc` and every fetched pack do (`git fast-import` does the opposite):
+/// the backlog folder's tree at a few neighbouring commits along `ids`
+/// (oldest first), by how many deltas reading each takes. A tie, or loose
+/// objects, reads newest first.
+fn newer_is_delta_base(git: &Git, ids: &[Oid], rel: &Path) -> bool {
+    let depth = |id: Oid| -> Option<u32> {
+        let tree = git.subtree(git.commit(id).ok()?.tree, rel).ok()??;
+        git.delta_depth(tree)
+    };
+    let (mut newer_shallower, mut older_shallower) = (0, 0);
+    let step = (ids.len() / 8).max(1);
+    for i in (0..ids.len().saturating_sub(1)).step_by(step).take(8) {
+        match (depth(ids[i]), depth(ids[i + 1])) {
+            (Some(old), Some(new)) if new < old => newer_shallower += 1,
+            (Some(old), Some(new)) if old < new => older_shallower += 1,
+            _ => {}
+        }
+    }
+    newer_shallower >= older_shallower
 }
 
 /// A commit, the backlog files it changed, and whether its events are silent.
