@@ -315,6 +315,23 @@ fn parse_bytes(display: PathBuf, bytes: Vec<u8>, out: &mut Vec<Finding>) -> Opti
     };
     let yaml_offset = fm.yaml.as_ptr() as usize - text.as_ptr() as usize;
     let body_offset = fm.body.as_ptr() as usize - text.as_ptr() as usize;
+    // Markers of a merge left unfinished: said as such, not as the YAML
+    // error they cause; in the front matter the fields cannot be trusted.
+    if let Some(at) = conflict_marker(text) {
+        let (line, col) = doc.position(at);
+        out.push(
+            doc.finding(
+                Rule::MergeConflict,
+                line,
+                col,
+                "an unfinished merge left its conflict markers here",
+            )
+            .help("keep what you decide between `<<<<<<<` and `>>>>>>>`, delete the marker lines, then `git add` the file (docs/merge.md)"),
+        );
+        if at < body_offset {
+            return None;
+        }
+    }
     let map = parse_yaml(&doc, fm.yaml, yaml_offset, fm.yaml_line, out)?;
     Some(Parsed {
         layout: Arc::new(map.1),
@@ -322,6 +339,19 @@ fn parse_bytes(display: PathBuf, bytes: Vec<u8>, out: &mut Vec<Finding>) -> Opti
         body_range: Some((body_offset, fm.body_line)),
         doc,
     })
+}
+
+/// Where the first merge-conflict marker line (`<<<<<<< ours`) starts.
+fn conflict_marker(text: &str) -> Option<usize> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let rest = line.strip_prefix("<<<<<<<");
+        if rest.is_some_and(|r| r.is_empty() || r.starts_with([' ', '\n', '\r'])) {
+            return Some(at);
+        }
+        at += line.len();
+    }
+    None
 }
 
 /// Bytes to text, with a BOM dropped; invalid UTF-8 is reported where it starts.

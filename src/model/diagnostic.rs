@@ -53,6 +53,7 @@ rules! {
     TooComplex = "B008", "too-complex", Error, "Front matter may not nest deeper than 32 levels nor use YAML anchors and aliases.";
     Symlink = "B009", "symlink", Error, "Symbolic links inside the backlog folder are not followed.";
     EmptyFile = "B010", "empty-file", Error, "A story or sprint file must not be empty.";
+    MergeConflict = "B011", "merge-conflict", Error, "A file must not keep the conflict markers of an unfinished merge.";
     MissingField = "B020", "missing-field", Error, "A required field is missing.";
     WrongType = "B021", "wrong-type", Error, "A field has a value of the wrong type or form.";
     UnknownField = "B022", "unknown-field", Warning, "A field that the format does not define (custom fields start with `x-`).";

@@ -115,7 +115,7 @@ fn sarif_has_every_rule_and_one_result_per_finding() {
           }
         ],
         "ruleId": "B026",
-        "ruleIndex": 16
+        "ruleIndex": 17
       },
       {
         "level": "warning",
@@ -155,7 +155,7 @@ fn sarif_has_every_rule_and_one_result_per_finding() {
           }
         ],
         "ruleId": "B094",
-        "ruleIndex": 37
+        "ruleIndex": 38
       },
       {
         "level": "error",
@@ -177,7 +177,7 @@ fn sarif_has_every_rule_and_one_result_per_finding() {
           "text": "unknown kind `feature`\nhelp: use one of: story, bug, spike, epic, chore"
         },
         "ruleId": "B027",
-        "ruleIndex": 17
+        "ruleIndex": 18
       }
     ]
     "#);

@@ -136,12 +136,12 @@ fn one_field_changed_differently_is_a_conflict_that_says_what_to_do() {
     ");
     insta::assert_snapshot!(status(&f), @"UU .backlog/stories/S-10-export-invoices-as-pdf.md");
     insta::assert_snapshot!(f.run(&["check"]), @"
-    error[B003]: invalid YAML: could not find expected ':'
-     --> .backlog/stories/S-10-export-invoices-as-pdf.md:7:1
+    error[B011]: an unfinished merge left its conflict markers here
+     --> .backlog/stories/S-10-export-invoices-as-pdf.md:6:1
       |
-    7 | rank: 4
-      | ^^^^^^^
-      = help: fix the YAML syntax; quote values that contain `: ` or start with a special character
+    6 | <<<<<<< ours:.backlog/stories/S-10-export-invoices-as-pdf.md
+      | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+      = help: keep what you decide between `<<<<<<<` and `>>>>>>>`, delete the marker lines, then `git add` the file (docs/merge.md)
 
     failed: 1 error, 0 warnings in 32 stories and 3 sprints
     [exit status: 1]

@@ -1228,3 +1228,38 @@ fn blame_finds_a_story_whose_file_is_named_otherwise() {
         assert_eq!(line["value"], id, "{id}");
     }
 }
+
+/// Conflict markers left by a merge were reported as a YAML syntax error
+/// ("could not find expected ':'"), which does not say what happened.
+#[test]
+fn an_unfinished_merge_is_named_as_such() {
+    let f = Fixture::example();
+    f.edit(
+        &f.story("S-22"),
+        "rank: 22\n",
+        "<<<<<<< ours:.backlog/stories/S-22.md\nrank: 70\n=======\nrank: 4.7\n>>>>>>> theirs:.backlog/stories/S-22.md\n",
+    );
+    f.edit(
+        &f.story("S-9"),
+        "## Acceptance criteria",
+        "<<<<<<< ours\nOne way.\n=======\nThe other.\n>>>>>>> theirs\n\n## Acceptance criteria",
+    );
+    insta::assert_snapshot!(f.run(&["check"]), @"
+    error[B011]: an unfinished merge left its conflict markers here
+     --> .backlog/stories/S-22-import-customers-from-a-csv-file.md:6:1
+      |
+    6 | <<<<<<< ours:.backlog/stories/S-22.md
+      | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+      = help: keep what you decide between `<<<<<<<` and `>>>>>>>`, delete the marker lines, then `git add` the file (docs/merge.md)
+
+    error[B011]: an unfinished merge left its conflict markers here
+      --> .backlog/stories/S-9-email-a-receipt-after-payment.md:20:1
+       |
+    20 | <<<<<<< ours
+       | ^^^^^^^^^^^^
+       = help: keep what you decide between `<<<<<<<` and `>>>>>>>`, delete the marker lines, then `git add` the file (docs/merge.md)
+
+    failed: 2 errors, 0 warnings in 32 stories and 3 sprints
+    [exit status: 1]
+    ");
+}
