@@ -2,9 +2,7 @@
 //! and GitLab's code-quality widget read, checked against the published
 //! schemas (copies under tests/schemas/, their sources in its README).
 
-use std::process::Command;
-
-use crate::common::Fixture;
+use crate::common::{schema_errors, Fixture};
 
 /// The example with an error that names a second place (a duplicate id) and
 /// a warning.
@@ -15,48 +13,23 @@ fn broken() -> Fixture {
     f
 }
 
-/// Validates `instance` (with `each`: every item of the array `instance`)
-/// against the schema file under tests/schemas with Python's `jsonschema`;
-/// `None` (and a note) when it is not installed.
-fn validate(schema: &str, instance: &str, each: bool) -> Option<String> {
-    let ok = Command::new("python3")
-        .args(["-c", "import jsonschema"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        println!("skipped: python3 with jsonschema is not installed (.ci/run installs python3-jsonschema)");
-        return None;
-    }
-    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+/// Validates `instance` (with `each`: every item of the array) against
+/// the published schema `file` under tests/schemas.
+fn validate(file: &str, instance: &str, each: bool) -> Option<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/schemas")
-        .join(schema);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("instance.json");
-    std::fs::write(&path, instance).unwrap();
-    let script = r#"
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-cls = jsonschema.validators.validator_for(schema)
-cls.check_schema(schema)
-instance = json.load(open(sys.argv[2]))
-items = list(enumerate(instance)) if sys.argv[3] == "each" else [("", instance)]
-for i, item in items:
-    for e in sorted(cls(schema).iter_errors(item), key=lambda e: list(map(str, e.path))):
-        print(f"{i}/{'/'.join(map(str, e.path))}: {e.message}")
-"#;
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .arg(&schema)
-        .arg(&path)
-        .arg(if each { "each" } else { "whole" })
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8(out.stdout).unwrap())
+        .join(file);
+    let schema = std::fs::read_to_string(path).unwrap();
+    let value: serde_json::Value = serde_json::from_str(instance).unwrap();
+    let instances: Vec<(String, serde_json::Value)> = match (each, value) {
+        (true, serde_json::Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (format!("entry-{i}"), v))
+            .collect(),
+        (_, v) => vec![("report".to_string(), v)],
+    };
+    schema_errors(&schema, &instances)
 }
 
 #[test]

@@ -232,3 +232,52 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
         code: out.status.code().unwrap_or(-1),
     }
 }
+
+/// Validates each named JSON instance against the JSON Schema `schema`
+/// (its text) with Python's `jsonschema` (what check-jsonschema uses): one
+/// line per error, `name: /path: message`. `None`, and a note that the test
+/// skipped, when it is not installed.
+pub fn schema_errors(schema: &str, instances: &[(String, serde_json::Value)]) -> Option<String> {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        println!("skipped: python3 with jsonschema is not installed (.ci/run installs python3-jsonschema)");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let schema_path = dir.path().join("schema.json");
+    std::fs::write(&schema_path, schema).unwrap();
+    let mut args = vec![
+        "-c".to_string(),
+        r#"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+cls = jsonschema.validators.validator_for(schema)
+cls.check_schema(schema)
+v = cls(schema)
+for path in sys.argv[2:]:
+    name = path.rsplit("/", 1)[-1][:-5]
+    for e in sorted(v.iter_errors(json.load(open(path))), key=lambda e: (list(map(str, e.path)), e.message)):
+        print(f"{name}: /{'/'.join(map(str, e.path))}: {e.message}")
+"#
+        .to_string(),
+        schema_path.display().to_string(),
+    ];
+    for (name, value) in instances {
+        let p = dir.path().join(format!("{name}.json"));
+        std::fs::write(&p, value.to_string()).unwrap();
+        args.push(p.display().to_string());
+    }
+    let out = std::process::Command::new("python3")
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).unwrap())
+}

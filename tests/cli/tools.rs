@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::common::Fixture;
+use crate::common::{schema_errors, Fixture};
 
 /// Whether `tool` runs here; a test that needs it says it skipped otherwise.
 fn have(tool: &str) -> bool {
@@ -143,51 +143,6 @@ fn man_for_a_command_that_does_not_exist() {
     ");
 }
 
-/// Validates each JSON instance against the schema with Python's
-/// `jsonschema` (the validator check-jsonschema uses); one line per error.
-/// `None` when it is not installed.
-fn validate(schema: &str, instances: &[(String, serde_json::Value)]) -> Option<String> {
-    let ok = Command::new("python3")
-        .args(["-c", "import jsonschema"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        println!("skipped: python3 with jsonschema is not installed (.ci/run installs python3-jsonschema)");
-        return None;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let schema_path = dir.path().join("schema.json");
-    std::fs::write(&schema_path, schema).unwrap();
-    let mut args = vec![
-        "-c".to_string(),
-        r#"
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-cls = jsonschema.validators.validator_for(schema)
-cls.check_schema(schema)
-v = cls(schema)
-for path in sys.argv[2:]:
-    name = path.rsplit("/", 1)[-1][:-5]
-    for e in sorted(v.iter_errors(json.load(open(path))), key=lambda e: (list(map(str, e.path)), e.message)):
-        print(f"{name}: /{'/'.join(map(str, e.path))}: {e.message}")
-"#
-        .to_string(),
-        schema_path.display().to_string(),
-    ];
-    for (name, value) in instances {
-        let p = dir.path().join(format!("{name}.json"));
-        std::fs::write(&p, value.to_string()).unwrap();
-        args.push(p.display().to_string());
-    }
-    let out = Command::new("python3").args(&args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8(out.stdout).unwrap())
-}
-
 /// The front matter of a Markdown file as JSON.
 fn front_matter(text: &str) -> serde_json::Value {
     let yaml = text
@@ -222,21 +177,24 @@ fn schemas_accept_the_example_and_reject_wrong_types() {
     let (story, sprint, config) = (schema("story"), schema("sprint"), schema("config"));
     let stories = example_front_matters(&f, "stories");
     assert_eq!(stories.len(), 32);
-    let Some(errors) = validate(&story, &stories) else {
+    let Some(errors) = schema_errors(&story, &stories) else {
         return;
     };
     assert_eq!(errors, "");
     assert_eq!(
-        validate(&sprint, &example_front_matters(&f, "sprints")).unwrap(),
+        schema_errors(&sprint, &example_front_matters(&f, "sprints")).unwrap(),
         ""
     );
     let yaml: serde_json::Value = serde_yaml::from_str(&f.read("backlog.yaml")).unwrap();
-    assert_eq!(validate(&config, &[("backlog".into(), yaml)]).unwrap(), "");
+    assert_eq!(
+        schema_errors(&config, &[("backlog".into(), yaml)]).unwrap(),
+        ""
+    );
     // What `check` reports as wrong types and unknown fields, the schema rejects too.
     let wrong = front_matter(
         "---\nid: S-99\ntitle: Export\nkind: feature\nstatus: ready\nestimate: high\nlabels: billing\ndepends_on: [S-1, nope]\npriority: 1\nx-jira: ABC-1\n---\n",
     );
-    insta::assert_snapshot!(validate(&story, &[("S-99".into(), wrong)]).unwrap(), @"
+    insta::assert_snapshot!(schema_errors(&story, &[("S-99".into(), wrong)]).unwrap(), @"
     S-99: /: 'priority' does not match any of the regexes: '^x-'
     S-99: /depends_on/1: 'nope' does not match '^[A-Za-z0-9_-]+-(0|[1-9][0-9]*)$'
     S-99: /estimate: 'high' is not of type 'number'
@@ -246,7 +204,7 @@ fn schemas_accept_the_example_and_reject_wrong_types() {
     let wrong_sprint = front_matter(
         "---\nid: 2026-S30\nstart: 2026-12-01\ncapacity: -3\nreview:\n  decisions:\n    - { story: S-1, decision: maybe }\n---\n",
     );
-    insta::assert_snapshot!(validate(&sprint, &[("2026-S30".into(), wrong_sprint)]).unwrap(), @"
+    insta::assert_snapshot!(schema_errors(&sprint, &[("2026-S30".into(), wrong_sprint)]).unwrap(), @"
     2026-S30: /: 'end' is a required property
     2026-S30: /capacity: -3 is less than the minimum of 0
     2026-S30: /review/decisions/0/decision: 'maybe' is not one of ['accepted', 'rejected']
