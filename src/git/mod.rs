@@ -202,7 +202,7 @@ fn tune(repo: &mut gix::Repository) {
     repo.object_cache_size_if_unset(8 * 1024 * 1024);
     repo.objects.set_pack_cache(|| {
         Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
-            48 * 1024 * 1024,
+            16 * 1024 * 1024,
         ))
     });
 }
