@@ -140,7 +140,7 @@ fn at(story: &Story, start: usize, offset: usize, len: usize, rule: Rule, msg: S
 /// an action ("I want to", "I would like to", "I need to", "I want to be
 /// able to"), a wish for a thing ("I want results stored", "I need a
 /// report") and an ability ("I can", "I am able to").
-fn template(p: &Parsed) -> (String, String, String) {
+fn template(p: &Parsed) -> Template {
     let role = match p.role.map(str::trim) {
         Some("as a" | "as an") => "as a",
         Some(r) => r,
@@ -154,11 +154,19 @@ fn template(p: &Parsed) -> (String, String, String) {
         Some(_) => "i want",
         None => "-",
     };
-    (
-        role.to_string(),
-        means.to_string(),
-        p.ends.map_or("-", |e| e.0).trim().to_string(),
-    )
+    Template {
+        role,
+        means,
+        ends: p.ends.map_or("-", |e| e.0.trim()),
+    }
+}
+
+/// The indicators a statement is written with, by kind; `-` for none.
+#[derive(Clone, Copy)]
+struct Template {
+    role: &'static str,
+    means: &'static str,
+    ends: &'static str,
 }
 
 /// The statement as a duplicate check compares it: words only, any case.
@@ -708,30 +716,31 @@ fn uniform(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
             .max_by_key(|(v, n)| (*n, std::cmp::Reverse(*v)))?;
         (all >= 5 && n * 5 >= all * 4).then_some(common)
     }
-    let opening = house(complete.iter().map(|c| c.3 .0.as_str()));
-    let means = house(complete.iter().map(|c| c.3 .1.as_str()));
-    let ends = house(
-        complete
-            .iter()
-            .map(|c| c.3 .2.as_str())
-            .filter(|e| *e != "-"),
-    );
+    let opening = house(complete.iter().map(|c| c.3.role));
+    let means = house(complete.iter().map(|c| c.3.means));
+    let ends = house(complete.iter().map(|c| c.3.ends).filter(|e| *e != "-"));
+    let departs = |common: Option<&str>, own: &str| common.is_some_and(|c| c != own);
     for (story, start, p, t) in &complete {
-        let departs = |common: Option<&str>, own: &str| common.is_some_and(|c| c != own);
-        if !(departs(opening, &t.0) || departs(means, &t.1) || t.2 != "-" && departs(ends, &t.2)) {
+        let ends_depart = t.ends != "-" && departs(ends, t.ends);
+        if !(departs(opening, t.role) || departs(means, t.means) || ends_depart) {
             continue;
         }
-        let show = |own: &str, common: Option<&str>| common.unwrap_or(own).to_string();
         // Point at the first part that departs: its indicator.
         let lead = p.lower.len() - p.lower.trim_start_matches(['*', '_', ' ']).len();
-        let (offset, len) = if departs(opening, &t.0) {
+        let (offset, len) = if departs(opening, t.role) {
             (lead, p.role.map_or(2, |r| r.trim_end().len()))
-        } else if let (true, Some((m, i))) = (departs(means, &t.1), p.means) {
+        } else if let (true, Some((m, i))) = (departs(means, t.means), p.means) {
             (i, m.trim_end().len())
         } else if let Some((e, i)) = p.ends {
             (i, e.trim_end().len())
         } else {
             (lead, 2)
+        };
+        // A statement without an ends clause is shown without one.
+        let common_ends = if t.ends == "-" {
+            "-"
+        } else {
+            ends.unwrap_or(t.ends)
         };
         out.push(
             at(
@@ -743,16 +752,12 @@ fn uniform(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
                 format!(
                     "`{}` reads \"{} … {} … {}\" where most stories read \"{} … {} … {}\"",
                     story.id,
-                    t.0,
-                    t.1,
-                    t.2,
-                    show(&t.0, opening),
-                    show(&t.1, means),
-                    if t.2 == "-" {
-                        "-".to_string()
-                    } else {
-                        show(&t.2, ends)
-                    }
+                    t.role,
+                    t.means,
+                    t.ends,
+                    opening.unwrap_or(t.role),
+                    means.unwrap_or(t.means),
+                    common_ends
                 ),
             )
             .help("write it like the others, so stories read alike and compare easily"),

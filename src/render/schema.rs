@@ -6,6 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::model::field::{self, FieldType, Key, Shape};
+use crate::model::score::ScoringModel;
 use crate::model::Kind;
 
 /// Which file a schema describes.
@@ -87,7 +88,8 @@ fn shape(s: Shape) -> Value {
         }),
         Shape::Scoring => json!({
             "anyOf": [
-                { "enum": ["wsjf", "rice", "ice", "moscow", "value_effort"] },
+                // By name: every model but `weighted`, which needs its weights.
+                { "enum": ScoringModel::NAMES.iter().filter(|n| **n != "weighted").collect::<Vec<_>>() },
                 {
                     "type": "object",
                     "properties": {
