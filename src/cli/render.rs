@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use super::{CliError, Context, Exit, Outcome};
+use crate::edit::atomic::write_atomic;
 use crate::source::revision::RevSpec;
 use crate::views::history::date_of;
 
@@ -75,15 +76,6 @@ fn refuse_inside_backlog(ctx: &Context, out: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Writes `bytes` to `path`, replacing (never following) a symbolic link
-/// there, so nothing is written outside the output folder.
-fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        std::fs::remove_file(path)?;
-    }
-    std::fs::write(path, bytes)
-}
-
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     if let Some(o) = &args.out {
         refuse_inside_backlog(ctx, o)?;
@@ -115,7 +107,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
                     } else {
                         path.clone()
                     };
-                    write_file(&file, &text).map_err(|e| {
+                    write_atomic(&file, &text).map_err(|e| {
                         CliError::new(format!("cannot write {}: {e}", file.display()))
                     })?;
                     ctx.note(&format!("wrote {}", file.display()));
@@ -134,7 +126,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
                 .map_err(|e| CliError::new(format!("cannot create {}: {e}", dir.display())))?;
             for f in &files {
                 let path = dir.join(&f.name);
-                write_file(&path, &f.bytes)
+                write_atomic(&path, &f.bytes)
                     .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))?;
             }
             ctx.note(&format!(
