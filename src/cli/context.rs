@@ -82,6 +82,22 @@ impl Context {
         })
     }
 
+    /// Story file names on other branches, so that new ids (`new`,
+    /// `import`) rarely collide with work not merged yet; with the note to
+    /// show when the branches cannot be read.
+    pub fn story_names_elsewhere(&self) -> (std::collections::BTreeSet<String>, Option<String>) {
+        let Ok(revisions) = self.revisions(None) else {
+            return Default::default();
+        };
+        match revisions.git.story_names_in_branches(&revisions.rel) {
+            Ok(names) => (names, None),
+            Err(e) => (
+                Default::default(),
+                Some(format!("note: could not read other branches ({e}); new ids are only unique in this working tree")),
+            ),
+        }
+    }
+
     /// A note for the user beside the data: to stderr, so pipes get data only.
     pub fn note(&self, text: &str) {
         let mut err = crate::render::text::TerminalSafe::new(io::stderr().lock());

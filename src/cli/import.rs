@@ -1,7 +1,6 @@
 //! `import backlog-md DIR`, `import jira-csv FILE`: other tools' backlogs as
 //! stories (the mapping is `import/`; docs/import.md explains it).
 
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -95,7 +94,12 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         CliError::new(e.to_string()).hint("write it like --status \"In Review=review\"")
     })?;
     let format = src.format;
-    let plan = import::plan(s, src, &overrides, &BTreeSet::new());
+    // Ids already taken on other branches, as `new` avoids them.
+    let (elsewhere, warning) = ctx.story_names_elsewhere();
+    if let Some(w) = warning {
+        ctx.note(&w);
+    }
+    let plan = import::plan(s, src, &overrides, &elsewhere);
     let report = |problems: &[import::Problem]| {
         for p in problems {
             ctx.note(&p.to_string());

@@ -1,4 +1,3 @@
-use std::collections::BTreeSet;
 use std::io::Write;
 
 use super::{CliError, Context, Exit, Outcome};
@@ -60,14 +59,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         }
     }
     // Ids already taken on other branches, so two branches rarely collide.
-    let mut elsewhere = BTreeSet::new();
-    let mut warning = None;
-    if let Ok(revisions) = ctx.revisions(None) {
-        match revisions.git.story_names_in_branches(&revisions.rel) {
-            Ok(names) => elsewhere = names,
-            Err(e) => warning = Some(format!("note: could not read other branches ({e}); the id is only unique in this working tree")),
-        }
-    }
+    let (elsewhere, warning) = ctx.story_names_elsewhere();
     let id = next_id(s, &elsewhere);
     let target = args.place.target().unwrap_or(Target::Bottom);
     if let Target::Before(other) | Target::After(other) = &target {

@@ -1263,3 +1263,33 @@ fn an_unfinished_merge_is_named_as_such() {
     [exit status: 1]
     ");
 }
+
+/// `import` gave new stories the next free ids of the working tree only;
+/// an id already taken on another branch came back (`new` avoided those).
+#[test]
+fn import_skips_ids_taken_on_other_branches() {
+    let f = Fixture::example();
+    f.git(&["checkout", "-q", "-b", "other"]);
+    f.write(
+        "stories/S-33-elsewhere.md",
+        "---\nid: S-33\ntitle: Elsewhere\nstatus: draft\nrank: 990\n---\n",
+    );
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-q", "-m", "S-33 on another branch"]);
+    f.git(&["checkout", "-q", "-"]);
+    let csv =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jira-all-fields.csv");
+    std::fs::copy(csv, f.root().join("export.csv")).unwrap();
+    let r = f.run(&[
+        "import",
+        "jira-csv",
+        "export.csv",
+        "--status",
+        "Blocked=draft",
+    ]);
+    assert_eq!(
+        r.stdout.lines().next(),
+        Some("imported 5 stories from export.csv (jira) as S-34..S-38"),
+        "{r}"
+    );
+}
