@@ -1,7 +1,8 @@
 use std::io::Write;
 
 use super::{CliError, Context, Exit, Format, Outcome};
-use crate::render::board::{render, Style};
+use crate::render::board::render;
+use crate::render::text::Style;
 use crate::views::board::{board, sprint_scope, Scope};
 
 #[derive(Debug, clap::Args)]

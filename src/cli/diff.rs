@@ -5,7 +5,8 @@ use super::{CliError, Context, Exit, Outcome};
 use crate::compare::diff::diff;
 use crate::load::revision;
 use crate::model::Snapshot;
-use crate::render::diff::{self as diff_report, Style};
+use crate::render::diff as diff_report;
+use crate::render::text::Style;
 use crate::source::revision::RevSpec;
 
 #[derive(Debug, clap::Args)]

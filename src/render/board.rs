@@ -11,7 +11,7 @@
 use std::io::{self, Write};
 
 use super::markdown::escape;
-use super::text::{counted, printable, truncate, width_of};
+use super::text::{counted, printable, truncate, width_of, Style};
 use super::Format;
 use crate::model::fmt_num;
 use crate::views::board::{Board, Column};
@@ -20,22 +20,6 @@ use crate::views::board::{Board, Column};
 pub const MIN_TITLE: usize = 8;
 /// Spaces between two columns.
 const GAP: usize = 2;
-
-/// Terminal colours, or none.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Style {
-    pub color: bool,
-}
-
-impl Style {
-    fn paint(&self, code: &str, s: &str) -> String {
-        if self.color && !s.is_empty() {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
-}
 
 pub fn render(
     w: &mut dyn Write,

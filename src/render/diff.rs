@@ -8,35 +8,7 @@ use crate::compare::diff::{signed, words_md, words_text, Diff};
 use crate::model::fmt_num;
 use crate::render::changes::describe;
 use crate::render::markdown::escape as md;
-use crate::render::text::counted;
-
-/// Terminal colours, or none.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Style {
-    pub color: bool,
-}
-
-impl Style {
-    fn paint(&self, code: &str, s: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
-    fn green(&self, s: &str) -> String {
-        self.paint("32", s)
-    }
-    fn red(&self, s: &str) -> String {
-        self.paint("31", s)
-    }
-    fn yellow(&self, s: &str) -> String {
-        self.paint("33", s)
-    }
-    fn bold(&self, s: &str) -> String {
-        self.paint("1", s)
-    }
-}
+use crate::render::text::{counted, Style};
 
 /// `2 added, 1 removed, 3 moved (12 shifted), 4 changed`.
 pub fn summary(d: &Diff) -> String {

@@ -188,3 +188,33 @@ mod tests {
         assert_eq!(truncate("abc", 4), "abc");
     }
 }
+
+/// Terminal colours, or none: one place for the escape codes `diff` and
+/// `board` use (the choice itself is made once, in the CLI's context).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    /// `s` in SGR `code`; plain without colour, and an empty `s` stays empty.
+    pub fn paint(&self, code: &str, s: &str) -> String {
+        if self.color && !s.is_empty() {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    pub fn green(&self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    pub fn red(&self, s: &str) -> String {
+        self.paint("31", s)
+    }
+    pub fn yellow(&self, s: &str) -> String {
+        self.paint("33", s)
+    }
+    pub fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+}
