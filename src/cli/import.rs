@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::{CliError, Context, Exit, Outcome};
 use crate::edit::write::{write_all, NewFile, NewText};
 use crate::import::{self, Level};
+use crate::render::text::counted;
 use crate::source::Source;
 
 #[derive(Debug, clap::Args)]
@@ -171,8 +172,8 @@ fn summary(
     let n = plan.creates.len();
     let verb = if dry_run { "would import" } else { "imported" };
     let mut text = format!(
-        "{verb} {n} {} from {} ({format})",
-        if n == 1 { "story" } else { "stories" },
+        "{verb} {} from {} ({format})",
+        counted(n, "story", "stories"),
         input.display()
     );
     if let (Some(a), Some(b)) = (plan.creates.first(), plan.creates.last()) {
@@ -189,14 +190,9 @@ fn summary(
             .map(|(id, title)| format!("{id} {title}"))
             .collect();
         text.push_str(&format!(
-            "\n{} {} {}: {}",
+            "\n{} {}: {}",
             if dry_run { "would add" } else { "added" },
-            plan.goals.len(),
-            if plan.goals.len() == 1 {
-                "goal"
-            } else {
-                "goals"
-            },
+            counted(plan.goals.len(), "goal", "goals"),
             goals.join("; ")
         ));
     }
