@@ -17,8 +17,8 @@
 //! history   snapshots along commits: typed events, positions, the index
 //! compare   changes between two snapshots, the pull-request diff
 //! check     every rule over a snapshot; rules that need a base revision
-//! edit      line-level edits of front matter, atomic multi-file writes, fmt
 //! load      a Snapshot from a Source, typed reading of fields, a revision's snapshot
+//! edit      line-level edits of front matter, atomic multi-file writes, fmt
 //! source    the Source trait: work tree, memory, a git revision; revision names
 //! git       the only user of gix: commits, trees, blobs, diffs, merge bases
 //! model     pure data: Snapshot, ids, story, sprint, config, rank, date,

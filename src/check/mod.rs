@@ -22,13 +22,31 @@ use crate::model::{RuleLevel, Snapshot, Story, StoryId};
 
 /// What `check` found, in file and line order, with `rules:` overrides applied.
 pub fn check(snapshot: &Snapshot) -> Vec<Finding> {
-    finish(&snapshot.config, rules(snapshot))
+    finish(&snapshot.config, rules(snapshot, &|_| true))
+}
+
+/// [`check`] for an edit's guard on a snapshot with summarised stories
+/// (`load::cache`): the rules on one story run only on the stories
+/// `local` names (those read in full, and those that point at them); the
+/// rules across stories (duplicate ids, rank ties, cycles, sprints and
+/// their capacity, WIP limits) run on every story.
+pub fn check_where(snapshot: &Snapshot, local: &(dyn Fn(&Story) -> bool + Sync)) -> Vec<Finding> {
+    finish(&snapshot.config, rules(snapshot, local))
+}
+
+/// Whether a rule that reads every story's text (the wording rules) is an
+/// error under `config`: an edit refused by such a rule must have read
+/// every story, not summaries of them (`load::cache`).
+pub fn reads_every_text(config: &crate::model::Config) -> bool {
+    quality::TEXT_RULES
+        .iter()
+        .any(|r| config.level(*r) == RuleLevel::On(crate::model::diagnostic::Severity::Error))
 }
 
 /// [`check`] plus the rules that depend on the day (`check` itself, where
 /// `today` is known: a conflict waiting too long).
 pub fn check_on(snapshot: &Snapshot, today: crate::model::date::Date) -> Vec<Finding> {
-    let mut out = rules(snapshot);
+    let mut out = rules(snapshot, &|_| true);
     out.extend(dated(snapshot, today));
     finish(&snapshot.config, out)
 }
@@ -39,7 +57,7 @@ pub fn check_since(
     base: &Snapshot,
     today: crate::model::date::Date,
 ) -> Vec<Finding> {
-    let mut out = rules(snapshot);
+    let mut out = rules(snapshot, &|_| true);
     out.extend(dated(snapshot, today));
     out.extend(since(base, snapshot, today));
     finish(&snapshot.config, out)
@@ -95,10 +113,11 @@ fn dated(s: &Snapshot, today: crate::model::date::Date) -> Vec<Finding> {
     out
 }
 
-/// Every finding of the snapshot alone, before `rules:` levels apply.
-fn rules(snapshot: &Snapshot) -> Vec<Finding> {
+/// Every finding of the snapshot alone, before `rules:` levels apply; the
+/// rules on one story only where `local` says.
+fn rules(snapshot: &Snapshot, local: &(dyn Fn(&Story) -> bool + Sync)) -> Vec<Finding> {
     let mut out = snapshot.load_findings.clone();
-    let ctx = Context::new(snapshot);
+    let ctx = Context::new(snapshot, local);
     story_rules(&ctx, &mut out);
     rank_rules(&ctx, &mut out);
     dependency_cycles(&ctx, &mut out);
@@ -112,14 +131,21 @@ fn rules(snapshot: &Snapshot) -> Vec<Finding> {
 pub(crate) struct Context<'a> {
     pub(crate) s: &'a Snapshot,
     unreadable: HashSet<&'a str>,
+    local: &'a (dyn Fn(&Story) -> bool + Sync),
 }
 
 impl<'a> Context<'a> {
-    fn new(s: &'a Snapshot) -> Context<'a> {
+    fn new(s: &'a Snapshot, local: &'a (dyn Fn(&Story) -> bool + Sync)) -> Context<'a> {
         Context {
             s,
             unreadable: s.unreadable_ids.iter().map(|i| i.as_str()).collect(),
+            local,
         }
+    }
+
+    /// Whether the rules on one story run on `story`.
+    pub(crate) fn is_local(&self, story: &Story) -> bool {
+        (self.local)(story)
     }
 
     /// Whether a reference to `id` should be reported as dangling.

@@ -189,6 +189,19 @@ const STATEMENT_RULES: &[Rule] = &[
     Rule::StoryNotUniform,
 ];
 
+/// The rules that read a story's text itself (its statement's wording,
+/// its criteria's lines), not only what the text parses to.
+pub(super) const TEXT_RULES: &[Rule] = &[
+    Rule::StoryRoleMissing,
+    Rule::StoryMeansMissing,
+    Rule::StoryNotAtomic,
+    Rule::StoryNotMinimal,
+    Rule::StoryDuplicate,
+    Rule::StoryNotUniform,
+    Rule::CriteriaVague,
+    Rule::CriteriaNotGherkin,
+];
+
 pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = &ctx.s.config;
     let statements_read = STATEMENT_RULES
@@ -210,7 +223,7 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
         )
         .ok();
     let mut statements: Vec<(&Story, usize, Parsed)> = Vec::new();
-    for story in &ctx.s.stories {
+    for story in ctx.s.stories.iter().filter(|s| ctx.is_local(s)) {
         if let (Some(max), Some(est)) = (cfg.quality.max_estimate, story.estimate) {
             if est > max && story.kind != Kind::Epic {
                 out.push(

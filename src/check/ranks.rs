@@ -17,7 +17,7 @@ pub(super) fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
         match &story.rank {
             Some(r) => by_rank.entry(r).or_default().push(story),
             // A rank that is written but unreadable was reported already.
-            None if story.layout.get("rank").is_some() => {}
+            None if story.layout.get("rank").is_some() || !ctx.is_local(story) => {}
             None => out.push(
                 story
                     .finding_at(

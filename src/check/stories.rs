@@ -12,6 +12,24 @@ pub(super) fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
     let mut first_with_id: HashMap<&str, &Story> = HashMap::new();
     let sprint_ids: HashSet<&str> = ctx.s.sprints.iter().map(|s| s.id.as_str()).collect();
     for story in &ctx.s.stories {
+        let id = story.id.as_str();
+        if let Some(first) = first_with_id.get(id) {
+            out.push(
+                story
+                    .finding_at(
+                        "id",
+                        Rule::DuplicateId,
+                        format!("id `{id}` is also used by {}", first.doc.path.display()),
+                    )
+                    .help("give one of the two stories an unused id, and rename its file to match")
+                    .related(first.id_location(), "the first story with this id"),
+            );
+        } else {
+            first_with_id.insert(id, story);
+        }
+        if !ctx.is_local(story) {
+            continue;
+        }
         for field in crate::model::field::STORY {
             if let Some(text) = (field.text)(story) {
                 control_characters(&text, out, |m| {
@@ -19,7 +37,6 @@ pub(super) fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
                 });
             }
         }
-        let id = story.id.as_str();
         match story.id.parts() {
             Some((prefix, _)) if prefix == cfg.id_prefix => {}
             _ => out.push(
@@ -49,20 +66,6 @@ pub(super) fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
                         "rename the file to `{id}-<title>.md`, or correct the id"
                     )),
             );
-        }
-        if let Some(first) = first_with_id.get(id) {
-            out.push(
-                story
-                    .finding_at(
-                        "id",
-                        Rule::DuplicateId,
-                        format!("id `{id}` is also used by {}", first.doc.path.display()),
-                    )
-                    .help("give one of the two stories an unused id, and rename its file to match")
-                    .related(first.id_location(), "the first story with this id"),
-            );
-        } else {
-            first_with_id.insert(id, story);
         }
         if !story.status.is_empty() && !cfg.statuses.contains(&story.status) {
             let hint = did_you_mean(&story.status, cfg.statuses.iter().map(|s| s.as_str()))

@@ -10,6 +10,7 @@ use std::time::Duration;
 use super::error::CliError;
 use crate::edit::lock::{WriteLock, DEFAULT_WAIT};
 use crate::edit::write::FileChange;
+use crate::load::cache::{Light, Summaries};
 use crate::load::revision;
 use crate::model::date::Date;
 use crate::model::{Snapshot, Story};
@@ -127,30 +128,54 @@ impl Context {
     pub fn snapshot(&self) -> Result<Snapshot, CliError> {
         let snapshot = self.snapshot_as_is()?;
         usable(&snapshot)?;
-        let unread = snapshot.unread_files();
-        if !unread.is_empty() {
-            let mut text = format!(
-                "warning: {} left out: {} could not be read",
-                if unread.len() == 1 {
-                    "1 file is".to_string()
-                } else {
-                    format!("{} files are", unread.len())
-                },
-                if unread.len() == 1 { "it" } else { "they" }
-            );
-            for f in &unread {
-                text.push_str(&format!(
-                    "\n  {}:{}:{}: {}",
-                    f.location.path.display(),
-                    f.location.line,
-                    f.location.column,
-                    f.message
-                ));
-            }
-            text.push_str("\n  help: `backlog check` shows each problem with its fix");
-            self.note(&text);
-        }
+        self.warn_unread(&snapshot);
         Ok(snapshot)
+    }
+
+    /// The snapshot for a command about the stories `ids` (`show`): read
+    /// through the story cache, those stories in full, the others
+    /// summarised (see `load::cache`). Like [`Context::snapshot`] otherwise.
+    pub fn snapshot_of(&self, ids: &[&str]) -> Result<Snapshot, CliError> {
+        if self.at.is_some() {
+            return self.snapshot();
+        }
+        let tree = self.work_tree()?;
+        let Some(file) = story_cache(&tree) else {
+            return self.snapshot();
+        };
+        let snapshot = crate::load::cache::load(&tree, &file, ids)?.snapshot;
+        usable(&snapshot)?;
+        self.warn_unread(&snapshot);
+        Ok(snapshot)
+    }
+
+    /// Names on stderr the files that could not be read, so a broken file
+    /// never just vanishes from the output.
+    fn warn_unread(&self, snapshot: &Snapshot) {
+        let unread = snapshot.unread_files();
+        if unread.is_empty() {
+            return;
+        }
+        let mut text = format!(
+            "warning: {} left out: {} could not be read",
+            if unread.len() == 1 {
+                "1 file is".to_string()
+            } else {
+                format!("{} files are", unread.len())
+            },
+            if unread.len() == 1 { "it" } else { "they" }
+        );
+        for f in &unread {
+            text.push_str(&format!(
+                "\n  {}:{}:{}: {}",
+                f.location.path.display(),
+                f.location.line,
+                f.location.column,
+                f.message
+            ));
+        }
+        text.push_str("\n  help: `backlog check` shows each problem with its fix");
+        self.note(&text);
     }
 
     /// The snapshot with nothing said about it: for `check`, whose report
@@ -182,9 +207,46 @@ impl Context {
         Ok(Opened {
             tree,
             snapshot,
+            summaries: Summaries::default(),
             _lock: lock,
         })
     }
+
+    /// [`Context::open_tree`] for an edit of the stories `ids` (`set`,
+    /// `status`, a `rank` move, `new`): read through the story cache, those
+    /// stories in full and the others summarised, unless a rule that reads
+    /// every story's text is an error (then every file is read).
+    pub fn open_tree_of(&self, ids: &[&str]) -> Result<Opened, CliError> {
+        let tree = self.work_tree()?;
+        let Some(file) = story_cache(&tree) else {
+            return self.open_tree();
+        };
+        let lock = WriteLock::acquire(tree.root(), tree.display_root(), self.lock_wait)?;
+        let Light {
+            snapshot,
+            summaries,
+        } = crate::load::cache::load(&tree, &file, ids)?;
+        if !summaries.is_empty() && crate::check::reads_every_text(&snapshot.config) {
+            drop(lock);
+            return self.open_tree();
+        }
+        usable(&snapshot)?;
+        Ok(Opened {
+            tree,
+            snapshot,
+            summaries,
+            _lock: lock,
+        })
+    }
+}
+
+/// The story cache's file for the backlog in `tree`: in the git directory
+/// of the repository it is in, and none outside one.
+fn story_cache(tree: &WorkTree) -> Option<std::path::PathBuf> {
+    let git = crate::git::Git::discover(tree.root()).ok()?;
+    let root = tree.root().canonicalize().ok()?;
+    let rel = root.strip_prefix(git.work_dir()).ok()?;
+    Some(crate::load::cache::file_for(git.git_dir(), rel))
 }
 
 /// Refuses a snapshot whose backlog.yaml does not parse: its workflow,
@@ -219,6 +281,9 @@ fn usable(snapshot: &Snapshot) -> Result<(), CliError> {
 pub struct Opened {
     pub tree: WorkTree,
     pub snapshot: Snapshot,
+    /// Stories of `snapshot` taken from the story cache, text unread:
+    /// never written before [`Opened::complete`] reads them.
+    summaries: Summaries,
     _lock: WriteLock,
 }
 
@@ -226,6 +291,42 @@ impl Opened {
     /// The story `id`, or an error that says why it cannot be edited.
     pub fn story(&self, id: &str) -> Result<&Story, CliError> {
         super::story(&self.snapshot, id)
+    }
+
+    /// Reads the stories `ids` in full where they are summaries (and if one
+    /// disagrees with the cache, the whole backlog again).
+    pub fn complete(&mut self, ids: &[&str]) -> Result<(), CliError> {
+        self.summaries
+            .complete(&mut self.snapshot, &self.tree, ids)
+            .map_err(CliError::from)
+    }
+
+    /// Plans an edit on stories read in full: `plan` runs on the snapshot,
+    /// the stories it would write (`touched`) are read in full, and it runs
+    /// again until it touches no summary.
+    pub fn plan_on_read<T>(
+        &mut self,
+        plan: impl Fn(&Snapshot) -> Result<T, CliError>,
+        touched: impl Fn(&T) -> Vec<String>,
+    ) -> Result<T, CliError> {
+        loop {
+            let planned = plan(&self.snapshot)?;
+            let ids = touched(&planned);
+            let summarised: Vec<&str> = ids
+                .iter()
+                .map(String::as_str)
+                .filter(|id| {
+                    self.snapshot
+                        .stories_with_id(id)
+                        .iter()
+                        .any(|s| self.summaries.contains(s))
+                })
+                .collect();
+            if summarised.is_empty() {
+                return Ok(planned);
+            }
+            self.complete(&summarised)?;
+        }
     }
 
     /// Writes rank changes: one line of one file per story, all or nothing.
@@ -238,17 +339,45 @@ impl Opened {
                     key: "rank".into(),
                     token: Some(c.new.to_string()),
                 };
-                Ok(FileChange::story(&self.tree, s, vec![edit]))
+                Ok(FileChange::story(&self.tree, self.read(s)?, vec![edit]))
             })
             .collect::<Result<_, CliError>>()?;
         crate::edit::write::write_changes(&files)?;
         Ok(())
     }
 
+    /// `story`, which is about to be written: never a summary.
+    pub fn read<'a>(&self, story: &'a Story) -> Result<&'a Story, CliError> {
+        if self.summaries.contains(story) {
+            return Err(CliError::internal(format!(
+                "{} was to be written without being read",
+                story.doc.path.display()
+            )));
+        }
+        Ok(story)
+    }
+
     /// Refuses texts that would add an error finding to the backlog, printing
     /// the findings (`--force` skips this).
-    pub fn refuse_broken(&self, texts: &[crate::edit::write::NewText]) -> Result<(), CliError> {
-        let broken = crate::plan::guard::new_errors(&self.snapshot, &self.tree, texts)?;
+    pub fn refuse_broken(&mut self, texts: &[crate::edit::write::NewText]) -> Result<(), CliError> {
+        let summary = |s: &Story| self.summaries.contains(s);
+        let mut broken =
+            crate::plan::guard::new_errors(&self.snapshot, &self.tree, texts, &summary)?;
+        // A finding is shown from its file, never from a summary of it.
+        let on_summaries: Vec<String> = self
+            .snapshot
+            .stories
+            .iter()
+            .filter(|s| self.summaries.contains(s))
+            .filter(|s| broken.iter().any(|f| f.location.path == s.doc.path))
+            .map(|s| s.id.to_string())
+            .collect();
+        if !on_summaries.is_empty() {
+            let ids: Vec<&str> = on_summaries.iter().map(String::as_str).collect();
+            self.complete(&ids)?;
+            let summary = |s: &Story| self.summaries.contains(s);
+            broken = crate::plan::guard::new_errors(&self.snapshot, &self.tree, texts, &summary)?;
+        }
         if broken.is_empty() {
             return Ok(());
         }

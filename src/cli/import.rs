@@ -53,7 +53,7 @@ pub struct Common {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
-    let o = ctx.open_tree()?;
+    let mut o = ctx.open_tree()?;
     let s = &o.snapshot;
     let (input, common, src) = match args.from {
         From::BacklogMd {

@@ -35,8 +35,12 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
-    let o = &ctx.open_tree()?;
-    let s = &o.snapshot;
+    let target = args.place.target().unwrap_or(Target::Bottom);
+    let named: Vec<&str> = match &target {
+        Target::Before(other) | Target::After(other) => vec![other],
+        _ => Vec::new(),
+    };
+    let o = &mut ctx.open_tree_of(&named)?;
     let kind = Kind::parse(&args.kind).ok_or_else(|| {
         CliError::new(format!("unknown kind `{}`", args.kind))
             .hint("use one of: story, bug, spike, epic, chore")
@@ -58,14 +62,17 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
             )));
         }
     }
+    for n in &named {
+        o.story(n)?;
+    }
+    let placement = o.plan_on_read(
+        |s| Ok(plan_insert(s, &target)?),
+        |p| p.others.iter().map(|c| c.id.to_string()).collect(),
+    )?;
+    let s = &o.snapshot;
     // Ids already taken on other branches, so two branches rarely collide.
     let (elsewhere, warning) = ctx.story_names_elsewhere();
     let id = next_id(s, &elsewhere);
-    let target = args.place.target().unwrap_or(Target::Bottom);
-    if let Target::Before(other) | Target::After(other) = &target {
-        o.story(other)?;
-    }
-    let placement = plan_insert(s, &target)?;
     let status = s
         .config
         .statuses

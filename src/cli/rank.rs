@@ -69,14 +69,14 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
-    let o = &ctx.open_tree()?;
-    if args.edit {
-        return edit(o, args.dry_run, out);
-    }
-    if let Some(model) = &args.by {
-        return by_model(o, model, args.apply && !args.dry_run, out);
-    }
-    if args.rebalance {
+    if args.edit || args.by.is_some() || args.rebalance {
+        let o = &ctx.open_tree()?;
+        if args.edit {
+            return edit(o, args.dry_run, out);
+        }
+        if let Some(model) = &args.by {
+            return by_model(o, model, args.apply && !args.dry_run, out);
+        }
         let changes = plan_rebalance(&o.snapshot);
         writeln!(
             out,
@@ -108,11 +108,18 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
                 .hint("add --top, --bottom, --before ID, --after ID or --to POSITION"))
         }
     };
-    o.story(&id)?;
+    let mut named = vec![id.as_str()];
     if let Target::Before(other) | Target::After(other) = &target {
-        o.story(other)?;
+        named.push(other);
     }
-    let m = plan_move(&o.snapshot, &id, &target)?;
+    let o = &mut ctx.open_tree_of(&named)?;
+    for n in &named {
+        o.story(n)?;
+    }
+    let m = o.plan_on_read(
+        |s| Ok(plan_move(s, &id, &target)?),
+        |m| m.changes.iter().map(|c| c.id.to_string()).collect(),
+    )?;
     if m.changes.is_empty() {
         writeln!(out, "{id} is already there (position {})", m.old_position)?;
         return Ok(Exit::Clean);

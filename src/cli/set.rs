@@ -33,8 +33,14 @@ pub struct StatusArgs {
     pub force: bool,
 }
 
-fn write(o: &Opened, id: &str, edits: Vec<FieldEdit>, force: bool, out: &mut dyn Write) -> Outcome {
-    let st = o.story(id)?;
+fn write(
+    o: &mut Opened,
+    id: &str,
+    edits: Vec<FieldEdit>,
+    force: bool,
+    out: &mut dyn Write,
+) -> Outcome {
+    let st = o.read(o.story(id)?)?;
     let change = FileChange::story(&o.tree, st, edits.clone());
     let texts = edited_texts(std::slice::from_ref(&change))?;
     if !force {
@@ -51,7 +57,7 @@ fn write(o: &Opened, id: &str, edits: Vec<FieldEdit>, force: bool, out: &mut dyn
 }
 
 pub fn run_set(ctx: &Context, args: SetArgs, out: &mut dyn Write) -> Outcome {
-    let o = &ctx.open_tree()?;
+    let o = &mut ctx.open_tree_of(&[&args.id])?;
     let st = o.story(&args.id)?;
     let assignments = args
         .assignments
@@ -63,7 +69,7 @@ pub fn run_set(ctx: &Context, args: SetArgs, out: &mut dyn Write) -> Outcome {
 }
 
 pub fn run_status(ctx: &Context, args: StatusArgs, out: &mut dyn Write) -> Outcome {
-    let o = &ctx.open_tree()?;
+    let o = &mut ctx.open_tree_of(&[&args.id])?;
     let st = o.story(&args.id)?;
     check_status(&o.snapshot, st, &args.status, args.force)?;
     if st.status == args.status {

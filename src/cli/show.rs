@@ -19,7 +19,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
-    let snapshot = &ctx.snapshot()?;
+    let snapshot = &ctx.snapshot_of(&[&args.id])?;
     let story = super::story(snapshot, &args.id)?;
     let v = view(snapshot, story.id.as_str())
         .ok_or_else(|| CliError::internal(format!("`{}` vanished from its snapshot", args.id)))?;

@@ -175,7 +175,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
 }
 
 fn new(ctx: &Context, a: NewArgs, out: &mut dyn Write) -> Outcome {
-    let o = ctx.open_tree()?;
+    let mut o = ctx.open_tree()?;
     let (start, end) = (date("--start", &a.start)?, date("--end", &a.end)?);
     let capacity = points("--capacity", &a.capacity)?;
     let text = new_sprint_text(&o.snapshot, &a.id, start, end, capacity, a.goal.as_deref())
@@ -303,7 +303,7 @@ fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
         Some(d) => date("--date", d)?,
         None => ctx.today,
     };
-    let o = ctx.open_tree()?;
+    let mut o = ctx.open_tree()?;
     let taken = ctx
         .revisions(None)
         .ok()
@@ -378,7 +378,7 @@ fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
 }
 
 fn close(ctx: &Context, a: CloseArgs, out: &mut dyn Write) -> Outcome {
-    let o = ctx.open_tree()?;
+    let mut o = ctx.open_tree()?;
     let s = &o.snapshot;
     let sprint = s
         .sprint(&a.id)

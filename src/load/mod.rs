@@ -2,6 +2,7 @@
 //! its own (in parallel), and a file that cannot be read becomes findings, never
 //! an abort.
 
+pub mod cache;
 pub mod fields;
 pub mod revision;
 
@@ -66,6 +67,19 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
             .get(root.join(&e.path).as_path())
             .map(|s| (*s).clone())
     };
+    load_known(source, None, &|_, e| unchanged(e))
+}
+
+/// [`load`], taking the stories `known` gives for a listed file instead of
+/// reading it (an earlier snapshot's, the story cache's); `known` is asked
+/// once for every story file (by its place in the listing), in parallel.
+/// `stories` is the listing of `stories/` when the caller made it.
+pub fn load_known(
+    source: &dyn Source,
+    stories: Option<Vec<Entry>>,
+    known: &(dyn Fn(usize, &Entry) -> Option<Story> + Sync),
+) -> Result<Snapshot, LoadError> {
+    let root = source.display_root().to_path_buf();
     let mut findings = Vec::new();
     let config = load_config(source, &root, &mut findings)?;
     let list = |dir: &str| {
@@ -74,19 +88,21 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
             source: e,
         })
     };
-    let story_entries = list("stories")?;
+    let story_entries = match stories {
+        Some(listed) => listed,
+        None => list("stories")?,
+    };
     let sprint_entries = list("sprints")?;
 
     let stories: Vec<(Option<Story>, Vec<Finding>, Option<StoryId>)> = story_entries
         .par_iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let mut f = Vec::new();
-            if let Some(story) = unchanged(e) {
+            if let Some(story) = known(i, e) {
                 return (Some(story), f, None);
             }
-            let story = guarded(&root.join(&e.path), &mut f, |f| {
-                read_file(source, &root, e, f).and_then(|parsed| parse_story(parsed, f))
-            });
+            let story = story_entry(source, e, &mut f);
             let fallback = story
                 .is_none()
                 .then(|| {
@@ -127,6 +143,14 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
         snapshot.sprints.extend(sprint);
     }
     Ok(snapshot)
+}
+
+/// The story in one listed file of `source`, its problems added to `out`.
+pub fn story_entry(source: &dyn Source, entry: &Entry, out: &mut Vec<Finding>) -> Option<Story> {
+    let root = source.display_root();
+    guarded(&root.join(&entry.path), out, |f| {
+        read_file(source, root, entry, f).and_then(|parsed| parse_story(parsed, f))
+    })
 }
 
 /// Runs the parse of one file so that a bug of ours on its content (a panic)
@@ -236,6 +260,17 @@ pub fn story_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Story> {
     guarded(&path, &mut f, |f| {
         parse_bytes(display, bytes, f).and_then(|p| parse_story(p, f))
     })
+}
+
+/// A story as written in one file's bytes, with the findings loading it
+/// gives (as [`load`] would for that file).
+pub fn story_with_findings(display: PathBuf, bytes: Vec<u8>) -> (Option<Story>, Vec<Finding>) {
+    let mut f = Vec::new();
+    let path = display.clone();
+    let story = guarded(&path, &mut f, |f| {
+        parse_bytes(display, bytes, f).and_then(|p| parse_story(p, f))
+    });
+    (story, f)
 }
 
 /// A story as history compares it: its fields and acceptance criteria,

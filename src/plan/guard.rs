@@ -9,16 +9,22 @@ use std::path::{Path, PathBuf};
 use crate::edit::write::NewText;
 use crate::load::{load_reusing, LoadError, Reuse};
 use crate::model::diagnostic::{Finding, Severity};
-use crate::model::Snapshot;
+use crate::model::{Snapshot, Story, StoryId};
 use crate::source::{Memory, Source, WorkTree};
 
 /// The error findings the backlog would have after `texts` are written that
-/// it does not have now.
+/// it does not have now. `summary` tells the stories of `now` whose text
+/// was not read (`load::cache`): the rules on one story skip those, unless
+/// they point at an edited story.
 pub fn new_errors(
     now: &Snapshot,
     tree: &WorkTree,
     texts: &[NewText],
+    summary: &(dyn Fn(&Story) -> bool + Sync),
 ) -> Result<Vec<Finding>, LoadError> {
+    if let Some(found) = new_story_errors(now, texts, summary) {
+        return Ok(found);
+    }
     let root = tree.display_root().to_path_buf();
     let rel = |display: &Path| -> PathBuf {
         display.strip_prefix(&root).unwrap_or(display).to_path_buf()
@@ -68,4 +74,49 @@ pub fn new_errors(
         .into_iter()
         .filter(|f| f.severity == Severity::Error && !today.contains(&key(f)))
         .collect())
+}
+
+/// [`new_errors`] when every text is an edit of a story `now` has: those
+/// stories are parsed again in a copy of `now`, and nothing else is read.
+/// `None` when a text is anything else (a new file, a sprint, a story
+/// that would no longer parse).
+fn new_story_errors(
+    now: &Snapshot,
+    texts: &[NewText],
+    summary: &(dyn Fn(&Story) -> bool + Sync),
+) -> Option<Vec<Finding>> {
+    let mut next = now.clone();
+    let mut edited: HashSet<StoryId> = HashSet::new();
+    for t in texts {
+        let i = now.stories.iter().position(|s| s.doc.path == t.display)?;
+        let (story, findings) =
+            crate::load::story_with_findings(t.display.clone(), t.text.clone().into_bytes());
+        let story = story?;
+        edited.insert(now.stories[i].id.clone());
+        edited.insert(story.id.clone());
+        next.stories[i] = story;
+        next.load_findings.retain(|f| f.location.path != t.display);
+        next.load_findings.extend(findings);
+    }
+    next.by_id = Default::default();
+    let points_at_edited = |s: &Story| {
+        s.epic
+            .iter()
+            .chain(&s.depends_on)
+            .chain(&s.conflicts_with)
+            .any(|r| edited.contains(r))
+    };
+    let local = |s: &Story| !summary(s) || points_at_edited(s);
+    let key = |f: &Finding| (f.rule, f.location.path.clone(), f.message.clone());
+    let today: HashSet<_> = crate::check::check_where(now, &local)
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(key)
+        .collect();
+    Some(
+        crate::check::check_where(&next, &local)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error && !today.contains(&key(f)))
+            .collect(),
+    )
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// Bottom first.
 const LAYERS: &[&str] = &[
-    "syntax", "model", "git", "source", "load", "edit", "check", "compare", "history", "views",
+    "syntax", "model", "git", "source", "edit", "load", "check", "compare", "history", "views",
     "plan", "import", "render", "cli",
 ];
 

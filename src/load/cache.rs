@@ -1,0 +1,628 @@
+//! The story cache: what every story file parses to (fields, statement,
+//! acceptance criteria; never its text), kept in the git directory and
+//! keyed by each file's path, size, modification and change times and
+//! inode. Commands about one story (`show`, `set`, `status`, `rank`, `new`)
+//! load the backlog from it, reading only the files that changed since and
+//! the stories they act on, in full.
+//!
+//! It is a cache, never a source of truth:
+//! - an entry is used only while its file's key is unchanged, and only if
+//!   the file last changed well before the cache was written (an edit
+//!   within one timestamp tick keeps the key: git's "racily clean" index
+//!   entries);
+//! - the file carries a checksum: an edited, truncated or foreign cache is
+//!   ignored and rebuilt;
+//! - a story read in full is compared with its entry, and a difference
+//!   throws the whole cache away for a full load;
+//! - files with findings are never cached, so every problem is reported
+//!   from the file itself;
+//! - edits are made to the text read from disk, and refused if the file
+//!   changed since (`edit::write`).
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use crate::model::rank::Rank;
+use crate::model::{Kind, Snapshot, Story, StoryId};
+use crate::source::{Entry, EntryKind, Source, WorkTree};
+use crate::syntax::document::{Document, Layout};
+
+use super::LoadError;
+
+/// The format's first word; a cache of another format is rebuilt.
+const MAGIC: &str = "backlog-story-cache-1";
+
+/// How long before the cache was written a file must have last changed for
+/// its entry to be trusted: an edit within the same timestamp tick as the
+/// change before it would keep the file's key. A tick is at most a few
+/// milliseconds where timestamps have nanoseconds (the kernel's coarse
+/// clock), and up to two seconds where they are whole seconds (FAT keeps
+/// two).
+const SETTLE_FINE_NS: i128 = 50_000_000;
+const SETTLE_COARSE_NS: i128 = 2_000_000_000;
+
+/// Where a backlog's story cache lives: in the git directory's `backlog/`
+/// folder (beside the history index), named for the backlog folder's path
+/// in the repository.
+pub fn file_for(git_dir: &Path, rel: &Path) -> PathBuf {
+    let name: String = rel
+        .to_string_lossy()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    git_dir
+        .join("backlog")
+        .join(format!("stories-{name}.cache"))
+}
+
+/// A backlog loaded through the cache.
+pub struct Light {
+    pub snapshot: Snapshot,
+    pub summaries: Summaries,
+}
+
+/// Which stories of a snapshot are summaries: their fields came from the
+/// cache and their text was not read.
+#[derive(Debug, Default)]
+pub struct Summaries {
+    /// Display paths (as strings: hashing a `Path` parses it).
+    summarised: HashSet<OsString>,
+    /// The cache they came from.
+    file: PathBuf,
+}
+
+impl Summaries {
+    /// Whether `story`'s text was not read.
+    pub fn contains(&self, story: &Story) -> bool {
+        self.summarised.contains(story.doc.path.as_os_str())
+    }
+
+    /// How many stories are summaries.
+    pub fn len(&self) -> usize {
+        self.summarised.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.summarised.is_empty()
+    }
+
+    /// Reads the stories of `snapshot` with these ids in full, replacing
+    /// their summaries. When one differs from its entry, the cache is
+    /// wrong: it is thrown away and the whole backlog read again.
+    pub fn complete(
+        &mut self,
+        snapshot: &mut Snapshot,
+        tree: &WorkTree,
+        ids: &[&str],
+    ) -> Result<(), LoadError> {
+        if !self.read_in_full(snapshot, tree, ids) {
+            let light = rebuild(tree, &self.file)?;
+            *snapshot = light.snapshot;
+            *self = light.summaries;
+        }
+        Ok(())
+    }
+
+    /// [`Summaries::complete`] without the fallback: false when an id is
+    /// missing or a story differs from its summary.
+    fn read_in_full(&mut self, snapshot: &mut Snapshot, tree: &WorkTree, ids: &[&str]) -> bool {
+        if self.summarised.is_empty() {
+            return true;
+        }
+        let root = tree.display_root().to_path_buf();
+        for id in ids {
+            let at: Vec<usize> = snapshot
+                .stories
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.id.as_str() == *id)
+                .map(|(i, _)| i)
+                .collect();
+            // An id the summaries do not know may be in a file they got
+            // wrong: only a full read can say it is not there.
+            if at.is_empty() {
+                return false;
+            }
+            for i in at {
+                let display = snapshot.stories[i].doc.path.clone();
+                if !self.summarised.contains(display.as_os_str()) {
+                    continue;
+                }
+                let Ok(rel) = display.strip_prefix(&root) else {
+                    return false;
+                };
+                let entry = Entry {
+                    path: rel.to_path_buf(),
+                    kind: EntryKind::File { size: 0 },
+                };
+                let mut findings = Vec::new();
+                let Some(fresh) = super::story_entry(tree, &entry, &mut findings) else {
+                    return false;
+                };
+                if !findings.is_empty()
+                    || encode_fields(&fresh) != encode_fields(&snapshot.stories[i])
+                {
+                    return false;
+                }
+                snapshot.stories[i] = fresh;
+                self.summarised.remove(display.as_os_str());
+            }
+        }
+        true
+    }
+}
+
+/// Loads the backlog in `tree` through the cache at `file`: stories whose
+/// entries hold are summarised, the others read (and the cache brought up
+/// to date); stories with an id in `full` are read in full whatever the
+/// cache says, and must agree with it, else the cache is rebuilt.
+pub fn load(tree: &WorkTree, file: &Path, full: &[&str]) -> Result<Light, LoadError> {
+    let stored = Stored::read(file);
+    let mut light = load_with(tree, file, stored.as_ref())?;
+    if light
+        .summaries
+        .read_in_full(&mut light.snapshot, tree, full)
+    {
+        Ok(light)
+    } else {
+        rebuild(tree, file)
+    }
+}
+
+/// Every file read again, and the cache written from them.
+fn rebuild(tree: &WorkTree, file: &Path) -> Result<Light, LoadError> {
+    load_with(tree, file, None)
+}
+
+fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Light, LoadError> {
+    let started = now_ns();
+    let records = stored.map(Stored::records).unwrap_or_default();
+    let written = stored.map_or(i128::MIN, |s| s.written_ns);
+    let root = tree.display_root().to_path_buf();
+    let listed = match list_stories(tree.root()) {
+        Some(listed) => listed,
+        None => tree
+            .list_markdown("stories")
+            .map_err(|source| LoadError {
+                path: root.join("stories"),
+                source,
+            })?
+            .into_iter()
+            .map(|e| {
+                let key = matches!(e.kind, EntryKind::File { .. })
+                    .then(|| Key::of(&tree.root().join(&e.path)))
+                    .flatten();
+                (e, key)
+            })
+            .collect(),
+    };
+    let (entries, keys): (Vec<Entry>, Vec<Option<Key>>) = listed.into_iter().unzip();
+    let layout = Arc::new(Layout::default());
+    let hits: Vec<AtomicBool> = entries.iter().map(|_| AtomicBool::new(false)).collect();
+    let known = |i: usize, e: &Entry| -> Option<Story> {
+        let key = keys[i]?;
+        let record = records.get(e.path.to_str()?)?;
+        if record.key != key || !key.settled_before(written) {
+            return None;
+        }
+        let story = decode(record.fields, root.join(&e.path), &layout)?;
+        hits[i].store(true, Ordering::Relaxed);
+        Some(story)
+    };
+    let snapshot = super::load_known(tree, Some(entries.clone()), &known)?;
+    let keys: HashMap<&Path, Key> = entries
+        .iter()
+        .zip(&keys)
+        .filter_map(|(e, k)| Some((e.path.as_path(), (*k)?)))
+        .collect();
+    let summarised: HashSet<OsString> = entries
+        .iter()
+        .zip(&hits)
+        .filter(|(_, hit)| hit.load(Ordering::Relaxed))
+        .map(|(e, _)| root.join(&e.path).into_os_string())
+        .collect();
+
+    // Bring the cache up to date: an entry for every story read without a
+    // finding; summaries keep theirs.
+    let with_findings: HashSet<&Path> = snapshot
+        .load_findings
+        .iter()
+        .map(|f| f.location.path.as_path())
+        .collect();
+    let entries: Vec<(&Story, &str, &Key)> = snapshot
+        .stories
+        .iter()
+        .filter(|s| !with_findings.contains(s.doc.path.as_path()))
+        .filter_map(|s| {
+            let rel = s.doc.path.strip_prefix(&root).ok()?;
+            let rel_text = rel.to_str()?;
+            // Names that would need escaping are rare: their files are read.
+            if rel_text.contains(['\\', '\t', '\n', '\r']) {
+                return None;
+            }
+            Some((s, rel_text, keys.get(rel)?))
+        })
+        .collect();
+    let fresh = entries
+        .iter()
+        .filter(|(s, ..)| !summarised.contains(s.doc.path.as_os_str()))
+        .count();
+    if stored.is_none() || fresh > 0 || records.len() != summarised.len() {
+        let mut body = String::with_capacity(entries.len() * 256);
+        for (s, rel, key) in entries {
+            let _ = write!(
+                body,
+                "{rel}\t{}\t{}\t{}\t{}\t",
+                key.size, key.mtime_ns, key.ctime_ns, key.inode
+            );
+            match records.get(rel) {
+                Some(r) if summarised.contains(s.doc.path.as_os_str()) => body.push_str(r.fields),
+                _ => body.push_str(&encode_fields(s)),
+            }
+            body.push('\n');
+        }
+        let text = format!(
+            "{MAGIC} {} {started} {}\n{body}",
+            env!("CARGO_PKG_VERSION"),
+            crc32fast::hash(body.as_bytes())
+        );
+        // A cache that cannot be written is only a slower next run.
+        if let Some(dir) = file.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = crate::edit::atomic::write_atomic(file, text.as_bytes());
+    }
+    Ok(Light {
+        snapshot,
+        summaries: Summaries {
+            summarised,
+            file: file.to_path_buf(),
+        },
+    })
+}
+
+/// The story files below `root/stories` with their keys, sorted by path
+/// like [`Source::list_markdown`], from the folders' own listings (a
+/// `stat` relative to the folder, not a walk of the whole path per file);
+/// `None` when the folder holds anything but plain folders and files (a
+/// symbolic link): then the source lists it, links reported.
+fn list_stories(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
+    fn walk(root: &Path, rel: PathBuf, out: &mut Vec<(Entry, Option<Key>)>) -> Option<()> {
+        let mut items = std::fs::read_dir(root.join(&rel))
+            .ok()?
+            .collect::<Result<Vec<_>, _>>()
+            .ok()?;
+        items.sort_by_key(|a| a.file_name());
+        for item in items {
+            let kind = item.file_type().ok()?;
+            let path = rel.join(item.file_name());
+            if kind.is_dir() {
+                walk(root, path, out)?;
+            } else if kind.is_file() {
+                if path.extension().is_none_or(|e| e != "md") {
+                    continue;
+                }
+                let key = Key::from_metadata(&item.metadata().ok()?);
+                out.push((
+                    Entry {
+                        path,
+                        kind: EntryKind::File { size: key.size },
+                    },
+                    Some(key),
+                ));
+            } else {
+                return None;
+            }
+        }
+        Some(())
+    }
+    let top = std::fs::symlink_metadata(root.join("stories")).ok()?;
+    if !top.is_dir() {
+        return None;
+    }
+    let mut out = Vec::new();
+    walk(root, PathBuf::from("stories"), &mut out)?;
+    Some(out)
+}
+
+/// A file's identity on disk: when any part changes, its entry is not used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Key {
+    size: u64,
+    mtime_ns: i128,
+    ctime_ns: i128,
+    inode: u64,
+}
+
+impl Key {
+    fn of(path: &Path) -> Option<Key> {
+        let m = std::fs::symlink_metadata(path).ok()?;
+        m.file_type().is_file().then(|| Key::from_metadata(&m))
+    }
+
+    fn from_metadata(m: &std::fs::Metadata) -> Key {
+        // The change time cannot be set back by a program, unlike the
+        // modification time.
+        #[cfg(unix)]
+        let (ctime_ns, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+                m.ino(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (ctime_ns, inode) = (0, 0);
+        let mtime_ns = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        Key {
+            size: m.len(),
+            mtime_ns,
+            ctime_ns,
+            inode,
+        }
+    }
+
+    /// Whether the file last changed long enough before `written` that an
+    /// edit since must have changed its key.
+    fn settled_before(&self, written: i128) -> bool {
+        let last = self.mtime_ns.max(self.ctime_ns);
+        let coarse = last % 1_000_000_000 == 0;
+        last + if coarse {
+            SETTLE_COARSE_NS
+        } else {
+            SETTLE_FINE_NS
+        } < written
+    }
+}
+
+fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// One entry as stored: its key and the story's encoded fields.
+struct Record<'a> {
+    key: Key,
+    fields: &'a str,
+}
+
+/// A cache file as read.
+struct Stored {
+    text: String,
+    written_ns: i128,
+}
+
+impl Stored {
+    /// The cache at `file`, if it is whole, of this format and this tool.
+    fn read(file: &Path) -> Option<Stored> {
+        let text = std::fs::read_to_string(file).ok()?;
+        let (header, body) = text.split_once('\n')?;
+        let mut parts = header.split(' ');
+        let (magic, tool) = (parts.next()?, parts.next()?);
+        let written_ns: i128 = parts.next()?.parse().ok()?;
+        let sum: u32 = parts.next()?.parse().ok()?;
+        let whole = magic == MAGIC
+            && tool == env!("CARGO_PKG_VERSION")
+            && parts.next().is_none()
+            && crc32fast::hash(body.as_bytes()) == sum;
+        whole.then_some(Stored { text, written_ns })
+    }
+
+    /// Entries by path relative to the backlog folder; a line that does not
+    /// read is no entry (its file is read instead).
+    fn records(&self) -> HashMap<&str, Record<'_>> {
+        let body = self.text.split_once('\n').map_or("", |(_, b)| b);
+        body.lines()
+            .filter_map(|line| {
+                let mut parts = line.splitn(6, '\t');
+                let path = parts.next()?;
+                let key = Key {
+                    size: parts.next()?.parse().ok()?,
+                    mtime_ns: parts.next()?.parse().ok()?,
+                    ctime_ns: parts.next()?.parse().ok()?,
+                    inode: parts.next()?.parse().ok()?,
+                };
+                Some((
+                    path,
+                    Record {
+                        key,
+                        fields: parts.next()?,
+                    },
+                ))
+            })
+            .collect()
+    }
+}
+
+// The encoding of one story: tab-separated fields; within a field, list
+// items each end with U+001F; `\-` stands for an absent value; backslash
+// escapes the tab, line breaks, U+001F and itself.
+
+const NONE: &str = "\\-";
+const ITEM: char = '\u{1f}';
+
+fn escape(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            ITEM => out.push_str("\\u"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn unescape(s: &str) -> Option<Cow<'_, str>> {
+    if !s.contains('\\') {
+        return Some(Cow::Borrowed(s));
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match chars.next()? {
+            '\\' => '\\',
+            't' => '\t',
+            'n' => '\n',
+            'r' => '\r',
+            'u' => ITEM,
+            _ => return None,
+        });
+    }
+    Some(Cow::Owned(out))
+}
+
+/// Writes one story's fields as a line of the cache (without its key).
+struct Encoder(String);
+
+impl Encoder {
+    fn text(&mut self, s: &str) {
+        escape(s, &mut self.0);
+        self.0.push('\t');
+    }
+
+    fn opt(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.text(s),
+            None => {
+                self.0.push_str(NONE);
+                self.0.push('\t');
+            }
+        }
+    }
+
+    fn list<'a>(&mut self, items: impl Iterator<Item = &'a str>) {
+        for item in items {
+            escape(item, &mut self.0);
+            self.0.push(ITEM);
+        }
+        self.0.push('\t');
+    }
+}
+
+/// A story's summary in one line: the fields other stories' rules and
+/// views read (position, links, sprint, capacity, status), what the cache
+/// stores and what a story read in full is compared by. The rest (labels,
+/// value, statement, criteria…) matters to a story's own rules and views,
+/// which run on stories read in full.
+fn encode_fields(story: &Story) -> String {
+    let Story {
+        id,
+        title,
+        kind,
+        status,
+        rank,
+        estimate,
+        epic,
+        depends_on,
+        conflicts_with,
+        sprint,
+        ..
+    } = story;
+    let mut e = Encoder(String::with_capacity(128));
+    e.text(id.as_str());
+    e.text(title);
+    e.text(kind.as_str());
+    e.text(status);
+    e.opt(rank.as_ref().map(|r| r.to_string()).as_deref());
+    e.opt(estimate.map(|v| v.to_string()).as_deref());
+    e.opt(epic.as_ref().map(|i| i.as_str()));
+    e.opt(sprint.as_deref());
+    e.list(depends_on.iter().map(|i| i.as_str()));
+    e.list(conflicts_with.iter().map(|i| i.as_str()));
+    e.0
+}
+
+/// Reads one field at a time from an encoded line.
+struct Decoder<'a>(std::str::Split<'a, char>);
+
+impl<'a> Decoder<'a> {
+    fn raw(&mut self) -> Option<&'a str> {
+        self.0.next()
+    }
+
+    fn text(&mut self) -> Option<String> {
+        Some(unescape(self.raw()?)?.into_owned())
+    }
+
+    fn opt(&mut self) -> Option<Option<String>> {
+        match self.raw()? {
+            NONE => Some(None),
+            s => Some(Some(unescape(s)?.into_owned())),
+        }
+    }
+
+    fn ids(&mut self) -> Option<Vec<StoryId>> {
+        let raw = self.raw()?;
+        if raw.is_empty() {
+            return Some(Vec::new());
+        }
+        raw.strip_suffix(ITEM)?
+            .split(ITEM)
+            .map(|s| unescape(s).map(|s| StoryId::new(s.into_owned())))
+            .collect()
+    }
+}
+
+/// A story from its summary; `None` when the line does not read.
+fn decode(fields: &str, display: PathBuf, layout: &Arc<Layout>) -> Option<Story> {
+    let mut d = Decoder(fields.split('\t'));
+    let id = StoryId::new(d.text()?);
+    let title = d.text()?;
+    let kind = Kind::parse(d.raw()?)?;
+    let status = d.text()?;
+    let rank = match d.opt()? {
+        Some(r) => Some(Rank::parse(&r).ok()?),
+        None => None,
+    };
+    let estimate = match d.opt()? {
+        Some(v) => Some(v.parse().ok()?),
+        None => None,
+    };
+    let epic = d.opt()?.map(StoryId::new);
+    let sprint = d.opt()?;
+    let depends_on = d.ids()?;
+    let conflicts_with = d.ids()?;
+    // The line ends with its last field's tab.
+    if d.raw() != Some("") || d.raw().is_some() {
+        return None;
+    }
+    Some(Story {
+        id,
+        title,
+        kind,
+        status,
+        rank,
+        estimate,
+        epic,
+        goal: None,
+        labels: Vec::new(),
+        depends_on,
+        conflicts_with,
+        stakeholders: Vec::new(),
+        value: Default::default(),
+        sprint,
+        created: None,
+        reopened: None,
+        statement: None,
+        opening: None,
+        criteria: Vec::new(),
+        doc: Arc::new(Document::new(display, String::new())),
+        layout: layout.clone(),
+    })
+}
