@@ -302,16 +302,16 @@ impl Opened {
     }
 
     /// Plans an edit on stories read in full: `plan` runs on the snapshot,
-    /// the stories it would write (`touched`) are read in full, and it runs
-    /// again until it touches no summary.
+    /// the stories it would write or rests on (`touched`) are read in full,
+    /// and it runs again until it touches no summary.
     pub fn plan_on_read<T>(
         &mut self,
         plan: impl Fn(&Snapshot) -> Result<T, CliError>,
-        touched: impl Fn(&T) -> Vec<String>,
+        touched: impl Fn(&Snapshot, &T) -> Vec<String>,
     ) -> Result<T, CliError> {
         loop {
             let planned = plan(&self.snapshot)?;
-            let ids = touched(&planned);
+            let ids = touched(&self.snapshot, &planned);
             let summarised: Vec<&str> = ids
                 .iter()
                 .map(String::as_str)

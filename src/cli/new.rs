@@ -67,7 +67,11 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     }
     let placement = o.plan_on_read(
         |s| Ok(plan_insert(s, &target)?),
-        |p| p.others.iter().map(|c| c.id.to_string()).collect(),
+        |s, p| {
+            let mut ids = super::rank::neighbours(s, None, p.position);
+            ids.extend(p.others.iter().map(|c| c.id.to_string()));
+            ids
+        },
     )?;
     let s = &o.snapshot;
     // Ids already taken on other branches, so two branches rarely collide.

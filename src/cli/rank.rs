@@ -118,7 +118,11 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     }
     let m = o.plan_on_read(
         |s| Ok(plan_move(s, &id, &target)?),
-        |m| m.changes.iter().map(|c| c.id.to_string()).collect(),
+        |s, m| {
+            let mut ids = neighbours(s, Some(&m.id), m.new_position);
+            ids.extend(m.changes.iter().map(|c| c.id.to_string()));
+            ids
+        },
     )?;
     if m.changes.is_empty() {
         writeln!(out, "{id} is already there (position {})", m.old_position)?;
@@ -132,6 +136,23 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         o.write_ranks(&m.changes)?;
     }
     Ok(Exit::Clean)
+}
+
+/// The stories on either side of a story placed at 1-based `position` (with
+/// `moved`, the story that moves there): the ranks its new rank is made
+/// from, so they are read in full, not taken from the story cache.
+pub fn neighbours(s: &Snapshot, moved: Option<&StoryId>, position: usize) -> Vec<String> {
+    let order: Vec<_> = s
+        .ranked()
+        .into_iter()
+        .filter(|x| Some(&x.id) != moved)
+        .collect();
+    let at = position.saturating_sub(1);
+    [at.checked_sub(1).and_then(|i| order.get(i)), order.get(at)]
+        .into_iter()
+        .flatten()
+        .map(|x| x.id.to_string())
+        .collect()
 }
 
 /// The model `--by` names; `weighted` takes its weights from backlog.yaml.

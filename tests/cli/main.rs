@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod board;
+mod cache;
 mod check;
 mod ci_formats;
 mod common;

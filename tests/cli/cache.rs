@@ -1,0 +1,169 @@
+//! The story cache (`.git/backlog/stories-*.cache`): one-story commands
+//! answer exactly as if every file were read, and a stale, garbled or
+//! forged cache is never used to write.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::common::Fixture;
+
+/// Lets the files just written settle: the cache trusts an entry only for
+/// a file that last changed well before the cache was written.
+fn settle() {
+    std::thread::sleep(Duration::from_millis(120));
+}
+
+fn cache_file(f: &Fixture) -> PathBuf {
+    f.root().join(".git/backlog/stories-_backlog.cache")
+}
+
+/// Every file below `.backlog/`, with its bytes.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Runs `commands` in one fixture through a warm cache and in another with
+/// no cache at all, and returns the first's transcript after checking that
+/// both said and wrote exactly the same.
+fn same_with_and_without_cache(prepare: impl Fn(&Fixture), commands: &[&[&str]]) -> String {
+    let cached = Fixture::example();
+    let uncached = Fixture::example();
+    prepare(&cached);
+    prepare(&uncached);
+    settle();
+    cached.run(&["show", "S-1"]);
+    assert!(cache_file(&cached).exists(), "show writes the story cache");
+    settle();
+    let mut with = String::new();
+    let mut without = String::new();
+    for args in commands {
+        with.push_str(&format!(
+            "$ backlog {}\n{}",
+            args.join(" "),
+            cached.run(args)
+        ));
+        let _ = std::fs::remove_dir_all(uncached.root().join(".git/backlog"));
+        without.push_str(&format!(
+            "$ backlog {}\n{}",
+            args.join(" "),
+            uncached.run(args)
+        ));
+        assert!(!cache_file(&uncached).exists() || args[0] != "check");
+    }
+    assert_eq!(with, without, "the cache changed what a command said");
+    assert_eq!(
+        files(&cached.backlog()),
+        files(&uncached.backlog()),
+        "the cache changed what a command wrote"
+    );
+    with
+}
+
+#[test]
+fn one_story_commands_answer_the_same_through_the_cache() {
+    let transcript = same_with_and_without_cache(
+        |_| {},
+        &[
+            &["show", "S-10"],
+            &["set", "S-20", "sprint=2026-S23"],
+            &["status", "S-23", "ready"],
+            &["status", "S-17", "in-progress"],
+            &["set", "S-27", "estimate=8"],
+            &["set", "S-2", "kind=story"],
+            &["rank", "S-22", "--top"],
+            &["rank", "S-28", "--before", "S-17"],
+            &["new", "Pay by bank transfer", "--after", "S-24"],
+            &["show", "S-33"],
+            &["show", "S-99"],
+            &["list"],
+        ],
+    );
+    // What the refusals said, read from files never summarised.
+    assert!(transcript
+        .contains("error[B060]: sprint `2026-S23` plans 37 points, over its capacity of 30"));
+    assert!(transcript.contains("error[B031]"), "{transcript}");
+}
+
+/// A story changed behind the cache's back, with its size kept and its
+/// modification time put back, is read again (its change time moved): the
+/// move to the top goes before its new rank, not the cached one.
+#[test]
+fn a_stale_story_cache_is_never_used_to_write() {
+    let edit_behind_the_cache = |f: &Fixture| {
+        let rel = f.story("S-31");
+        let path = f.backlog().join(&rel);
+        let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+        f.edit(&rel, "rank: 21.5", "rank: 0.25");
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+    };
+    let cached = Fixture::example();
+    settle();
+    cached.run(&["show", "S-1"]);
+    settle();
+    edit_behind_the_cache(&cached);
+    let run = cached.run(&["rank", "S-10", "--top"]);
+    insta::assert_snapshot!(run, @"S-10: position 14 -> 1, rank 10 -> 0");
+    let uncached = Fixture::example();
+    edit_behind_the_cache(&uncached);
+    assert_eq!(
+        run.to_string(),
+        uncached.run(&["rank", "S-10", "--top"]).to_string()
+    );
+    assert_eq!(files(&cached.backlog()), files(&uncached.backlog()));
+}
+
+/// A cache edited by hand fails its checksum and is rebuilt; one forged
+/// with a checksum that holds is caught where it matters: the stories a
+/// move rests on are read, differ from their summaries, and the whole
+/// backlog is read again.
+#[test]
+fn a_tampered_story_cache_is_never_used_to_write() {
+    for forge_checksum in [false, true] {
+        let f = Fixture::example();
+        settle();
+        f.run(&["show", "S-1"]);
+        let file = cache_file(&f);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let (header, body) = text.split_once('\n').unwrap();
+        // S-31 claims rank 0.25 in the cache; its file says 21.5.
+        let body = body.replacen("\tready\t21.5\t", "\tready\t0.25\t", 1);
+        assert_ne!(
+            body,
+            text.split_once('\n').unwrap().1,
+            "the forgery applies"
+        );
+        let header = if forge_checksum {
+            let mut parts: Vec<String> = header.split(' ').map(String::from).collect();
+            *parts.last_mut().unwrap() = crc32fast::hash(body.as_bytes()).to_string();
+            parts.join(" ")
+        } else {
+            header.to_string()
+        };
+        std::fs::write(&file, format!("{header}\n{body}")).unwrap();
+        let before = f.read(&f.story("S-31"));
+        let run = f.run(&["rank", "S-10", "--top"]);
+        insta::allow_duplicates! {
+            insta::assert_snapshot!(run, @"S-10: position 13 -> 6, rank 10 -> 4.7");
+        }
+        assert_eq!(f.read(&f.story("S-31")), before, "S-31 is untouched");
+        let fresh = Fixture::example();
+        fresh.run(&["rank", "S-10", "--top"]);
+        assert_eq!(files(&f.backlog()), files(&fresh.backlog()));
+    }
+}
