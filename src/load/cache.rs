@@ -215,10 +215,10 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
         Some(story)
     };
     let snapshot = super::load_known(tree, Some(entries.clone()), &known)?;
-    let keys: HashMap<&Path, Key> = entries
+    let keys: HashMap<&std::ffi::OsStr, Key> = entries
         .iter()
         .zip(&keys)
-        .filter_map(|(e, k)| Some((e.path.as_path(), (*k)?)))
+        .filter_map(|(e, k)| Some((e.path.as_os_str(), (*k)?)))
         .collect();
     let summarised: HashSet<OsString> = entries
         .iter()
@@ -245,14 +245,23 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
             if rel_text.contains(['\\', '\t', '\n', '\r']) {
                 return None;
             }
-            Some((s, rel_text, keys.get(rel)?))
+            Some((s, rel_text, keys.get(rel.as_os_str())?))
         })
         .collect();
-    let fresh = entries
+    // Written again when it would serve the next run better: an entry read
+    // that will be trusted then (one changed just now would not be), or an
+    // entry for a file that is gone.
+    let settled_fresh = entries
         .iter()
-        .filter(|(s, ..)| !summarised.contains(s.doc.path.as_os_str()))
+        .filter(|(s, _, key)| {
+            !summarised.contains(s.doc.path.as_os_str()) && key.settled_before(started)
+        })
         .count();
-    if stored.is_none() || fresh > 0 || records.len() != summarised.len() {
+    let still_there = entries
+        .iter()
+        .filter(|(_, rel, _)| records.contains_key(rel))
+        .count();
+    if stored.is_none() || settled_fresh > 0 || still_there < records.len() {
         let mut body = String::with_capacity(entries.len() * 256);
         for (s, rel, key) in entries {
             let _ = write!(
@@ -292,29 +301,23 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
 /// `None` when the folder holds anything but plain folders and files (a
 /// symbolic link): then the source lists it, links reported.
 fn list_stories(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
-    fn walk(root: &Path, rel: PathBuf, out: &mut Vec<(Entry, Option<Key>)>) -> Option<()> {
-        let mut items = std::fs::read_dir(root.join(&rel))
+    use rayon::prelude::*;
+    fn walk(root: &Path, rel: PathBuf, out: &mut Vec<(PathBuf, std::fs::DirEntry)>) -> Option<()> {
+        let mut items: Vec<(OsString, std::fs::DirEntry)> = std::fs::read_dir(root.join(&rel))
             .ok()?
-            .collect::<Result<Vec<_>, _>>()
+            .map(|item| item.map(|i| (i.file_name(), i)))
+            .collect::<Result<_, _>>()
             .ok()?;
-        items.sort_by_key(|a| a.file_name());
-        for item in items {
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, item) in items {
             let kind = item.file_type().ok()?;
-            let path = rel.join(item.file_name());
+            let path = rel.join(name);
             if kind.is_dir() {
                 walk(root, path, out)?;
             } else if kind.is_file() {
-                if path.extension().is_none_or(|e| e != "md") {
-                    continue;
+                if path.extension().is_some_and(|e| e == "md") {
+                    out.push((path, item));
                 }
-                let key = Key::from_metadata(&item.metadata().ok()?);
-                out.push((
-                    Entry {
-                        path,
-                        kind: EntryKind::File { size: key.size },
-                    },
-                    Some(key),
-                ));
             } else {
                 return None;
             }
@@ -325,9 +328,20 @@ fn list_stories(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
     if !top.is_dir() {
         return None;
     }
-    let mut out = Vec::new();
-    walk(root, PathBuf::from("stories"), &mut out)?;
-    Some(out)
+    let mut files = Vec::new();
+    walk(root, PathBuf::from("stories"), &mut files)?;
+    // The `stat`s, relative to their folder, on every core.
+    files
+        .into_par_iter()
+        .map(|(path, item)| {
+            let key = Key::from_metadata(&item.metadata().ok()?);
+            let entry = Entry {
+                path,
+                kind: EntryKind::File { size: key.size },
+            };
+            Some((entry, Some(key)))
+        })
+        .collect()
 }
 
 /// A file's identity on disk: when any part changes, its entry is not used.
