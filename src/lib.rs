@@ -17,7 +17,8 @@
 //! history   snapshots along commits: typed events, positions, the index
 //! compare   changes between two snapshots, the pull-request diff
 //! check     every rule over a snapshot; rules that need a base revision
-//! load      a Snapshot from a Source, typed reading of fields, a revision's snapshot
+//! load      a Snapshot from a Source, typed reading of fields, a revision's snapshot,
+//!           the story cache for one-story commands
 //! edit      line-level edits of front matter, atomic multi-file writes, fmt
 //! source    the Source trait: work tree, memory, a git revision; revision names
 //! git       the only user of gix: commits, trees, blobs, diffs, merge bases
