@@ -70,8 +70,11 @@ pub struct Light {
 /// cache and their text was not read.
 #[derive(Debug, Default)]
 pub struct Summaries {
-    /// Display paths (as strings: hashing a `Path` parses it).
-    summarised: HashSet<OsString>,
+    /// The layout every summary shares (and no story read from its file
+    /// has): what marks a story as a summary, in one pointer comparison.
+    layout: Arc<Layout>,
+    /// How many stories are summaries.
+    count: usize,
     /// The cache they came from.
     file: PathBuf,
 }
@@ -79,16 +82,16 @@ pub struct Summaries {
 impl Summaries {
     /// Whether `story`'s text was not read.
     pub fn contains(&self, story: &Story) -> bool {
-        self.summarised.contains(story.doc.path.as_os_str())
+        self.count > 0 && Arc::ptr_eq(&story.layout, &self.layout)
     }
 
     /// How many stories are summaries.
     pub fn len(&self) -> usize {
-        self.summarised.len()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.summarised.is_empty()
+        self.count == 0
     }
 
     /// Reads the stories of `snapshot` with these ids in full, replacing
@@ -111,7 +114,7 @@ impl Summaries {
     /// [`Summaries::complete`] without the fallback: false when an id is
     /// missing or a story differs from its summary.
     fn read_in_full(&mut self, snapshot: &mut Snapshot, tree: &WorkTree, ids: &[&str]) -> bool {
-        if self.summarised.is_empty() {
+        if self.count == 0 {
             return true;
         }
         let root = tree.display_root().to_path_buf();
@@ -130,7 +133,7 @@ impl Summaries {
             }
             for i in at {
                 let display = snapshot.stories[i].doc.path.clone();
-                if !self.summarised.contains(display.as_os_str()) {
+                if !self.contains(&snapshot.stories[i]) {
                     continue;
                 }
                 let Ok(rel) = display.strip_prefix(&root) else {
@@ -150,7 +153,7 @@ impl Summaries {
                     return false;
                 }
                 snapshot.stories[i] = fresh;
-                self.summarised.remove(display.as_os_str());
+                self.count -= 1;
             }
         }
         true
@@ -220,12 +223,11 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
         .zip(&keys)
         .filter_map(|(e, k)| Some((e.path.as_os_str(), (*k)?)))
         .collect();
-    let summarised: HashSet<OsString> = entries
-        .iter()
-        .zip(&hits)
-        .filter(|(_, hit)| hit.load(Ordering::Relaxed))
-        .map(|(e, _)| root.join(&e.path).into_os_string())
-        .collect();
+    let summaries = Summaries {
+        count: hits.iter().filter(|h| h.load(Ordering::Relaxed)).count(),
+        layout,
+        file: file.to_path_buf(),
+    };
 
     // Bring the cache up to date: an entry for every story read without a
     // finding; summaries keep theirs.
@@ -253,9 +255,7 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
     // entry for a file that is gone.
     let settled_fresh = entries
         .iter()
-        .filter(|(s, _, key)| {
-            !summarised.contains(s.doc.path.as_os_str()) && key.settled_before(started)
-        })
+        .filter(|(s, _, key)| !summaries.contains(s) && key.settled_before(started))
         .count();
     let still_there = entries
         .iter()
@@ -270,7 +270,7 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
                 key.size, key.mtime_ns, key.ctime_ns, key.inode
             );
             match records.get(rel) {
-                Some(r) if summarised.contains(s.doc.path.as_os_str()) => body.push_str(r.fields),
+                Some(r) if summaries.contains(s) => body.push_str(r.fields),
                 _ => body.push_str(&encode_fields(s)),
             }
             body.push('\n');
@@ -288,10 +288,7 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
     }
     Ok(Light {
         snapshot,
-        summaries: Summaries {
-            summarised,
-            file: file.to_path_buf(),
-        },
+        summaries,
     })
 }
 
