@@ -637,3 +637,73 @@ fn decode(fields: &str, display: PathBuf, layout: &Arc<Layout>) -> Option<Story>
         layout: layout.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn story(bytes: &str) -> Story {
+        crate::load::story_from_bytes(PathBuf::from(".backlog/stories/S-1-x.md"), bytes.into())
+            .expect("the story parses")
+    }
+
+    fn round_trip(s: &Story) -> Story {
+        let line = encode_fields(s);
+        decode(&line, s.doc.path.clone(), &Arc::new(Layout::default())).expect("the line reads")
+    }
+
+    proptest::proptest! {
+        /// Whatever a story's texts hold (tabs, line breaks, backslashes,
+        /// the item separator), its summary reads back as the same fields.
+        #[test]
+        fn a_summary_reads_back_as_the_same_fields(
+            title in "[\\PC\t\n\r\\\\\u{1f}]{0,12}",
+            status in "[\\PC\t\\\\\u{1f}]{0,8}",
+            sprint in proptest::option::of("[\\PC\t\\\\]{0,8}"),
+            deps in proptest::collection::vec("[\\PC\u{1f}\\\\]{0,6}", 0..4),
+            rank in proptest::option::of(-1000i64..1000),
+            estimate in proptest::option::of(0.0f64..1e9),
+        ) {
+            let mut s = story("---\nid: S-1\ntitle: X\nstatus: draft\nrank: 1\nkind: bug\nepic: S-9\n---\n");
+            s.title = title;
+            s.status = status;
+            s.sprint = sprint;
+            s.depends_on = deps.into_iter().map(StoryId::new).collect();
+            s.conflicts_with = s.depends_on.iter().rev().cloned().collect();
+            s.rank = rank.and_then(|r| Rank::parse(&format!("{r}.25")).ok());
+            s.estimate = estimate;
+            let back = round_trip(&s);
+            prop_assert_eq!(encode_fields(&back), encode_fields(&s));
+            prop_assert_eq!(&back.title, &s.title);
+            prop_assert_eq!(&back.status, &s.status);
+            prop_assert_eq!(&back.sprint, &s.sprint);
+            prop_assert_eq!(&back.depends_on, &s.depends_on);
+            prop_assert_eq!(&back.conflicts_with, &s.conflicts_with);
+            prop_assert_eq!(&back.rank, &s.rank);
+            prop_assert_eq!(back.estimate, s.estimate);
+            prop_assert_eq!(back.kind, s.kind);
+            prop_assert_eq!(&back.epic, &s.epic);
+        }
+    }
+
+    #[test]
+    fn a_line_that_does_not_read_is_no_summary() {
+        let s = story("---\nid: S-1\ntitle: X\nstatus: draft\n---\n");
+        let line = encode_fields(&s);
+        let layout = Arc::new(Layout::default());
+        let path = PathBuf::from("x.md");
+        assert!(decode(&line, path.clone(), &layout).is_some());
+        for broken in [
+            line.trim_end_matches('\t').to_string(),
+            format!("{line}extra\t"),
+            line.replace("\tstory\t", "\tnovel\t"),
+            line.replace("S-1", "S-1\\q"),
+        ] {
+            assert!(
+                decode(&broken, path.clone(), &layout).is_none(),
+                "{broken:?}"
+            );
+        }
+    }
+}
