@@ -68,7 +68,7 @@ pub fn read(body: &str, first_line: usize) -> Body {
                             Some(st) if out.statement.is_none() => out.statement = Some(st),
                             Some(_) => {}
                             None => {
-                                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                                let text = join_words(&text);
                                 if !text.is_empty() {
                                     out.description.push(text);
                                 }
@@ -93,7 +93,7 @@ pub fn read(body: &str, first_line: usize) -> Body {
             }
             Event::End(TagEnd::Item) if list_depth == 1 => {
                 if let Some(mut c) = item.take() {
-                    c.text = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    c.text = join_words(&c.text);
                     if !c.text.is_empty() {
                         out.criteria.push(c);
                     }
@@ -137,7 +137,12 @@ fn push_text(
 /// "As an" too). A paragraph that starts with "As a" but lacks a part gives a
 /// statement with that part empty, so the Definition of Ready can say which.
 pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The first word must be "as": most paragraphs are not statements, and
+    // joining their words first cost more than the parse of a long body.
+    if !starts_with_ignore_case(text.trim_start(), "as") {
+        return None;
+    }
+    let text = join_words(text);
     // The indicators are ASCII and matched ignoring ASCII case on the text
     // itself: offsets found in a lowercased copy do not fit the original
     // when lowercasing changes a character's length (the Kelvin sign).
@@ -172,6 +177,42 @@ pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
         ends,
         line,
     })
+}
+
+/// `text`'s words joined by single spaces, as
+/// `split_whitespace().collect::<Vec<_>>().join(" ")`, byte by byte where
+/// the text is ASCII (the usual case): a long body's every paragraph is
+/// joined, and decoding each character was most of the cost.
+fn join_words(text: &str) -> String {
+    if !text.is_ascii() {
+        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    // The ASCII characters `char::is_whitespace` holds.
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut start = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match (space(b), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                // ASCII: every index is a character boundary.
+                out.push_str(&text[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&text[s..]);
+    }
+    out
 }
 
 fn starts_with_ignore_case(text: &str, ascii: &str) -> bool {
@@ -288,5 +329,20 @@ mod tests {
             ("admin", "logs", "")
         );
         assert!(parse_statement("Fix the crash", 1).is_none());
+    }
+
+    #[test]
+    fn words_are_joined_as_split_whitespace_joins_them() {
+        for t in [
+            "",
+            "   ",
+            "one",
+            " As  a\tuser,\n\x0b\x0cI want\r\nit ",
+            "caf\u{e9} \u{a0} na\u{ef}ve\u{2003}x",
+            "a\u{85}b",
+        ] {
+            let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(join_words(t), want, "{t:?}");
+        }
     }
 }
