@@ -240,7 +240,8 @@ pub fn story_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Story> {
 
 /// A story as history compares it: its fields and acceptance criteria,
 /// read from one blob. The body is parsed only when it can hold a criteria
-/// section (it mentions "criteria"), and the text is not kept (the path
+/// section (it mentions "criteria"), then for its criteria only (no
+/// statement or description), and the text is not kept (the path
 /// and the front matter's layout are): a long history holds thousands of
 /// versions of long stories, and only their fields are compared.
 pub fn story_fields_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Story> {
@@ -647,10 +648,13 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
                     .all(|c| matches!(c, '=' | '-' | ' ' | '\t' | '>' | '\r'))
         })
     };
-    let body = body_text
-        .filter(|(t, _)| read == BodyRead::Full || may_hold_criteria(t))
-        .map(|(t, line)| body::read(t, line))
-        .unwrap_or_default();
+    let body = match read {
+        BodyRead::Full => body_text.map(|(t, line)| body::read(t, line)),
+        BodyRead::CriteriaOnly => body_text
+            .filter(|(t, _)| may_hold_criteria(t))
+            .map(|(t, line)| body::read_criteria(t, line)),
+    }
+    .unwrap_or_default();
     let body_start = p.body_range.map_or(0, |(off, _)| off);
     let opening = body.opening.map(|(a, b)| (body_start + a, body_start + b));
     Some(Story {

@@ -21,11 +21,27 @@ pub struct Body {
 
 /// Reads `body`, whose first line is line `first_line` of the file.
 pub fn read(body: &str, first_line: usize) -> Body {
-    // Line starts once, then a binary search per lookup: counting newlines
-    // from the start for every paragraph made a body of many short
-    // paragraphs quadratic.
-    let starts: Vec<usize> = body.match_indices('\n').map(|(i, _)| i + 1).collect();
-    let line_of = |offset: usize| first_line + starts.partition_point(|&s| s <= offset);
+    read_with(body, first_line, true)
+}
+
+/// Only the acceptance criteria of `body` (and whether it has the section):
+/// no statement, description or opening. History compares criteria only,
+/// and gathering the text of every paragraph of every version of a long
+/// story was a third of reading its history.
+pub fn read_criteria(body: &str, first_line: usize) -> Body {
+    read_with(body, first_line, false)
+}
+
+fn read_with(body: &str, first_line: usize, paragraphs: bool) -> Body {
+    // Line starts once (on first use), then a binary search per lookup:
+    // counting newlines from the start for every paragraph made a body of
+    // many short paragraphs quadratic.
+    let starts = std::cell::OnceCell::new();
+    let line_of = |offset: usize| {
+        let starts: &Vec<usize> =
+            starts.get_or_init(|| body.match_indices('\n').map(|(i, _)| i + 1).collect());
+        first_line + starts.partition_point(|&s| s <= offset)
+    };
     let mut out = Body::default();
     let parser = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter();
 
@@ -55,7 +71,7 @@ pub fn read(body: &str, first_line: usize) -> Body {
                     }
                 }
             }
-            Event::Start(Tag::Paragraph) if list_depth == 0 => {
+            Event::Start(Tag::Paragraph) if list_depth == 0 && paragraphs => {
                 paragraph = Some((line_of(range.start), String::new()));
                 if out.opening.is_none() && criteria_level.is_none() {
                     out.opening = Some((range.start, range.end));
