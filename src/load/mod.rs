@@ -241,16 +241,21 @@ pub fn story_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Story> {
 /// A story as history compares it: its fields and acceptance criteria,
 /// read from one blob. The body is parsed only when it can hold a criteria
 /// section (it mentions "criteria"), then for its criteria only (no
-/// statement or description), and the text is not kept (the path
-/// and the front matter's layout are): a long history holds thousands of
-/// versions of long stories, and only their fields are compared.
+/// statement or description), and neither the text nor the front matter's
+/// layout is kept (the path is): a long history holds thousands of versions
+/// of long stories, and only their fields are compared.
 pub fn story_fields_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Story> {
     let mut f = Vec::new();
     let path = display.clone();
     let mut story = guarded(&path, &mut f, |f| {
         parse_bytes(display, bytes, f).and_then(|p| parse_story_as(p, BodyRead::CriteriaOnly, f))
     })?;
+    // The layout (where each key sits) is a map per version; history
+    // names no line.
+    static NO_LAYOUT: std::sync::LazyLock<Arc<Layout>> =
+        std::sync::LazyLock::new(|| Arc::new(Layout::default()));
     story.doc = Arc::new(Document::new(path, String::new()));
+    story.layout = NO_LAYOUT.clone();
     story.opening = None;
     Some(story)
 }
