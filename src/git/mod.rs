@@ -218,8 +218,8 @@ impl SharedGit {
         }
     }
 
-    /// A handle for reading each blob once: the pack's delta-base cache,
-    /// but no object cache (it would copy every blob in, for nothing).
+    /// A handle for reading each object once: the pack's delta-base cache,
+    /// but no object cache (it would copy every object in, for nothing).
     pub fn local_for_blobs(&self) -> Git {
         let mut git = self.local();
         git.repo.object_cache_size(0);

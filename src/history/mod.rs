@@ -114,20 +114,29 @@ pub fn build(
     let per_commit: Vec<Result<CommitDeltas, GitError>> = ids
         .par_chunks(chunk)
         .flat_map_iter(|chunk| {
-            let g = shared.local();
+            // No object cache: each commit and tree is read once (trees of
+            // neighbouring commits are kept by `Git` itself), and copying
+            // every object into a cache cost a twentieth of the walk.
+            let g = shared.local_for_blobs();
+            // Each commit is read once: its tree is also its child's parent
+            // tree (a commit outside the run is read when needed).
+            let infos: Vec<Result<CommitInfo, GitError>> =
+                chunk.iter().map(|id| g.commit(*id)).collect();
+            // The backlog folder's tree in each, found once.
+            let trees: HashMap<Oid, Option<Oid>> = infos
+                .iter()
+                .filter_map(|i| i.as_ref().ok())
+                .filter_map(|i| Some((i.id, g.subtree(i.tree, rel).ok()?)))
+                .collect();
             // In the direction the pack's delta chains run, so that the
             // base of each version was just read and is still cached.
+            let deltas = |info: Result<CommitInfo, GitError>| {
+                commit_deltas(&g, info?, &trees, rel, all_parents)
+            };
             if !newest_first {
-                return chunk
-                    .iter()
-                    .map(|id| commit_deltas(&g, *id, rel, all_parents))
-                    .collect::<Vec<_>>();
+                return infos.into_iter().map(deltas).collect::<Vec<_>>();
             }
-            let mut run: Vec<_> = chunk
-                .iter()
-                .rev()
-                .map(|id| commit_deltas(&g, *id, rel, all_parents))
-                .collect();
+            let mut run: Vec<_> = infos.into_iter().rev().map(deltas).collect();
             run.reverse();
             run
         })
@@ -272,10 +281,12 @@ pub fn build(
             current = Some(commits[index].id);
         }
     }
-    Ok(History {
-        commits,
-        events: builder.events,
-    })
+    // Freeing every parsed version is a twentieth of the run: done beside
+    // the caller's work (rendering), not before it.
+    let events = builder.events;
+    let (state, order) = (builder.state, builder.order);
+    rayon::spawn(move || drop((cache, deltas, state, order)));
+    Ok(History { commits, events })
 }
 
 /// Whether the pack stores older versions as deltas on newer ones, as
@@ -306,19 +317,29 @@ type CommitDeltas = (CommitInfo, Vec<Delta>, bool);
 /// A commit and the backlog files it changed against its first parent.
 /// With every parent walked, a merge's changes are the merged commits' own
 /// events; the merge's diff then only moves the state forward (silent).
+/// `trees` holds the backlog folder's tree of commits already read.
 fn commit_deltas(
     g: &Git,
-    id: Oid,
+    info: CommitInfo,
+    trees: &HashMap<Oid, Option<Oid>>,
     rel: &Path,
     all_parents: bool,
 ) -> Result<CommitDeltas, GitError> {
-    let info = g.commit(id)?;
-    let new = g.subtree(info.tree, rel)?;
-    let old = match info.parents.first() {
-        Some(p) => {
-            let parent_tree = g.commit(*p)?.tree;
-            g.subtree(parent_tree, rel)?
+    let folder = |commit: Oid, tree: Option<Oid>| -> Result<Option<Oid>, GitError> {
+        match trees.get(&commit) {
+            Some(t) => Ok(*t),
+            None => {
+                let tree = match tree {
+                    Some(t) => t,
+                    None => g.commit(commit)?.tree,
+                };
+                g.subtree(tree, rel)
+            }
         }
+    };
+    let new = folder(info.id, Some(info.tree))?;
+    let old = match info.parents.first() {
+        Some(p) => folder(*p, None)?,
         None => None,
     };
     let deltas = if old == new {

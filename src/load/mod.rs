@@ -275,16 +275,22 @@ pub fn story_with_findings(display: PathBuf, bytes: Vec<u8>) -> (Option<Story>, 
 
 /// A story as history compares it: its fields and acceptance criteria,
 /// read from one blob. The body is parsed only when it can hold a criteria
-/// section (it mentions "criteria"), and the text is not kept (the path
-/// and the front matter's layout are): a long history holds thousands of
-/// versions of long stories, and only their fields are compared.
+/// section (it mentions "criteria"), then for its criteria only (no
+/// statement or description), and neither the text nor the front matter's
+/// layout is kept (the path is): a long history holds thousands of versions
+/// of long stories, and only their fields are compared.
 pub fn story_fields_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Story> {
     let mut f = Vec::new();
     let path = display.clone();
     let mut story = guarded(&path, &mut f, |f| {
         parse_bytes(display, bytes, f).and_then(|p| parse_story_as(p, BodyRead::CriteriaOnly, f))
     })?;
+    // The layout (where each key sits) is a map per version; history
+    // names no line.
+    static NO_LAYOUT: std::sync::LazyLock<Arc<Layout>> =
+        std::sync::LazyLock::new(|| Arc::new(Layout::default()));
     story.doc = Arc::new(Document::new(path, String::new()));
+    story.layout = NO_LAYOUT.clone();
     story.opening = None;
     Some(story)
 }
@@ -377,16 +383,30 @@ fn parse_bytes(display: PathBuf, bytes: Vec<u8>, out: &mut Vec<Finding>) -> Opti
 }
 
 /// Where the first merge-conflict marker line (`<<<<<<< ours`) starts.
+///
+/// The marker is searched for (a vectorised substring search) rather than
+/// every line tested: a long history reads thousands of long files, and
+/// splitting each into lines cost a tenth of `log`. A marker holds no
+/// newline, so the occurrence at a line's start is always among the
+/// non-overlapping ones found.
 fn conflict_marker(text: &str) -> Option<usize> {
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let rest = line.strip_prefix("<<<<<<<");
-        if rest.is_some_and(|r| r.is_empty() || r.starts_with([' ', '\n', '\r'])) {
-            return Some(at);
-        }
-        at += line.len();
+    static MARKER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(["<<<<<<<"]).ok());
+    let at_line_start = |at: usize| at == 0 || text.as_bytes()[at - 1] == b'\n';
+    let is_marker = |at: usize| {
+        let rest = &text.as_bytes()[at + 7..];
+        rest.is_empty() || matches!(rest[0], b' ' | b'\n' | b'\r')
+    };
+    match MARKER.as_ref() {
+        Some(ac) => ac
+            .find_iter(text)
+            .map(|m| m.start())
+            .find(|&at| at_line_start(at) && is_marker(at)),
+        None => text
+            .match_indices("<<<<<<<")
+            .map(|(at, _)| at)
+            .find(|&at| at_line_start(at) && is_marker(at)),
     }
-    None
 }
 
 /// Bytes to text, with a BOM dropped; invalid UTF-8 is reported where it starts.
@@ -605,27 +625,61 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
 
     let body_text = p.body_range.map(|(off, line)| (&doc.text[off..], line));
     // A criteria heading needs the word; without it there are no criteria.
-    // (An automaton, for its prefilter on rare bytes: most of a long body
-    // is skipped without being compared.)
-    static CRITERIA: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+    // Its first four letters in each of their 16 cases are searched for
+    // with a vectorised multi-pattern search (Teddy), and only there is the
+    // rest compared: a case-insensitive search for "criteria" stops at every
+    // `c`, which long English bodies are full of. "crit" cannot overlap
+    // itself, so every occurrence is found.
+    static CRIT: std::sync::LazyLock<Option<aho_corasick::packed::Searcher>> =
         std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(["criteria"])
-                .ok()
+            let mut b = aho_corasick::packed::Config::new().builder();
+            for case in 0..16u8 {
+                let p: Vec<u8> = b"crit"
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if case >> i & 1 == 1 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            *c
+                        }
+                    })
+                    .collect();
+                b.add(p);
+            }
+            b.build()
         });
+    let criteria_at = |t: &str| -> Vec<usize> {
+        let rest_is = |at: usize| {
+            t.as_bytes()
+                .get(at + 4..at + 8)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b"eria"))
+        };
+        match CRIT.as_ref() {
+            Some(s) => s
+                .find_iter(t)
+                .map(|m| m.start())
+                .filter(|&at| rest_is(at))
+                .collect(),
+            None => t
+                .as_bytes()
+                .windows(8)
+                .enumerate()
+                .filter(|(_, w)| w.eq_ignore_ascii_case(b"criteria"))
+                .map(|(at, _)| at)
+                .collect(),
+        }
+    };
     // And it must be on a heading line: an ATX `#` before it on its line, or
     // a setext underline (`===`, `---`) on the next.
     let may_hold_criteria = |t: &str| {
-        let Some(ac) = CRITERIA.as_ref() else {
-            return true;
-        };
-        ac.find_iter(t).any(|m| {
-            let line_start = t[..m.start()].rfind('\n').map_or(0, |i| i + 1);
-            if t[line_start..m.start()].contains('#') {
+        criteria_at(t).into_iter().any(|start| {
+            let end = start + "criteria".len();
+            let line_start = t[..start].rfind('\n').map_or(0, |i| i + 1);
+            if t[line_start..start].contains('#') {
                 return true;
             }
-            let next = t[m.end()..]
+            let next = t[end..]
                 .split_once('\n')
                 .map_or("", |(_, rest)| rest.lines().next().unwrap_or(""));
             next.contains(['=', '-'])
@@ -634,10 +688,13 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
                     .all(|c| matches!(c, '=' | '-' | ' ' | '\t' | '>' | '\r'))
         })
     };
-    let body = body_text
-        .filter(|(t, _)| read == BodyRead::Full || may_hold_criteria(t))
-        .map(|(t, line)| body::read(t, line))
-        .unwrap_or_default();
+    let body = match read {
+        BodyRead::Full => body_text.map(|(t, line)| body::read(t, line)),
+        BodyRead::CriteriaOnly => body_text
+            .filter(|(t, _)| may_hold_criteria(t))
+            .map(|(t, line)| body::read_criteria(t, line)),
+    }
+    .unwrap_or_default();
     let body_start = p.body_range.map_or(0, |(off, _)| off);
     let opening = body.opening.map(|(a, b)| (body_start + a, body_start + b));
     Some(Story {

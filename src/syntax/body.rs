@@ -21,11 +21,27 @@ pub struct Body {
 
 /// Reads `body`, whose first line is line `first_line` of the file.
 pub fn read(body: &str, first_line: usize) -> Body {
-    // Line starts once, then a binary search per lookup: counting newlines
-    // from the start for every paragraph made a body of many short
-    // paragraphs quadratic.
-    let starts: Vec<usize> = body.match_indices('\n').map(|(i, _)| i + 1).collect();
-    let line_of = |offset: usize| first_line + starts.partition_point(|&s| s <= offset);
+    read_with(body, first_line, true)
+}
+
+/// Only the acceptance criteria of `body` (and whether it has the section):
+/// no statement, description or opening. History compares criteria only,
+/// and gathering the text of every paragraph of every version of a long
+/// story was a third of reading its history.
+pub fn read_criteria(body: &str, first_line: usize) -> Body {
+    read_with(body, first_line, false)
+}
+
+fn read_with(body: &str, first_line: usize, paragraphs: bool) -> Body {
+    // Line starts once (on first use), then a binary search per lookup:
+    // counting newlines from the start for every paragraph made a body of
+    // many short paragraphs quadratic.
+    let starts = std::cell::OnceCell::new();
+    let line_of = |offset: usize| {
+        let starts: &Vec<usize> =
+            starts.get_or_init(|| body.match_indices('\n').map(|(i, _)| i + 1).collect());
+        first_line + starts.partition_point(|&s| s <= offset)
+    };
     let mut out = Body::default();
     let parser = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter();
 
@@ -55,7 +71,7 @@ pub fn read(body: &str, first_line: usize) -> Body {
                     }
                 }
             }
-            Event::Start(Tag::Paragraph) if list_depth == 0 => {
+            Event::Start(Tag::Paragraph) if list_depth == 0 && paragraphs => {
                 paragraph = Some((line_of(range.start), String::new()));
                 if out.opening.is_none() && criteria_level.is_none() {
                     out.opening = Some((range.start, range.end));
@@ -68,7 +84,7 @@ pub fn read(body: &str, first_line: usize) -> Body {
                             Some(st) if out.statement.is_none() => out.statement = Some(st),
                             Some(_) => {}
                             None => {
-                                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                                let text = join_words(&text);
                                 if !text.is_empty() {
                                     out.description.push(text);
                                 }
@@ -93,7 +109,7 @@ pub fn read(body: &str, first_line: usize) -> Body {
             }
             Event::End(TagEnd::Item) if list_depth == 1 => {
                 if let Some(mut c) = item.take() {
-                    c.text = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    c.text = join_words(&c.text);
                     if !c.text.is_empty() {
                         out.criteria.push(c);
                     }
@@ -137,7 +153,12 @@ fn push_text(
 /// "As an" too). A paragraph that starts with "As a" but lacks a part gives a
 /// statement with that part empty, so the Definition of Ready can say which.
 pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The first word must be "as": most paragraphs are not statements, and
+    // joining their words first cost more than the parse of a long body.
+    if !starts_with_ignore_case(text.trim_start(), "as") {
+        return None;
+    }
+    let text = join_words(text);
     // The indicators are ASCII and matched ignoring ASCII case on the text
     // itself: offsets found in a lowercased copy do not fit the original
     // when lowercasing changes a character's length (the Kelvin sign).
@@ -172,6 +193,42 @@ pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
         ends,
         line,
     })
+}
+
+/// `text`'s words joined by single spaces, as
+/// `split_whitespace().collect::<Vec<_>>().join(" ")`, byte by byte where
+/// the text is ASCII (the usual case): a long body's every paragraph is
+/// joined, and decoding each character was most of the cost.
+fn join_words(text: &str) -> String {
+    if !text.is_ascii() {
+        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    // The ASCII characters `char::is_whitespace` holds.
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut start = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match (space(b), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                // ASCII: every index is a character boundary.
+                out.push_str(&text[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&text[s..]);
+    }
+    out
 }
 
 fn starts_with_ignore_case(text: &str, ascii: &str) -> bool {
@@ -288,5 +345,20 @@ mod tests {
             ("admin", "logs", "")
         );
         assert!(parse_statement("Fix the crash", 1).is_none());
+    }
+
+    #[test]
+    fn words_are_joined_as_split_whitespace_joins_them() {
+        for t in [
+            "",
+            "   ",
+            "one",
+            " As  a\tuser,\n\x0b\x0cI want\r\nit ",
+            "caf\u{e9} \u{a0} na\u{ef}ve\u{2003}x",
+            "a\u{85}b",
+        ] {
+            let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(join_words(t), want, "{t:?}");
+        }
     }
 }

@@ -7,6 +7,19 @@
 //! commits that each edit one story (mostly re-ranks, some status and
 //! estimate changes). Output is deterministic: the same arguments give the
 //! same bytes.
+//!
+//! Options give the history another shape, so that what is measured on one
+//! corpus is checked on others (all off by default; the default output is
+//! unchanged):
+//!
+//! - `--body-kb K`: each story carries about K KB of prose paragraphs, and
+//!   an edit rewrites one of them as well as its field (real stories are
+//!   long, and most real edits touch the text);
+//! - `--files-per-commit F`: each commit edits 1 to F stories;
+//! - `--renames P`: P % of commits also rename one story's file (a new
+//!   title, so a new file name: `D` and `M` in one commit);
+//! - `--merges EVERY`: every EVERY commits, a side branch of a few commits
+//!   on other stories is merged back with a merge commit.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -68,6 +81,7 @@ const STATUSES: &[&str] = &["draft", "ready", "draft", "ready", "done", "idea"];
 fn main() {
     let mut stories = 10_000usize;
     let mut history: Option<usize> = None;
+    let mut shape = Shape::default();
     let mut out = PathBuf::from("target/bench-backlog");
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -86,14 +100,27 @@ fn main() {
                         .expect("--history COMMITS"),
                 )
             }
+            "--body-kb" => shape.body_kb = number(&mut args, "--body-kb K"),
+            "--files-per-commit" => {
+                shape.files_per_commit = number::<usize>(&mut args, "--files-per-commit F").max(1)
+            }
+            "--renames" => shape.renames = number(&mut args, "--renames PERCENT"),
+            "--merges" => shape.merges = number(&mut args, "--merges EVERY"),
             other => {
-                eprintln!("unknown argument {other}; usage: generate [--stories N] [--out DIR | --history COMMITS]");
+                eprintln!("unknown argument {other}; usage: generate [--stories N] [--out DIR | --history COMMITS [--body-kb K] [--files-per-commit F] [--renames PERCENT] [--merges EVERY]]");
                 std::process::exit(2);
             }
         }
     }
     let mut rng = Rng(42);
     let mut all: Vec<Story> = (1..=stories).map(|n| Story::new(n, &mut rng)).collect();
+    if shape.body_kb > 0 {
+        // About 400 bytes a paragraph.
+        let paragraphs = (shape.body_kb * 1024).div_ceil(400);
+        for s in &mut all {
+            s.prose = vec![0; paragraphs];
+        }
+    }
     let sprints: Vec<(String, String)> = [("2026-10-26", "2026-11-06"), ("2026-11-09", "2026-11-20"), ("2026-11-23", "2026-12-04")]
         .iter()
         .enumerate()
@@ -104,7 +131,7 @@ fn main() {
         })
         .collect();
     if let Some(commits) = history {
-        fast_import(&mut all, &sprints, commits, &mut rng);
+        fast_import(&mut all, &sprints, commits, &shape, &mut rng);
         return;
     }
     let dir = out.join(".backlog");
@@ -119,6 +146,25 @@ fn main() {
         std::fs::write(dir.join(s.path()), s.render()).expect("write story");
     }
     println!("wrote {} stories to {}", stories, dir.display());
+}
+
+/// The shape of a generated history (see the module's documentation).
+#[derive(Default)]
+struct Shape {
+    body_kb: usize,
+    files_per_commit: usize,
+    renames: u64,
+    merges: usize,
+}
+
+fn number<T: std::str::FromStr>(args: &mut impl Iterator<Item = String>, usage: &str) -> T {
+    match args.next().and_then(|v| v.parse().ok()) {
+        Some(n) => n,
+        None => {
+            eprintln!("usage: {usage}");
+            std::process::exit(2);
+        }
+    }
 }
 
 struct Story {
@@ -136,6 +182,10 @@ struct Story {
     role: &'static str,
     times: u64,
     counts: [u64; 3],
+    /// Times the file was renamed (part of its name from the first rename on).
+    renamed: u64,
+    /// Long prose: the revision of each paragraph (empty: the short body).
+    prose: Vec<u64>,
 }
 
 impl Story {
@@ -160,16 +210,47 @@ impl Story {
             role: rng.pick(ROLES),
             times: 2 + rng.below(40),
             counts: [2 + rng.below(50), 2 + rng.below(50), 2 + rng.below(50)],
+            renamed: 0,
+            prose: Vec::new(),
         }
     }
 
     fn path(&self) -> String {
+        let again = if self.renamed > 0 {
+            format!("-r{}", self.renamed)
+        } else {
+            String::new()
+        };
         format!(
-            "stories/S-{}-{}-{}.md",
+            "stories/S-{}-{}-{}{again}.md",
             self.n,
             self.verb,
             self.thing.replace(' ', "-")
         )
+    }
+
+    /// One edit of the story's fields (and, with long prose, of one of its
+    /// paragraphs); returns the commit message.
+    fn edit(&mut self, rng: &mut Rng, span: u64) -> String {
+        let message = match rng.below(10) {
+            0..=5 => {
+                self.rank = format!("{}.{}", rng.below(span), rng.below(100));
+                format!("Re-rank S-{}", self.n)
+            }
+            6..=7 => {
+                self.status = rng.pick(STATUSES);
+                format!("S-{} is {}", self.n, self.status)
+            }
+            _ => {
+                self.estimate = [1, 2, 3, 5, 8, 13][rng.below(6) as usize];
+                format!("Re-estimate S-{}", self.n)
+            }
+        };
+        if !self.prose.is_empty() {
+            let p = rng.below(self.prose.len() as u64) as usize;
+            self.prose[p] += 1;
+        }
+        message
     }
 
     fn render(&self) -> String {
@@ -177,8 +258,13 @@ impl Story {
         let mut s = String::with_capacity(1100);
         let _ = writeln!(
             s,
-            "---\nid: S-{n}\ntitle: {} {thing} number {n}\nkind: story\nstatus: {}",
+            "---\nid: S-{n}\ntitle: {} {thing} number {n}{}\nkind: story\nstatus: {}",
             capitalise(verb),
+            if self.renamed > 0 {
+                format!(" (take {})", self.renamed + 1)
+            } else {
+                String::new()
+            },
             self.status
         );
         let _ = writeln!(s, "rank: {}", self.rank);
@@ -214,68 +300,276 @@ impl Story {
             let _ = writeln!(s, "- [{mark}] Given {count} selected {thing}, when I choose {verb}, then all of them are processed and a summary lists each result ({c})");
         }
         s.push_str("\n## Notes\nRaised at the customer day. Keep the existing keyboard shortcuts working and log every change for the audit trail.\n");
+        for (p, revision) in self.prose.iter().enumerate() {
+            s.push('\n');
+            prose(&mut s, self.n, p, *revision);
+        }
         s
     }
 }
 
-/// A `git fast-import` stream on stdout: the backlog, then `commits` edits.
-fn fast_import(all: &mut [Story], sprints: &[(String, String)], commits: usize, rng: &mut Rng) {
+/// About 400 bytes of deterministic prose: paragraph `p` of story `n`, as
+/// its `revision`-th edit left it, wrapped at 72 columns like real text.
+fn prose(out: &mut String, n: usize, p: usize, revision: u64) {
+    const WORDS: &[&str] = &[
+        "the",
+        "ledger",
+        "shows",
+        "each",
+        "invoice",
+        "once",
+        "and",
+        "a",
+        "reviewer",
+        "can",
+        "follow",
+        "why",
+        "it",
+        "moved",
+        "between",
+        "drafts",
+        "customers",
+        "expect",
+        "totals",
+        "to",
+        "match",
+        "their",
+        "own",
+        "records",
+        "so",
+        "reports",
+        "round",
+        "every",
+        "amount",
+        "before",
+        "export",
+        "while",
+        "support",
+        "answers",
+        "questions",
+        "about",
+        "late",
+        "payments",
+        "in",
+        "month-end",
+        "close",
+    ];
+    let mut rng = Rng((n as u64) << 32 ^ (p as u64) << 16 ^ revision);
+    let mut column = 0;
+    let mut written = 0;
+    while written < 400 {
+        let w = rng.pick(WORDS);
+        if column + w.len() + 1 > 72 {
+            out.push('\n');
+            column = 0;
+        } else if column > 0 {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(w);
+        column += w.len();
+        written += w.len() + 1;
+    }
+    out.push_str(".\n");
+}
+
+/// A file a commit writes or deletes, below `.backlog/`.
+enum File {
+    Write(String, String),
+    Delete(String),
+}
+
+/// One commit's edits: 1 to `files_per_commit` stories (none of `exclude`),
+/// each re-ranked, re-stated or re-estimated, some renamed. Returns the
+/// message, the files, and the stories touched.
+fn edits(
+    all: &mut [Story],
+    shape: &Shape,
+    span: u64,
+    exclude: &[usize],
+    rng: &mut Rng,
+) -> (String, Vec<File>, Vec<usize>) {
+    let count = if shape.files_per_commit > 1 {
+        1 + rng.below(shape.files_per_commit as u64) as usize
+    } else {
+        1
+    };
+    let (mut files, mut touched, mut messages) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..count {
+        let mut k = rng.below(all.len() as u64) as usize;
+        let mut tries = 0;
+        while (touched.contains(&k) || exclude.contains(&k)) && tries < 100 {
+            k = rng.below(all.len() as u64) as usize;
+            tries += 1;
+        }
+        if touched.contains(&k) || exclude.contains(&k) {
+            continue;
+        }
+        let s = &mut all[k];
+        let old_path = s.path();
+        let mut message = s.edit(rng, span);
+        if shape.renames > 0 && rng.below(100) < shape.renames {
+            s.renamed += 1;
+            files.push(File::Delete(old_path));
+            message = format!("Rename S-{} (take {})", s.n, s.renamed + 1);
+        }
+        files.push(File::Write(s.path(), s.render()));
+        touched.push(k);
+        messages.push(message);
+    }
+    let message = match messages.len() {
+        0 | 1 => messages.pop().unwrap_or_else(|| "Nothing".into()),
+        n => format!("{} and {} more", messages[0], n - 1),
+    };
+    (message, files, touched)
+}
+
+/// A `git fast-import` stream on stdout: the backlog, then `commits` edits
+/// (merge commits count as commits).
+fn fast_import(
+    all: &mut [Story],
+    sprints: &[(String, String)],
+    commits: usize,
+    shape: &Shape,
+    rng: &mut Rng,
+) {
     use std::io::Write;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut time = 1_790_000_000u64;
-    let emit_commit = |out: &mut dyn Write,
-                       message: &str,
-                       files: &[(String, String)],
-                       time: u64,
-                       author: &str| {
-        let _ = writeln!(out, "commit refs/heads/main");
-        let _ = writeln!(
-            out,
-            "author {author} <{}@example.com> {time} +0000",
-            author.to_lowercase().replace(' ', ".")
-        );
-        let _ = writeln!(
-            out,
-            "committer {author} <{}@example.com> {time} +0000",
-            author.to_lowercase().replace(' ', ".")
-        );
+    let mut mark = 0usize;
+    // One commit on `branch`, started from `from` and merging `merge` when
+    // given (otherwise it continues the branch); returns its mark.
+    let mut emit = |out: &mut dyn Write,
+                    branch: &str,
+                    (from, merge): (Option<usize>, Option<usize>),
+                    message: &str,
+                    files: &[File],
+                    time: u64,
+                    author: &str| {
+        mark += 1;
+        let email = author.to_lowercase().replace(' ', ".");
+        let _ = writeln!(out, "commit refs/heads/{branch}\nmark :{mark}");
+        let _ = writeln!(out, "author {author} <{email}@example.com> {time} +0000");
+        let _ = writeln!(out, "committer {author} <{email}@example.com> {time} +0000");
         let _ = writeln!(out, "data {}\n{message}", message.len());
-        for (path, text) in files {
-            let _ = writeln!(
-                out,
-                "M 100644 inline .backlog/{path}\ndata {}\n{text}",
-                text.len()
-            );
+        if let Some(f) = from {
+            let _ = writeln!(out, "from :{f}");
+        }
+        if let Some(m) = merge {
+            let _ = writeln!(out, "merge :{m}");
+        }
+        for f in files {
+            match f {
+                File::Write(path, text) => {
+                    let _ = writeln!(
+                        out,
+                        "M 100644 inline .backlog/{path}\ndata {}\n{text}",
+                        text.len()
+                    );
+                }
+                File::Delete(path) => {
+                    let _ = writeln!(out, "D .backlog/{path}");
+                }
+            }
         }
         let _ = writeln!(out);
+        mark
     };
-    let mut files: Vec<(String, String)> = vec![("backlog.yaml".into(), CONFIG.into())];
-    files.extend(sprints.iter().cloned());
-    files.extend(all.iter().map(|s| (s.path(), s.render())));
-    emit_commit(&mut out, "Import the backlog", &files, time, "Pat Owner");
+    let mut files: Vec<File> = vec![File::Write("backlog.yaml".into(), CONFIG.into())];
+    files.extend(
+        sprints
+            .iter()
+            .map(|(p, t)| File::Write(p.clone(), t.clone())),
+    );
+    files.extend(all.iter().map(|s| File::Write(s.path(), s.render())));
+    let mut main = emit(
+        &mut out,
+        "main",
+        (None, None),
+        "Import the backlog",
+        &files,
+        time,
+        "Pat Owner",
+    );
     let authors = ["Pat Owner", "Sam Dev", "Kim Lead"];
     let span = all.len() as u64 * 10;
-    for c in 0..commits {
+    let mut c = 0;
+    while c < commits {
+        if shape.merges > 0 && c > 0 && c % shape.merges == 0 && c + 4 <= commits {
+            // A side branch of two commits, one commit on the main line
+            // meanwhile (on other stories), and the merge.
+            // One branch name for all of them: each starts anew from main.
+            let branch = "topic";
+            let mut side = None;
+            let mut touched: Vec<usize> = Vec::new();
+            let mut paths_at_branch: Vec<String> = Vec::new();
+            for j in 0..2 {
+                time += 600;
+                let before: Vec<String> = all.iter().map(Story::path).collect();
+                let (message, files, t) = edits(all, shape, span, &touched, rng);
+                for k in &t {
+                    paths_at_branch.push(before[*k].clone());
+                }
+                touched.extend(t);
+                let from = if j == 0 { Some(main) } else { None };
+                side = Some(emit(
+                    &mut out,
+                    branch,
+                    (from, None),
+                    &message,
+                    &files,
+                    time,
+                    authors[c % 3],
+                ));
+                c += 1;
+            }
+            time += 600;
+            let (message, files, _) = edits(all, shape, span, &touched, rng);
+            emit(
+                &mut out,
+                "main",
+                (None, None),
+                &message,
+                &files,
+                time,
+                authors[c % 3],
+            );
+            c += 1;
+            // The merge writes the side branch's stories as they now are.
+            time += 600;
+            let mut files = Vec::new();
+            for (k, old) in touched.iter().zip(&paths_at_branch) {
+                if *old != all[*k].path() {
+                    files.push(File::Delete(old.clone()));
+                }
+                files.push(File::Write(all[*k].path(), all[*k].render()));
+            }
+            let message = format!("Merge branch '{branch}'");
+            main = emit(
+                &mut out,
+                "main",
+                (None, side),
+                &message,
+                &files,
+                time,
+                authors[c % 3],
+            );
+            c += 1;
+            continue;
+        }
         time += 600;
-        let k = rng.below(all.len() as u64) as usize;
-        let s = &mut all[k];
-        let message = match rng.below(10) {
-            0..=5 => {
-                s.rank = format!("{}.{}", rng.below(span), rng.below(100));
-                format!("Re-rank S-{}", s.n)
-            }
-            6..=7 => {
-                s.status = rng.pick(STATUSES);
-                format!("S-{} is {}", s.n, s.status)
-            }
-            _ => {
-                s.estimate = [1, 2, 3, 5, 8, 13][rng.below(6) as usize];
-                format!("Re-estimate S-{}", s.n)
-            }
-        };
-        let file = vec![(s.path(), s.render())];
-        emit_commit(&mut out, &message, &file, time, authors[c % 3]);
+        let (message, files, _) = edits(all, shape, span, &[], rng);
+        main = emit(
+            &mut out,
+            "main",
+            (None, None),
+            &message,
+            &files,
+            time,
+            authors[c % 3],
+        );
+        c += 1;
     }
     let _ = out.flush();
 }
