@@ -17,7 +17,7 @@ use crate::model::diagnostic::{Finding, Rule, Severity};
 use crate::model::field;
 use crate::model::score::{ModelError, ScoringModel};
 use crate::model::*;
-use crate::source::{Entry, EntryKind, Source};
+use crate::source::{Entry, EntryKind, Limited, Source};
 use crate::syntax::body;
 use crate::syntax::document::{self, Document, Layout, RefusalKind, SplitError, MAX_FILE_BYTES};
 
@@ -203,18 +203,27 @@ fn read_file(
             ));
             return None;
         }
-        EntryKind::File { size } if *size > MAX_FILE_BYTES => {
-            out.push(whole_file(
-                Rule::TooLarge,
-                format!("file is {size} bytes; story and sprint files are limited to {MAX_FILE_BYTES} bytes"),
-                "split the file, or move attachments out of the backlog folder",
-            ));
-            return None;
-        }
         EntryKind::File { .. } => {}
     }
-    let bytes = match source.read(&entry.path) {
-        Ok(Some(b)) => b,
+    let too_large = |size: u64| {
+        whole_file(
+            Rule::TooLarge,
+            format!("file is {size} bytes; story and sprint files are limited to {MAX_FILE_BYTES} bytes"),
+            "split the file, or move attachments out of the backlog folder",
+        )
+    };
+    if let EntryKind::File { size: Some(size) } = entry.kind {
+        if size > MAX_FILE_BYTES {
+            out.push(too_large(size));
+            return None;
+        }
+    }
+    let bytes = match source.read_limited(&entry.path, MAX_FILE_BYTES) {
+        Ok(Some(Limited::Bytes(b))) => b,
+        Ok(Some(Limited::TooLarge(size))) => {
+            out.push(too_large(size));
+            return None;
+        }
         Ok(None) => return None,
         Err(e) => {
             out.push(whole_file(
