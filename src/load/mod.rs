@@ -18,8 +18,8 @@ use crate::model::field;
 use crate::model::score::{ModelError, ScoringModel};
 use crate::model::*;
 use crate::source::{Entry, EntryKind, Limited, Source};
-use crate::syntax::body;
 use crate::syntax::document::{self, Document, Layout, RefusalKind, SplitError, MAX_FILE_BYTES};
+use crate::syntax::{body, flat};
 
 /// Failure to list the backlog folder at all (a single file's problem is a
 /// finding instead).
@@ -419,6 +419,11 @@ fn parse_yaml(
         return None;
     }
     let layout = Layout::scan(yaml, first_line);
+    // Flat front matter (most stories) is read without the YAML parser, to
+    // the same values (syntax::flat's property test); the rest is parsed.
+    if let Some(map) = flat::read(yaml) {
+        return Some((map, layout));
+    }
     let value: Value = match serde_yaml::from_str(&document::quote_long_integers(yaml)) {
         Ok(v) => v,
         Err(e) => {
