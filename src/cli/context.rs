@@ -125,7 +125,20 @@ impl Context {
     /// command, and files that could not be read are named on stderr, so a
     /// broken file never just vanishes from the output.
     pub fn snapshot(&self) -> Result<Snapshot, CliError> {
-        let snapshot = self.snapshot_as_is()?;
+        self.said(self.snapshot_as_is()?)
+    }
+
+    /// [`Context::snapshot`] without story bodies (statements, criteria
+    /// left empty), for commands that show fields only: `list`.
+    pub fn snapshot_fields(&self) -> Result<Snapshot, CliError> {
+        if self.at.is_some() {
+            return self.snapshot();
+        }
+        self.said(crate::load::load_fields(&self.work_tree()?)?)
+    }
+
+    /// A snapshot checked usable, with its unread files named on stderr.
+    fn said(&self, snapshot: Snapshot) -> Result<Snapshot, CliError> {
         usable(&snapshot)?;
         let unread = snapshot.unread_files();
         if !unread.is_empty() {

@@ -43,7 +43,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
-    let owned = ctx.snapshot()?;
+    let owned = ctx.snapshot_fields()?;
     let snapshot = &owned;
     let filter = Filter {
         status: args.status,

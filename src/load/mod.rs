@@ -44,8 +44,23 @@ pub struct Reuse<'a> {
     pub changed: &'a std::collections::HashSet<PathBuf>,
 }
 
+/// [`load`] without reading story bodies: every story's statement, opening
+/// and acceptance criteria are left empty. For commands that show fields
+/// only (`list`): parsing the Markdown bodies was a third of their time.
+pub fn load_fields(source: &dyn Source) -> Result<Snapshot, LoadError> {
+    load_as(source, None, BodyRead::Nothing)
+}
+
 /// [`load`], taking unchanged stories from `reuse` instead of parsing them.
 pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Snapshot, LoadError> {
+    load_as(source, reuse, BodyRead::Full)
+}
+
+fn load_as(
+    source: &dyn Source,
+    reuse: Option<Reuse<'_>>,
+    read: BodyRead,
+) -> Result<Snapshot, LoadError> {
     let root = source.display_root().to_path_buf();
     let previous: std::collections::HashMap<&Path, &Story> = reuse
         .as_ref()
@@ -85,7 +100,7 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
                 return (Some(story), f, None);
             }
             let story = guarded(&root.join(&e.path), &mut f, |f| {
-                read_file(source, &root, e, f).and_then(|parsed| parse_story(parsed, f))
+                read_file(source, &root, e, f).and_then(|parsed| parse_story_as(parsed, read, f))
             });
             let fallback = story
                 .is_none()
@@ -502,6 +517,8 @@ enum BodyRead {
     Full,
     /// The criteria only, and only when the body can hold a criteria section.
     CriteriaOnly,
+    /// Nothing of the body.
+    Nothing,
 }
 
 fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
@@ -614,7 +631,11 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
         })
     };
     let body = body_text
-        .filter(|(t, _)| read == BodyRead::Full || may_hold_criteria(t))
+        .filter(|(t, _)| match read {
+            BodyRead::Full => true,
+            BodyRead::CriteriaOnly => may_hold_criteria(t),
+            BodyRead::Nothing => false,
+        })
         .map(|(t, line)| body::read(t, line))
         .unwrap_or_default();
     let body_start = p.body_range.map_or(0, |(off, _)| off);
