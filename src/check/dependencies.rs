@@ -21,7 +21,7 @@ pub(super) fn dependency_cycles(ctx: &Context, out: &mut Vec<Finding>) {
                     .is_some_and(|f| std::ptr::eq(f, *x))
             })
             .collect();
-        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v.sort_by_cached_key(|s| s.id.sort_key());
         v
     };
     let index_of: HashMap<&str, usize> = stories

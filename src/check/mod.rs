@@ -118,12 +118,26 @@ fn dated(s: &Snapshot, today: crate::model::date::Date) -> Vec<Finding> {
 fn rules(snapshot: &Snapshot, local: &(dyn Fn(&Story) -> bool + Sync)) -> Vec<Finding> {
     let mut out = snapshot.load_findings.clone();
     let ctx = Context::new(snapshot, local);
-    story_rules(&ctx, &mut out);
-    rank_rules(&ctx, &mut out);
-    dependency_cycles(&ctx, &mut out);
-    sprint_rules(&ctx, &mut out);
-    committed_twice(&ctx, &mut out);
-    quality::quality(&ctx, &mut out);
+    // The quality rules beside the structural ones, on both cores; their
+    // findings are then taken in the same order as one after the other.
+    let (structural, quality) = rayon::join(
+        || {
+            let mut out = Vec::new();
+            story_rules(&ctx, &mut out);
+            rank_rules(&ctx, &mut out);
+            dependency_cycles(&ctx, &mut out);
+            sprint_rules(&ctx, &mut out);
+            committed_twice(&ctx, &mut out);
+            out
+        },
+        || {
+            let mut out = Vec::new();
+            quality::quality(&ctx, &mut out);
+            out
+        },
+    );
+    out.extend(structural);
+    out.extend(quality);
     wip_limits(&ctx, &mut out);
     out
 }

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
 
 use super::Context;
 use crate::model::diagnostic::{Finding, Rule};
@@ -202,6 +203,9 @@ pub(super) const TEXT_RULES: &[Rule] = &[
     Rule::CriteriaNotGherkin,
 ];
 
+/// A story, where its opening statement starts, and the statement read.
+type Statement<'a> = (&'a Story, usize, Parsed<'a>);
+
 pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = &ctx.s.config;
     let statements_read = STATEMENT_RULES
@@ -222,35 +226,48 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
                 .map(|w| w.to_lowercase()),
         )
         .ok();
-    let mut statements: Vec<(&Story, usize, Parsed)> = Vec::new();
-    for story in ctx.s.stories.iter().filter(|s| ctx.is_local(s)) {
-        if let (Some(max), Some(est)) = (cfg.quality.max_estimate, story.estimate) {
-            if est > max && story.kind != Kind::Epic {
-                out.push(
-                    story
-                        .finding_at(
-                            "estimate",
-                            Rule::StoryTooBig,
-                            format!(
-                                "`{}` is estimated at {est}, above the {max} a story may be",
-                                story.id
+    // Each story's own checks and statement parse are independent: done in
+    // parallel, then taken in story order as before.
+    let per_story: Vec<(Vec<Finding>, Option<Statement>)> = ctx
+        .s
+        .stories
+        .par_iter()
+        .filter(|s| ctx.is_local(s))
+        .map(|story| {
+            let mut out = Vec::new();
+            if let (Some(max), Some(est)) = (cfg.quality.max_estimate, story.estimate) {
+                if est > max && story.kind != Kind::Epic {
+                    out.push(
+                        story
+                            .finding_at(
+                                "estimate",
+                                Rule::StoryTooBig,
+                                format!(
+                                    "`{}` is estimated at {est}, above the {max} a story may be",
+                                    story.id
+                                ),
+                            )
+                            .help(
+                                "split it into stories that each deliver something a user can see",
                             ),
-                        )
-                        .help("split it into stories that each deliver something a user can see"),
-                );
+                    );
+                }
             }
-        }
-        criteria(story, cfg, vague_words.as_ref(), out);
-        if story.kind != Kind::Story || !statements_read {
-            continue;
-        }
-        let Some((start, end)) = story.opening else {
-            continue;
-        };
-        let Some(text) = story.doc.text.get(start..end) else {
-            continue;
-        };
-        statements.push((story, start, parse(text)));
+            criteria(story, cfg, vague_words.as_ref(), &mut out);
+            if story.kind != Kind::Story || !statements_read {
+                return (out, None);
+            }
+            let statement = story
+                .opening
+                .and_then(|(start, end)| Some((start, story.doc.text.get(start..end)?)))
+                .map(|(start, text)| (story, start, parse(text)));
+            (out, statement)
+        })
+        .collect();
+    let mut statements: Vec<Statement> = Vec::with_capacity(per_story.len());
+    for (found, statement) in per_story {
+        out.extend(found);
+        statements.extend(statement);
     }
     for (story, start, p) in &statements {
         let (story, start) = (*story, *start);

@@ -28,7 +28,8 @@ pub enum CheckFormat {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
-    let snapshot = &ctx.snapshot_as_is()?;
+    let owned = ctx.snapshot_as_is()?;
+    let snapshot = &owned;
     let findings = match &args.since {
         None => crate::check::check_on(snapshot, ctx.today),
         Some(base) => {
@@ -50,7 +51,11 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         CheckFormat::Sarif => report::sarif(out, &findings),
         CheckFormat::Gitlab => report::gitlab(out, &findings),
     }?;
-    Ok(Exit::findings_if(
-        findings.iter().any(|f| f.severity == Severity::Error),
-    ))
+    let exit = Exit::findings_if(findings.iter().any(|f| f.severity == Severity::Error));
+    // The process ends after this command: its memory goes back to the
+    // system at once, rather than being freed one story at a time (a
+    // measurable part of checking 100,000 stories).
+    std::mem::forget(findings);
+    std::mem::forget(owned);
+    Ok(exit)
 }

@@ -126,7 +126,20 @@ impl Context {
     /// command, and files that could not be read are named on stderr, so a
     /// broken file never just vanishes from the output.
     pub fn snapshot(&self) -> Result<Snapshot, CliError> {
-        let snapshot = self.snapshot_as_is()?;
+        self.said(self.snapshot_as_is()?)
+    }
+
+    /// [`Context::snapshot`] without story bodies (statements, criteria
+    /// left empty), for commands that show fields only: `list`.
+    pub fn snapshot_fields(&self) -> Result<Snapshot, CliError> {
+        if self.at.is_some() {
+            return self.snapshot();
+        }
+        self.said(crate::load::load_fields(&self.work_tree()?)?)
+    }
+
+    /// A snapshot checked usable, with its unread files named on stderr.
+    fn said(&self, snapshot: Snapshot) -> Result<Snapshot, CliError> {
         usable(&snapshot)?;
         self.warn_unread(&snapshot);
         Ok(snapshot)
@@ -143,10 +156,7 @@ impl Context {
         let Some(file) = story_cache(&tree) else {
             return self.snapshot();
         };
-        let snapshot = crate::load::cache::load(&tree, &file, ids)?.snapshot;
-        usable(&snapshot)?;
-        self.warn_unread(&snapshot);
-        Ok(snapshot)
+        self.said(crate::load::cache::load(&tree, &file, ids)?.snapshot)
     }
 
     /// Names on stderr the files that could not be read, so a broken file

@@ -43,7 +43,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
-    let snapshot = &ctx.snapshot()?;
+    let owned = ctx.snapshot_fields()?;
+    let snapshot = &owned;
     let filter = Filter {
         status: args.status,
         sprint: args.sprint,
@@ -71,5 +72,9 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         crate::render::goals::markdown(out, &crate::views::goals::goals(snapshot))?;
     }
     render(out, &rows, format, ctx.width, with_score)?;
+    // The process ends after this command: its memory goes back to the
+    // system at once, rather than being freed one story at a time.
+    std::mem::forget(rows);
+    std::mem::forget(owned);
     Ok(Exit::Clean)
 }

@@ -141,7 +141,7 @@ impl Summaries {
                 };
                 let entry = Entry {
                     path: rel.to_path_buf(),
-                    kind: EntryKind::File { size: 0 },
+                    kind: EntryKind::File { size: None },
                 };
                 let mut findings = Vec::new();
                 let Some(fresh) = super::story_entry(tree, &entry, &mut findings) else {
@@ -334,7 +334,9 @@ fn list_stories(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
             let key = Key::from_metadata(&item.metadata().ok()?);
             let entry = Entry {
                 path,
-                kind: EntryKind::File { size: key.size },
+                kind: EntryKind::File {
+                    size: Some(key.size),
+                },
             };
             Some((entry, Some(key)))
         })

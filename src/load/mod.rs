@@ -18,9 +18,9 @@ use crate::model::diagnostic::{Finding, Rule, Severity};
 use crate::model::field;
 use crate::model::score::{ModelError, ScoringModel};
 use crate::model::*;
-use crate::source::{Entry, EntryKind, Source};
-use crate::syntax::body;
+use crate::source::{Entry, EntryKind, Limited, Source};
 use crate::syntax::document::{self, Document, Layout, RefusalKind, SplitError, MAX_FILE_BYTES};
+use crate::syntax::{body, flat};
 
 /// Failure to list the backlog folder at all (a single file's problem is a
 /// finding instead).
@@ -45,8 +45,23 @@ pub struct Reuse<'a> {
     pub changed: &'a std::collections::HashSet<PathBuf>,
 }
 
+/// [`load`] without reading story bodies: every story's statement, opening
+/// and acceptance criteria are left empty. For commands that show fields
+/// only (`list`): parsing the Markdown bodies was a third of their time.
+pub fn load_fields(source: &dyn Source) -> Result<Snapshot, LoadError> {
+    load_as(source, None, BodyRead::Nothing)
+}
+
 /// [`load`], taking unchanged stories from `reuse` instead of parsing them.
 pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Snapshot, LoadError> {
+    load_as(source, reuse, BodyRead::Full)
+}
+
+fn load_as(
+    source: &dyn Source,
+    reuse: Option<Reuse<'_>>,
+    read: BodyRead,
+) -> Result<Snapshot, LoadError> {
     let root = source.display_root().to_path_buf();
     let previous: std::collections::HashMap<&Path, &Story> = reuse
         .as_ref()
@@ -67,7 +82,7 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
             .get(root.join(&e.path).as_path())
             .map(|s| (*s).clone())
     };
-    load_known(source, None, &|_, e| unchanged(e))
+    load_known_as(source, None, read, &|_, e| unchanged(e))
 }
 
 /// [`load`], taking the stories `known` gives for a listed file instead of
@@ -77,6 +92,15 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
 pub fn load_known(
     source: &dyn Source,
     stories: Option<Vec<Entry>>,
+    known: &(dyn Fn(usize, &Entry) -> Option<Story> + Sync),
+) -> Result<Snapshot, LoadError> {
+    load_known_as(source, stories, BodyRead::Full, known)
+}
+
+fn load_known_as(
+    source: &dyn Source,
+    stories: Option<Vec<Entry>>,
+    read: BodyRead,
     known: &(dyn Fn(usize, &Entry) -> Option<Story> + Sync),
 ) -> Result<Snapshot, LoadError> {
     let root = source.display_root().to_path_buf();
@@ -102,7 +126,7 @@ pub fn load_known(
             if let Some(story) = known(i, e) {
                 return (Some(story), f, None);
             }
-            let story = story_entry(source, e, &mut f);
+            let story = story_entry_as(source, e, read, &mut f);
             let fallback = story
                 .is_none()
                 .then(|| {
@@ -147,9 +171,18 @@ pub fn load_known(
 
 /// The story in one listed file of `source`, its problems added to `out`.
 pub fn story_entry(source: &dyn Source, entry: &Entry, out: &mut Vec<Finding>) -> Option<Story> {
+    story_entry_as(source, entry, BodyRead::Full, out)
+}
+
+fn story_entry_as(
+    source: &dyn Source,
+    entry: &Entry,
+    read: BodyRead,
+    out: &mut Vec<Finding>,
+) -> Option<Story> {
     let root = source.display_root();
     guarded(&root.join(&entry.path), out, |f| {
-        read_file(source, root, entry, f).and_then(|parsed| parse_story(parsed, f))
+        read_file(source, root, entry, f).and_then(|parsed| parse_story_as(parsed, read, f))
     })
 }
 
@@ -227,18 +260,27 @@ fn read_file(
             ));
             return None;
         }
-        EntryKind::File { size } if *size > MAX_FILE_BYTES => {
-            out.push(whole_file(
-                Rule::TooLarge,
-                format!("file is {size} bytes; story and sprint files are limited to {MAX_FILE_BYTES} bytes"),
-                "split the file, or move attachments out of the backlog folder",
-            ));
-            return None;
-        }
         EntryKind::File { .. } => {}
     }
-    let bytes = match source.read(&entry.path) {
-        Ok(Some(b)) => b,
+    let too_large = |size: u64| {
+        whole_file(
+            Rule::TooLarge,
+            format!("file is {size} bytes; story and sprint files are limited to {MAX_FILE_BYTES} bytes"),
+            "split the file, or move attachments out of the backlog folder",
+        )
+    };
+    if let EntryKind::File { size: Some(size) } = entry.kind {
+        if size > MAX_FILE_BYTES {
+            out.push(too_large(size));
+            return None;
+        }
+    }
+    let bytes = match source.read_limited(&entry.path, MAX_FILE_BYTES) {
+        Ok(Some(Limited::Bytes(b))) => b,
+        Ok(Some(Limited::TooLarge(size))) => {
+            out.push(too_large(size));
+            return None;
+        }
         Ok(None) => return None,
         Err(e) => {
             out.push(whole_file(
@@ -465,6 +507,11 @@ fn parse_yaml(
         return None;
     }
     let layout = Layout::scan(yaml, first_line);
+    // Flat front matter (most stories) is read without the YAML parser, to
+    // the same values (syntax::flat's property test); the rest is parsed.
+    if let Some(map) = flat::read(yaml) {
+        return Some((map, layout));
+    }
     let value: Value = match serde_yaml::from_str(&document::quote_long_integers(yaml)) {
         Ok(v) => v,
         Err(e) => {
@@ -543,6 +590,8 @@ enum BodyRead {
     Full,
     /// The criteria only, and only when the body can hold a criteria section.
     CriteriaOnly,
+    /// Nothing of the body.
+    Nothing,
 }
 
 fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
@@ -693,6 +742,7 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
         BodyRead::CriteriaOnly => body_text
             .filter(|(t, _)| may_hold_criteria(t))
             .map(|(t, line)| body::read_criteria(t, line)),
+        BodyRead::Nothing => None,
     }
     .unwrap_or_default();
     let body_start = p.body_range.map_or(0, |(off, _)| off);

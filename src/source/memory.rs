@@ -62,7 +62,7 @@ impl Source for Memory {
             .map(|(p, b)| Entry {
                 path: p.clone(),
                 kind: EntryKind::File {
-                    size: b.len() as u64,
+                    size: Some(b.len() as u64),
                 },
             });
         let links = self

@@ -17,8 +17,16 @@ pub use work_tree::{discover, DiscoverError, WorkTree};
 /// What a listed path is. Symlinks are reported, never followed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EntryKind {
-    File { size: u64 },
-    Symlink { target: PathBuf, outside: bool },
+    /// A regular file; `size` is `None` where the listing did not look (the
+    /// working tree lists from directory entries alone, without a `stat` per
+    /// file: [`Source::read_limited`] finds a file that is too large).
+    File {
+        size: Option<u64>,
+    },
+    Symlink {
+        target: PathBuf,
+        outside: bool,
+    },
 }
 
 /// A file below the backlog folder, by its path relative to that folder.
@@ -36,6 +44,25 @@ pub trait Source: Sync {
     fn list_markdown(&self, dir: &str) -> io::Result<Vec<Entry>>;
     /// Reads a file, relative to the backlog folder. `Ok(None)` when it does not exist.
     fn read(&self, path: &Path) -> io::Result<Option<Vec<u8>>>;
+    /// [`Source::read`], reading no more than `limit` bytes: a longer file
+    /// is [`Limited::TooLarge`] with its size, and is not held in memory.
+    fn read_limited(&self, path: &Path, limit: u64) -> io::Result<Option<Limited>> {
+        Ok(self.read(path)?.map(|bytes| {
+            if bytes.len() as u64 > limit {
+                Limited::TooLarge(bytes.len() as u64)
+            } else {
+                Limited::Bytes(bytes)
+            }
+        }))
+    }
+}
+
+/// What [`Source::read_limited`] read.
+#[derive(Debug)]
+pub enum Limited {
+    Bytes(Vec<u8>),
+    /// The file is longer than the limit: its size in bytes.
+    TooLarge(u64),
 }
 
 fn is_markdown(path: &Path) -> bool {

@@ -39,7 +39,7 @@ impl Source for WorkTree {
 
     fn list_markdown(&self, dir: &str) -> io::Result<Vec<Entry>> {
         let base = self.root.join(dir);
-        // The folder itself is looked at, not followed: walkdir would follow
+        // The folder itself is looked at, not followed: `read_dir` would follow
         // a symlinked root.
         match std::fs::symlink_metadata(&base) {
             Ok(m) if m.file_type().is_symlink() => {
@@ -55,34 +55,7 @@ impl Source for WorkTree {
             _ => return Ok(Vec::new()),
         }
         let mut out = Vec::new();
-        let walker = walkdir::WalkDir::new(&base)
-            .follow_links(false)
-            .sort_by_file_name();
-        for item in walker {
-            let item = item.map_err(io::Error::other)?;
-            let ft = item.file_type();
-            let rel = match item.path().strip_prefix(&self.root) {
-                Ok(rel) => rel.to_path_buf(),
-                Err(_) => continue,
-            };
-            let kind = if ft.is_symlink() {
-                let target = std::fs::read_link(item.path())?;
-                let outside = points_outside(&rel, &target);
-                EntryKind::Symlink { target, outside }
-            } else if ft.is_file() {
-                EntryKind::File { size: 0 }
-            } else {
-                continue;
-            };
-            let mut entry = Entry { path: rel, kind };
-            if !listed_in(dir, &entry) {
-                continue;
-            }
-            if let EntryKind::File { size } = &mut entry.kind {
-                *size = item.metadata().map_err(io::Error::other)?.len();
-            }
-            out.push(entry);
-        }
+        self.walk(&base, dir, &mut out)?;
         Ok(out)
     }
 
@@ -92,6 +65,73 @@ impl Source for WorkTree {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    fn read_limited(&self, path: &Path, limit: u64) -> io::Result<Option<super::Limited>> {
+        use std::io::Read as _;
+        let mut file = match std::fs::File::open(self.root.join(path)) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        // Read without asking the size first (no `stat`), through a buffer
+        // on the stack so the bytes kept are allocated at their length, and
+        // stop past the limit.
+        let mut bytes = Vec::new();
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            let n = match file.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            bytes.extend_from_slice(&chunk[..n]);
+            if bytes.len() as u64 > limit {
+                let size = file.metadata().map_or(bytes.len() as u64, |m| m.len());
+                return Ok(Some(super::Limited::TooLarge(size)));
+            }
+        }
+        Ok(Some(super::Limited::Bytes(bytes)))
+    }
+}
+
+impl WorkTree {
+    /// Lists `base` (shown as `dir`) and the folders below it, in the order
+    /// of a path sort, from directory entries alone: their type comes from
+    /// the entry (no `stat` per file), symlinks are reported and never
+    /// followed, and sizes are left to [`Source::read_limited`].
+    fn walk(&self, base: &Path, dir: &str, out: &mut Vec<Entry>) -> io::Result<()> {
+        let mut items: Vec<(std::ffi::OsString, std::fs::FileType)> = Vec::new();
+        for item in std::fs::read_dir(base)? {
+            let item = item?;
+            items.push((item.file_name(), item.file_type()?));
+        }
+        items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (name, ft) in items {
+            let path = base.join(&name);
+            let rel = match path.strip_prefix(&self.root) {
+                Ok(rel) => rel.to_path_buf(),
+                Err(_) => continue,
+            };
+            let kind = if ft.is_symlink() {
+                let target = std::fs::read_link(&path)?;
+                let outside = points_outside(&rel, &target);
+                EntryKind::Symlink { target, outside }
+            } else if ft.is_file() {
+                EntryKind::File { size: None }
+            } else if ft.is_dir() {
+                self.walk(&path, dir, out)?;
+                continue;
+            } else {
+                continue;
+            };
+            let entry = Entry { path: rel, kind };
+            if listed_in(dir, &entry) {
+                out.push(entry);
+            }
+        }
+        Ok(())
     }
 }
 

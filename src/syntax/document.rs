@@ -378,7 +378,10 @@ pub struct Slot {
 /// `value.business`, `review.decisions[1].story`.
 #[derive(Clone, Debug, Default)]
 pub struct Layout {
-    slots: HashMap<String, Slot>,
+    /// Sorted by path, allocated to its length: a snapshot holds one layout
+    /// per file, and a hash table's spare buckets were a large part of the
+    /// memory of 100,000 stories.
+    slots: Vec<(String, Slot)>,
     /// Keys seen twice in one mapping: (path, line, column) of the repeat.
     pub repeats: Vec<(String, usize, usize)>,
 }
@@ -392,7 +395,8 @@ struct Frame {
 impl Layout {
     /// Scans YAML whose first line is file line `first_line`.
     pub fn scan(yaml: &str, first_line: usize) -> Layout {
-        let mut layout = Layout::default();
+        let mut slots: HashMap<String, Slot> = HashMap::new();
+        let mut repeats = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
         let mut counters: HashMap<String, usize> = HashMap::new();
         let mut block_scalar_indent: Option<usize> = None;
@@ -425,7 +429,7 @@ impl Layout {
                 *counter += 1;
                 let rest = content.get(1..).unwrap_or("");
                 let skip = 1 + (rest.len() - rest.trim_start_matches(' ').len());
-                layout.slots.entry(path.clone()).or_insert(Slot {
+                slots.entry(path.clone()).or_insert(Slot {
                     line: line_no,
                     key_column: col + 1,
                     value_column: col + skip + 1,
@@ -465,10 +469,10 @@ impl Layout {
                 value_column: col + value_offset + 1,
                 raw,
             };
-            if layout.slots.contains_key(&path) {
-                layout.repeats.push((path.clone(), line_no, col + 1));
+            if slots.contains_key(&path) {
+                repeats.push((path.clone(), line_no, col + 1));
             } else {
-                layout.slots.insert(path.clone(), slot);
+                slots.insert(path.clone(), slot);
             }
             counters.remove(&path);
             stack.push(Frame {
@@ -477,14 +481,16 @@ impl Layout {
                 item: false,
             });
         }
-        layout
+        let mut slots: Vec<(String, Slot)> = slots.into_iter().collect();
+        slots.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Layout { slots, repeats }
     }
 
     /// The slot at `path`, or failing that at its nearest ancestor.
     pub fn find(&self, path: &str) -> Option<&Slot> {
         let mut p = path;
         loop {
-            if let Some(s) = self.slots.get(p) {
+            if let Some(s) = self.get(p) {
                 return Some(s);
             }
             let cut = p.rfind(['.', '['])?;
@@ -502,7 +508,11 @@ impl Layout {
 
     /// The slot at exactly `path`.
     pub fn get(&self, path: &str) -> Option<&Slot> {
-        self.slots.get(path)
+        let i = self
+            .slots
+            .binary_search_by(|(k, _)| k.as_str().cmp(path))
+            .ok()?;
+        Some(&self.slots[i].1)
     }
 }
 

@@ -5,3 +5,4 @@
 
 pub mod body;
 pub mod document;
+pub mod flat;
