@@ -101,28 +101,26 @@ impl WorkTree {
     /// of a path sort, from directory entries alone: their type comes from
     /// the entry (no `stat` per file), symlinks are reported and never
     /// followed, and sizes are left to [`Source::read_limited`].
+    /// Every listed entry below `base`, in walkdir's sorted order. The file
+    /// types come from the directory entries: no `stat` per file (sizes are
+    /// checked where the files are read, in parallel).
     fn walk(&self, base: &Path, dir: &str, out: &mut Vec<Entry>) -> io::Result<()> {
-        let mut items: Vec<(std::ffi::OsString, std::fs::FileType)> = Vec::new();
-        for item in std::fs::read_dir(base)? {
-            let item = item?;
-            items.push((item.file_name(), item.file_type()?));
-        }
-        items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (name, ft) in items {
-            let path = base.join(&name);
-            let rel = match path.strip_prefix(&self.root) {
+        let walker = walkdir::WalkDir::new(base)
+            .follow_links(false)
+            .sort_by_file_name();
+        for item in walker {
+            let item = item.map_err(io::Error::other)?;
+            let ft = item.file_type();
+            let rel = match item.path().strip_prefix(&self.root) {
                 Ok(rel) => rel.to_path_buf(),
                 Err(_) => continue,
             };
             let kind = if ft.is_symlink() {
-                let target = std::fs::read_link(&path)?;
+                let target = std::fs::read_link(item.path())?;
                 let outside = points_outside(&rel, &target);
                 EntryKind::Symlink { target, outside }
             } else if ft.is_file() {
                 EntryKind::File { size: None }
-            } else if ft.is_dir() {
-                self.walk(&path, dir, out)?;
-                continue;
             } else {
                 continue;
             };
