@@ -38,9 +38,8 @@ pub fn check_where(snapshot: &Snapshot, local: &(dyn Fn(&Story) -> bool + Sync))
 /// error under `config`: an edit refused by such a rule must have read
 /// every story, not summaries of them (`load::cache`).
 pub fn reads_every_text(config: &crate::model::Config) -> bool {
-    quality::TEXT_RULES
-        .iter()
-        .any(|r| config.level(*r) == RuleLevel::On(crate::model::diagnostic::Severity::Error))
+    quality::text_rules()
+        .any(|r| config.level(r) == RuleLevel::On(crate::model::diagnostic::Severity::Error))
 }
 
 /// [`check`] plus the rules that depend on the day (`check` itself, where

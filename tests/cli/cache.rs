@@ -2,10 +2,10 @@
 //! answer exactly as if every file were read, and a stale, garbled or
 //! forged cache is never used to write.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::common::Fixture;
+use crate::common::{snapshot_of_files as files, Fixture};
 
 /// Lets the files just written settle: the cache trusts an entry only for
 /// a file that last changed well before the cache was written.
@@ -15,22 +15,6 @@ fn settle() {
 
 fn cache_file(f: &Fixture) -> PathBuf {
     f.root().join(".git/backlog/stories-_backlog.cache")
-}
-
-/// Every file below `.backlog/`, with its bytes.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 /// Runs `commands` in one fixture through a warm cache and in another with
@@ -166,4 +150,26 @@ fn a_tampered_story_cache_is_never_used_to_write() {
         fresh.run(&["rank", "S-10", "--top"]);
         assert_eq!(files(&f.backlog()), files(&fresh.backlog()));
     }
+}
+
+/// With a rule that compares every story's wording set to `error`, an edit
+/// reads every story (a summary has no wording): the answers are the same.
+#[test]
+fn one_story_commands_read_everything_when_a_wording_rule_is_an_error() {
+    same_with_and_without_cache(
+        |f| {
+            f.edit(
+                "backlog.yaml",
+                "rules:\n",
+                "rules:\n  story-duplicate: error\n",
+            )
+        },
+        &[
+            &["show", "S-10"],
+            &["set", "S-27", "estimate=8"],
+            &["status", "S-23", "ready"],
+            &["rank", "S-22", "--top"],
+            &["new", "Pay by bank transfer"],
+        ],
+    );
 }

@@ -281,3 +281,16 @@ for path in sys.argv[2:]:
     );
     Some(String::from_utf8(out.stdout).unwrap())
 }
+
+/// Every file of the backlog folder, by path, with its bytes.
+pub fn snapshot_of_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}

@@ -1,6 +1,6 @@
 //! Regression tests, each named after what it fixes.
 
-use crate::common::Fixture;
+use crate::common::{snapshot_of_files, Fixture};
 
 /// `--at HEAD log` and `--at HEAD blame` used to need a `.backlog/` in the
 /// working tree (they found the folder on disk only) while `--at HEAD list`
@@ -293,19 +293,6 @@ fn a_busy_backlog_names_the_writer_that_holds_it() {
     assert_eq!(f.read(&f.story("S-22")), before);
     drop(folder);
     assert_eq!(f.run(&["set", "S-22", "estimate=1"]).code, 0);
-}
-
-/// Every file of the backlog folder, by path, with its bytes.
-fn snapshot_of_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 /// Runs `cmd`; whether it worked (tests that need root-only tools skip,
