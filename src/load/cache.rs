@@ -217,7 +217,7 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
         hits[i].store(true, Ordering::Relaxed);
         Some(story)
     };
-    let snapshot = super::load_known(tree, Some(entries.clone()), &known)?;
+    let snapshot = super::load_known(tree, Some(&entries), &known)?;
     let keys: HashMap<&std::ffi::OsStr, Key> = entries
         .iter()
         .zip(&keys)

@@ -91,7 +91,7 @@ fn load_as(
 /// `stories` is the listing of `stories/` when the caller made it.
 pub fn load_known(
     source: &dyn Source,
-    stories: Option<Vec<Entry>>,
+    stories: Option<&[Entry]>,
     known: &(dyn Fn(usize, &Entry) -> Option<Story> + Sync),
 ) -> Result<Snapshot, LoadError> {
     load_known_as(source, stories, BodyRead::Full, known)
@@ -99,7 +99,7 @@ pub fn load_known(
 
 fn load_known_as(
     source: &dyn Source,
-    stories: Option<Vec<Entry>>,
+    stories: Option<&[Entry]>,
     read: BodyRead,
     known: &(dyn Fn(usize, &Entry) -> Option<Story> + Sync),
 ) -> Result<Snapshot, LoadError> {
@@ -112,9 +112,13 @@ fn load_known_as(
             source: e,
         })
     };
+    let listed;
     let story_entries = match stories {
-        Some(listed) => listed,
-        None => list("stories")?,
+        Some(given) => given,
+        None => {
+            listed = list("stories")?;
+            &listed[..]
+        }
     };
     let sprint_entries = list("sprints")?;
 
