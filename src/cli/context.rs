@@ -251,8 +251,14 @@ impl Context {
 }
 
 /// The story cache's file for the backlog in `tree`: in the git directory
-/// of the repository it is in, and none outside one.
+/// of the repository it is in. None outside a repository, or off Unix (the
+/// cache's key needs the change time and inode, which only Unix gives), or
+/// where the folder's place in the repository cannot be told: then the
+/// command reads every file, as it always may.
 fn story_cache(tree: &WorkTree) -> Option<std::path::PathBuf> {
+    if !cfg!(unix) {
+        return None;
+    }
     let git = crate::git::Git::discover(tree.root()).ok()?;
     let root = tree.root().canonicalize().ok()?;
     let rel = root.strip_prefix(git.work_dir()).ok()?;
@@ -370,6 +376,11 @@ impl Opened {
     /// Refuses texts that would add an error finding to the backlog, printing
     /// the findings (`--force` skips this).
     pub fn refuse_broken(&mut self, texts: &[crate::edit::write::NewText]) -> Result<(), CliError> {
+        if !self.summaries.is_empty() {
+            let consulted = crate::plan::guard::consulted(&self.snapshot, texts);
+            let ids: Vec<&str> = consulted.iter().map(String::as_str).collect();
+            self.complete(&ids)?;
+        }
         let summary = |s: &Story| self.summaries.contains(s);
         let mut broken =
             crate::plan::guard::new_errors(&self.snapshot, &self.tree, texts, &summary)?;

@@ -47,17 +47,19 @@ const SETTLE_FINE_NS: i128 = 50_000_000;
 const SETTLE_COARSE_NS: i128 = 2_000_000_000;
 
 /// Where a backlog's story cache lives: in the git directory's `backlog/`
-/// folder (beside the history index), named for the backlog folder's path
-/// in the repository.
+/// folder (beside the history index; a linked worktree has its own), named
+/// for the backlog folder's path in the repository, readably and, so that
+/// `.backlog` and `_backlog` never share a file, with a checksum of the path.
 pub fn file_for(git_dir: &Path, rel: &Path) -> PathBuf {
-    let name: String = rel
-        .to_string_lossy()
+    let text = rel.to_string_lossy();
+    let name: String = text
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
+    let sum = crc32fast::hash(text.as_bytes());
     git_dir
         .join("backlog")
-        .join(format!("stories-{name}.cache"))
+        .join(format!("stories-{name}-{sum:08x}.cache"))
 }
 
 /// A backlog loaded through the cache.
@@ -611,8 +613,9 @@ fn decode(fields: &str, display: PathBuf, layout: &Arc<Layout>) -> Option<Story>
     let sprint = d.opt()?;
     let depends_on = d.ids()?;
     let conflicts_with = d.ids()?;
-    // The line ends with its last field's tab.
-    if d.raw() != Some("") || d.raw().is_some() {
+    // The line ends with its last field's tab: one empty field, then none.
+    let (last, beyond) = (d.raw(), d.raw());
+    if last != Some("") || beyond.is_some() {
         return None;
     }
     Some(Story {

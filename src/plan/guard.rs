@@ -120,3 +120,55 @@ fn new_story_errors(
             .collect(),
     )
 }
+
+/// The stories the rules across stories consult about an edit of the
+/// stories in `texts` (before and after it): those sharing its id, sprint,
+/// rank, or a status with a WIP limit; those it points at, and those its
+/// dependencies lead to; those pointing at it. Read in full before the
+/// guard runs on a snapshot of summaries, so those rules see the files.
+pub fn consulted(now: &Snapshot, texts: &[NewText]) -> Vec<String> {
+    let mut versions: Vec<Story> = Vec::new();
+    for t in texts {
+        if let Some(old) = now.stories.iter().find(|s| s.doc.path == t.display) {
+            versions.push(old.clone());
+        }
+        let (new, _) =
+            crate::load::story_with_findings(t.display.clone(), t.text.clone().into_bytes());
+        versions.extend(new);
+    }
+    let limited = |status: &str| now.config.wip_limits.iter().any(|(s, _)| s == status);
+    let mut out: HashSet<String> = HashSet::new();
+    let mut follow: Vec<&StoryId> = Vec::new();
+    for v in &versions {
+        follow.extend(v.epic.iter().chain(&v.depends_on).chain(&v.conflicts_with));
+        for s in &now.stories {
+            let shares = s.id == v.id
+                || (v.sprint.is_some() && s.sprint == v.sprint)
+                || (v.rank.is_some() && s.rank == v.rank)
+                || (s.status == v.status && limited(&s.status));
+            let points_at = s
+                .epic
+                .iter()
+                .chain(&s.depends_on)
+                .chain(&s.conflicts_with)
+                .any(|r| *r == v.id);
+            if shares || points_at {
+                out.insert(s.id.to_string());
+            }
+        }
+    }
+    // Where the dependencies lead (a new cycle runs through them).
+    let mut seen: HashSet<&StoryId> = HashSet::new();
+    while let Some(id) = follow.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        out.insert(id.to_string());
+        for s in now.stories_with_id(id.as_str()) {
+            follow.extend(&s.depends_on);
+        }
+    }
+    let mut out: Vec<String> = out.into_iter().collect();
+    out.sort();
+    out
+}

@@ -101,9 +101,6 @@ impl WorkTree {
     /// of a path sort, from directory entries alone: their type comes from
     /// the entry (no `stat` per file), symlinks are reported and never
     /// followed, and sizes are left to [`Source::read_limited`].
-    /// Every listed entry below `base`, in walkdir's sorted order. The file
-    /// types come from the directory entries: no `stat` per file (sizes are
-    /// checked where the files are read, in parallel).
     fn walk(&self, base: &Path, dir: &str, out: &mut Vec<Entry>) -> io::Result<()> {
         let walker = walkdir::WalkDir::new(base)
             .follow_links(false)

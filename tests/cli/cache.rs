@@ -13,8 +13,15 @@ fn settle() {
     std::thread::sleep(Duration::from_millis(120));
 }
 
+/// The one story cache in the fixture's git directory.
 fn cache_file(f: &Fixture) -> PathBuf {
-    f.root().join(".git/backlog/stories-_backlog.cache")
+    let dir = f.root().join(".git/backlog");
+    let mut caches: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    caches.retain(|p| p.to_string_lossy().ends_with(".cache"));
+    assert!(caches.len() <= 1, "one cache per backlog: {caches:?}");
+    caches.pop().unwrap_or_else(|| dir.join("none.cache"))
 }
 
 /// Runs `commands` in one fixture through a warm cache and in another with
@@ -171,4 +178,46 @@ fn one_story_commands_read_everything_when_a_wording_rule_is_an_error() {
             &["new", "Pay by bank transfer"],
         ],
     );
+}
+
+/// Sets field `column` (tab-separated, 0 = path) of story `id`'s line in the
+/// cache to `value`, and makes the checksum hold again: a forgery the
+/// checksum cannot see.
+fn forge(f: &Fixture, id: &str, column: usize, value: &str) {
+    let file = cache_file(f);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let (header, body) = text.split_once('\n').unwrap();
+    let prefix = format!("{}\t", f.story(id));
+    let body: String = body
+        .lines()
+        .map(|line| {
+            let mut fields: Vec<&str> = line.split('\t').collect();
+            if line.starts_with(&prefix) {
+                fields[column] = value;
+            }
+            fields.join("\t") + "\n"
+        })
+        .collect();
+    let mut parts: Vec<String> = header.split(' ').map(String::from).collect();
+    *parts.last_mut().unwrap() = crc32fast::hash(body.as_bytes()).to_string();
+    std::fs::write(&file, format!("{}\n{body}", parts.join(" "))).unwrap();
+}
+
+/// A summary that hides a dependency (forged with a valid checksum) does
+/// not let an edit close a cycle: the stories an edit's dependencies lead
+/// to are read before the guard runs.
+#[test]
+fn a_forged_summary_does_not_let_an_edit_close_a_cycle() {
+    let f = Fixture::example();
+    settle();
+    f.run(&["show", "S-1"]);
+    forge(&f, "S-25", 13, "");
+    let before = files(&f.backlog());
+    let run = f.run(&["set", "S-7", "depends_on=S-25"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(
+        run.to_string().contains("error[B032]: dependency cycle"),
+        "{run}"
+    );
+    assert_eq!(files(&f.backlog()), before, "nothing was written");
 }
