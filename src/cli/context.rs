@@ -381,24 +381,25 @@ impl Opened {
             let ids: Vec<&str> = consulted.iter().map(String::as_str).collect();
             self.complete(&ids)?;
         }
-        let summary = |s: &Story| self.summaries.contains(s);
-        let mut broken =
-            crate::plan::guard::new_errors(&self.snapshot, &self.tree, texts, &summary)?;
-        // A finding is shown from its file, never from a summary of it.
-        let on_summaries: Vec<String> = self
-            .snapshot
-            .stories
-            .iter()
-            .filter(|s| self.summaries.contains(s))
-            .filter(|s| broken.iter().any(|f| f.location.path == s.doc.path))
-            .map(|s| s.id.to_string())
-            .collect();
-        if !on_summaries.is_empty() {
+        // A finding is shown from its file, never from a summary of it: a
+        // refusal on a summarised story reads that story and runs again.
+        let broken = loop {
+            let summary = |s: &Story| self.summaries.contains(s);
+            let broken =
+                crate::plan::guard::new_errors(&self.snapshot, &self.tree, texts, &summary)?;
+            let on_summaries: Vec<String> = self
+                .snapshot
+                .stories
+                .iter()
+                .filter(|s| summary(s) && broken.iter().any(|f| f.location.path == s.doc.path))
+                .map(|s| s.id.to_string())
+                .collect();
+            if on_summaries.is_empty() {
+                break broken;
+            }
             let ids: Vec<&str> = on_summaries.iter().map(String::as_str).collect();
             self.complete(&ids)?;
-            let summary = |s: &Story| self.summaries.contains(s);
-            broken = crate::plan::guard::new_errors(&self.snapshot, &self.tree, texts, &summary)?;
-        }
+        };
         if broken.is_empty() {
             return Ok(());
         }

@@ -277,16 +277,7 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
             }
             body.push('\n');
         }
-        let text = format!(
-            "{MAGIC} {} {started} {}\n{body}",
-            env!("CARGO_PKG_VERSION"),
-            crc32fast::hash(body.as_bytes())
-        );
-        // A cache that cannot be written is only a slower next run.
-        if let Some(dir) = file.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let _ = crate::edit::atomic::write_atomic(file, text.as_bytes());
+        Stored::write(file, started, &body);
     }
     Ok(Light {
         snapshot,
@@ -431,6 +422,21 @@ impl Stored {
             && parts.next().is_none()
             && crc32fast::hash(body.as_bytes()) == sum;
         whole.then_some(Stored { text, written_ns })
+    }
+
+    /// Writes a cache of `body`'s entries, made at `written_ns`: the
+    /// header [`Stored::read`] checks. One that cannot be written is only a
+    /// slower next run.
+    fn write(file: &Path, written_ns: i128, body: &str) {
+        let text = format!(
+            "{MAGIC} {} {written_ns} {}\n{body}",
+            env!("CARGO_PKG_VERSION"),
+            crc32fast::hash(body.as_bytes())
+        );
+        if let Some(dir) = file.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = crate::edit::atomic::write_atomic(file, text.as_bytes());
     }
 
     /// Entries by path relative to the backlog folder; a line that does not
