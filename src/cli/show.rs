@@ -19,7 +19,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
-    let snapshot = &ctx.snapshot_of(&[&args.id])?;
+    let owned = ctx.snapshot_of(&[&args.id])?;
+    let snapshot = &owned;
     let story = super::story(snapshot, &args.id)?;
     let v = view(snapshot, story.id.as_str())
         .ok_or_else(|| CliError::internal(format!("`{}` vanished from its snapshot", args.id)))?;
@@ -28,5 +29,9 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         Format::Json => ShowFormat::Json,
     };
     render(out, &v, format)?;
+    // The process ends after this command: its memory goes back to the
+    // system at once, rather than being freed one story at a time.
+    std::mem::forget(v);
+    std::mem::forget(owned);
     Ok(Exit::Clean)
 }

@@ -20,7 +20,7 @@
 //!   changed since (`edit::write`).
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -33,6 +33,10 @@ use crate::source::{Entry, EntryKind, Source, WorkTree};
 use crate::syntax::document::{Document, Layout};
 
 use super::LoadError;
+
+/// Maps keyed by paths, hashed with foldhash: the cache is read on every
+/// one-story command, and SipHash over 10,000 paths was a tenth of `show`.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// The format's first word; a cache of another format is rebuilt.
 const MAGIC: &str = "backlog-story-cache-1";
@@ -220,11 +224,14 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
         Some(story)
     };
     let snapshot = super::load_known(tree, Some(&entries), &known)?;
-    let keys: HashMap<&std::ffi::OsStr, Key> = entries
-        .iter()
-        .zip(&keys)
-        .filter_map(|(e, k)| Some((e.path.as_os_str(), (*k)?)))
-        .collect();
+    let mut key_of: HashMap<&std::ffi::OsStr, Key> =
+        HashMap::with_capacity_and_hasher(entries.len(), Default::default());
+    key_of.extend(
+        entries
+            .iter()
+            .zip(&keys)
+            .filter_map(|(e, k)| Some((e.path.as_os_str(), (*k)?))),
+    );
     let summaries = Summaries {
         count: hits.iter().filter(|h| h.load(Ordering::Relaxed)).count(),
         layout,
@@ -238,34 +245,50 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
         .iter()
         .map(|f| f.location.path.as_path())
         .collect();
-    let entries: Vec<(&Story, &str, &Key)> = snapshot
-        .stories
-        .iter()
-        .filter(|s| !with_findings.contains(s.doc.path.as_path()))
-        .filter_map(|s| {
-            let rel = s.doc.path.strip_prefix(&root).ok()?;
-            let rel_text = rel.to_str()?;
-            // Names that would need escaping are rare: their files are read.
-            if rel_text.contains(['\\', '\t', '\n', '\r']) {
-                return None;
-            }
-            Some((s, rel_text, keys.get(rel.as_os_str())?))
-        })
-        .collect();
+    let cacheable = |s| cache_entry(s, &root, &with_findings, &key_of);
+    fn cache_entry<'s>(
+        s: &'s Story,
+        root: &Path,
+        with_findings: &HashSet<&Path>,
+        key_of: &HashMap<&std::ffi::OsStr, Key>,
+    ) -> Option<(&'s str, Key)> {
+        if with_findings.contains(s.doc.path.as_path()) {
+            return None;
+        }
+        let rel = s.doc.path.strip_prefix(&root).ok()?;
+        let rel_text = rel.to_str()?;
+        // Names that would need escaping are rare: their files are read.
+        if rel_text.contains(['\\', '\t', '\n', '\r']) {
+            return None;
+        }
+        Some((rel_text, *key_of.get(rel.as_os_str())?))
+    }
     // Written again when it would serve the next run better: an entry read
     // that will be trusted then (one changed just now would not be), or an
-    // entry for a file that is gone.
-    let settled_fresh = entries
+    // entry for a file that is gone. Only the stories read are looked at:
+    // a summary's entry is in the cache already, under a name that needs
+    // no escaping.
+    let read: Vec<(&str, Key)> = snapshot
+        .stories
         .iter()
-        .filter(|(s, _, key)| !summaries.contains(s) && key.settled_before(started))
-        .count();
-    let still_there = entries
+        .filter(|s| !summaries.contains(s))
+        .filter_map(cacheable)
+        .collect();
+    let settled_fresh = read
         .iter()
-        .filter(|(_, rel, _)| records.contains_key(rel))
+        .filter(|(_, key)| key.settled_before(started))
         .count();
+    let still_there = summaries.count
+        + read
+            .iter()
+            .filter(|(rel, _)| records.contains_key(rel))
+            .count();
     if stored.is_none() || settled_fresh > 0 || still_there < records.len() {
-        let mut body = String::with_capacity(entries.len() * 256);
-        for (s, rel, key) in entries {
+        let mut body = String::with_capacity(snapshot.stories.len() * 256);
+        for s in &snapshot.stories {
+            let Some((rel, key)) = cacheable(s) else {
+                continue;
+            };
             let _ = write!(
                 body,
                 "{rel}\t{}\t{}\t{}\t{}\t",
@@ -443,25 +466,28 @@ impl Stored {
     /// read is no entry (its file is read instead).
     fn records(&self) -> HashMap<&str, Record<'_>> {
         let body = self.text.split_once('\n').map_or("", |(_, b)| b);
-        body.lines()
-            .filter_map(|line| {
-                let mut parts = line.splitn(6, '\t');
-                let path = parts.next()?;
-                let key = Key {
-                    size: parts.next()?.parse().ok()?,
-                    mtime_ns: parts.next()?.parse().ok()?,
-                    ctime_ns: parts.next()?.parse().ok()?,
-                    inode: parts.next()?.parse().ok()?,
-                };
-                Some((
-                    path,
-                    Record {
-                        key,
-                        fields: parts.next()?,
-                    },
-                ))
-            })
-            .collect()
+        let mut records = HashMap::with_capacity_and_hasher(
+            body.bytes().filter(|&b| b == b'\n').count(),
+            Default::default(),
+        );
+        records.extend(body.lines().filter_map(|line| {
+            let mut parts = line.splitn(6, '\t');
+            let path = parts.next()?;
+            let key = Key {
+                size: parts.next()?.parse().ok()?,
+                mtime_ns: parts.next()?.parse().ok()?,
+                ctime_ns: parts.next()?.parse().ok()?,
+                inode: parts.next()?.parse().ok()?,
+            };
+            Some((
+                path,
+                Record {
+                    key,
+                    fields: parts.next()?,
+                },
+            ))
+        }));
+        records
     }
 }
 

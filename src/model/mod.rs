@@ -602,6 +602,13 @@ impl Snapshot {
     /// Story and sprint files that could not be read at all (their content
     /// is missing from this snapshot), each with its first finding.
     pub fn unread_files(&self) -> Vec<&Finding> {
+        if !self
+            .load_findings
+            .iter()
+            .any(|f| f.severity == Severity::Error)
+        {
+            return Vec::new();
+        }
         let loaded: std::collections::HashSet<&std::path::Path> = self
             .stories
             .iter()
