@@ -1,13 +1,14 @@
 //! Rules on the backlog order: ranks present, unique, and sensible.
 
-use std::collections::BTreeMap;
-
 use super::Context;
 use crate::model::diagnostic::{Finding, Rule};
 use crate::model::Story;
 
 pub(super) fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
-    let mut by_rank: BTreeMap<&crate::model::rank::Rank, Vec<&Story>> = BTreeMap::new();
+    // Ranked stories sorted by rank, ties side by side: one vector, not a
+    // tree of one vector per rank.
+    let mut ranked: Vec<(&crate::model::rank::Rank, &Story)> =
+        Vec::with_capacity(ctx.s.stories.len());
     for story in ctx
         .s
         .stories
@@ -15,7 +16,7 @@ pub(super) fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
         .filter(|s| ctx.is_open(s) && !s.status.is_empty())
     {
         match &story.rank {
-            Some(r) => by_rank.entry(r).or_default().push(story),
+            Some(r) => ranked.push((r, story)),
             // A rank that is written but unreadable was reported already.
             None if story.layout.get("rank").is_some() || !ctx.is_local(story) => {}
             None => out.push(
@@ -29,10 +30,13 @@ pub(super) fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
             ),
         }
     }
-    for (rank, mut stories) in by_rank {
-        if stories.len() < 2 {
+    ranked.sort_by(|a, b| a.0.cmp(b.0));
+    for tie in ranked.chunk_by(|a, b| a.0.cmp(b.0).is_eq()) {
+        if tie.len() < 2 {
             continue;
         }
+        let rank = tie[0].0;
+        let mut stories: Vec<&Story> = tie.iter().map(|(_, s)| *s).collect();
         stories.sort_by(|a, b| a.id.cmp(&b.id));
         // Stories sharing an id are reported as duplicates, not as ties.
         stories.dedup_by(|a, b| a.id == b.id);
