@@ -177,9 +177,16 @@ impl Fixture {
     /// line after `$ backlog`, followed by what it printed (see [`Run`]'s
     /// `Display`), for a snapshot of a whole session.
     pub fn session(&self, commands: &[&[&str]]) -> String {
+        self.session_env(&[], commands)
+    }
+
+    /// [`Fixture::session`] with extra environment variables (a pinned
+    /// `BACKLOG_TODAY`, so that what the session says does not depend on
+    /// the day the test runs).
+    pub fn session_env(&self, env: &[(&str, &str)], commands: &[&[&str]]) -> String {
         let mut text = String::new();
         for args in commands {
-            let run = self.run(args);
+            let run = self.run_env(env, args);
             text.push_str(&format!("$ backlog {}\n{run}", args.join(" ")));
         }
         text

@@ -174,7 +174,12 @@ fn a_sprint_is_created_planned_and_started_with_small_file_changes() {
      Four support tickets in October. The upload returns a 500.
     ");
     f.git(&["commit", "-qam", "Plan 2026-S24"]);
-    let start = f.run(&["sprint", "start", "2026-S24"]);
+    // A day before the sprint starts, whatever day the test runs: the
+    // commitment's date is in the file, and so in its blob id.
+    let start = f.run_env(
+        &[("BACKLOG_TODAY", "2026-11-25")],
+        &["sprint", "start", "2026-S24"],
+    );
     assert_eq!(start.code, 0, "{start}");
     let text = f.read("sprints/2026-S24.md");
     let today = text.split("date: ").nth(1).unwrap()[..10].to_string();
@@ -836,7 +841,8 @@ fn a_conflict_left_unsettled_too_long_is_a_warning() {
 #[test]
 fn review_corrections_closed_sprints_and_velocity_hold_together() {
     let f = Fixture::example();
-    insta::assert_snapshot!(f.session(&[
+    // While 2026-S23 runs (it ends 2026-12-04), whatever day the test runs.
+    insta::assert_snapshot!(f.session_env(&[("BACKLOG_TODAY", "2026-11-25")], &[
         &["sprint", "review", "2026-S23", "--feedback", "sales: first"],
         &["sprint", "review", "2026-S23", "--accept", "S-16", "--note", "ok", "--feedback", "sales: second"],
         &["sprint", "review", "2026-S23", "--accept", "S-16"],

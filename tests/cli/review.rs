@@ -17,19 +17,24 @@ fn pull_request() -> Fixture {
     // Re-prioritise: S-22 before S-17 (one line).
     assert_eq!(f.run(&["rank", "S-22", "--before", "S-17"]).code, 0);
     // A new story, a removed idea, a field change and a statement edit.
+    // The new story's `created:` is a pinned day, so commit ids do not
+    // depend on the day the test runs.
     assert_eq!(
-        f.run(&[
-            "new",
-            "Bulk export as ZIP",
-            "--as",
-            "support agent",
-            "--want",
-            "to get one ZIP of PDFs",
-            "--so-that",
-            "auditors get everything at once",
-            "--after",
-            "S-31"
-        ])
+        f.run_env(
+            &[("BACKLOG_TODAY", "2026-11-25")],
+            &[
+                "new",
+                "Bulk export as ZIP",
+                "--as",
+                "support agent",
+                "--want",
+                "to get one ZIP of PDFs",
+                "--so-that",
+                "auditors get everything at once",
+                "--after",
+                "S-31"
+            ]
+        )
         .code,
         0
     );
