@@ -201,9 +201,7 @@ fn uses_sha256(start: &Path) -> bool {
 fn tune(repo: &mut gix::Repository) {
     repo.object_cache_size_if_unset(8 * 1024 * 1024);
     repo.objects.set_pack_cache(|| {
-        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
-            16 * 1024 * 1024,
-        ))
+        Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::default())
     });
 }
 
