@@ -200,9 +200,8 @@ fn uses_sha256(start: &Path) -> bool {
 /// delta chain is re-inflated from its base).
 fn tune(repo: &mut gix::Repository) {
     repo.object_cache_size_if_unset(8 * 1024 * 1024);
-    repo.objects.set_pack_cache(|| {
-        Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::default())
-    });
+    repo.objects
+        .set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::default()));
 }
 
 impl SharedGit {

@@ -102,16 +102,30 @@ fn flow_items(inner: &str) -> Option<Vec<&str>> {
         .map(|item| {
             let item = item.trim_matches(' ');
             let flat = !item.is_empty()
-                && !item
-                    .bytes()
-                    .any(|b| matches!(b, b'[' | b']' | b'{' | b'}' | b'#' | b'"' | b'\''));
+                && (quoted(item).is_some()
+                    || !item
+                        .bytes()
+                        .any(|b| matches!(b, b'[' | b']' | b'{' | b'}' | b'#' | b'"' | b'\'')));
             flat.then_some(item)
         })
         .collect()
 }
 
-/// A plain scalar inside a flow collection.
+/// The text of an item quoted whole (`"Process"`, `'a: b'`) that holds no
+/// quote and no backslash: read as written, whatever it holds.
+fn quoted(item: &str) -> Option<&str> {
+    let b = item.as_bytes();
+    let q = *b.first()?;
+    let whole = b.len() >= 2 && matches!(q, b'"' | b'\'') && b[b.len() - 1] == q;
+    let inner = whole.then(|| &item[1..item.len() - 1])?;
+    (!inner.contains(['"', '\'', '\\'])).then_some(inner)
+}
+
+/// A plain or simply quoted scalar inside a flow collection.
 fn flow_scalar(item: &str) -> Option<Value> {
+    if let Some(text) = quoted(item) {
+        return Some(Value::String(text.to_string()));
+    }
     if item.contains(':') {
         return None;
     }
@@ -199,6 +213,27 @@ mod tests {
     }
 
     #[test]
+    fn reads_quoted_list_items() {
+        for yaml in [
+            "labels: [\"Process\", 'Informational']\n",
+            "labels: [\"a: b\", \"#x\", \"]\", \"\"]\n",
+        ] {
+            let fast = read(yaml).map(Value::Mapping);
+            assert!(fast.is_some(), "{yaml:?}");
+            assert_eq!(fast, parser(yaml), "{yaml:?}");
+        }
+        for yaml in [
+            "labels: [\"a, b\"]\n",
+            "labels: [\"a\\\"b\"]\n",
+            "labels: ['it''s']\n",
+            "labels: [\"a\" \"b\"]\n",
+            "value: { k: \"v\" }\n",
+        ] {
+            assert_eq!(read(yaml), None, "{yaml:?}");
+        }
+    }
+
+    #[test]
     fn leaves_the_rest_to_the_parser() {
         for yaml in [
             "id: S-1\nid: S-2\n",
@@ -256,8 +291,18 @@ mod tests {
         ]
     }
 
+    /// A list item: a scalar, or one quoted whole (as real front matter
+    /// writes `labels: ["Process"]`), with anything printable inside.
+    fn item_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => scalar_text(),
+            1 => "[ -~]{0,8}".prop_map(|s| format!("\"{s}\"")),
+            1 => "[ -~]{0,8}".prop_map(|s| format!("'{s}'")),
+        ]
+    }
+
     fn value_text() -> impl Strategy<Value = String> {
-        let list = || prop::collection::vec(scalar_text(), 0..4);
+        let list = || prop::collection::vec(item_text(), 0..4);
         let pairs = prop::collection::vec((key_text(), scalar_text()), 0..4);
         prop_oneof![
             4 => scalar_text(),
