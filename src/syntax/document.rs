@@ -5,7 +5,9 @@
 //! key and list item. Diagnostics point there, and edits (which must change
 //! only the bytes they have to) find the exact token to replace.
 
-use std::collections::HashMap;
+/// Maps of the scan, hashed with foldhash: a layout is scanned for every
+/// file, and SipHash over its keys was a large part of the scan.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::path::PathBuf;
 
 /// Largest story or sprint file read at all.
@@ -395,10 +397,10 @@ struct Frame {
 impl Layout {
     /// Scans YAML whose first line is file line `first_line`.
     pub fn scan(yaml: &str, first_line: usize) -> Layout {
-        let mut slots: HashMap<String, Slot> = HashMap::new();
+        let mut slots: HashMap<String, Slot> = HashMap::default();
         let mut repeats = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
-        let mut counters: HashMap<String, usize> = HashMap::new();
+        let mut counters: HashMap<String, usize> = HashMap::default();
         let mut block_scalar_indent: Option<usize> = None;
         for (n, raw_line) in yaml.split('\n').enumerate() {
             let line_no = first_line + n;
