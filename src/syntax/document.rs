@@ -397,6 +397,12 @@ struct Frame {
 impl Layout {
     /// Scans YAML whose first line is file line `first_line`.
     pub fn scan(yaml: &str, first_line: usize) -> Layout {
+        Layout::scan_top_level(yaml, first_line)
+            .unwrap_or_else(|| Layout::scan_nested(yaml, first_line))
+    }
+
+    /// [`Layout::scan`] of any front matter: keys at any depth, list items.
+    fn scan_nested(yaml: &str, first_line: usize) -> Layout {
         let mut slots: HashMap<String, Slot> = HashMap::default();
         let mut repeats = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
@@ -486,6 +492,52 @@ impl Layout {
         let mut slots: Vec<(String, Slot)> = slots.into_iter().collect();
         slots.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Layout { slots, repeats }
+    }
+
+    /// [`Layout::scan`] of front matter whose every key is at the left
+    /// margin (most stories): the same slots, without the stack of
+    /// enclosing keys, the list counters or a hash table. `None` for
+    /// anything else (an indented line, a list item, a block scalar, many
+    /// keys), which the full scan reads; a test holds the two equal.
+    fn scan_top_level(yaml: &str, first_line: usize) -> Option<Layout> {
+        const MOST_KEYS: usize = 64;
+        let mut slots: Vec<(String, Slot)> = Vec::with_capacity(16);
+        let mut repeats = Vec::new();
+        for (n, raw_line) in yaml.split('\n').enumerate() {
+            let line_no = first_line + n;
+            let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+            let trimmed = line.trim_start_matches(' ');
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if trimmed.len() != line.len() || trimmed == "-" || trimmed.starts_with("- ") {
+                return None;
+            }
+            let Some((key, after)) = split_key(trimmed) else {
+                continue;
+            };
+            let raw = strip_comment(after.trim());
+            if raw.starts_with('|') || raw.starts_with('>') || slots.len() == MOST_KEYS {
+                return None;
+            }
+            if slots.iter().any(|(k, _)| k == key) {
+                repeats.push((key.to_string(), line_no, 1));
+                continue;
+            }
+            let value_offset = trimmed.len() - after.trim_start().len();
+            slots.push((
+                key.to_string(),
+                Slot {
+                    line: line_no,
+                    key_column: 1,
+                    value_column: value_offset + 1,
+                    raw: raw.to_string(),
+                },
+            ));
+        }
+        slots.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        slots.shrink_to_fit();
+        Some(Layout { slots, repeats })
     }
 
     /// The slot at `path`, or failing that at its nearest ancestor.
@@ -580,6 +632,60 @@ pub fn unquote(raw: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+        /// Wherever the top-level scan reads front matter, it finds what
+        /// the full scan finds: the same slots, the same repeats.
+        #[test]
+        fn the_top_level_scan_agrees_with_the_full_scan(
+            lines in prop::collection::vec(
+                prop_oneof![
+                    8 => ("[a-z_\"']{1,6}", "[ :#\"'a-z0-9\\[\\]{},|>-]{0,12}")
+                        .prop_map(|(k, v)| format!("{k}:{v}")),
+                    1 => Just("id: S-1".to_string()),
+                    1 => Just(String::new()),
+                    1 => "[ ]{1,3}[a-z#-][ -~]{0,8}",
+                    1 => "# [ -~]{0,8}",
+                    1 => "- [ -~]{0,6}",
+                    1 => "[ -~]{0,10}\r",
+                ],
+                0..12,
+            ),
+            first in 1usize..5,
+        ) {
+            let yaml = lines.join("\n");
+            if let Some(fast) = Layout::scan_top_level(&yaml, first) {
+                prop_assert_eq!(
+                    format!("{fast:?}"),
+                    format!("{:?}", Layout::scan_nested(&yaml, first)),
+                    "{:?}",
+                    yaml
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_top_level_scan_reads_a_story_and_leaves_nesting_to_the_full_scan() {
+        let story = "id: S-1\nrank: 10.50 # exact\nid: S-2\nvalue: { a: 1 }\n";
+        let fast = Layout::scan_top_level(story, 2).expect("flat front matter");
+        assert_eq!(
+            format!("{fast:?}"),
+            format!("{:?}", Layout::scan_nested(story, 2))
+        );
+        assert_eq!(fast.get("rank").map(|s| s.raw.as_str()), Some("10.50"));
+        assert_eq!(fast.repeats, vec![("id".to_string(), 4, 1)]);
+        for nested in [
+            "review:\n  date: x\n",
+            "labels:\n- a\n",
+            "note: |\n  text\n",
+        ] {
+            assert!(Layout::scan_top_level(nested, 1).is_none(), "{nested:?}");
+        }
+    }
 
     #[test]
     fn splits_fences_with_crlf() {
