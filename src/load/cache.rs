@@ -255,7 +255,7 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
         if with_findings.contains(s.doc.path.as_path()) {
             return None;
         }
-        let rel = s.doc.path.strip_prefix(&root).ok()?;
+        let rel = s.doc.path.strip_prefix(root).ok()?;
         let rel_text = rel.to_str()?;
         // Names that would need escaping are rare: their files are read.
         if rel_text.contains(['\\', '\t', '\n', '\r']) {
