@@ -34,9 +34,9 @@ use crate::syntax::document::{Document, Layout};
 
 use super::LoadError;
 
-/// Maps keyed by paths, hashed with foldhash: the cache is read on every
-/// one-story command, and SipHash over 10,000 paths was a tenth of `show`.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+// Maps keyed by paths are foldhash's: the cache is read on every one-story
+// command, and SipHash over 10,000 paths was a tenth of `show`.
+use foldhash::{HashMap, HashMapExt};
 
 /// The format's first word; a cache of another format is rebuilt.
 const MAGIC: &str = "backlog-story-cache-1";
@@ -224,8 +224,7 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
         Some(story)
     };
     let snapshot = super::load_known(tree, Some(&entries), &known)?;
-    let mut key_of: HashMap<&std::ffi::OsStr, Key> =
-        HashMap::with_capacity_and_hasher(entries.len(), Default::default());
+    let mut key_of: HashMap<&std::ffi::OsStr, Key> = HashMap::with_capacity(entries.len());
     key_of.extend(
         entries
             .iter()
@@ -246,23 +245,6 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
         .map(|f| f.location.path.as_path())
         .collect();
     let cacheable = |s| cache_entry(s, &root, &with_findings, &key_of);
-    fn cache_entry<'s>(
-        s: &'s Story,
-        root: &Path,
-        with_findings: &HashSet<&Path>,
-        key_of: &HashMap<&std::ffi::OsStr, Key>,
-    ) -> Option<(&'s str, Key)> {
-        if with_findings.contains(s.doc.path.as_path()) {
-            return None;
-        }
-        let rel = s.doc.path.strip_prefix(root).ok()?;
-        let rel_text = rel.to_str()?;
-        // Names that would need escaping are rare: their files are read.
-        if rel_text.contains(['\\', '\t', '\n', '\r']) {
-            return None;
-        }
-        Some((rel_text, *key_of.get(rel.as_os_str())?))
-    }
     // Written again when it would serve the next run better: an entry read
     // that will be trusted then (one changed just now would not be), or an
     // entry for a file that is gone. Only the stories read are looked at:
@@ -306,6 +288,27 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
         snapshot,
         summaries,
     })
+}
+
+/// A story's place in the cache: its path relative to the backlog folder
+/// and its file's key; `None` for a file with findings or a name that would
+/// need escaping (such files are read every time).
+fn cache_entry<'s>(
+    s: &'s Story,
+    root: &Path,
+    with_findings: &HashSet<&Path>,
+    key_of: &HashMap<&std::ffi::OsStr, Key>,
+) -> Option<(&'s str, Key)> {
+    if with_findings.contains(s.doc.path.as_path()) {
+        return None;
+    }
+    let rel = s.doc.path.strip_prefix(root).ok()?;
+    let rel_text = rel.to_str()?;
+    // Names that would need escaping are rare: their files are read.
+    if rel_text.contains(['\\', '\t', '\n', '\r']) {
+        return None;
+    }
+    Some((rel_text, *key_of.get(rel.as_os_str())?))
 }
 
 /// The story files below `root/stories` with their keys, sorted by path
@@ -466,10 +469,7 @@ impl Stored {
     /// read is no entry (its file is read instead).
     fn records(&self) -> HashMap<&str, Record<'_>> {
         let body = self.text.split_once('\n').map_or("", |(_, b)| b);
-        let mut records = HashMap::with_capacity_and_hasher(
-            body.bytes().filter(|&b| b == b'\n').count(),
-            Default::default(),
-        );
+        let mut records = HashMap::with_capacity(body.bytes().filter(|&b| b == b'\n').count());
         records.extend(body.lines().filter_map(|line| {
             let mut parts = line.splitn(6, '\t');
             let path = parts.next()?;

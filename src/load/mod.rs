@@ -744,6 +744,17 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
     }
     .unwrap_or_default();
     let body_start = p.body_range.map_or(0, |(off, _)| off);
+    // A story read for its fields only (`list`, history) keeps neither its
+    // text nor the layout of its front matter: nothing names one of its
+    // lines after loading (its findings carry their source line), and at
+    // 100,000 stories they were a third of the memory.
+    let (doc, layout) = match read {
+        BodyRead::Full => (doc, layout),
+        BodyRead::CriteriaOnly | BodyRead::Nothing => (
+            Arc::new(Document::new(doc.path.clone(), String::new())),
+            NO_LAYOUT.clone(),
+        ),
+    };
     let opening = body.opening.map(|(a, b)| (body_start + a, body_start + b));
     Some(Story {
         id: StoryId::new(id?),
@@ -765,20 +776,8 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
         statement: body.statement,
         opening,
         criteria: body.criteria,
-        // A story read for its fields only (`list`, history) keeps neither
-        // its text nor the layout of its front matter: nothing names one
-        // of its lines after loading (its findings carry their source
-        // line), and at 100,000 stories they were a third of the memory.
-        doc: if matches!(read, BodyRead::Full) {
-            doc
-        } else {
-            Arc::new(Document::new(doc.path.clone(), String::new()))
-        },
-        layout: if matches!(read, BodyRead::Full) {
-            layout
-        } else {
-            NO_LAYOUT.clone()
-        },
+        doc,
+        layout,
     })
 }
 

@@ -5,9 +5,9 @@
 //! key and list item. Diagnostics point there, and edits (which must change
 //! only the bytes they have to) find the exact token to replace.
 
-/// Maps of the scan, hashed with foldhash: a layout is scanned for every
-/// file, and SipHash over its keys was a large part of the scan.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+// The scan's maps are foldhash's: a layout is scanned for every file, and
+// SipHash over its keys was a large part of the scan.
+use foldhash::HashMap;
 use std::path::PathBuf;
 
 /// Largest story or sprint file read at all.
