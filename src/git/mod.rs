@@ -9,6 +9,8 @@ use std::path::{Component, Path, PathBuf};
 use gix::bstr::ByteSlice;
 use gix::ObjectId;
 
+mod packed;
+
 /// A git failure. `shallow` says the repository is a shallow clone, the
 /// usual reason for a missing object or an unknown revision in CI.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -539,6 +541,35 @@ impl Git {
         Ok(obj.detach().data)
     }
 
+    /// Reads the blobs `ids` on every core, calling `each(index into ids,
+    /// bytes)` for each; results come in no particular order. Packed blobs
+    /// are read along their packs' delta chains, each entry inflated once
+    /// (see `packed`); the rest through gix's lookup.
+    pub fn read_blobs<T: Send>(
+        &self,
+        ids: &[Oid],
+        each: impl Fn(usize, Vec<u8>) -> T + Sync,
+    ) -> Result<Vec<(usize, T)>, GitError> {
+        use rayon::prelude::*;
+        let objects = self.repo.objects.store_ref().path().to_path_buf();
+        let (mut read, unread) = packed::read_each(&objects, self.repo.object_hash(), ids, &each);
+        let shared = self.shared();
+        let rest: Vec<(usize, T)> = unread
+            .par_chunks(unread.len().div_ceil(rayon::current_num_threads()).max(64))
+            .map(|part| {
+                let g = shared.local_for_blobs();
+                part.iter()
+                    .map(|&i| Ok((i, each(i, g.blob(ids[i])?))))
+                    .collect::<Result<Vec<_>, GitError>>()
+            })
+            .collect::<Result<Vec<_>, GitError>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        read.extend(rest);
+        Ok(read)
+    }
+
     /// Backlog files below `tree`: (path, blob, is a symlink).
     pub fn files(&self, tree: Oid) -> Result<Vec<(PathBuf, Oid, bool)>, GitError> {
         let mut out = Vec::new();
@@ -565,22 +596,16 @@ impl Git {
         &self,
         files: Vec<(PathBuf, Oid, bool)>,
     ) -> Result<Vec<(PathBuf, Vec<u8>, bool)>, GitError> {
-        use rayon::prelude::*;
-        let shared = self.shared();
-        let chunk = files
-            .len()
-            .div_ceil(rayon::current_num_threads().max(1))
-            .max(64);
-        files
-            .par_chunks(chunk)
-            .map(|part| {
-                let g = shared.local();
-                part.iter()
-                    .map(|(p, id, link)| Ok((p.clone(), g.blob(*id)?, *link)))
-                    .collect::<Result<Vec<_>, GitError>>()
-            })
-            .collect::<Result<Vec<_>, GitError>>()
-            .map(|v| v.into_iter().flatten().collect())
+        let ids: Vec<Oid> = files.iter().map(|f| f.1).collect();
+        let mut read: Vec<Option<Vec<u8>>> = vec![None; files.len()];
+        for (i, bytes) in self.read_blobs(&ids, |_, bytes| bytes)? {
+            read[i] = Some(bytes);
+        }
+        Ok(files
+            .into_iter()
+            .zip(read)
+            .map(|((path, _, link), bytes)| (path, bytes.unwrap_or_default(), link))
+            .collect())
     }
 
     /// File names under `stories/` of the backlog folder `rel` in every

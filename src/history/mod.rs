@@ -109,7 +109,7 @@ pub fn build(
     // Consecutive commits go to the same worker, so each tree read serves
     // as the next commit's parent tree.
     let workers = rayon::current_num_threads().max(1);
-    let chunk = ids.len().div_ceil(workers).max(1);
+    let chunk = ids.len().div_ceil(workers * 8).max(1);
     let newest_first = newer_is_delta_base(git, &ids, rel);
     let per_commit: Vec<Result<CommitDeltas, GitError>> = ids
         .par_chunks(chunk)
@@ -151,56 +151,34 @@ pub fn build(
         silent.push(quiet);
     }
 
-    // Parse every blob once, by id. Versions of one file are neighbours in
-    // a pack's delta chain: read them together, in the chain's direction,
-    // each worker a contiguous run with its own delta cache, so the base
-    // inflated for one version serves the next.
-    let mut wanted: HashMap<Oid, (FileKind, PathBuf, usize)> = HashMap::new();
-    let mut seen = 0usize;
+    // Parse every blob once, by id, along the packs' delta chains.
+    let mut wanted: HashMap<Oid, (FileKind, PathBuf)> = HashMap::new();
     for d in deltas.iter().flatten() {
         let kind = kind_of(&d.path).expect("filtered");
         for id in [d.old, d.new].into_iter().flatten() {
-            wanted.entry(id).or_insert_with(|| {
-                seen += 1;
-                (kind, rel.join(&d.path), seen)
-            });
+            wanted
+                .entry(id)
+                .or_insert_with(|| (kind, rel.join(&d.path)));
         }
     }
-    let mut wanted: Vec<(Oid, FileKind, PathBuf, usize)> = wanted
-        .into_iter()
-        .map(|(id, (k, p, n))| (id, k, p, n))
-        .collect();
-    wanted.sort_unstable_by(|a, b| {
-        let (x, y) = if newest_first { (b.3, a.3) } else { (a.3, b.3) };
-        (&a.2, x).cmp(&(&b.2, y))
-    });
-    let chunk = wanted.len().div_ceil(workers).max(1);
-    let parsed: Vec<Result<(Oid, Parsed), GitError>> = wanted
-        .par_chunks(chunk)
-        .flat_map_iter(|run| {
-            let g = shared.local_for_blobs();
-            run.iter()
-                .map(move |(id, kind, path, _)| {
-                    let bytes = g.blob(*id)?;
-                    let p = match kind {
-                        FileKind::Story => {
-                            crate::load::story_fields_from_bytes(path.clone(), bytes)
-                                .map(|s| Parsed::Story(Arc::new(s)))
-                        }
-                        FileKind::Sprint => crate::load::sprint_from_bytes(path.clone(), bytes)
-                            .map(|s| Parsed::Sprint(Arc::new(s))),
-                        FileKind::Config => crate::load::config_from_bytes(path.clone(), bytes)
-                            .map(|c| Parsed::Config(Arc::new(c))),
-                    };
-                    Ok((*id, p.unwrap_or(Parsed::Unreadable)))
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let wanted: Vec<(Oid, FileKind, PathBuf)> =
+        wanted.into_iter().map(|(id, (k, p))| (id, k, p)).collect();
+    let ids: Vec<Oid> = wanted.iter().map(|w| w.0).collect();
+    let parsed = git.read_blobs(&ids, |i, bytes| {
+        let (_, kind, path) = &wanted[i];
+        let p = match kind {
+            FileKind::Story => crate::load::story_fields_from_bytes(path.clone(), bytes)
+                .map(|s| Parsed::Story(Arc::new(s))),
+            FileKind::Sprint => crate::load::sprint_from_bytes(path.clone(), bytes)
+                .map(|s| Parsed::Sprint(Arc::new(s))),
+            FileKind::Config => crate::load::config_from_bytes(path.clone(), bytes)
+                .map(|c| Parsed::Config(Arc::new(c))),
+        };
+        p.unwrap_or(Parsed::Unreadable)
+    })?;
     let mut cache: HashMap<Oid, Parsed> = HashMap::with_capacity(parsed.len());
-    for r in parsed {
-        let (id, p) = r?;
-        cache.insert(id, p);
+    for (i, p) in parsed {
+        cache.insert(wanted[i].0, p);
     }
 
     // The state before the first walked commit (a range, or a shallow clone).
