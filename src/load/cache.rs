@@ -21,7 +21,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,7 +28,7 @@ use std::sync::Arc;
 
 use crate::model::rank::Rank;
 use crate::model::{Kind, Snapshot, Story, StoryId};
-use crate::source::{Entry, EntryKind, Source, WorkTree};
+use crate::source::{walk_sorted, Entry, EntryKind, Source, WorkTree};
 use crate::syntax::document::{Document, Layout};
 
 use super::LoadError;
@@ -312,47 +311,26 @@ fn cache_entry<'s>(
 }
 
 /// The story files below `root/stories` with their keys, sorted by path
-/// like [`Source::list_markdown`], from the folders' own listings (a
-/// `stat` relative to the folder, not a walk of the whole path per file);
-/// `None` when the folder holds anything but plain folders and files (a
+/// like [`Source::list_markdown`]; `None` when the folder holds anything but plain folders and files (a
 /// symbolic link): then the source lists it, links reported.
 fn list_stories(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
     use rayon::prelude::*;
-    fn walk(root: &Path, rel: PathBuf, out: &mut Vec<(PathBuf, std::fs::DirEntry)>) -> Option<()> {
-        let mut items: Vec<(OsString, std::fs::DirEntry)> = std::fs::read_dir(root.join(&rel))
-            .ok()?
-            .map(|item| item.map(|i| (i.file_name(), i)))
-            .collect::<Result<_, _>>()
-            .ok()?;
-        items.sort_by(|a, b| a.0.cmp(&b.0));
-        for (name, item) in items {
-            let kind = item.file_type().ok()?;
-            let path = rel.join(name);
-            if kind.is_dir() {
-                walk(root, path, out)?;
-            } else if kind.is_file() {
-                if path.extension().is_some_and(|e| e == "md") {
-                    out.push((path, item));
-                }
-            } else {
-                return None;
-            }
-        }
-        Some(())
-    }
     let top = std::fs::symlink_metadata(root.join("stories")).ok()?;
     if !top.is_dir() {
         return None;
     }
-    let mut files = Vec::new();
-    walk(root, PathBuf::from("stories"), &mut files)?;
+    let mut items = walk_sorted(root, Path::new("stories")).ok()?;
+    if items.iter().any(|i| !i.kind.is_file()) {
+        return None;
+    }
+    items.retain(|i| i.path.extension().is_some_and(|e| e == "md"));
     // The `stat`s, relative to their folder, on every core.
-    files
+    items
         .into_par_iter()
-        .map(|(path, item)| {
-            let key = Key::from_metadata(&item.metadata().ok()?);
+        .map(|item| {
+            let key = Key::of(&root.join(&item.path))?;
             let entry = Entry {
-                path,
+                path: item.path,
                 kind: EntryKind::File {
                     size: Some(key.size),
                 },

@@ -12,7 +12,7 @@ pub mod revision;
 mod work_tree;
 
 pub use memory::Memory;
-pub use work_tree::{discover, DiscoverError, WorkTree};
+pub use work_tree::{discover, walk_sorted, DiscoverError, WalkItem, WorkTree};
 
 /// What a listed path is. Symlinks are reported, never followed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -55,7 +55,7 @@ impl Source for WorkTree {
             _ => return Ok(Vec::new()),
         }
         let mut out = Vec::new();
-        self.walk(&base, dir, &mut out)?;
+        self.walk(dir, &mut out)?;
         Ok(out)
     }
 
@@ -97,37 +97,79 @@ impl Source for WorkTree {
 }
 
 impl WorkTree {
-    /// Lists `base` (shown as `dir`) and the folders below it, in the order
+    /// Lists `dir` and the folders below it, in the order
     /// of a path sort, from directory entries alone: their type comes from
     /// the entry (no `stat` per file), symlinks are reported and never
     /// followed, and sizes are left to [`Source::read_limited`].
-    fn walk(&self, base: &Path, dir: &str, out: &mut Vec<Entry>) -> io::Result<()> {
-        let walker = walkdir::WalkDir::new(base)
-            .follow_links(false)
-            .sort_by_file_name();
-        for item in walker {
-            let item = item.map_err(io::Error::other)?;
-            let ft = item.file_type();
-            let rel = match item.path().strip_prefix(&self.root) {
-                Ok(rel) => rel.to_path_buf(),
-                Err(_) => continue,
-            };
-            let kind = if ft.is_symlink() {
-                let target = std::fs::read_link(item.path())?;
-                let outside = points_outside(&rel, &target);
+    fn walk(&self, dir: &str, out: &mut Vec<Entry>) -> io::Result<()> {
+        for item in walk_sorted(&self.root, Path::new(dir))? {
+            let kind = if item.kind.is_symlink() {
+                let target = std::fs::read_link(self.root.join(&item.path))?;
+                let outside = points_outside(&item.path, &target);
                 EntryKind::Symlink { target, outside }
-            } else if ft.is_file() {
+            } else if item.kind.is_file() {
                 EntryKind::File { size: None }
             } else {
                 continue;
             };
-            let entry = Entry { path: rel, kind };
+            let entry = Entry {
+                path: item.path,
+                kind,
+            };
             if listed_in(dir, &entry) {
                 out.push(entry);
             }
         }
         Ok(())
     }
+}
+
+/// One item [`walk_sorted`] found.
+pub struct WalkItem {
+    /// Relative to the root given to [`walk_sorted`].
+    pub path: PathBuf,
+    /// From the directory entry: no `stat`.
+    pub kind: std::fs::FileType,
+}
+
+/// Everything below `root/rel` but the folders themselves, in the order of
+/// a path sort (each folder's items by the bytes of their names, a folder's
+/// contents right after it), as `git ls-files` gives it. Links are listed,
+/// never followed. Sorted once at the end by each path's bytes with the
+/// separators made the lowest byte, which is that order: walkdir's own sort
+/// parses each name back out of its joined path at every comparison, a
+/// tenth of `list` at 10,000 stories.
+pub fn walk_sorted(root: &Path, rel: &Path) -> io::Result<Vec<WalkItem>> {
+    let mut keyed: Vec<(Vec<u8>, WalkItem)> = Vec::new();
+    for item in walkdir::WalkDir::new(root.join(rel))
+        .follow_links(false)
+        .min_depth(1)
+    {
+        let item = item.map_err(io::Error::other)?;
+        let kind = item.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        let Ok(path) = item.path().strip_prefix(root) else {
+            continue;
+        };
+        let key = path
+            .as_os_str()
+            .as_encoded_bytes()
+            .iter()
+            .map(|&b| {
+                if std::path::is_separator(b as char) {
+                    0
+                } else {
+                    b
+                }
+            })
+            .collect();
+        let path = path.to_path_buf();
+        keyed.push((key, WalkItem { path, kind }));
+    }
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(keyed.into_iter().map(|(_, item)| item).collect())
 }
 
 /// Errors finding the backlog folder.
