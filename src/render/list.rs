@@ -1,5 +1,6 @@
 //! `list` output: a table fitted to the terminal, JSON, Markdown, CSV.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::markdown::escape;
@@ -21,16 +22,20 @@ const HEADERS: [&str; 8] = [
     "#", "ID", "RANK", "STATUS", "KIND", "EST", "SPRINT", "TITLE",
 ];
 
-fn cells(r: &Row) -> [String; 8] {
+fn or_dash(v: &Option<String>) -> Cow<'_, str> {
+    v.as_deref().unwrap_or("-").into()
+}
+
+fn cells(r: &Row) -> [Cow<'_, str>; 8] {
     [
-        r.position.to_string(),
-        r.id.clone(),
-        r.rank.clone().unwrap_or_else(|| "-".into()),
-        r.status.clone(),
-        r.kind.to_string(),
-        r.estimate.map(fmt_num).unwrap_or_else(|| "-".into()),
-        r.sprint.clone().unwrap_or_else(|| "-".into()),
-        r.title.clone(),
+        r.position.to_string().into(),
+        r.id.as_str().into(),
+        or_dash(&r.rank),
+        r.status.as_str().into(),
+        r.kind.into(),
+        r.estimate.map_or("-".into(), |e| fmt_num(e).into()),
+        or_dash(&r.sprint),
+        r.title.as_str().into(),
     ]
 }
 
@@ -53,17 +58,18 @@ pub fn render(
     }
 }
 
-fn header_and_cells(rows: &[Row], with_score: bool) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut header: Vec<String> = HEADERS.iter().map(|s| s.to_string()).collect();
+fn header_and_cells(rows: &[Row], with_score: bool) -> (Vec<&'static str>, Vec<Vec<Cow<'_, str>>>) {
+    let mut header = HEADERS.to_vec();
     if with_score {
-        header.insert(7, "SCORE".into());
+        header.insert(7, "SCORE");
     }
     let body = rows
         .iter()
         .map(|r| {
-            let mut c = cells(r).to_vec();
+            let mut c = Vec::with_capacity(header.len());
+            c.extend(cells(r));
             if with_score {
-                c.insert(7, r.score.map(format_score).unwrap_or_else(|| "-".into()));
+                c.insert(7, r.score.map_or("-".into(), |s| format_score(s).into()));
             }
             c
         })
@@ -80,69 +86,81 @@ fn table(
     if rows.is_empty() {
         return writeln!(w, "no stories match");
     }
-    let (header, body) = header_and_cells(rows, with_score);
-    let body: Vec<Vec<String>> = body
-        .into_iter()
-        .map(|r| r.iter().map(|c| printable(c).into_owned()).collect())
+    let (header, mut body) = header_and_cells(rows, with_score);
+    for row in &mut body {
+        for cell in row.iter_mut() {
+            if let Cow::Owned(safe) = printable(cell) {
+                *cell = Cow::Owned(safe);
+            }
+        }
+    }
+    let columns_in = header.len();
+    // Every cell's width, measured once.
+    let cell_widths: Vec<usize> = body
+        .iter()
+        .flat_map(|r| r.iter().map(|c| width_of(c)))
         .collect();
-    let mut columns: Vec<usize> = (0..header.len()).collect();
-    let cell_width = |c: usize| {
-        body.iter()
-            .map(|r| width_of(&r[c]))
-            .chain([width_of(&header[c])])
-            .max()
-            .unwrap_or(0)
-    };
-    let title = header.len() - 1;
+    let mut widths: Vec<usize> = header.iter().map(|h| width_of(h)).collect();
+    for row in cell_widths.chunks(columns_in) {
+        for (w, &c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c);
+        }
+    }
+    let mut columns: Vec<usize> = (0..columns_in).collect();
+    let title = columns_in - 1;
     // Narrow terminals lose the least useful columns first; #, ID and TITLE stay.
     const MIN_TITLE: usize = 16;
     let drop_order = ["KIND", "SCORE", "SPRINT", "RANK", "EST", "STATUS"];
+    let fixed = |columns: &[usize]| -> usize {
+        columns
+            .iter()
+            .filter(|&&c| c != title)
+            .map(|&c| widths[c] + 2)
+            .sum()
+    };
     if let Some(total) = width {
         for name in drop_order {
-            let fixed: usize = columns
-                .iter()
-                .filter(|&&c| c != title)
-                .map(|&c| cell_width(c) + 2)
-                .sum();
-            if fixed + MIN_TITLE <= total {
+            if fixed(&columns) + MIN_TITLE <= total {
                 break;
             }
             columns.retain(|&c| header[c] != name);
         }
+        widths[title] = widths[title].min(total.saturating_sub(fixed(&columns)).max(MIN_TITLE));
     }
-    let mut widths: Vec<usize> = (0..header.len()).map(cell_width).collect();
-    if let Some(total) = width {
-        let fixed: usize = columns
-            .iter()
-            .filter(|&&c| c != title)
-            .map(|&c| widths[c] + 2)
-            .sum();
-        widths[title] = widths[title].min(total.saturating_sub(fixed).max(MIN_TITLE));
-    }
-    let right_aligned = |c: usize| matches!(header[c].as_str(), "#" | "RANK" | "EST" | "SCORE");
-    let line = |cells: &[String]| {
-        let mut s = String::new();
-        for &c in &columns {
-            let text = truncate(&cells[c], widths[c]);
-            if c == title {
-                s.push_str(&text);
+    let right_aligned = |c: usize| matches!(header[c], "#" | "RANK" | "EST" | "SCORE");
+    let mut line = String::new();
+    let mut write_line = |cells: &mut dyn Iterator<Item = (&str, usize)>| -> io::Result<()> {
+        line.clear();
+        for (c, (cell, cell_width)) in cells.enumerate() {
+            if !columns.contains(&c) {
                 continue;
             }
-            let pad = " ".repeat(widths[c].saturating_sub(width_of(&text)));
-            if right_aligned(c) {
-                s.push_str(&pad);
-                s.push_str(&text);
+            let cut;
+            let (text, text_width) = if cell_width > widths[c] {
+                cut = truncate(cell, widths[c]);
+                (cut.as_str(), width_of(&cut))
             } else {
-                s.push_str(&text);
-                s.push_str(&pad);
+                (cell, cell_width)
+            };
+            if c == title {
+                line.push_str(text);
+                continue;
             }
-            s.push_str("  ");
+            let pad = widths[c].saturating_sub(text_width);
+            if right_aligned(c) {
+                line.extend(std::iter::repeat_n(' ', pad));
+                line.push_str(text);
+            } else {
+                line.push_str(text);
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+            line.push_str("  ");
         }
-        s.trim_end().to_string()
+        writeln!(w, "{}", line.trim_end())
     };
-    writeln!(w, "{}", line(&header))?;
-    for row in &body {
-        writeln!(w, "{}", line(row))?;
+    write_line(&mut header.iter().map(|h| (*h, width_of(h))))?;
+    for (row, row_widths) in body.iter().zip(cell_widths.chunks(columns_in)) {
+        write_line(&mut row.iter().map(|c| &**c).zip(row_widths.iter().copied()))?;
     }
     Ok(())
 }
@@ -153,7 +171,7 @@ fn markdown(w: &mut dyn Write, rows: &[Row], with_score: bool) -> io::Result<()>
     let aligns: Vec<&str> = header
         .iter()
         .map(|h| {
-            if matches!(h.as_str(), "#" | "RANK" | "EST" | "SCORE") {
+            if matches!(*h, "#" | "RANK" | "EST" | "SCORE") {
                 "---:"
             } else {
                 "---"

@@ -119,13 +119,17 @@ impl<W: io::Write> io::Write for TerminalSafe<W> {
     }
 }
 
-/// Columns `s` takes in a terminal.
 /// `1 story`, `2 stories`: a count with its noun.
 pub fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Columns `s` takes in a terminal. Printable ASCII, what most cells are,
+/// takes one column a byte, without looking characters up.
 pub fn width_of(s: &str) -> usize {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
     s.width()
 }
 
