@@ -65,21 +65,21 @@ pub fn render(w: &mut dyn Write, s: &Snapshot, rows: &[Row]) -> io::Result<()> {
     write!(w, "{}", line(&header))?;
     for r in rows {
         let body = s
-            .story(&r.id)
+            .story(r.id)
             .and_then(|st| crate::syntax::document::split(&st.doc.text).ok())
             .map(|fm| fm.body.trim().to_string())
             .unwrap_or_default();
         let created = s
-            .story(&r.id)
+            .story(r.id)
             .and_then(|st| st.created)
             .map(|d| d.to_string())
             .unwrap_or_default();
         let mut cells = vec![
-            issue_id(&r.id),
-            r.epic.as_deref().map(issue_id).unwrap_or_default(),
+            issue_id(r.id),
+            r.epic.map(issue_id).unwrap_or_default(),
             issue_type(r.kind).to_string(),
-            r.title.clone(),
-            jira_status(s, &r.status).to_string(),
+            r.title.to_string(),
+            jira_status(s, r.status).to_string(),
             r.estimate.map(fmt_num).unwrap_or_default(),
             created,
         ];

@@ -22,20 +22,20 @@ const HEADERS: [&str; 8] = [
     "#", "ID", "RANK", "STATUS", "KIND", "EST", "SPRINT", "TITLE",
 ];
 
-fn or_dash(v: &Option<String>) -> Cow<'_, str> {
-    v.as_deref().unwrap_or("-").into()
+fn or_dash<'a>(v: Option<&'a str>) -> Cow<'a, str> {
+    v.unwrap_or("-").into()
 }
 
-fn cells(r: &Row) -> [Cow<'_, str>; 8] {
+fn cells<'a>(r: &'a Row<'a>) -> [Cow<'a, str>; 8] {
     [
         r.position.to_string().into(),
-        r.id.as_str().into(),
-        or_dash(&r.rank),
-        r.status.as_str().into(),
+        r.id.into(),
+        or_dash(r.rank.as_deref()),
+        r.status.into(),
         r.kind.into(),
         r.estimate.map_or("-".into(), |e| fmt_num(e).into()),
-        or_dash(&r.sprint),
-        r.title.as_str().into(),
+        or_dash(r.sprint),
+        r.title.into(),
     ]
 }
 
@@ -58,7 +58,10 @@ pub fn render(
     }
 }
 
-fn header_and_cells(rows: &[Row], with_score: bool) -> (Vec<&'static str>, Vec<Vec<Cow<'_, str>>>) {
+fn header_and_cells<'a>(
+    rows: &'a [Row<'a>],
+    with_score: bool,
+) -> (Vec<&'static str>, Vec<Vec<Cow<'a, str>>>) {
     let mut header = HEADERS.to_vec();
     if with_score {
         header.insert(7, "SCORE");
@@ -198,16 +201,16 @@ fn csv(w: &mut dyn Write, rows: &[Row], with_score: bool) -> io::Result<()> {
     for r in rows {
         let mut fields = vec![
             r.position.to_string(),
-            r.id.clone(),
+            r.id.to_string(),
             r.rank.clone().unwrap_or_default(),
-            r.status.clone(),
+            r.status.to_string(),
             r.kind.to_string(),
             r.estimate.map(fmt_num).unwrap_or_default(),
-            r.sprint.clone().unwrap_or_default(),
-            r.title.clone(),
+            r.sprint.unwrap_or_default().to_string(),
+            r.title.to_string(),
             r.labels.join(";"),
-            r.epic.clone().unwrap_or_default(),
-            r.goal.clone().unwrap_or_default(),
+            r.epic.unwrap_or_default().to_string(),
+            r.goal.unwrap_or_default().to_string(),
         ];
         if with_score {
             fields.push(r.score.map(format_score).unwrap_or_default());

@@ -22,42 +22,42 @@ pub fn render(w: &mut dyn Write, v: &StoryView, format: ShowFormat) -> io::Resul
         return writeln!(w);
     }
     let r = &v.row;
-    writeln!(w, "{}  {}", printable(&r.id), printable(&r.title))?;
-    let field = |w: &mut dyn Write, name: &str, value: String| {
-        writeln!(w, "  {:<13} {}", format!("{name}:"), printable(&value))
+    writeln!(w, "{}  {}", printable(r.id), printable(r.title))?;
+    let field = |w: &mut dyn Write, name: &str, value: &str| {
+        writeln!(w, "  {:<13} {}", format!("{name}:"), printable(value))
     };
-    field(w, "kind", r.kind.to_string())?;
-    field(w, "status", r.status.clone())?;
-    let rank = r.rank.clone().unwrap_or_else(|| "none".into());
+    field(w, "kind", r.kind)?;
+    field(w, "status", r.status)?;
+    let rank = r.rank.as_deref().unwrap_or("none");
     field(
         w,
         "rank",
-        format!("{rank} (position {} of {})", r.position, v.of),
+        &format!("{rank} (position {} of {})", r.position, v.of),
     )?;
     field(
         w,
         "estimate",
-        r.estimate.map(fmt_num).unwrap_or_else(|| "none".into()),
+        &r.estimate.map(fmt_num).unwrap_or_else(|| "none".into()),
     )?;
     if let Some(m) = v.scoring_model {
         let score = match r.score {
             Some(s) => format_score(s),
             None => format!("unknown: missing {}", v.score_missing.join(", ")),
         };
-        field(w, "score", format!("{score} ({m})"))?;
+        field(w, "score", &format!("{score} ({m})"))?;
     }
-    for (name, value) in [("epic", &r.epic), ("goal", &r.goal), ("sprint", &r.sprint)] {
+    for (name, value) in [("epic", r.epic), ("goal", r.goal), ("sprint", r.sprint)] {
         if let Some(value) = value {
-            field(w, name, value.clone())?;
+            field(w, name, value)?;
         }
     }
     for (name, values) in [
-        ("labels", &r.labels),
-        ("stakeholders", &r.stakeholders),
-        ("depends on", &r.depends_on),
+        ("labels", r.labels.join(", ")),
+        ("stakeholders", r.stakeholders.join(", ")),
+        ("depends on", r.depends_on.join(", ")),
     ] {
         if !values.is_empty() {
-            field(w, name, values.join(", "))?;
+            field(w, name, &values)?;
         }
     }
     for (name, links) in [
@@ -70,10 +70,10 @@ pub fn render(w: &mut dyn Write, v: &StoryView, format: ShowFormat) -> io::Resul
                 .iter()
                 .map(|l| format!("{} ({})", l.id, l.status))
                 .collect();
-            field(w, name, s.join(", "))?;
+            field(w, name, &s.join(", "))?;
         }
     }
-    field(w, "file", r.file.clone())?;
+    field(w, "file", &r.file)?;
     if let Some(s) = &v.statement {
         writeln!(w)?;
         writeln!(w, "{}", printable(s))?;

@@ -1,6 +1,8 @@
 //! `list`: the ranked backlog, filtered: one row per story, the data every
 //! list format (render/list.rs) prints.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::model::{Kind, Snapshot, Story};
@@ -113,30 +115,31 @@ impl Filter {
     }
 }
 
-/// One story as every list format shows it.
+/// One story as every list format shows it, borrowing the story's text.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Row {
+pub struct Row<'a> {
     /// 1-based place in the whole ranked backlog (filters do not renumber).
     pub position: usize,
-    pub id: String,
-    pub title: String,
+    pub id: &'a str,
+    pub title: &'a str,
     pub kind: &'static str,
-    pub status: String,
+    pub status: &'a str,
     /// Exact, as text: a JSON number would invite float comparison.
     pub rank: Option<String>,
     pub estimate: Option<f64>,
-    pub epic: Option<String>,
-    pub goal: Option<String>,
-    pub sprint: Option<String>,
-    pub labels: Vec<String>,
-    pub depends_on: Vec<String>,
-    pub stakeholders: Vec<String>,
+    pub epic: Option<&'a str>,
+    pub goal: Option<&'a str>,
+    pub sprint: Option<&'a str>,
+    pub labels: &'a [String],
+    pub depends_on: Vec<&'a str>,
+    pub stakeholders: &'a [String],
     pub score: Option<f64>,
-    pub file: String,
+    /// With `/` between folders on every system.
+    pub file: Cow<'a, str>,
 }
 
 /// The rows of `snapshot` that pass `filter`, in rank order.
-pub fn rows(snapshot: &Snapshot, filter: &Filter) -> Vec<Row> {
+pub fn rows<'a>(snapshot: &'a Snapshot, filter: &Filter) -> Vec<Row<'a>> {
     snapshot
         .ranked()
         .into_iter()
@@ -147,27 +150,32 @@ pub fn rows(snapshot: &Snapshot, filter: &Filter) -> Vec<Row> {
 }
 
 /// One story's row, at `position` in the ranked backlog.
-pub fn row(snapshot: &Snapshot, s: &Story, position: usize) -> Row {
+pub fn row<'a>(snapshot: &Snapshot, s: &'a Story, position: usize) -> Row<'a> {
+    let file = s.doc.path.to_string_lossy();
     Row {
         position,
-        id: s.id.to_string(),
-        title: s.title.clone(),
+        id: s.id.as_str(),
+        title: &s.title,
         kind: s.kind.as_str(),
-        status: s.status.clone(),
+        status: &s.status,
         rank: s.rank.as_ref().map(|r| r.to_string()),
         estimate: s.estimate,
-        epic: s.epic.as_ref().map(|e| e.to_string()),
-        goal: s.goal.clone(),
-        sprint: s.sprint.clone(),
-        labels: s.labels.clone(),
-        depends_on: s.depends_on.iter().map(|d| d.to_string()).collect(),
-        stakeholders: s.stakeholders.clone(),
+        epic: s.epic.as_ref().map(|e| e.as_str()),
+        goal: s.goal.as_deref(),
+        sprint: s.sprint.as_deref(),
+        labels: &s.labels,
+        depends_on: s.depends_on.iter().map(|d| d.as_str()).collect(),
+        stakeholders: &s.stakeholders,
         score: snapshot
             .config
             .scoring
             .as_ref()
             .filter(|_| s.kind != Kind::Epic)
             .and_then(|m| m.score(s).ok()),
-        file: s.doc.path.to_string_lossy().replace('\\', "/"),
+        file: if file.contains('\\') {
+            Cow::Owned(file.replace('\\', "/"))
+        } else {
+            file
+        },
     }
 }

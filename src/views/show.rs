@@ -7,9 +7,9 @@ use crate::views::list::{row, Row};
 
 /// A story with its computed fields.
 #[derive(Clone, Debug, Serialize)]
-pub struct StoryView {
+pub struct StoryView<'a> {
     #[serde(flatten)]
-    pub row: Row,
+    pub row: Row<'a>,
     pub of: usize,
     pub scoring_model: Option<&'static str>,
     /// Inputs the scoring model lacks for this story.
@@ -48,7 +48,7 @@ pub fn link(s: &Story) -> Link {
 }
 
 /// The view of story `id`, or `None` if no story has that id.
-pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
+pub fn view<'a>(snapshot: &'a Snapshot, id: &str) -> Option<StoryView<'a>> {
     let story = snapshot.story(id)?;
     // Only this story's row: scoring the whole backlog to show one is waste.
     let ranked = snapshot.ranked();
@@ -70,14 +70,14 @@ pub fn view(snapshot: &Snapshot, id: &str) -> Option<StoryView> {
 /// The view of `story` at `position` of `of` in the ranked backlog, given
 /// the stories that depend on it and those whose epic it is (any order):
 /// for callers that show many stories and look those up once.
-pub fn view_at(
+pub fn view_at<'a>(
     snapshot: &Snapshot,
-    story: &Story,
+    story: &'a Story,
     position: usize,
     of: usize,
     dependents: Vec<&Story>,
     children: Vec<&Story>,
-) -> StoryView {
+) -> StoryView<'a> {
     let row = row(snapshot, story, position);
     // Epics are ordered by their stories, not scored themselves.
     let model = snapshot

@@ -45,7 +45,7 @@ pub struct TimelineEntry<'h> {
 /// One story's page.
 #[derive(Clone, Debug)]
 pub struct StoryPage<'a> {
-    pub view: StoryView,
+    pub view: StoryView<'a>,
     /// Every story it depends on, done or not, in the order written.
     pub dependencies: Vec<Link>,
     /// Every story that depends on it, in rank order.
@@ -120,7 +120,7 @@ pub struct StakeholderPage {
 pub struct Site<'a> {
     pub goals: Goals,
     /// The whole ranked backlog.
-    pub rows: Vec<Row>,
+    pub rows: Vec<Row<'a>>,
     pub stories: Vec<StoryPage<'a>>,
     /// In date order.
     pub sprints: Vec<SprintPage<'a>>,
@@ -231,8 +231,7 @@ pub fn site<'a>(s: &'a Snapshot, history: Option<&'a History>, today: Date) -> S
                     .iter()
                     .enumerate()
                     .filter(|(_, r)| {
-                        &r.status == status
-                            && sprint.is_none_or(|sp| r.sprint.as_deref() == Some(sp))
+                        r.status == status && sprint.is_none_or(|sp| r.sprint == Some(sp))
                     })
                     .map(|(i, _)| i)
                     .collect(),

@@ -38,7 +38,7 @@ pub fn render(w: &mut dyn Write, site: &Site) -> io::Result<()> {
             let ids: Vec<String> = col
                 .stories
                 .iter()
-                .map(|&k| escape(&site.rows[k].id))
+                .map(|&k| escape(site.rows[k].id))
                 .collect();
             writeln!(
                 w,
@@ -117,12 +117,12 @@ pub fn render(w: &mut dyn Write, site: &Site) -> io::Result<()> {
     writeln!(w, "\n# Stories\n")?;
     for p in &site.stories {
         let r = &p.view.row;
-        writeln!(w, "## {} {}\n", escape(&r.id), escape(&r.title))?;
+        writeln!(w, "## {} {}\n", escape(r.id), escape(r.title))?;
         if let Some(s) = &p.view.statement {
             writeln!(w, "{}\n", escape(s))?;
         }
         let mut facts = vec![
-            format!("status {}", escape(&r.status)),
+            format!("status {}", escape(r.status)),
             format!("position {} of {}", r.position, p.view.of),
         ];
         if let Some(e) = r.estimate {

@@ -103,7 +103,10 @@ impl Names {
         };
         let sprint_ids: Vec<String> = site.sprints.iter().map(|p| p.sprint.id.clone()).collect();
         Names {
-            story: assign("story", site.rows.iter().map(|r| r.id.clone()).collect()),
+            story: assign(
+                "story",
+                site.rows.iter().map(|r| r.id.to_string()).collect(),
+            ),
             sprint: assign("sprint", sprint_ids.clone()),
             board: assign("board", sprint_ids),
             stakeholder: assign(
@@ -258,12 +261,12 @@ fn backlog_table(out: &mut String, names: &Names, rows: &[&Row]) {
             "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td><span class=\"status\">{}</span></td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             r.position,
-            names.story(&r.id),
-            escape(&r.title),
-            escape(&r.status),
+            names.story(r.id),
+            escape(r.title),
+            escape(r.status),
             opt_num(r.estimate),
             r.score.map(format_score).unwrap_or_else(|| "–".into()),
-            r.sprint.as_deref().map(|s| names.sprint(s)).unwrap_or_else(|| "–".into()),
+            r.sprint.map(|s| names.sprint(s)).unwrap_or_else(|| "–".into()),
             list_or_dash(r.labels.iter().map(|l| escape(l)).collect()),
             list_or_dash(r.stakeholders.iter().map(|s| names.stakeholder(s)).collect()),
         );
@@ -420,8 +423,8 @@ fn board(site: &Site, names: &Names, b: &Board, i: usize) -> SiteFile {
                 m,
                 "<li class=\"card\"><span class=\"pos\">#{}</span> {} {}{}</li>",
                 r.position,
-                names.story(&r.id),
-                escape(&r.title),
+                names.story(r.id),
+                escape(r.title),
                 r.estimate
                     .map(|e| format!(" <span class=\"points\">{} pt</span>", fmt_num(e)))
                     .unwrap_or_default()
@@ -459,13 +462,13 @@ fn links(m: &mut String, names: &Names, title: &str, v: &[Link]) {
 fn story(site: &Site, names: &Names, p: &StoryPage) -> SiteFile {
     let v = &p.view;
     let r = &v.row;
-    let file = names.story.get(&r.id).cloned().unwrap_or_default();
+    let file = names.story.get(r.id).cloned().unwrap_or_default();
     let mut m = String::new();
     w!(
         m,
         "<h1><span class=\"id\">{}</span> {}</h1>\n",
-        escape(&r.id),
-        escape(&r.title)
+        escape(r.id),
+        escape(r.title)
     );
     if let Some(s) = &v.statement {
         w!(m, "<p class=\"statement\">{}</p>\n", escape(s));
@@ -475,7 +478,7 @@ fn story(site: &Site, names: &Names, p: &StoryPage) -> SiteFile {
         w!(m, "<dt>{name}</dt><dd>{value}</dd>");
     };
     field("Kind", escape(r.kind));
-    field("Status", escape(&r.status));
+    field("Status", escape(r.status));
     field(
         "Rank",
         format!(
