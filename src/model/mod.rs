@@ -580,8 +580,9 @@ impl Snapshot {
 
     /// Stories in backlog order: by rank (exactly), unranked last, ties by id.
     pub fn ranked(&self) -> Vec<&Story> {
+        use rayon::slice::ParallelSliceMut;
         let mut v: Vec<&Story> = self.stories.iter().collect();
-        v.sort_by(|a, b| rank_order(a, b));
+        v.par_sort_by(|a, b| rank_order(a, b));
         v
     }
 

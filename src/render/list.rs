@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use rayon::prelude::*;
+
 use super::markdown::escape;
 use super::text::{printable, truncate, width_of};
 use crate::model::fmt_num;
@@ -58,26 +60,22 @@ pub fn render(
     }
 }
 
-fn header_and_cells<'a>(
-    rows: &'a [Row<'a>],
-    with_score: bool,
-) -> (Vec<&'static str>, Vec<Vec<Cow<'a, str>>>) {
+fn header(with_score: bool) -> Vec<&'static str> {
     let mut header = HEADERS.to_vec();
     if with_score {
         header.insert(7, "SCORE");
     }
-    let body = rows
-        .iter()
-        .map(|r| {
-            let mut c = Vec::with_capacity(header.len());
-            c.extend(cells(r));
-            if with_score {
-                c.insert(7, r.score.map_or("-".into(), |s| format_score(s).into()));
-            }
-            c
-        })
-        .collect();
-    (header, body)
+    header
+}
+
+/// One row's cells, in [`header`]'s order.
+fn row_cells<'a>(r: &'a Row<'a>, with_score: bool) -> Vec<Cow<'a, str>> {
+    let mut c = Vec::with_capacity(HEADERS.len() + 1);
+    c.extend(cells(r));
+    if with_score {
+        c.insert(7, r.score.map_or("-".into(), |s| format_score(s).into()));
+    }
+    c
 }
 
 fn table(
@@ -89,24 +87,30 @@ fn table(
     if rows.is_empty() {
         return writeln!(w, "no stories match");
     }
-    let (header, mut body) = header_and_cells(rows, with_score);
-    for row in &mut body {
-        for cell in row.iter_mut() {
-            if let Cow::Owned(safe) = printable(cell) {
-                *cell = Cow::Owned(safe);
-            }
-        }
-    }
-    let columns_in = header.len();
-    // Every cell's width, measured once.
-    let cell_widths: Vec<usize> = body
-        .iter()
-        .flat_map(|r| r.iter().map(|c| width_of(c)))
+    let header = header(with_score);
+    // Every cell made printable and measured once, rows on every core.
+    let body: Vec<Vec<(Cow<str>, usize)>> = rows
+        .par_iter()
+        .map(|r| {
+            row_cells(r, with_score)
+                .into_iter()
+                .map(|cell| {
+                    let escaped = match printable(&cell) {
+                        Cow::Owned(safe) => Some(safe),
+                        Cow::Borrowed(_) => None,
+                    };
+                    let cell = escaped.map_or(cell, Cow::Owned);
+                    let width = width_of(&cell);
+                    (cell, width)
+                })
+                .collect()
+        })
         .collect();
+    let columns_in = header.len();
     let mut widths: Vec<usize> = header.iter().map(|h| width_of(h)).collect();
-    for row in cell_widths.chunks(columns_in) {
-        for (w, &c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c);
+    for row in &body {
+        for (w, (_, c)) in widths.iter_mut().zip(row) {
+            *w = (*w).max(*c);
         }
     }
     let mut columns: Vec<usize> = (0..columns_in).collect();
@@ -131,9 +135,9 @@ fn table(
         widths[title] = widths[title].min(total.saturating_sub(fixed(&columns)).max(MIN_TITLE));
     }
     let right_aligned = |c: usize| matches!(header[c], "#" | "RANK" | "EST" | "SCORE");
-    let mut line = String::new();
-    let mut write_line = |cells: &mut dyn Iterator<Item = (&str, usize)>| -> io::Result<()> {
-        line.clear();
+    // One line, its trailing blanks dropped, added to `out`.
+    let line = |out: &mut String, cells: &mut dyn Iterator<Item = (&str, usize)>| {
+        let start = out.len();
         for (c, (cell, cell_width)) in cells.enumerate() {
             if !columns.contains(&c) {
                 continue;
@@ -146,30 +150,45 @@ fn table(
                 (cell, cell_width)
             };
             if c == title {
-                line.push_str(text);
+                out.push_str(text);
                 continue;
             }
             let pad = widths[c].saturating_sub(text_width);
             if right_aligned(c) {
-                line.extend(std::iter::repeat_n(' ', pad));
-                line.push_str(text);
+                out.extend(std::iter::repeat_n(' ', pad));
+                out.push_str(text);
             } else {
-                line.push_str(text);
-                line.extend(std::iter::repeat_n(' ', pad));
+                out.push_str(text);
+                out.extend(std::iter::repeat_n(' ', pad));
             }
-            line.push_str("  ");
+            out.push_str("  ");
         }
-        writeln!(w, "{}", line.trim_end())
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
+        out.push('\n');
     };
-    write_line(&mut header.iter().map(|h| (*h, width_of(h))))?;
-    for (row, row_widths) in body.iter().zip(cell_widths.chunks(columns_in)) {
-        write_line(&mut row.iter().map(|c| &**c).zip(row_widths.iter().copied()))?;
+    let mut head = String::new();
+    line(&mut head, &mut header.iter().map(|h| (*h, width_of(h))));
+    w.write_all(head.as_bytes())?;
+    // Lines made in blocks on every core, written in order.
+    let blocks: Vec<String> = body
+        .par_chunks(1024)
+        .map(|rows| {
+            let mut out = String::new();
+            for row in rows {
+                line(&mut out, &mut row.iter().map(|(c, width)| (&**c, *width)));
+            }
+            out
+        })
+        .collect();
+    for block in blocks {
+        w.write_all(block.as_bytes())?;
     }
     Ok(())
 }
 
 fn markdown(w: &mut dyn Write, rows: &[Row], with_score: bool) -> io::Result<()> {
-    let (header, body) = header_and_cells(rows, with_score);
+    let header = header(with_score);
     writeln!(w, "| {} |", header.join(" | "))?;
     let aligns: Vec<&str> = header
         .iter()
@@ -182,8 +201,11 @@ fn markdown(w: &mut dyn Write, rows: &[Row], with_score: bool) -> io::Result<()>
         })
         .collect();
     writeln!(w, "| {} |", aligns.join(" | "))?;
-    for row in body {
-        let escaped: Vec<String> = row.iter().map(|c| escape(c)).collect();
+    for row in rows {
+        let escaped: Vec<String> = row_cells(row, with_score)
+            .iter()
+            .map(|c| escape(c))
+            .collect();
         writeln!(w, "| {} |", escaped.join(" | "))?;
     }
     Ok(())

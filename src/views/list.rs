@@ -140,9 +140,10 @@ pub struct Row<'a> {
 
 /// The rows of `snapshot` that pass `filter`, in rank order.
 pub fn rows<'a>(snapshot: &'a Snapshot, filter: &Filter) -> Vec<Row<'a>> {
+    use rayon::prelude::*;
     snapshot
         .ranked()
-        .into_iter()
+        .into_par_iter()
         .enumerate()
         .filter(|(_, s)| filter.matches(snapshot, s))
         .map(|(i, s)| row(snapshot, s, i + 1))
