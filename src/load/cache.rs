@@ -311,8 +311,9 @@ fn cache_entry<'s>(
 }
 
 /// The story files below `root/stories` with their keys, sorted by path
-/// like [`Source::list_markdown`]; `None` when the folder holds anything but plain folders and files (a
-/// symbolic link): then the source lists it, links reported.
+/// like [`Source::list_markdown`]; `None` when the folder holds anything
+/// but plain folders and files (a symbolic link): then the source lists
+/// it, links reported.
 fn list_stories(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
     use rayon::prelude::*;
     let top = std::fs::symlink_metadata(root.join("stories")).ok()?;
@@ -324,7 +325,7 @@ fn list_stories(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
         return None;
     }
     items.retain(|i| i.path.extension().is_some_and(|e| e == "md"));
-    // The `stat`s, relative to their folder, on every core.
+    // The `stat`s on every core.
     items
         .into_par_iter()
         .map(|item| {
