@@ -388,7 +388,7 @@ impl Opened {
         let broken = loop {
             let summary = |s: &Story| self.summaries.contains(s);
             let broken =
-                crate::plan::guard::new_errors(&self.snapshot, &self.tree, texts, &summary)?;
+                crate::plan::guard::new_errors(&mut self.snapshot, &self.tree, texts, &summary)?;
             let on_summaries: Vec<String> = self
                 .snapshot
                 .stories
