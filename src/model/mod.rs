@@ -561,7 +561,7 @@ pub struct Snapshot {
     /// Index of `stories` by id (first story with each id, and how many
     /// carry it), built on first lookup: commands look stories up by id in
     /// loops over the backlog.
-    pub by_id: std::sync::OnceLock<HashMap<String, (usize, usize)>>,
+    pub by_id: std::sync::OnceLock<foldhash::HashMap<String, (usize, usize)>>,
 }
 
 impl Snapshot {
@@ -590,9 +590,12 @@ impl Snapshot {
         self.id_index().get(id).map(|&(i, _)| &self.stories[i])
     }
 
-    fn id_index(&self) -> &HashMap<String, (usize, usize)> {
+    /// By foldhash, not SipHash: it is built for every command about one
+    /// story, over every id of the backlog.
+    fn id_index(&self) -> &foldhash::HashMap<String, (usize, usize)> {
         self.by_id.get_or_init(|| {
-            let mut m: HashMap<String, (usize, usize)> = HashMap::with_capacity(self.stories.len());
+            use foldhash::HashMapExt;
+            let mut m = foldhash::HashMap::with_capacity(self.stories.len());
             for (i, s) in self.stories.iter().enumerate() {
                 m.entry(s.id.as_str().to_string()).or_insert((i, 0)).1 += 1;
             }

@@ -30,11 +30,19 @@ pub fn heaviest_increasing<K: Ord>(
     weight: impl Fn(usize) -> u64,
     follows: impl Fn(usize) -> bool,
 ) -> Vec<bool> {
-    let mut sorted: Vec<&K> = keys.iter().flatten().collect();
-    sorted.sort();
-    sorted.dedup();
-    let slot = |k: &K| sorted.partition_point(|x| *x < k) + 1;
-    let n = sorted.len();
+    // Each key's slot: its 1-based place among the distinct keys, from one
+    // sort of the items (nearly sorted already when the keys are ranks in
+    // backlog order) rather than a binary search per item.
+    let mut by_key: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].is_some()).collect();
+    by_key.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut slots = vec![0usize; keys.len()];
+    let mut n = 0;
+    for (j, &i) in by_key.iter().enumerate() {
+        if j == 0 || keys[by_key[j - 1]] != keys[i] {
+            n += 1;
+        }
+        slots[i] = n;
+    }
     // tree[i]: (best weight, its key's slot, item index) of a chain ending at
     // a key of slot <= i. Among equally heavy chains the one ending at the
     // smaller key wins, as in patience sorting: it leaves the most room after.
@@ -44,8 +52,10 @@ pub fn heaviest_increasing<K: Ord>(
     let mut best: Vec<u64> = vec![0; keys.len()];
     let mut prev: Vec<usize> = vec![usize::MAX; keys.len()];
     for (i, key) in keys.iter().enumerate() {
-        let Some(key) = key else { continue };
-        let s = slot(key);
+        if key.is_none() {
+            continue;
+        }
+        let s = slots[i];
         let (mut q, mut found) = (s - 1, (0u64, usize::MAX, usize::MAX));
         while q > 0 {
             if better(tree[q], found) {
@@ -71,7 +81,8 @@ pub fn heaviest_increasing<K: Ord>(
     }
     let mut keep = vec![false; keys.len()];
     let mut cur = (0..keys.len())
-        .filter_map(|i| keys[i].as_ref().map(|k| (i, slot(k))))
+        .filter(|&i| keys[i].is_some())
+        .map(|i| (i, slots[i]))
         .fold(None, |acc: Option<(u64, usize, usize)>, (i, s)| {
             let cand = (best[i], s, i);
             Some(acc.filter(|a| !better(cand, *a)).unwrap_or(cand))
@@ -107,6 +118,39 @@ mod tests {
         assert_eq!(kept(&[]), Vec::<u32>::new());
         // Strictly increasing: equal keys are not both kept.
         assert_eq!(kept(&[Some(2), Some(2), Some(2)]).len(), 1);
+    }
+
+    /// The heaviest chain by the quadratic recurrence, for comparison.
+    fn heaviest_by_brute_force(keys: &[Option<u32>], weight: impl Fn(usize) -> u64) -> u64 {
+        let mut best = vec![0u64; keys.len()];
+        for i in 0..keys.len() {
+            let Some(k) = keys[i] else { continue };
+            let before = (0..i)
+                .filter(|&j| keys[j].is_some_and(|kj| kj < k))
+                .map(|j| best[j])
+                .max()
+                .unwrap_or(0);
+            best[i] = before + weight(i);
+        }
+        best.into_iter().max().unwrap_or(0)
+    }
+
+    proptest::proptest! {
+        /// Whatever the keys (repeated, missing, in any order), the chain
+        /// kept is strictly increasing and as heavy as any.
+        #[test]
+        fn the_kept_chain_is_increasing_and_heaviest(
+            keys in proptest::collection::vec(proptest::option::of(0u32..8), 0..24),
+            weights in proptest::collection::vec(1u64..5, 24),
+        ) {
+            let weight = |i: usize| weights[i];
+            let keep = heaviest_increasing(&keys, weight, |_| false);
+            let chain: Vec<usize> = (0..keys.len()).filter(|&i| keep[i]).collect();
+            proptest::prop_assert!(chain.windows(2).all(|w| keys[w[0]] < keys[w[1]]));
+            proptest::prop_assert!(chain.iter().all(|&i| keys[i].is_some()));
+            let total: u64 = chain.iter().map(|&i| weight(i)).sum();
+            proptest::prop_assert_eq!(total, heaviest_by_brute_force(&keys, weight));
+        }
     }
 
     #[test]

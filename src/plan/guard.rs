@@ -113,6 +113,10 @@ fn new_story_errors(
         .map(key)
         .collect();
 
+    // The index by id holds while every edited story keeps its id.
+    let ids_kept = edits
+        .iter()
+        .all(|(i, story, _, _)| now.stories[*i].id == story.id);
     let findings_now = now.load_findings.clone();
     let mut replaced = Vec::with_capacity(edits.len());
     for (i, story, findings, display) in edits {
@@ -120,13 +124,17 @@ fn new_story_errors(
         now.load_findings.retain(|f| f.location.path != *display);
         now.load_findings.extend(findings);
     }
-    now.by_id = Default::default();
+    if !ids_kept {
+        now.by_id = Default::default();
+    }
     let after = crate::check::check_where(now, &local);
     for (i, story) in replaced.into_iter().rev() {
         now.stories[i] = story;
     }
     now.load_findings = findings_now;
-    now.by_id = Default::default();
+    if !ids_kept {
+        now.by_id = Default::default();
+    }
 
     Some(
         after
