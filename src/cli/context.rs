@@ -349,7 +349,22 @@ impl Opened {
 
     /// Writes rank changes: one line of one file per story, all or nothing.
     pub fn write_ranks(&self, changes: &[RankChange]) -> Result<(), CliError> {
-        let files: Vec<FileChange> = changes
+        crate::edit::write::write_changes(&self.rank_files(changes)?)?;
+        Ok(())
+    }
+
+    /// The texts of the files rank changes would write, for the guard.
+    pub fn rank_texts(
+        &self,
+        changes: &[RankChange],
+    ) -> Result<Vec<crate::edit::write::NewText>, CliError> {
+        Ok(crate::edit::write::edited_texts(
+            &self.rank_files(changes)?,
+        )?)
+    }
+
+    fn rank_files(&self, changes: &[RankChange]) -> Result<Vec<FileChange>, CliError> {
+        changes
             .iter()
             .map(|c| {
                 let s = self.story(c.id.as_str())?;
@@ -359,9 +374,7 @@ impl Opened {
                 };
                 Ok(FileChange::story(&self.tree, self.read(s)?, vec![edit]))
             })
-            .collect::<Result<_, CliError>>()?;
-        crate::edit::write::write_changes(&files)?;
-        Ok(())
+            .collect()
     }
 
     /// `story`, which is about to be written: never a summary.

@@ -32,6 +32,10 @@ pub struct Args {
     /// Where to rank it (default: --bottom).
     #[command(flatten)]
     pub place: super::rank::Place,
+    /// Write it even if the backlog would then break a rule `check` reports
+    /// as an error (a WIP limit on the status new stories start in).
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
@@ -74,6 +78,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         },
     )?;
     let s = &o.snapshot;
+    let count = s.stories.len() + 1;
     // Ids already taken on other branches, so two branches rarely collide.
     let (elsewhere, warning) = ctx.story_names_elsewhere();
     let id = next_id(s, &elsewhere);
@@ -98,6 +103,16 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     let rel = std::path::Path::new("stories").join(file_name(&id, &story.title));
     let display = o.tree.display_root().join(&rel);
     let path = o.tree.root().join(&rel);
+    if !args.force {
+        let mut texts = o.rank_texts(&placement.others)?;
+        texts.push(crate::edit::write::NewText {
+            path: path.clone(),
+            display: display.clone(),
+            original: String::new(),
+            text: text.clone(),
+        });
+        o.refuse_broken(&texts)?;
+    }
     if !placement.others.is_empty() {
         o.write_ranks(&placement.others)?;
     }
@@ -113,7 +128,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         "created {} ({id}, position {} of {})",
         display.display(),
         placement.position,
-        s.stories.len() + 1
+        count
     )?;
     Ok(Exit::Clean)
 }

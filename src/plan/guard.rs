@@ -22,11 +22,11 @@ pub fn new_errors(
     texts: &[NewText],
     summary: &(dyn Fn(&Story) -> bool + Sync),
 ) -> Result<Vec<Finding>, LoadError> {
-    if let Some(found) = new_story_errors(now, texts, summary) {
+    let root = tree.display_root().to_path_buf();
+    if let Some(found) = new_story_errors(now, &root.join("stories"), texts, summary) {
         return Ok(found);
     }
     let now: &Snapshot = now;
-    let root = tree.display_root().to_path_buf();
     let rel = |display: &Path| -> PathBuf {
         display.strip_prefix(&root).unwrap_or(display).to_path_buf()
     };
@@ -77,26 +77,42 @@ pub fn new_errors(
         .collect())
 }
 
-/// [`new_errors`] when every text is an edit of a story `now` has: those
-/// stories are parsed again and swapped into `now` for the check, then
-/// back (a copy of a snapshot of 10,000 summaries was a tenth of `set`),
-/// and nothing else is read. `None`, with `now` untouched, when a text is
-/// anything else (a new file, a sprint, a story that would no longer parse).
+/// [`new_errors`] when every text is a story: an edit of one `now` has,
+/// or a new file in the stories folder. Those stories are parsed and
+/// swapped into `now` (new ones put in their place in path order) for the
+/// check, then taken out again (a copy of a snapshot of 10,000 summaries
+/// was a tenth of `set`), and nothing else is read. `None`, with `now`
+/// untouched, when a text is anything else (a sprint, a file that is there
+/// but did not load, a story that would no longer parse).
 fn new_story_errors(
     now: &mut Snapshot,
+    stories_dir: &Path,
     texts: &[NewText],
     summary: &(dyn Fn(&Story) -> bool + Sync),
 ) -> Option<Vec<Finding>> {
+    // Each text's story and the index of the story it replaces, if any.
     let mut edits = Vec::new();
     for t in texts {
-        let i = now.stories.iter().position(|s| s.doc.path == t.display)?;
+        let replaces = now.stories.iter().position(|s| s.doc.path == t.display);
+        let loaded_badly = || {
+            now.load_findings
+                .iter()
+                .any(|f| f.location.path == t.display)
+        };
+        if replaces.is_none() && (t.display.parent() != Some(stories_dir) || loaded_badly()) {
+            return None;
+        }
         let (story, findings) =
             crate::load::story_with_findings(t.display.clone(), t.text.clone().into_bytes());
-        edits.push((i, story?, findings, &t.display));
+        edits.push((replaces, story?, findings, &t.display));
     }
     let edited: HashSet<StoryId> = edits
         .iter()
-        .flat_map(|(i, story, _, _)| [now.stories[*i].id.clone(), story.id.clone()])
+        .flat_map(|(i, story, _, _)| {
+            i.map(|i| now.stories[i].id.clone())
+                .into_iter()
+                .chain([story.id.clone()])
+        })
         .collect();
     let points_at_edited = |s: &Story| {
         s.epic
@@ -113,27 +129,43 @@ fn new_story_errors(
         .map(key)
         .collect();
 
-    // The index by id holds while every edited story keeps its id.
-    let ids_kept = edits
+    // The index by id holds while every edited story keeps its id and no
+    // story is added; otherwise it is set aside and given back after.
+    let index_holds = edits
         .iter()
-        .all(|(i, story, _, _)| now.stories[*i].id == story.id);
+        .all(|(i, story, _, _)| i.is_some_and(|i| now.stories[i].id == story.id));
+    let index = (!index_holds).then(|| std::mem::take(&mut now.by_id));
     let findings_now = now.load_findings.clone();
-    let mut replaced = Vec::with_capacity(edits.len());
+    let mut replaced = Vec::new();
+    let mut added = Vec::new();
+    // Edits first, by the indices they were found at; then new stories in
+    // path order, each after the ones before it.
+    edits.sort_by(|a, b| (a.0.is_none(), a.3).cmp(&(b.0.is_none(), b.3)));
     for (i, story, findings, display) in edits {
-        replaced.push((i, std::mem::replace(&mut now.stories[i], story)));
+        match i {
+            Some(i) => replaced.push((i, std::mem::replace(&mut now.stories[i], story))),
+            None => {
+                let at = now
+                    .stories
+                    .partition_point(|s| s.doc.path.as_path() < display.as_path());
+                now.stories.insert(at, story);
+                added.push(at);
+            }
+        }
         now.load_findings.retain(|f| f.location.path != *display);
         now.load_findings.extend(findings);
     }
-    if !ids_kept {
-        now.by_id = Default::default();
-    }
     let after = crate::check::check_where(now, &local);
+    // In reverse: each story added went in after the ones before it.
+    for at in added.into_iter().rev() {
+        now.stories.remove(at);
+    }
     for (i, story) in replaced.into_iter().rev() {
         now.stories[i] = story;
     }
     now.load_findings = findings_now;
-    if !ids_kept {
-        now.by_id = Default::default();
+    if let Some(index) = index {
+        now.by_id = index;
     }
 
     Some(

@@ -221,3 +221,47 @@ fn a_forged_summary_does_not_let_an_edit_close_a_cycle() {
     );
     assert_eq!(files(&f.backlog()), before, "nothing was written");
 }
+
+/// `new` is checked with the new story put among the summaries, not by
+/// reading every file: a WIP limit on the status new stories start in,
+/// made an error, refuses it through the cache exactly as without it, and
+/// a story that fits is written the same.
+#[test]
+fn a_new_story_is_checked_among_the_summaries_as_among_the_files() {
+    let transcript = same_with_and_without_cache(
+        |f| {
+            f.edit("backlog.yaml", "wip_limits:\n", "wip_limits:\n  idea: 3\n");
+            f.edit("backlog.yaml", "rules:\n", "rules:\n  wip-limit: error\n");
+        },
+        &[
+            &["new", "Pay by bank transfer"],
+            &["new", "Pay by card", "--top"],
+            &["new", "Pay by card", "--top", "--force"],
+            &["list", "--status", "idea"],
+        ],
+    );
+    insta::assert_snapshot!(transcript, @"
+    $ backlog new Pay by bank transfer
+    created .backlog/stories/S-33-pay-by-bank-transfer.md (S-33, position 33 of 33)
+    $ backlog new Pay by card --top
+    ------- stderr -------
+    error: the change would break a rule, so nothing was written:
+
+    error[B061]: 4 stories are `idea`, over the WIP limit of 3: S-21, S-29, S-33, S-34
+      --> .backlog/backlog.yaml:30:9
+       |
+    30 |   idea: 3
+       |         ^
+       = help: finish work before starting more, or raise the limit if the team agreed to
+      help: do what the finding says first, or pass --force to write it anyway
+    [exit status: 2]
+    $ backlog new Pay by card --top --force
+    created .backlog/stories/S-34-pay-by-card.md (S-34, position 6 of 34)
+    $ backlog list --status idea
+     #  ID    RANK  STATUS  KIND   EST  SPRINT  SCORE  TITLE
+     6  S-34   4.7  idea    story    -  -           -  Pay by card
+    31  S-21    45  idea    story    -  -           -  Customer portal with all invoices
+    33  S-29    60  idea    story    -  -           -  Dark mode
+    34  S-33    70  idea    story    -  -           -  Pay by bank transfer
+    ");
+}
