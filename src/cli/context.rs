@@ -316,12 +316,15 @@ impl Opened {
     pub fn complete(&mut self, ids: &[&str]) -> Result<(), CliError> {
         self.summaries
             .complete(&mut self.snapshot, &self.tree, ids)
+            .map(|_| ())
             .map_err(CliError::from)
     }
 
     /// Plans an edit on stories read in full: `plan` runs on the snapshot,
-    /// the stories it would write or rests on (`touched`) are read in full,
-    /// and it runs again until it touches no summary.
+    /// and the stories it would write or rests on (`touched`) are read in
+    /// full. When they agree with their summaries the plan stands (it read
+    /// nothing else of them); when the cache was wrong and the whole
+    /// backlog was read again, it runs again.
     pub fn plan_on_read<T>(
         &mut self,
         plan: impl Fn(&Snapshot) -> Result<T, CliError>,
@@ -343,7 +346,13 @@ impl Opened {
             if summarised.is_empty() {
                 return Ok(planned);
             }
-            self.complete(&summarised)?;
+            let reread = self
+                .summaries
+                .complete(&mut self.snapshot, &self.tree, &summarised)
+                .map_err(CliError::from)?;
+            if !reread {
+                return Ok(planned);
+            }
         }
     }
 

@@ -101,19 +101,22 @@ impl Summaries {
 
     /// Reads the stories of `snapshot` with these ids in full, replacing
     /// their summaries. When one differs from its entry, the cache is
-    /// wrong: it is thrown away and the whole backlog read again.
+    /// wrong: it is thrown away and the whole backlog read again, and the
+    /// answer is true (every field may have changed; otherwise the stories
+    /// read agree with their summaries).
     pub fn complete(
         &mut self,
         snapshot: &mut Snapshot,
         tree: &WorkTree,
         ids: &[&str],
-    ) -> Result<(), LoadError> {
-        if !self.read_in_full(snapshot, tree, ids) {
-            let light = rebuild(tree, &self.file)?;
-            *snapshot = light.snapshot;
-            *self = light.summaries;
+    ) -> Result<bool, LoadError> {
+        if self.read_in_full(snapshot, tree, ids) {
+            return Ok(false);
         }
-        Ok(())
+        let light = rebuild(tree, &self.file)?;
+        *snapshot = light.snapshot;
+        *self = light.summaries;
+        Ok(true)
     }
 
     /// [`Summaries::complete`] without the fallback: false when an id is

@@ -364,14 +364,16 @@ pub fn by_score<'a>(
 
 /// The backlog order after `changes`, for reporting positions.
 pub fn order_after<'a>(s: &'a Snapshot, changes: &[RankChange]) -> Vec<&'a Story> {
+    use rayon::slice::ParallelSliceMut;
     let new: HashMap<&str, &Rank> = changes.iter().map(|c| (c.id.as_str(), &c.new)).collect();
-    let mut v: Vec<&Story> = s.stories.iter().collect();
-    v.sort_by(|a, b| {
-        let ra = new.get(a.id.as_str()).copied().or(a.rank.as_ref());
-        let rb = new.get(b.id.as_str()).copied().or(b.rank.as_ref());
-        backlog_order((ra, &a.id), (rb, &b.id))
-    });
-    v
+    // Each story's rank looked up once, not at every comparison.
+    let mut v: Vec<(Option<&Rank>, &Story)> = s
+        .stories
+        .iter()
+        .map(|x| (new.get(x.id.as_str()).copied().or(x.rank.as_ref()), x))
+        .collect();
+    v.par_sort_by(|(ra, a), (rb, b)| backlog_order((*ra, &a.id), (*rb, &b.id)));
+    v.into_iter().map(|(_, x)| x).collect()
 }
 
 const ORDER_LIST_HELP: &str = "# Reorder the lines: the first line is the top of the backlog.
