@@ -66,15 +66,18 @@ pub fn new_errors(
         }),
     )?;
     let key = |f: &Finding| (f.rule, f.location.path.clone(), f.message.clone());
+    let mut after = crate::check::check(&next);
+    after.retain(|f| f.severity == Severity::Error);
+    if after.is_empty() {
+        return Ok(after);
+    }
     let today: HashSet<_> = crate::check::check(now)
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .map(key)
         .collect();
-    Ok(crate::check::check(&next)
-        .into_iter()
-        .filter(|f| f.severity == Severity::Error && !today.contains(&key(f)))
-        .collect())
+    after.retain(|f| !today.contains(&key(f)));
+    Ok(after)
 }
 
 /// [`new_errors`] when every text is a story: an edit of one `now` has,
@@ -123,11 +126,6 @@ fn new_story_errors(
     };
     let local = |s: &Story| !summary(s) || points_at_edited(s);
     let key = |f: &Finding| (f.rule, f.location.path.clone(), f.message.clone());
-    let today: HashSet<_> = crate::check::check_where(now, &local)
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .map(key)
-        .collect();
 
     // The index by id holds while every edited story keeps its id and no
     // story is added; otherwise it is set aside and given back after.
@@ -155,7 +153,8 @@ fn new_story_errors(
         now.load_findings.retain(|f| f.location.path != *display);
         now.load_findings.extend(findings);
     }
-    let after = crate::check::check_where(now, &local);
+    let mut after = crate::check::check_where(now, &local);
+    after.retain(|f| f.severity == Severity::Error);
     // In reverse: each story added went in after the ones before it.
     for at in added.into_iter().rev() {
         now.stories.remove(at);
@@ -168,12 +167,18 @@ fn new_story_errors(
         now.by_id = index;
     }
 
-    Some(
-        after
-            .into_iter()
-            .filter(|f| f.severity == Severity::Error && !today.contains(&key(f)))
-            .collect(),
-    )
+    // The backlog as it is today is checked only when there are errors
+    // after the edit to tell apart from today's (most edits leave none).
+    if after.is_empty() {
+        return Some(after);
+    }
+    let today: HashSet<_> = crate::check::check_where(now, &local)
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(key)
+        .collect();
+    after.retain(|f| !today.contains(&key(f)));
+    Some(after)
 }
 
 /// The stories the rules across stories consult about an edit of the

@@ -265,3 +265,36 @@ fn a_new_story_is_checked_among_the_summaries_as_among_the_files() {
     34  S-33    70  idea    story    -  -           -  Pay by bank transfer
     ");
 }
+
+/// Errors the backlog already has do not stop an edit, with or without the
+/// cache: only the errors an edit would add refuse it, and the refusal
+/// names those alone.
+#[test]
+fn only_the_errors_an_edit_adds_refuse_it() {
+    let transcript = same_with_and_without_cache(
+        |f| f.edit(&f.story("S-23"), "status: draft", "status: ready"),
+        &[
+            &["set", "S-27", "estimate=8"],
+            &["status", "S-20", "ready"],
+            &["new", "Pay by bank transfer"],
+        ],
+    );
+    insta::assert_snapshot!(transcript, @"
+    $ backlog set S-27 estimate=8
+    S-27: estimate = 8
+    $ backlog status S-20 ready
+    ------- stderr -------
+    error: the change would break a rule, so nothing was written:
+
+    error[B050]: `S-20` is `ready` but does not meet the Definition of Ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
+     --> .backlog/stories/S-20-multi-currency-invoices.md:5:9
+      |
+    5 | status: ready
+      |         ^^^^^
+      = help: complete the story, or move it back to an earlier status
+      help: do what the finding says first, or pass --force to write it anyway
+    [exit status: 2]
+    $ backlog new Pay by bank transfer
+    created .backlog/stories/S-33-pay-by-bank-transfer.md (S-33, position 33 of 33)
+    ");
+}
