@@ -668,10 +668,10 @@ impl<'a> Decoder<'a> {
         Some(unescape(self.raw()?)?.into_owned())
     }
 
-    fn opt(&mut self) -> Option<Option<String>> {
+    fn opt(&mut self) -> Option<Option<Cow<'a, str>>> {
         match self.raw()? {
             NONE => Some(None),
-            s => Some(Some(unescape(s)?.into_owned())),
+            s => Some(Some(unescape(s)?)),
         }
     }
 
@@ -702,8 +702,8 @@ fn decode(fields: &str, display: PathBuf, layout: &Arc<Layout>) -> Option<Story>
         Some(v) => Some(v.parse().ok()?),
         None => None,
     };
-    let epic = d.opt()?.map(StoryId::new);
-    let sprint = d.opt()?;
+    let epic = d.opt()?.map(|e| StoryId::new(e.into_owned()));
+    let sprint = d.opt()?.map(Cow::into_owned);
     let depends_on = d.ids()?;
     let conflicts_with = d.ids()?;
     // The line ends with its last field's tab: one empty field, then none.
