@@ -448,7 +448,7 @@ fn remove_nested(text: &str, parent: &str, child: &str) -> Result<String, EditEr
         };
         if slot.raw.is_empty()
             || slot.raw.starts_with(['|', '>'])
-            || !document::flow_balanced(&slot.raw)
+            || !document::flow_balanced(slot.raw)
         {
             return Err(EditError::Multiline {
                 key: format!("{parent}.{child}"),
@@ -650,7 +650,7 @@ pub fn append_review(
 
 /// The last line of the block list whose key sits at `slot` (items may be
 /// indented under the key or level with it), and the indent of its items.
-fn block_list_end(l: &Lines, slot: &crate::syntax::document::Slot) -> (usize, String) {
+fn block_list_end(l: &Lines, slot: crate::syntax::document::Slot) -> (usize, String) {
     let kidx = slot.line - 1;
     let kindent = slot.key_column - 1;
     let mut last = kidx;

@@ -503,9 +503,9 @@ impl Fields<'_> {
             Some(slot)
                 if slot.raw.starts_with('{')
                     && slot.raw.ends_with('}')
-                    && document::flow_balanced(&slot.raw) =>
+                    && document::flow_balanced(slot.raw) =>
             {
-                slot.raw.clone()
+                slot.raw.to_string()
             }
             _ => flow(value, true),
         }
@@ -671,7 +671,7 @@ fn put_field(text: &str, key: &str, side: &Side, order: &[&str]) -> Result<Strin
         return line::apply(text, &[edit], order).map_err(|e| e.to_string());
     };
     if let Some(slot) = side.layout.get(key) {
-        let raw = &slot.raw;
+        let raw = slot.raw;
         if side_range.len() == 1
             && !raw.is_empty()
             && !raw.starts_with(['|', '>'])
@@ -679,7 +679,7 @@ fn put_field(text: &str, key: &str, side: &Side, order: &[&str]) -> Result<Strin
         {
             let edit = FieldEdit {
                 key: key.into(),
-                token: Some(raw.clone()),
+                token: Some(raw.to_string()),
             };
             if let Ok(out) = line::apply(text, &[edit], order) {
                 return Ok(out);

@@ -348,8 +348,8 @@ pub fn imported_keys(s: &Snapshot) -> HashMap<String, StoryId> {
         let Some(slot) = story.layout.get(IMPORTED_FROM) else {
             continue;
         };
-        let value = serde_yaml::from_str::<String>(&slot.raw)
-            .unwrap_or_else(|_| crate::syntax::document::unquote(&slot.raw).to_string());
+        let value = serde_yaml::from_str::<String>(slot.raw)
+            .unwrap_or_else(|_| crate::syntax::document::unquote(slot.raw).to_string());
         out.entry(value.to_uppercase())
             .or_insert_with(|| story.id.clone());
     }

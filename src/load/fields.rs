@@ -223,7 +223,7 @@ impl<'a> Fields<'a> {
         let written = self
             .layout
             .get(&self.path(key))
-            .map(|s| unquote(&s.raw).to_string())
+            .map(|s| unquote(s.raw).to_string())
             .filter(|s| !s.is_empty());
         let text = match (&v, written) {
             (Value::Number(_) | Value::String(_), Some(w)) => w,

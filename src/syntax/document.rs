@@ -366,24 +366,47 @@ pub fn flow_balanced(raw: &str) -> bool {
 }
 
 /// Where a key or list item sits in the file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Slot {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slot<'a> {
     pub line: usize,
     pub key_column: usize,
     pub value_column: usize,
     /// The value as written on the key's line, comment stripped (empty for
     /// block values).
-    pub raw: String,
+    pub raw: &'a str,
+}
+
+/// A slot as a scan finds it, before its layout is packed.
+struct Scanned<'y> {
+    line: usize,
+    key_column: usize,
+    value_column: usize,
+    raw: &'y str,
+}
+
+/// A slot as a layout keeps it: its path and raw value as ranges of the
+/// layout's text.
+#[derive(Clone, Debug)]
+struct Packed {
+    path: (u32, u32),
+    line: u32,
+    key_column: u32,
+    value_column: u32,
+    raw: (u32, u32),
 }
 
 /// Positions of block-style keys and list items, by path: `status`,
 /// `value.business`, `review.decisions[1].story`.
 #[derive(Clone, Debug, Default)]
 pub struct Layout {
+    /// Every slot's path and raw value, one after the other: a layout is
+    /// two allocations, not two for each key (a fifth of the memory `check`
+    /// kept of a story).
+    text: String,
     /// Sorted by path, allocated to its length: a snapshot holds one layout
     /// per file, and a hash table's spare buckets were a large part of the
     /// memory of 100,000 stories.
-    slots: Vec<(String, Slot)>,
+    slots: Vec<Packed>,
     /// Keys seen twice in one mapping: (path, line, column) of the repeat.
     pub repeats: Vec<(String, usize, usize)>,
 }
@@ -403,7 +426,7 @@ impl Layout {
 
     /// [`Layout::scan`] of any front matter: keys at any depth, list items.
     fn scan_nested(yaml: &str, first_line: usize) -> Layout {
-        let mut slots: HashMap<String, Slot> = HashMap::default();
+        let mut slots: HashMap<String, Scanned> = HashMap::default();
         let mut repeats = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
         let mut counters: HashMap<String, usize> = HashMap::default();
@@ -437,11 +460,11 @@ impl Layout {
                 *counter += 1;
                 let rest = content.get(1..).unwrap_or("");
                 let skip = 1 + (rest.len() - rest.trim_start_matches(' ').len());
-                slots.entry(path.clone()).or_insert(Slot {
+                slots.entry(path.clone()).or_insert(Scanned {
                     line: line_no,
                     key_column: col + 1,
                     value_column: col + skip + 1,
-                    raw: strip_comment(rest.trim()).to_string(),
+                    raw: strip_comment(rest.trim()),
                 });
                 stack.push(Frame {
                     indent: col,
@@ -467,11 +490,11 @@ impl Layout {
                 format!("{parent}.{key}")
             };
             let value_offset = content.len() - after.trim_start().len();
-            let raw = strip_comment(after.trim()).to_string();
+            let raw = strip_comment(after.trim());
             if raw.starts_with('|') || raw.starts_with('>') {
                 block_scalar_indent = Some(col);
             }
-            let slot = Slot {
+            let slot = Scanned {
                 line: line_no,
                 key_column: col + 1,
                 value_column: col + value_offset + 1,
@@ -489,9 +512,43 @@ impl Layout {
                 item: false,
             });
         }
-        let mut slots: Vec<(String, Slot)> = slots.into_iter().collect();
-        slots.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        Layout { slots, repeats }
+        Layout::pack(slots.into_iter().collect(), repeats)
+    }
+
+    /// The layout of `slots` (by path, each path once).
+    fn pack<P: AsRef<str>>(
+        mut slots: Vec<(P, Scanned)>,
+        repeats: Vec<(String, usize, usize)>,
+    ) -> Layout {
+        slots.sort_unstable_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+        let size = slots
+            .iter()
+            .map(|(p, s)| p.as_ref().len() + s.raw.len())
+            .sum();
+        let mut text = String::with_capacity(size);
+        // Positions past what a `u32` holds cannot occur: files are limited
+        // far below that (`load::MAX_FILE_BYTES`).
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let mut push = |t: &str| {
+            let start = small(text.len());
+            text.push_str(t);
+            (start, small(text.len()))
+        };
+        let slots = slots
+            .iter()
+            .map(|(path, s)| Packed {
+                path: push(path.as_ref()),
+                line: small(s.line),
+                key_column: small(s.key_column),
+                value_column: small(s.value_column),
+                raw: push(s.raw),
+            })
+            .collect();
+        Layout {
+            text,
+            slots,
+            repeats,
+        }
     }
 
     /// [`Layout::scan`] of front matter whose every key is at the left
@@ -501,7 +558,7 @@ impl Layout {
     /// keys), which the full scan reads; a test holds the two equal.
     fn scan_top_level(yaml: &str, first_line: usize) -> Option<Layout> {
         const MOST_KEYS: usize = 64;
-        let mut slots: Vec<(String, Slot)> = Vec::with_capacity(16);
+        let mut slots: Vec<(&str, Scanned)> = Vec::with_capacity(16);
         let mut repeats = Vec::new();
         for (n, raw_line) in yaml.split('\n').enumerate() {
             let line_no = first_line + n;
@@ -520,28 +577,26 @@ impl Layout {
             if raw.starts_with('|') || raw.starts_with('>') || slots.len() == MOST_KEYS {
                 return None;
             }
-            if slots.iter().any(|(k, _)| k == key) {
+            if slots.iter().any(|(k, _)| *k == key) {
                 repeats.push((key.to_string(), line_no, 1));
                 continue;
             }
             let value_offset = trimmed.len() - after.trim_start().len();
             slots.push((
-                key.to_string(),
-                Slot {
+                key,
+                Scanned {
                     line: line_no,
                     key_column: 1,
                     value_column: value_offset + 1,
-                    raw: raw.to_string(),
+                    raw,
                 },
             ));
         }
-        slots.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        slots.shrink_to_fit();
-        Some(Layout { slots, repeats })
+        Some(Layout::pack(slots, repeats))
     }
 
     /// The slot at `path`, or failing that at its nearest ancestor.
-    pub fn find(&self, path: &str) -> Option<&Slot> {
+    pub fn find(&self, path: &str) -> Option<Slot<'_>> {
         let mut p = path;
         loop {
             if let Some(s) = self.get(p) {
@@ -553,20 +608,33 @@ impl Layout {
     }
 
     /// Top-level keys and their slots.
-    pub fn top_level(&self) -> impl Iterator<Item = (&str, &Slot)> {
+    pub fn top_level(&self) -> impl Iterator<Item = (&str, Slot<'_>)> {
         self.slots
             .iter()
+            .map(|p| (self.part(p.path), self.slot(p)))
             .filter(|(k, _)| !k.contains(['.', '[']))
-            .map(|(k, s)| (k.as_str(), s))
     }
 
     /// The slot at exactly `path`.
-    pub fn get(&self, path: &str) -> Option<&Slot> {
+    pub fn get(&self, path: &str) -> Option<Slot<'_>> {
         let i = self
             .slots
-            .binary_search_by(|(k, _)| k.as_str().cmp(path))
+            .binary_search_by(|p| self.part(p.path).cmp(path))
             .ok()?;
-        Some(&self.slots[i].1)
+        Some(self.slot(&self.slots[i]))
+    }
+
+    fn part(&self, (start, end): (u32, u32)) -> &str {
+        self.text.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    fn slot(&self, p: &Packed) -> Slot<'_> {
+        Slot {
+            line: p.line as usize,
+            key_column: p.key_column as usize,
+            value_column: p.value_column as usize,
+            raw: self.part(p.raw),
+        }
     }
 }
 
@@ -676,7 +744,7 @@ mod tests {
             format!("{fast:?}"),
             format!("{:?}", Layout::scan_nested(story, 2))
         );
-        assert_eq!(fast.get("rank").map(|s| s.raw.as_str()), Some("10.50"));
+        assert_eq!(fast.get("rank").map(|s| s.raw), Some("10.50"));
         assert_eq!(fast.repeats, vec![("id".to_string(), 4, 1)]);
         for nested in [
             "review:\n  date: x\n",
