@@ -6,7 +6,6 @@ pub mod cache;
 pub mod fields;
 pub mod revision;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -637,7 +636,7 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
         .into_iter()
         .map(StoryId::new)
         .collect();
-    let mut value = BTreeMap::new();
+    let mut value = crate::model::ValueMap::default();
     if let Some(m) = f.mapping("value", "{ business: 8, job_size: 5 }") {
         for (k, v) in m {
             let key = match k {

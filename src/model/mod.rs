@@ -144,7 +144,7 @@ pub struct Story {
     pub conflicts_with: Vec<StoryId>,
     pub stakeholders: Vec<String>,
     /// Scoring inputs: numbers, and `moscow` as its bucket name.
-    pub value: BTreeMap<String, ValueField>,
+    pub value: ValueMap,
     pub sprint: Option<String>,
     pub created: Option<Date>,
     /// Why a finished story was opened again.
@@ -163,6 +163,35 @@ pub struct Story {
 pub enum ValueField {
     Number(f64),
     Text(String),
+}
+
+/// A story's `value:` inputs by name, in name order: a sorted list, as a
+/// story has a handful (a B-tree's first node was 500 bytes a story).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ValueMap(Vec<(String, ValueField)>);
+
+impl ValueMap {
+    /// Sets `key` (a second value for a key replaces the first).
+    pub fn insert(&mut self, key: String, value: ValueField) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&ValueField> {
+        let i = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+        Some(&self.0[i].1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The inputs in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ValueField)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
 }
 
 /// A number without a needless `.0` (estimates, points, capacities).
