@@ -799,7 +799,9 @@ fn criteria(
     out: &mut Vec<Finding>,
 ) {
     for c in &story.criteria {
-        let line_text = story.doc.line(c.line);
+        // Looked up only for a finding: the file's line index is built on
+        // the first lookup, and most criteria have none.
+        let line_text = || story.doc.line(c.line);
         // Whole words only: "fastest" is not "fast".
         let b = c.text.as_bytes();
         let vague = vague_words
@@ -812,6 +814,7 @@ fn criteria(
             .map(|m| (m.start(), c.text[m.start()..m.end()].to_lowercase()));
         if let Some((at, w)) = vague {
             // The criterion's text as it stands on its line, then the word in it.
+            let line_text = line_text();
             let col = line_text
                 .find(c.text.as_str())
                 .map(|base| base + at)
@@ -830,6 +833,7 @@ fn criteria(
             let t = c.text.to_lowercase();
             let ok = t.starts_with("given ") && find_word(&t, "then ", 0).is_some();
             if !ok {
+                let line_text = line_text();
                 let col = line_text
                     .find(|ch: char| ch.is_alphanumeric())
                     .map_or(1, |i| line_text[..i].chars().count() + 1);
