@@ -13,6 +13,7 @@ use crate::edit::write::FileChange;
 use crate::load::cache::{Light, Summaries};
 use crate::load::revision;
 use crate::model::date::Date;
+use crate::model::diagnostic::Finding;
 use crate::model::{Snapshot, Story};
 use crate::plan::reorder::RankChange;
 use crate::source::revision::Revisions;
@@ -322,9 +323,10 @@ impl Opened {
 
     /// Plans an edit on stories read in full: `plan` runs on the snapshot,
     /// and the stories it would write or rests on (`touched`) are read in
-    /// full. When they agree with their summaries the plan stands (it read
-    /// nothing else of them); when the cache was wrong and the whole
-    /// backlog was read again, it runs again.
+    /// full. When they agree with their summaries the plan stands, so
+    /// `plan` must read of other stories only what a summary holds (id,
+    /// title, kind, status, rank, estimate, epic, sprint, links); when the
+    /// cache was wrong and the whole backlog was read again, it runs again.
     pub fn plan_on_read<T>(
         &mut self,
         plan: impl Fn(&Snapshot) -> Result<T, CliError>,
@@ -400,14 +402,27 @@ impl Opened {
     /// Refuses texts that would add an error finding to the backlog, printing
     /// the findings (`--force` skips this).
     pub fn refuse_broken(&mut self, texts: &[crate::edit::write::NewText]) -> Result<(), CliError> {
+        refusal(&self.new_errors(texts)?.0)
+    }
+
+    /// The error findings `texts` would add to the backlog
+    /// (`plan::guard::new_errors`), each shown from its file, never from a
+    /// summary of it; and whether the whole backlog was read again on the
+    /// way (the cache was wrong: what was planned on it is planned again).
+    pub fn new_errors(
+        &mut self,
+        texts: &[crate::edit::write::NewText],
+    ) -> Result<(Vec<Finding>, bool), CliError> {
+        let mut reread = false;
         if !self.summaries.is_empty() {
             let consulted = crate::plan::guard::consulted(&self.snapshot, texts);
             let ids: Vec<&str> = consulted.iter().map(String::as_str).collect();
-            self.complete(&ids)?;
+            reread |= self
+                .summaries
+                .complete(&mut self.snapshot, &self.tree, &ids)?;
         }
-        // A finding is shown from its file, never from a summary of it: a
-        // refusal on a summarised story reads that story and runs again.
-        let broken = loop {
+        // A refusal on a summarised story reads that story and runs again.
+        loop {
             let summary = |s: &Story| self.summaries.contains(s);
             let broken =
                 crate::plan::guard::new_errors(&mut self.snapshot, &self.tree, texts, &summary)?;
@@ -419,22 +434,29 @@ impl Opened {
                 .map(|s| s.id.to_string())
                 .collect();
             if on_summaries.is_empty() {
-                break broken;
+                return Ok((broken, reread));
             }
             let ids: Vec<&str> = on_summaries.iter().map(String::as_str).collect();
-            self.complete(&ids)?;
-        };
-        if broken.is_empty() {
-            return Ok(());
+            reread |= self
+                .summaries
+                .complete(&mut self.snapshot, &self.tree, &ids)?;
         }
-        let mut text = Vec::new();
-        crate::render::diagnostics::human_findings(&mut text, &broken)?;
-        let text = String::from_utf8_lossy(&text);
-        Err(CliError::new(format!(
-            "the change would break {}, so nothing was written:\n\n{}",
-            if broken.len() == 1 { "a rule" } else { "rules" },
-            text.trim_end()
-        ))
-        .hint("do what the finding says first, or pass --force to write it anyway"))
     }
+}
+
+/// The refusal of a write that would add the error findings `broken`
+/// (none: no refusal).
+pub fn refusal(broken: &[Finding]) -> Result<(), CliError> {
+    if broken.is_empty() {
+        return Ok(());
+    }
+    let mut text = Vec::new();
+    crate::render::diagnostics::human_findings(&mut text, broken)?;
+    let text = String::from_utf8_lossy(&text);
+    Err(CliError::new(format!(
+        "the change would break {}, so nothing was written:\n\n{}",
+        if broken.len() == 1 { "a rule" } else { "rules" },
+        text.trim_end()
+    ))
+    .hint("do what the finding says first, or pass --force to write it anyway"))
 }

@@ -1,6 +1,8 @@
 use std::io::Write;
 
+use super::context::refusal;
 use super::{CliError, Context, Exit, Outcome};
+use crate::edit::write::NewText;
 use crate::model::Kind;
 use crate::plan::new::{file_name, next_id, render, NewStory};
 use crate::plan::reorder::{plan_insert, Target};
@@ -33,7 +35,8 @@ pub struct Args {
     #[command(flatten)]
     pub place: super::rank::Place,
     /// Write it even if the backlog would then break a rule `check` reports
-    /// as an error (a WIP limit on the status new stories start in).
+    /// as an error (a WIP limit on the status new stories start in, an
+    /// estimate above `quality.max_estimate` made an error).
     #[arg(long)]
     pub force: bool,
 }
@@ -69,25 +72,8 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     for n in &named {
         o.story(n)?;
     }
-    let placement = o.plan_on_read(
-        |s| Ok(plan_insert(s, &target)?),
-        |s, p| {
-            let mut ids = super::rank::neighbours(s, None, p.position);
-            ids.extend(p.others.iter().map(|c| c.id.to_string()));
-            ids
-        },
-    )?;
-    let s = &o.snapshot;
-    let count = s.stories.len() + 1;
     // Ids already taken on other branches, so two branches rarely collide.
     let (elsewhere, warning) = ctx.story_names_elsewhere();
-    let id = next_id(s, &elsewhere);
-    let status = s
-        .config
-        .statuses
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "draft".into());
     let story = NewStory {
         title: args.title.trim().to_string(),
         kind: Some(kind),
@@ -97,26 +83,60 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         estimate: args.estimate,
         labels: args.label,
     };
-    let text = render(&story, &id, &status, placement.rank.as_ref(), ctx.today);
-    crate::plan::new::read_back(&text, &id, &story.title, placement.rank.as_ref())
-        .map_err(|e| CliError::internal(e.to_string()))?;
-    let rel = std::path::Path::new("stories").join(file_name(&id, &story.title));
-    let display = o.tree.display_root().join(&rel);
-    let path = o.tree.root().join(&rel);
-    if !args.force {
-        let mut texts = o.rank_texts(&placement.others)?;
-        texts.push(crate::edit::write::NewText {
-            path: path.clone(),
+    // Planned again if the guard finds the story cache wrong and reads the
+    // whole backlog: the place, the id and the count came from it.
+    let (placement, id, count, rel, text, rank_texts) = loop {
+        let placement = o.plan_on_read(
+            |s| Ok(plan_insert(s, &target)?),
+            |s, p| {
+                let mut ids = super::rank::neighbours(s, None, p.position);
+                ids.extend(p.others.iter().map(|c| c.id.to_string()));
+                ids
+            },
+        )?;
+        let s = &o.snapshot;
+        let count = s.stories.len() + 1;
+        let id = next_id(s, &elsewhere);
+        let status = s
+            .config
+            .statuses
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "draft".into());
+        let text = render(&story, &id, &status, placement.rank.as_ref(), ctx.today);
+        crate::plan::new::read_back(&text, &id, &story.title, placement.rank.as_ref())
+            .map_err(|e| CliError::internal(e.to_string()))?;
+        let rel = std::path::Path::new("stories").join(file_name(&id, &story.title));
+        let rank_texts = o.rank_texts(&placement.others)?;
+        if args.force {
+            break (placement, id, count, rel, text, rank_texts);
+        }
+        let display = o.tree.display_root().join(&rel);
+        let mut texts = rank_texts.clone();
+        texts.push(NewText {
+            path: o.tree.root().join(&rel),
             display: display.clone(),
             original: String::new(),
             text: text.clone(),
         });
-        o.refuse_broken(&texts)?;
-    }
-    if !placement.others.is_empty() {
-        o.write_ranks(&placement.others)?;
-    }
-    crate::edit::write::create_file(&path, &display, &text)?;
+        let (broken, reread) = o.new_errors(&texts)?;
+        if !reread {
+            refusal(&broken)?;
+            break (placement, id, count, rel, text, rank_texts);
+        }
+    };
+    let display = o.tree.display_root().join(&rel);
+    let path = o.tree.root().join(&rel);
+    // The texts the guard checked, the new file and its neighbours' new
+    // ranks together, or nothing.
+    crate::edit::write::write_all(
+        &rank_texts,
+        &[crate::edit::write::NewFile {
+            path,
+            display: display.clone(),
+            text,
+        }],
+    )?;
     if let Some(w) = warning {
         ctx.note(&w);
     }

@@ -170,6 +170,13 @@ pub fn write_all(texts: &[NewText], creates: &[NewFile]) -> Result<(), WriteErro
         ready.push((t, bom, meta, on_disk));
     }
     for c in creates {
+        // Never write through a symlinked folder (`stories -> /elsewhere`).
+        let parent = c.path.parent().unwrap_or(Path::new("."));
+        if std::fs::symlink_metadata(parent).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(WriteError::Symlink {
+                path: c.display.parent().unwrap_or(&c.display).to_path_buf(),
+            });
+        }
         if std::fs::symlink_metadata(&c.path).is_ok() {
             return Err(WriteError::Exists {
                 path: c.display.clone(),

@@ -93,6 +93,17 @@ fn new_story_errors(
     texts: &[NewText],
     summary: &(dyn Fn(&Story) -> bool + Sync),
 ) -> Option<Vec<Finding>> {
+    // Each new story is put in its place by moving the ones after it: fine
+    // for the one `new` writes, not for an import of hundreds, which takes
+    // the general way.
+    const MOST_NEW: usize = 16;
+    let new_files = texts
+        .iter()
+        .filter(|t| !now.stories.iter().any(|s| s.doc.path == t.display))
+        .count();
+    if new_files > MOST_NEW {
+        return None;
+    }
     // Each text's story and the index of the story it replaces, if any.
     let mut edits = Vec::new();
     for t in texts {
@@ -136,8 +147,8 @@ fn new_story_errors(
     let findings_now = now.load_findings.clone();
     let mut replaced = Vec::new();
     let mut added = Vec::new();
-    // Edits first, by the indices they were found at; then new stories in
-    // path order, each after the ones before it.
+    // Edits first (each at the index it was found at), then new stories in
+    // path order, each put after the ones before it.
     edits.sort_by(|a, b| (a.0.is_none(), a.3).cmp(&(b.0.is_none(), b.3)));
     for (i, story, findings, display) in edits {
         match i {

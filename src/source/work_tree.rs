@@ -145,16 +145,13 @@ pub struct WalkItem {
 /// length, its separators swapped for the sort and back, so a listing
 /// makes no allocation of its own per file.
 pub fn walk_sorted(root: &Path, rel: &Path) -> io::Result<Vec<WalkItem>> {
-    let root_bytes = root.as_os_str().as_encoded_bytes();
-    // Where the part below `root` starts in a joined path: after `root` and
-    // the separator `Path::join` put after it, if it put one.
-    let cut = match root_bytes.last() {
-        None => 0,
-        Some(&b) if std::path::is_separator(b as char) => root_bytes.len(),
-        Some(_) => root_bytes.len() + 1,
-    };
+    let base = root.join(rel);
+    let base_bytes = base.as_os_str().as_encoded_bytes();
+    // Where the part below `root` starts in a listed path: `rel` ends the
+    // folder walked, whatever `Path::join` put between it and `root`.
+    let cut = base_bytes.len() - rel.as_os_str().len().min(base_bytes.len());
     let mut keyed: Vec<(Vec<u8>, std::fs::FileType)> = Vec::new();
-    for item in walkdir::WalkDir::new(root.join(rel))
+    for item in walkdir::WalkDir::new(&base)
         .follow_links(false)
         .min_depth(1)
     {
@@ -164,7 +161,7 @@ pub fn walk_sorted(root: &Path, rel: &Path) -> io::Result<Vec<WalkItem>> {
             continue;
         }
         let mut key = item.into_path().into_os_string().into_encoded_bytes();
-        if key.len() <= cut || !key.starts_with(root_bytes) {
+        if key.len() <= cut || !key.starts_with(base_bytes) {
             continue;
         }
         key.drain(..cut);
@@ -184,9 +181,11 @@ pub fn walk_sorted(root: &Path, rel: &Path) -> io::Result<Vec<WalkItem>> {
                     *b = std::path::MAIN_SEPARATOR as u8;
                 }
             }
-            // SAFETY: `key` is the encoding of an `OsStr` in which ASCII
-            // separators were swapped for NUL (no path holds one) and back
-            // for an ASCII separator: ASCII for ASCII keeps it well formed.
+            // SAFETY: `key` is the encoding of an `OsStr` with a prefix
+            // cut off after an ASCII byte (the last byte of `root` or the
+            // separator after it) and ASCII bytes swapped for other ASCII
+            // bytes (separators for NUL and back): both keep the encoding
+            // well formed.
             let path = unsafe { std::ffi::OsString::from_encoded_bytes_unchecked(key) };
             WalkItem {
                 path: PathBuf::from(path),
@@ -272,6 +271,38 @@ mod tests {
             .map(|f| Path::new("stories").join(f))
             .collect();
         assert_eq!(listed, expected);
+    }
+
+    /// The listing's paths are the same however the root is spelled: the
+    /// part below it is cut from each path walkdir makes, by its length.
+    #[test]
+    fn the_listing_is_the_same_however_the_root_is_spelled() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("stories/a")).unwrap();
+        for file in ["b.md", "a/x.md"] {
+            std::fs::write(dir.path().join("stories").join(file), "").unwrap();
+        }
+        let listed = |root: &Path| -> Vec<PathBuf> {
+            walk_sorted(root, Path::new("stories"))
+                .unwrap()
+                .into_iter()
+                .map(|item| item.path)
+                .collect()
+        };
+        let plain = listed(dir.path());
+        assert_eq!(
+            plain,
+            [Path::new("stories/a/x.md"), Path::new("stories/b.md")]
+        );
+        let text = dir.path().to_str().unwrap();
+        for spelled in [
+            format!("{text}/"),
+            format!("{text}//"),
+            format!("{text}/."),
+            format!("{text}/stories/.."),
+        ] {
+            assert_eq!(listed(Path::new(&spelled)), plain, "{spelled}");
+        }
     }
 
     #[test]

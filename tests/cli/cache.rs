@@ -298,3 +298,29 @@ fn only_the_errors_an_edit_adds_refuse_it() {
     created .backlog/stories/S-33-pay-by-bank-transfer.md (S-33, position 33 of 33)
     ");
 }
+
+/// `new` placed its story by a forged summary when the guard, reading the
+/// stories a WIP limit consults, found the cache wrong and read every file:
+/// the position it printed was the forged one's. It is planned again from
+/// the files, and says and writes what it does without a cache.
+#[test]
+fn new_is_planned_again_when_the_guard_finds_the_cache_wrong() {
+    let limited = || {
+        let f = Fixture::example();
+        f.edit("backlog.yaml", "wip_limits:\n", "wip_limits:\n  idea: 30\n");
+        f.edit("backlog.yaml", "rules:\n", "rules:\n  wip-limit: error\n");
+        f
+    };
+    let cached = limited();
+    settle();
+    cached.run(&["show", "S-1"]);
+    forge(&cached, "S-21", 9, "1");
+    let with = cached.run(&["new", "Pay by card", "--before", "S-10"]);
+    let uncached = limited();
+    let without = uncached.run(&["new", "Pay by card", "--before", "S-10"]);
+    insta::assert_snapshot!(with, @"
+    created .backlog/stories/S-33-pay-by-card.md (S-33, position 13 of 33)
+    ");
+    assert_eq!(with.to_string(), without.to_string());
+    assert_eq!(files(&cached.backlog()), files(&uncached.backlog()));
+}

@@ -703,3 +703,36 @@ fn prioritisation_doc_examples_hold() {
     assert!((score_of(&f, "value_effort").as_f64().unwrap() - 8.0 / 3.0).abs() < 1e-9);
     assert_eq!(score_of(&f, "wsjf"), 5.0);
 }
+
+/// `new` is refused, like `set`, when the story it would write breaks a
+/// rule made an error (an estimate above `quality.max_estimate`); `--force`
+/// writes it anyway.
+#[test]
+fn a_new_story_that_breaks_an_error_rule_is_refused_unless_forced() {
+    let f = Fixture::example();
+    f.edit(
+        "backlog.yaml",
+        "rules:\n",
+        "quality: { max_estimate: 13 }\nrules:\n  story-too-big: error\n",
+    );
+    insta::assert_snapshot!(f.session(&[
+        &["new", "Pay by card", "--estimate", "21"],
+        &["new", "Pay by card", "--estimate", "21", "--force"],
+    ]), @"
+    $ backlog new Pay by card --estimate 21
+    ------- stderr -------
+    error: the change would break a rule, so nothing was written:
+
+    error[B098]: `S-33` is estimated at 21, above the 13 a story may be
+     --> .backlog/stories/S-33-pay-by-card.md:7:11
+      |
+    7 | estimate: 21
+      |           ^^
+      = help: split it into stories that each deliver something a user can see
+      help: do what the finding says first, or pass --force to write it anyway
+    [exit status: 2]
+    $ backlog new Pay by card --estimate 21 --force
+    created .backlog/stories/S-33-pay-by-card.md (S-33, position 33 of 33)
+    ");
+    assert!(f.backlog().join("stories/S-33-pay-by-card.md").is_file());
+}
