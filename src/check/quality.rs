@@ -199,8 +199,41 @@ pub(super) fn text_rules() -> impl Iterator<Item = Rule> {
         .chain([Rule::CriteriaVague, Rule::CriteriaNotGherkin])
 }
 
-/// A story, where its opening statement starts, and the statement read.
-type Statement<'a> = (&'a Story, usize, Parsed<'a>);
+/// What the rules across statements (duplicates, uniform wording) keep of
+/// one, once its own rules have run: not its two copies for matching
+/// (`Parsed::spaced`, `Parsed::lower`), a tenth of what `check` held.
+struct Kept<'a> {
+    story: &'a Story,
+    /// Where the statement starts in the story's file.
+    start: usize,
+    text: &'a str,
+    /// The statement as a duplicate check compares it, if it has the four
+    /// words a duplicate needs.
+    key: Option<String>,
+    /// Bytes of emphasis and spaces before its first word.
+    lead: usize,
+    role: Option<&'static str>,
+    means: Option<(&'static str, usize)>,
+    ends: Option<(&'static str, usize)>,
+    template: Template,
+}
+
+impl<'a> Kept<'a> {
+    fn of(story: &'a Story, start: usize, p: &Parsed<'a>) -> Kept<'a> {
+        let key = normalised(p.text);
+        Kept {
+            story,
+            start,
+            text: p.text,
+            key: (key.split(' ').count() >= 4).then_some(key),
+            lead: p.lower.len() - p.lower.trim_start_matches(['*', '_', ' ']).len(),
+            role: p.role,
+            means: p.means,
+            ends: p.ends,
+            template: template(p),
+        }
+    }
+}
 
 pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = &ctx.s.config;
@@ -222,9 +255,9 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
                 .map(|w| w.to_lowercase()),
         )
         .ok();
-    // Each story's own checks and statement parse are independent: done in
-    // parallel, then taken in story order as before.
-    let per_story: Vec<(Vec<Finding>, Option<Statement>)> = ctx
+    // Each story's own checks, its statement's parse and rules are
+    // independent: done in parallel, then taken in story order.
+    let per_story: Vec<(Vec<Finding>, Option<Kept>)> = ctx
         .s
         .stories
         .par_iter()
@@ -253,144 +286,150 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
             if story.kind != Kind::Story || !statements_read {
                 return (out, None);
             }
-            let statement = story
+            let kept = story
                 .opening
                 .and_then(|(start, end)| Some((start, story.doc.text.get(start..end)?)))
-                .map(|(start, text)| (story, start, parse(text)));
-            (out, statement)
+                .map(|(start, text)| {
+                    let p = parse(text);
+                    statement_rules(story, start, &p, &mut out);
+                    Kept::of(story, start, &p)
+                });
+            (out, kept)
         })
         .collect();
-    let mut statements: Vec<Statement> = Vec::with_capacity(per_story.len());
-    for (found, statement) in per_story {
+    let mut statements: Vec<Kept> = Vec::with_capacity(per_story.len());
+    for (found, kept) in per_story {
         out.extend(found);
-        statements.extend(statement);
-    }
-    for (story, start, p) in &statements {
-        let (story, start) = (*story, *start);
-        // A missing part is pointed at the statement's first word.
-        let first_word = p.text.find([' ', '\n']).unwrap_or(p.text.len());
-        if let Some((i, len)) = person_named(p) {
-            out.push(
-                at(
-                    story,
-                    start,
-                    i,
-                    len,
-                    Rule::StoryRoleMissing,
-                    format!(
-                        "the statement of `{}` names a person (\"{}\"), not a role",
-                        story.id,
-                        &p.text[i..i + len]
-                    ),
-                )
-                .help("name the role this person plays: \"As a moderator, I want …\""),
-            );
-        } else if p.role.is_none() {
-            out.push(
-                at(
-                    story,
-                    start,
-                    0,
-                    first_word,
-                    Rule::StoryRoleMissing,
-                    format!("the statement of `{}` names no role", story.id),
-                )
-                .help("open it with who it is for: \"As a <role>, I want …\""),
-            );
-        }
-        let Some((means, mi)) = p.means else {
-            out.push(
-                at(
-                    story,
-                    start,
-                    0,
-                    first_word,
-                    Rule::StoryMeansMissing,
-                    format!("the statement of `{}` says no means", story.id),
-                )
-                .help("say what is wanted: \"…, I want <what>, so that …\""),
-            );
-            continue;
-        };
-        // Atomic: the means joins goals.
-        let means_start = mi + means.len();
-        let means_end = p.ends.map_or(p.text.len(), |e| e.1);
-        let segment = &p.lower[means_start..means_end];
-        let joint = second_action(segment);
-        if let Some((i, len)) = joint {
-            out.push(
-                at(
-                    story,
-                    start,
-                    means_start + i,
-                    len,
-                    Rule::StoryNotAtomic,
-                    format!("the means of `{}` joins more than one goal", story.id),
-                )
-                .help("split it: one story for each thing wanted"),
-            );
-        }
-        // Minimal: brackets, a repeated indicator, a second sentence.
-        if let Some(i) = bracket(p.text) {
-            out.push(
-                at(
-                    story,
-                    start,
-                    i,
-                    1,
-                    Rule::StoryNotMinimal,
-                    format!("the statement of `{}` holds a remark in brackets", story.id),
-                )
-                .help("move the remark into the description or the acceptance criteria"),
-            );
-        } else if let Some((word, i)) = repeated(p) {
-            out.push(
-                at(
-                    story,
-                    start,
-                    i,
-                    word.trim().len(),
-                    Rule::StoryNotMinimal,
-                    format!(
-                        "`{}` repeats \"{}\" in its statement",
-                        story.id,
-                        word.trim()
-                    ),
-                )
-                .help("keep one indicator; a second \"so that\" is a second story or a remark"),
-            );
-        } else if let Some((i, mark)) = remark(&p.spaced) {
-            out.push(
-                at(
-                    story,
-                    start,
-                    i,
-                    mark.len(),
-                    Rule::StoryNotMinimal,
-                    format!(
-                        "the statement of `{}` goes on after \"{}\"",
-                        story.id,
-                        mark.trim()
-                    ),
-                )
-                .help("keep the statement to role, means and ends; put lists and notes below it"),
-            );
-        } else if let Some(i) = second_sentence(&p.spaced) {
-            out.push(
-                at(
-                    story,
-                    start,
-                    i,
-                    p.text[i..].find(' ').unwrap_or(p.text.len() - i),
-                    Rule::StoryNotMinimal,
-                    format!("the statement of `{}` goes on after its sentence", story.id),
-                )
-                .help("keep the statement to one sentence; put the rest below it"),
-            );
-        }
+        statements.extend(kept);
     }
     duplicates(&statements, out);
     uniform(&statements, out);
+}
+
+/// The rules on one statement: its role, means, and whether it is atomic
+/// and minimal.
+fn statement_rules(story: &Story, start: usize, p: &Parsed, out: &mut Vec<Finding>) {
+    // A missing part is pointed at the statement's first word.
+    let first_word = p.text.find([' ', '\n']).unwrap_or(p.text.len());
+    if let Some((i, len)) = person_named(p) {
+        out.push(
+            at(
+                story,
+                start,
+                i,
+                len,
+                Rule::StoryRoleMissing,
+                format!(
+                    "the statement of `{}` names a person (\"{}\"), not a role",
+                    story.id,
+                    &p.text[i..i + len]
+                ),
+            )
+            .help("name the role this person plays: \"As a moderator, I want …\""),
+        );
+    } else if p.role.is_none() {
+        out.push(
+            at(
+                story,
+                start,
+                0,
+                first_word,
+                Rule::StoryRoleMissing,
+                format!("the statement of `{}` names no role", story.id),
+            )
+            .help("open it with who it is for: \"As a <role>, I want …\""),
+        );
+    }
+    let Some((means, mi)) = p.means else {
+        out.push(
+            at(
+                story,
+                start,
+                0,
+                first_word,
+                Rule::StoryMeansMissing,
+                format!("the statement of `{}` says no means", story.id),
+            )
+            .help("say what is wanted: \"…, I want <what>, so that …\""),
+        );
+        return;
+    };
+    // Atomic: the means joins goals.
+    let means_start = mi + means.len();
+    let means_end = p.ends.map_or(p.text.len(), |e| e.1);
+    let segment = &p.lower[means_start..means_end];
+    let joint = second_action(segment);
+    if let Some((i, len)) = joint {
+        out.push(
+            at(
+                story,
+                start,
+                means_start + i,
+                len,
+                Rule::StoryNotAtomic,
+                format!("the means of `{}` joins more than one goal", story.id),
+            )
+            .help("split it: one story for each thing wanted"),
+        );
+    }
+    // Minimal: brackets, a repeated indicator, a second sentence.
+    if let Some(i) = bracket(p.text) {
+        out.push(
+            at(
+                story,
+                start,
+                i,
+                1,
+                Rule::StoryNotMinimal,
+                format!("the statement of `{}` holds a remark in brackets", story.id),
+            )
+            .help("move the remark into the description or the acceptance criteria"),
+        );
+    } else if let Some((word, i)) = repeated(p) {
+        out.push(
+            at(
+                story,
+                start,
+                i,
+                word.trim().len(),
+                Rule::StoryNotMinimal,
+                format!(
+                    "`{}` repeats \"{}\" in its statement",
+                    story.id,
+                    word.trim()
+                ),
+            )
+            .help("keep one indicator; a second \"so that\" is a second story or a remark"),
+        );
+    } else if let Some((i, mark)) = remark(&p.spaced) {
+        out.push(
+            at(
+                story,
+                start,
+                i,
+                mark.len(),
+                Rule::StoryNotMinimal,
+                format!(
+                    "the statement of `{}` goes on after \"{}\"",
+                    story.id,
+                    mark.trim()
+                ),
+            )
+            .help("keep the statement to role, means and ends; put lists and notes below it"),
+        );
+    } else if let Some(i) = second_sentence(&p.spaced) {
+        out.push(
+            at(
+                story,
+                start,
+                i,
+                p.text[i..].find(' ').unwrap_or(p.text.len() - i),
+                Rule::StoryNotMinimal,
+                format!("the statement of `{}` goes on after its sentence", story.id),
+            )
+            .help("keep the statement to one sentence; put the rest below it"),
+        );
+    }
 }
 
 /// Verbs of action, in their base form: a conjunction followed by one of
@@ -680,24 +719,23 @@ fn second_sentence(text: &str) -> Option<usize> {
     None
 }
 
-fn duplicates(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
-    let mut first: HashMap<String, (&Story, usize)> = HashMap::new();
-    for (story, start, p) in statements {
-        let key = normalised(p.text);
-        if key.split(' ').count() < 4 {
+fn duplicates(statements: &[Kept], out: &mut Vec<Finding>) {
+    let mut first: HashMap<&str, (&Story, usize)> = HashMap::new();
+    for k in statements {
+        let Some(key) = k.key.as_deref() else {
             continue;
-        }
-        match first.get(&key) {
+        };
+        match first.get(key) {
             Some((other, other_start)) => out.push(
                 at(
-                    story,
-                    *start,
+                    k.story,
+                    k.start,
                     0,
-                    p.text.find('\n').unwrap_or(p.text.len()),
+                    k.text.find('\n').unwrap_or(k.text.len()),
                     Rule::StoryDuplicate,
                     format!(
                         "`{}` has the same statement as `{}` in {}",
-                        story.id,
+                        k.story.id,
                         other.id,
                         other.id_location().path.display()
                     ),
@@ -712,7 +750,7 @@ fn duplicates(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
                 ),
             ),
             None => {
-                first.insert(key, (story, *start));
+                first.insert(key, (k.story, k.start));
             }
         }
     }
@@ -723,11 +761,10 @@ fn duplicates(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
 /// The ends clause is optional in many templates, so it is held to the
 /// common ends indicator only where it is there: a statement with or
 /// without "so that" is not, by that alone, out of line.
-fn uniform(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
-    let complete: Vec<_> = statements
+fn uniform(statements: &[Kept], out: &mut Vec<Finding>) {
+    let complete: Vec<&Kept> = statements
         .iter()
-        .filter(|(_, _, p)| p.role.is_some() && p.means.is_some())
-        .map(|(story, start, p)| (*story, *start, p, template(p)))
+        .filter(|k| k.role.is_some() && k.means.is_some())
         .collect();
     /// The value most of `values` share, if four in five of five or more do.
     fn house<'a>(values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
@@ -742,25 +779,30 @@ fn uniform(statements: &[(&Story, usize, Parsed)], out: &mut Vec<Finding>) {
             .max_by_key(|(v, n)| (*n, std::cmp::Reverse(*v)))?;
         (all >= 5 && n * 5 >= all * 4).then_some(common)
     }
-    let opening = house(complete.iter().map(|c| c.3.role));
-    let means = house(complete.iter().map(|c| c.3.means));
-    let ends = house(complete.iter().map(|c| c.3.ends).filter(|e| *e != "-"));
+    let opening = house(complete.iter().map(|k| k.template.role));
+    let means = house(complete.iter().map(|k| k.template.means));
+    let ends = house(
+        complete
+            .iter()
+            .map(|k| k.template.ends)
+            .filter(|e| *e != "-"),
+    );
     let departs = |common: Option<&str>, own: &str| common.is_some_and(|c| c != own);
-    for (story, start, p, t) in &complete {
+    for k in &complete {
+        let (story, start, t) = (k.story, &k.start, &k.template);
         let ends_depart = t.ends != "-" && departs(ends, t.ends);
         if !(departs(opening, t.role) || departs(means, t.means) || ends_depart) {
             continue;
         }
         // Point at the first part that departs: its indicator.
-        let lead = p.lower.len() - p.lower.trim_start_matches(['*', '_', ' ']).len();
         let (offset, len) = if departs(opening, t.role) {
-            (lead, p.role.map_or(2, |r| r.trim_end().len()))
-        } else if let (true, Some((m, i))) = (departs(means, t.means), p.means) {
+            (k.lead, k.role.map_or(2, |r| r.trim_end().len()))
+        } else if let (true, Some((m, i))) = (departs(means, t.means), k.means) {
             (i, m.trim_end().len())
-        } else if let Some((e, i)) = p.ends {
+        } else if let Some((e, i)) = k.ends {
             (i, e.trim_end().len())
         } else {
-            (lead, 2)
+            (k.lead, 2)
         };
         // A statement without an ends clause is shown without one.
         let common_ends = if t.ends == "-" {
