@@ -741,7 +741,7 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
         })
     };
     let body = match read {
-        BodyRead::Full => body_text.map(|(t, line)| body::read(t, line)),
+        BodyRead::Full => body_text.map(|(t, line)| body::read_story(t, line)),
         BodyRead::CriteriaOnly => body_text
             .filter(|(t, _)| may_hold_criteria(t))
             .map(|(t, line)| body::read_criteria(t, line)),

@@ -21,7 +21,22 @@ pub struct Body {
 
 /// Reads `body`, whose first line is line `first_line` of the file.
 pub fn read(body: &str, first_line: usize) -> Body {
-    read_with(body, first_line, true)
+    read_with(body, first_line, Gather::All)
+}
+
+/// `body` as a story is loaded: statement, opening and acceptance criteria,
+/// not the description (which only `show` prints, reading the body again):
+/// the words of every other paragraph were a tenth of `check`'s load.
+pub fn read_story(body: &str, first_line: usize) -> Body {
+    read_with(body, first_line, Gather::Story)
+}
+
+/// What a read of a body gathers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gather {
+    All,
+    Story,
+    Criteria,
 }
 
 /// Only the acceptance criteria of `body` (and whether it has the section):
@@ -29,10 +44,10 @@ pub fn read(body: &str, first_line: usize) -> Body {
 /// and gathering the text of every paragraph of every version of a long
 /// story was a third of reading its history.
 pub fn read_criteria(body: &str, first_line: usize) -> Body {
-    read_with(body, first_line, false)
+    read_with(body, first_line, Gather::Criteria)
 }
 
-fn read_with(body: &str, first_line: usize, paragraphs: bool) -> Body {
+fn read_with(body: &str, first_line: usize, gather: Gather) -> Body {
     // Line starts once (on first use), then a binary search per lookup:
     // counting newlines from the start for every paragraph made a body of
     // many short paragraphs quadratic.
@@ -71,7 +86,12 @@ fn read_with(body: &str, first_line: usize, paragraphs: bool) -> Body {
                     }
                 }
             }
-            Event::Start(Tag::Paragraph) if list_depth == 0 && paragraphs => {
+            // Past the statement, a story's load gathers no more paragraphs.
+            Event::Start(Tag::Paragraph)
+                if list_depth == 0
+                    && (gather == Gather::All
+                        || gather == Gather::Story && out.statement.is_none()) =>
+            {
                 paragraph = Some((line_of(range.start), String::new()));
                 if out.opening.is_none() && criteria_level.is_none() {
                     out.opening = Some((range.start, range.end));
@@ -83,12 +103,13 @@ fn read_with(body: &str, first_line: usize, paragraphs: bool) -> Body {
                         match parse_statement(&text, line) {
                             Some(st) if out.statement.is_none() => out.statement = Some(st),
                             Some(_) => {}
-                            None => {
+                            None if gather == Gather::All => {
                                 let text = join_words(&text);
                                 if !text.is_empty() {
                                     out.description.push(text);
                                 }
                             }
+                            None => {}
                         }
                     }
                 }
