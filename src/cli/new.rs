@@ -97,12 +97,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         let s = &o.snapshot;
         let count = s.stories.len() + 1;
         let id = next_id(s, &elsewhere);
-        let status = s
-            .config
-            .statuses
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "draft".into());
+        let status = s.config.first_status();
         let text = render(&story, &id, &status, placement.rank.as_ref(), ctx.today);
         crate::plan::new::read_back(&text, &id, &story.title, placement.rank.as_ref())
             .map_err(|e| CliError::internal(e.to_string()))?;

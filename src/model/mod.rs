@@ -562,6 +562,14 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The status a new story starts in: the workflow's first.
+    pub fn first_status(&self) -> String {
+        self.statuses
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "draft".into())
+    }
+
     pub fn is_done(&self, status: &str) -> bool {
         self.done.iter().any(|d| d == status)
     }

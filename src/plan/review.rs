@@ -210,12 +210,7 @@ pub fn plan_review(
         .first()
         .cloned()
         .unwrap_or_else(|| "done".into());
-    let first_status = s
-        .config
-        .statuses
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "draft".into());
+    let first_status = s.config.first_status();
     let mut taken = taken.clone();
     let mut seen = BTreeSet::new();
     let mut new_story = |plan: &mut ReviewPlan,
