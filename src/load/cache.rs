@@ -321,6 +321,7 @@ fn cache_entry<'s>(
 /// like [`Source::list_markdown`]; `None` when the folder holds anything
 /// but plain folders and files (a symbolic link): then the source lists
 /// it, links reported.
+#[cfg(unix)]
 fn list_stories(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
     use rayon::prelude::*;
     let top = std::fs::symlink_metadata(root.join("stories")).ok()?;
@@ -349,6 +350,13 @@ fn list_stories(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
         .collect()
 }
 
+/// Off Unix the cache is not used (`cli::context::story_cache`: its key
+/// needs the change time and the inode).
+#[cfg(not(unix))]
+fn list_stories(_: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
+    None
+}
+
 /// Open handles of the folders story files are in, so that each file is
 /// looked up by its name alone: a `stat` by the whole path walked every
 /// folder above it again, a third of the time of a `stat`.
@@ -357,6 +365,8 @@ struct Folders(HashMap<Vec<u8>, std::os::fd::OwnedFd>);
 
 #[cfg(unix)]
 impl Folders {
+    /// Opens each folder `files` are in, once, never through a link;
+    /// `None` when one cannot be opened (the source then lists the folder).
     fn open<'a>(root: &Path, files: impl Iterator<Item = &'a Path>) -> Option<Folders> {
         use rustix::fs::{Mode, OFlags};
         use std::os::unix::ffi::OsStrExt;
@@ -375,21 +385,8 @@ impl Folders {
 
     /// The key of `file` (a path the folders were opened for).
     fn key(&self, file: &Path) -> Option<Key> {
-        use rustix::fs::{statat, AtFlags, FileType};
         let (folder, name) = split_name(file)?;
-        let st = statat(self.0.get(folder)?, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
-        if !FileType::from_raw_mode(st.st_mode).is_file() {
-            return None;
-        }
-        let ns = |secs, nanos| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
-        // The fields' types differ from one platform to another.
-        #[allow(clippy::useless_conversion)]
-        Some(Key {
-            size: u64::try_from(st.st_size).ok()?,
-            mtime_ns: ns(st.st_mtime, st.st_mtime_nsec),
-            ctime_ns: ns(st.st_ctime, st.st_ctime_nsec),
-            inode: u64::from(st.st_ino),
-        })
+        Key::at(self.0.get(folder)?, name)
     }
 }
 
@@ -404,22 +401,6 @@ fn split_name(file: &Path) -> Option<(&[u8], &std::ffi::OsStr)> {
     Some((&bytes[..at], std::ffi::OsStr::from_bytes(&bytes[at + 1..])))
 }
 
-/// Off Unix the cache is not used (see `cli::context::story_cache`): each
-/// file is looked up by its whole path.
-#[cfg(not(unix))]
-struct Folders(PathBuf);
-
-#[cfg(not(unix))]
-impl Folders {
-    fn open<'a>(root: &Path, _: impl Iterator<Item = &'a Path>) -> Option<Folders> {
-        Some(Folders(root.to_path_buf()))
-    }
-
-    fn key(&self, file: &Path) -> Option<Key> {
-        Key::of(&self.0.join(file))
-    }
-}
-
 /// A file's identity on disk: when any part changes, its entry is not used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Key {
@@ -430,38 +411,37 @@ struct Key {
 }
 
 impl Key {
+    /// The key of the file at `path`; `None` when it is not a plain file.
+    #[cfg(unix)]
     fn of(path: &Path) -> Option<Key> {
-        let m = std::fs::symlink_metadata(path).ok()?;
-        m.file_type().is_file().then(|| Key::from_metadata(&m))
+        Key::at(rustix::fs::CWD, path.as_os_str())
     }
 
-    fn from_metadata(m: &std::fs::Metadata) -> Key {
-        // The change time cannot be set back by a program, unlike the
-        // modification time.
-        #[cfg(unix)]
-        let (mtime_ns, ctime_ns, inode) = {
-            use std::os::unix::fs::MetadataExt;
-            let ns = |secs, nanos| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
-            (
-                ns(m.mtime(), m.mtime_nsec()),
-                ns(m.ctime(), m.ctime_nsec()),
-                m.ino(),
-            )
-        };
-        #[cfg(not(unix))]
-        let (ctime_ns, inode) = (0, 0);
-        #[cfg(not(unix))]
-        let mtime_ns = m
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as i128);
-        Key {
-            size: m.len(),
-            mtime_ns,
-            ctime_ns,
-            inode,
+    #[cfg(not(unix))]
+    fn of(_: &Path) -> Option<Key> {
+        None
+    }
+
+    /// The key of the file `name` in the folder `dir`, by one `stat` that
+    /// does not follow a link; `None` when it is not a plain file.
+    #[cfg(unix)]
+    fn at(dir: impl std::os::fd::AsFd, name: &std::ffi::OsStr) -> Option<Key> {
+        use rustix::fs::{statat, AtFlags, FileType};
+        let st = statat(dir, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        if !FileType::from_raw_mode(st.st_mode).is_file() {
+            return None;
         }
+        let ns = |secs, nanos| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+        // The fields' types differ from one platform to another.
+        #[allow(clippy::useless_conversion)]
+        Some(Key {
+            size: u64::try_from(st.st_size).ok()?,
+            mtime_ns: ns(st.st_mtime, st.st_mtime_nsec),
+            // The change time cannot be set back by a program, unlike the
+            // modification time.
+            ctime_ns: ns(st.st_ctime, st.st_ctime_nsec),
+            inode: u64::from(st.st_ino),
+        })
     }
 
     /// Whether the file last changed long enough before `written` that an
