@@ -313,12 +313,11 @@ impl Opened {
     }
 
     /// Reads the stories `ids` in full where they are summaries (and if one
-    /// disagrees with the cache, the whole backlog again).
-    pub fn complete(&mut self, ids: &[&str]) -> Result<(), CliError> {
-        self.summaries
-            .complete(&mut self.snapshot, &self.tree, ids)
-            .map(|_| ())
-            .map_err(CliError::from)
+    /// disagrees with the cache, the whole backlog again: then true).
+    fn complete(&mut self, ids: &[&str]) -> Result<bool, CliError> {
+        Ok(self
+            .summaries
+            .complete(&mut self.snapshot, &self.tree, ids)?)
     }
 
     /// Plans an edit on stories read in full: `plan` runs on the snapshot,
@@ -348,11 +347,7 @@ impl Opened {
             if summarised.is_empty() {
                 return Ok(planned);
             }
-            let reread = self
-                .summaries
-                .complete(&mut self.snapshot, &self.tree, &summarised)
-                .map_err(CliError::from)?;
-            if !reread {
+            if !self.complete(&summarised)? {
                 return Ok(planned);
             }
         }
@@ -417,9 +412,7 @@ impl Opened {
         if !self.summaries.is_empty() {
             let consulted = crate::plan::guard::consulted(&self.snapshot, texts);
             let ids: Vec<&str> = consulted.iter().map(String::as_str).collect();
-            reread |= self
-                .summaries
-                .complete(&mut self.snapshot, &self.tree, &ids)?;
+            reread |= self.complete(&ids)?;
         }
         // A refusal on a summarised story reads that story and runs again.
         loop {
@@ -437,9 +430,7 @@ impl Opened {
                 return Ok((broken, reread));
             }
             let ids: Vec<&str> = on_summaries.iter().map(String::as_str).collect();
-            reread |= self
-                .summaries
-                .complete(&mut self.snapshot, &self.tree, &ids)?;
+            reread |= self.complete(&ids)?;
         }
     }
 }

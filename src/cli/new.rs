@@ -85,7 +85,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     };
     // Planned again if the guard finds the story cache wrong and reads the
     // whole backlog: the place, the id and the count came from it.
-    let (placement, id, count, rel, text, rank_texts) = loop {
+    let (placement, id, count, display, path, text, rank_texts) = loop {
         let placement = o.plan_on_read(
             |s| Ok(plan_insert(s, &target)?),
             |s, p| {
@@ -102,14 +102,14 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         crate::plan::new::read_back(&text, &id, &story.title, placement.rank.as_ref())
             .map_err(|e| CliError::internal(e.to_string()))?;
         let rel = std::path::Path::new("stories").join(file_name(&id, &story.title));
+        let (display, path) = (o.tree.display_root().join(&rel), o.tree.root().join(&rel));
         let rank_texts = o.rank_texts(&placement.others)?;
         if args.force {
-            break (placement, id, count, rel, text, rank_texts);
+            break (placement, id, count, display, path, text, rank_texts);
         }
-        let display = o.tree.display_root().join(&rel);
         let mut texts = rank_texts.clone();
         texts.push(NewText {
-            path: o.tree.root().join(&rel),
+            path: path.clone(),
             display: display.clone(),
             original: String::new(),
             text: text.clone(),
@@ -117,11 +117,9 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         let (broken, reread) = o.new_errors(&texts)?;
         if !reread {
             refusal(&broken)?;
-            break (placement, id, count, rel, text, rank_texts);
+            break (placement, id, count, display, path, text, rank_texts);
         }
     };
-    let display = o.tree.display_root().join(&rel);
-    let path = o.tree.root().join(&rel);
     // The texts the guard checked, the new file and its neighbours' new
     // ranks together, or nothing.
     crate::edit::write::write_all(

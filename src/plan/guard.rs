@@ -65,19 +65,27 @@ pub fn new_errors(
             changed: &changed,
         }),
     )?;
-    let key = |f: &Finding| (f.rule, f.location.path.clone(), f.message.clone());
-    let mut after = crate::check::check(&next);
+    Ok(errors_added(crate::check::check(&next), || {
+        crate::check::check(now)
+    }))
+}
+
+/// The error findings of `after` that the backlog does not have `today`.
+/// Today's backlog is checked only when there are errors after the edit to
+/// tell apart from its own (most edits leave none: one rule pass, not two).
+fn errors_added(mut after: Vec<Finding>, today: impl FnOnce() -> Vec<Finding>) -> Vec<Finding> {
     after.retain(|f| f.severity == Severity::Error);
     if after.is_empty() {
-        return Ok(after);
+        return after;
     }
-    let today: HashSet<_> = crate::check::check(now)
+    let key = |f: &Finding| (f.rule, f.location.path.clone(), f.message.clone());
+    let today: HashSet<_> = today()
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .map(key)
         .collect();
     after.retain(|f| !today.contains(&key(f)));
-    Ok(after)
+    after
 }
 
 /// [`new_errors`] when every text is a story: an edit of one `now` has,
@@ -93,21 +101,20 @@ fn new_story_errors(
     texts: &[NewText],
     summary: &(dyn Fn(&Story) -> bool + Sync),
 ) -> Option<Vec<Finding>> {
+    // The index of the story each text replaces, if any.
+    let places: Vec<Option<usize>> = texts
+        .iter()
+        .map(|t| now.stories.iter().position(|s| s.doc.path == t.display))
+        .collect();
     // Each new story is put in its place by moving the ones after it: fine
     // for the one `new` writes, not for an import of hundreds, which takes
     // the general way.
     const MOST_NEW: usize = 16;
-    let new_files = texts
-        .iter()
-        .filter(|t| !now.stories.iter().any(|s| s.doc.path == t.display))
-        .count();
-    if new_files > MOST_NEW {
+    if places.iter().filter(|i| i.is_none()).count() > MOST_NEW {
         return None;
     }
-    // Each text's story and the index of the story it replaces, if any.
     let mut edits = Vec::new();
-    for t in texts {
-        let replaces = now.stories.iter().position(|s| s.doc.path == t.display);
+    for (t, replaces) in texts.iter().zip(places) {
         let loaded_badly = || {
             now.load_findings
                 .iter()
@@ -136,7 +143,6 @@ fn new_story_errors(
             .any(|r| edited.contains(r))
     };
     let local = |s: &Story| !summary(s) || points_at_edited(s);
-    let key = |f: &Finding| (f.rule, f.location.path.clone(), f.message.clone());
 
     // The index by id holds while every edited story keeps its id and no
     // story is added; otherwise it is set aside and given back after.
@@ -164,8 +170,7 @@ fn new_story_errors(
         now.load_findings.retain(|f| f.location.path != *display);
         now.load_findings.extend(findings);
     }
-    let mut after = crate::check::check_where(now, &local);
-    after.retain(|f| f.severity == Severity::Error);
+    let after = crate::check::check_where(now, &local);
     // In reverse: each story added went in after the ones before it.
     for at in added.into_iter().rev() {
         now.stories.remove(at);
@@ -178,18 +183,9 @@ fn new_story_errors(
         now.by_id = index;
     }
 
-    // The backlog as it is today is checked only when there are errors
-    // after the edit to tell apart from today's (most edits leave none).
-    if after.is_empty() {
-        return Some(after);
-    }
-    let today: HashSet<_> = crate::check::check_where(now, &local)
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .map(key)
-        .collect();
-    after.retain(|f| !today.contains(&key(f)));
-    Some(after)
+    Some(errors_added(after, || {
+        crate::check::check_where(now, &local)
+    }))
 }
 
 /// The stories the rules across stories consult about an edit of the

@@ -250,8 +250,7 @@ fn rerank<'a, I: Iterator<Item = &'a Rank>>(
         };
     }
     let mut new_ranks: Vec<Option<Rank>> = vec![None; wanted.len()];
-    // Borrowed from the kept stories: a copy of each rank on the way was a
-    // fifth of placing one story among 10,000.
+    // Borrowed from the kept stories, not copied at each one on the way.
     let mut last: Option<Cow<'_, Rank>> = None;
     for j in 0..wanted.len() {
         if keep[j] {

@@ -182,10 +182,9 @@ pub fn walk_sorted(root: &Path, rel: &Path) -> io::Result<Vec<WalkItem>> {
                 }
             }
             // SAFETY: `key` is the encoding of an `OsStr` with a prefix
-            // cut off after an ASCII byte (the last byte of `root` or the
-            // separator after it) and ASCII bytes swapped for other ASCII
-            // bytes (separators for NUL and back): both keep the encoding
-            // well formed.
+            // cut off where `rel` begins (a boundary `Path::join` made between
+            // two whole encodings), and ASCII bytes swapped for other ASCII
+            // bytes (separators for NUL and back): both keep it well formed.
             let path = unsafe { std::ffi::OsString::from_encoded_bytes_unchecked(key) };
             WalkItem {
                 path: PathBuf::from(path),

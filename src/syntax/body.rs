@@ -25,8 +25,8 @@ pub fn read(body: &str, first_line: usize) -> Body {
 }
 
 /// `body` as a story is loaded: statement, opening and acceptance criteria,
-/// not the description (which only `show` prints, reading the body again):
-/// the words of every other paragraph were a tenth of `check`'s load.
+/// not the description (which only `show` prints, reading the body again),
+/// so the words of no other paragraph are gathered and joined.
 pub fn read_story(body: &str, first_line: usize) -> Body {
     read_with(body, first_line, Gather::Story)
 }
