@@ -65,6 +65,30 @@ fn find_lower(lower: &str, word: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// The first of `words` (lowercase) in `lower` from `from`, at the start
+/// of a word and where `accept` takes it (given the word and the text after
+/// it), with where it starts; the longest where several start there. One
+/// pass over the text's word starts, not one search for each word: the
+/// same answer as the earliest of each word's first accepted place.
+fn first_indicator(
+    lower: &str,
+    words: &[&'static str],
+    from: usize,
+    accept: impl Fn(&str, &str) -> bool,
+) -> Option<(&'static str, usize)> {
+    let b = lower.as_bytes();
+    (from..b.len())
+        .filter(|&i| i == 0 || !b[i - 1].is_ascii_alphanumeric())
+        .find_map(|i| {
+            let rest = lower.get(i..)?;
+            words
+                .iter()
+                .filter(|w| rest.starts_with(**w) && accept(w, &rest[w.len()..]))
+                .max_by_key(|w| w.len())
+                .map(|w| (*w, i))
+        })
+}
+
 fn find_word(text: &str, word: &str, from: usize) -> Option<usize> {
     let mut at = from;
     while let Some(i) = find_ignore_case(text.get(at..)?, word) {
@@ -92,28 +116,14 @@ fn parse(source: &str) -> Parsed<'_> {
         text.get(lead..)
             .is_some_and(|t| t.len() >= r.len() && t[..r.len()].eq_ignore_ascii_case(r))
     });
-    let means = MEANS
-        .iter()
-        .filter_map(|m| find_lower(text, m, 0).map(|i| (*m, i)))
-        .min_by_key(|(m, i)| (*i, std::cmp::Reverse(m.len())));
+    let means = first_indicator(text, MEANS, 0, |_, _| true);
     let after_means = means.map_or(0, |(m, i)| i + m.len());
     // "so that" and "in order to" are ends indicators wherever they are; a
     // bare "so" only where a subject follows ("so we can"), as it is
     // otherwise an adverb ("so little", "so far").
-    let ends = ENDS
-        .iter()
-        .filter_map(|e| {
-            let mut from = after_means;
-            loop {
-                let i = find_lower(text, e, from)?;
-                let next = text[i + e.len()..].split(' ').next().unwrap_or("");
-                if *e != "so " || SUBJECTS.contains(&next) {
-                    return Some((*e, i));
-                }
-                from = i + e.len();
-            }
-        })
-        .min_by_key(|(e, i)| (*i, std::cmp::Reverse(e.len())));
+    let ends = first_indicator(text, ENDS, after_means, |e, rest| {
+        e != "so " || SUBJECTS.contains(&rest.split(' ').next().unwrap_or(""))
+    });
     Parsed {
         text: source,
         spaced,
@@ -146,11 +156,22 @@ struct Template {
 
 /// The statement as a duplicate check compares it: words only, any case.
 fn normalised(text: &str) -> String {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        // A word's own lowercase (a final sigma is the word's business).
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.push_str(&word.to_lowercase());
+        }
+    }
+    out
 }
 
 /// The rules that read statements; when all are off the statements are not
@@ -678,7 +699,7 @@ fn remark(text: &str) -> Option<(usize, &'static str)> {
     [";", ":", " - ", " – ", " — "]
         .iter()
         .filter_map(|mark| {
-            let i = t.find(mark)?;
+            let i = first_mark(t, mark)?;
             let rest = t[i + mark.len()..].trim_start();
             // A mark before the next part of the template separates, it
             // does not add: "…; so that …", "…: I want to …".
@@ -692,6 +713,25 @@ fn remark(text: &str) -> Option<(usize, &'static str)> {
             followed.then_some((i, *mark))
         })
         .min_by_key(|(i, _)| *i)
+}
+
+/// Where `mark` (one character, or a dash between spaces) first stands in
+/// `t`: what `t.find(mark)` says, by a search for its one distinctive
+/// character rather than a substring search.
+fn first_mark(t: &str, mark: &str) -> Option<usize> {
+    let dash = match mark.strip_prefix(' ').and_then(|m| m.strip_suffix(' ')) {
+        Some(dash) => dash,
+        None => return t.find(mark),
+    };
+    let mut from = 0;
+    while let Some(j) = t.get(from..)?.find(dash).map(|j| j + from) {
+        let after = j + dash.len();
+        if j > 0 && t.as_bytes()[j - 1] == b' ' && t[after..].starts_with(' ') {
+            return Some(j - 1);
+        }
+        from = after;
+    }
+    None
 }
 
 /// Where a second sentence starts: a full stop, `?` or `!` followed by a
@@ -886,6 +926,82 @@ fn criteria(
                         .help("write it as \"Given <context>, when <action>, then <outcome>\""),
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text made of the pieces the statement searches look for.
+    fn statement_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("i want to ".to_string()),
+            Just("i want ".to_string()),
+            Just("i want to be able to ".to_string()),
+            Just("i can ".to_string()),
+            Just("so that ".to_string()),
+            Just("so ".to_string()),
+            Just("so we ".to_string()),
+            Just("in order to ".to_string()),
+            Just(" - ".to_string()),
+            Just(" – ".to_string()),
+            Just("—".to_string()),
+            Just("; ".to_string()),
+            Just(": ".to_string()),
+            Just("Σ ".to_string()),
+            "[a-zé ,.-]{0,6}",
+        ];
+        prop::collection::vec(piece, 0..10).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        /// One pass finds what a search for each indicator found: the
+        /// earliest accepted place, the longest indicator there.
+        #[test]
+        fn first_indicator_is_the_earliest_of_each_words_first(
+            text in statement_text(),
+            from in 0usize..8,
+        ) {
+            let from = (0..=from.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let so_subject = |e: &str, rest: &str| {
+                e != "so " || SUBJECTS.contains(&rest.split(' ').next().unwrap_or(""))
+            };
+            for (words, accept) in [(MEANS, &(|_: &str, _: &str| true) as &dyn Fn(&str, &str) -> bool), (ENDS, &so_subject)] {
+                let each = words
+                    .iter()
+                    .filter_map(|w| {
+                        let mut at = from;
+                        loop {
+                            let i = find_lower(&text, w, at)?;
+                            if accept(w, &text[i + w.len()..]) {
+                                return Some((*w, i));
+                            }
+                            at = i + w.len();
+                        }
+                    })
+                    .min_by_key(|(w, i)| (*i, std::cmp::Reverse(w.len())));
+                prop_assert_eq!(first_indicator(&text, words, from, accept), each);
+            }
+        }
+
+        #[test]
+        fn first_mark_is_find(text in statement_text()) {
+            for mark in [";", ":", " - ", " – ", " — "] {
+                prop_assert_eq!(first_mark(&text, mark), text.find(mark));
+            }
+        }
+
+        #[test]
+        fn normalised_is_the_lowercase_words_joined(text in statement_text()) {
+            let words: Vec<String> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            prop_assert_eq!(normalised(&text), words.join(" "));
         }
     }
 }
