@@ -10,9 +10,14 @@ use crate::model::rank::Rank;
 use crate::model::suggest::did_you_mean;
 use crate::syntax::document::{unquote, Document, Layout};
 
+/// A mapping's entries in the order written, as [`Fields`] reads them: a
+/// list, not a hash table (a story has a dozen fields, and hashing each key
+/// twice was a part of `check`'s time).
+pub type Entries = Vec<(Value, Value)>;
+
 /// A mapping being read field by field; what is left at the end is unknown.
 pub struct Fields<'a> {
-    map: Mapping,
+    map: Entries,
     prefix: String,
     doc: &'a Document,
     layout: &'a Layout,
@@ -34,14 +39,14 @@ pub fn kind_of(v: &Value) -> &'static str {
 
 impl<'a> Fields<'a> {
     pub fn new(
-        map: Mapping,
+        map: impl IntoIterator<Item = (Value, Value)>,
         prefix: &str,
         doc: &'a Document,
         layout: &'a Layout,
         findings: &'a mut Vec<Finding>,
     ) -> Fields<'a> {
         Fields {
-            map,
+            map: map.into_iter().collect(),
             prefix: prefix.to_string(),
             doc,
             layout,
@@ -63,10 +68,16 @@ impl<'a> Fields<'a> {
 
     /// Removes and returns a field; `Null` counts as absent.
     pub fn take(&mut self, key: &str) -> Option<Value> {
-        match self.map.remove(key) {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(v),
+        let i = self.position(key)?;
+        match self.map.remove(i).1 {
+            Value::Null => None,
+            v => Some(v),
         }
+    }
+
+    /// Where `key` is among the entries not yet taken.
+    fn position(&self, key: &str) -> Option<usize> {
+        self.map.iter().position(|(k, _)| k.as_str() == Some(key))
     }
 
     fn wrong_type(&mut self, key: &str, expected: &str, found: &Value, example: &str) {
@@ -117,10 +128,15 @@ impl<'a> Fields<'a> {
     }
 
     pub fn required_text(&mut self, key: &str, lenient: bool, example: &str) -> Option<String> {
-        if !self.map.contains_key(key) || matches!(self.map.get(key), Some(Value::Null)) {
-            self.map.remove(key);
-            self.missing(key, example);
-            return None;
+        match self.position(key) {
+            Some(i) if !self.map[i].1.is_null() => {}
+            found => {
+                if let Some(i) = found {
+                    self.map.remove(i);
+                }
+                self.missing(key, example);
+                return None;
+            }
         }
         self.text(key, lenient, example)
     }
@@ -297,7 +313,7 @@ impl<'a> Fields<'a> {
 
     /// Reports every field not taken, with a suggestion among `known`.
     pub fn finish(mut self, known: &[&str]) {
-        let rest: Vec<(Value, Value)> = std::mem::take(&mut self.map).into_iter().collect();
+        let rest = std::mem::take(&mut self.map);
         for (k, v) in rest {
             let key = match &k {
                 Value::String(s) => s.clone(),

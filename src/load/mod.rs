@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 
-use crate::load::fields::{kind_of, Fields};
+use crate::load::fields::{kind_of, Entries, Fields};
 use crate::model::diagnostic::{Finding, Rule, Severity};
 use crate::model::field;
 use crate::model::score::{ModelError, ScoringModel};
@@ -231,7 +231,7 @@ fn guarded<T>(
 struct Parsed {
     doc: Arc<Document>,
     layout: Arc<Layout>,
-    map: Mapping,
+    map: Entries,
     body_range: Option<(usize, usize)>,
 }
 
@@ -491,7 +491,7 @@ fn parse_yaml(
     offset: usize,
     first_line: usize,
     out: &mut Vec<Finding>,
-) -> Option<(Mapping, Layout)> {
+) -> Option<(Entries, Layout)> {
     if let Err(r) = document::prescan(yaml) {
         let (line, col) = doc.position(offset + r.offset);
         let mut f = doc
@@ -512,8 +512,8 @@ fn parse_yaml(
     let layout = Layout::scan(yaml, first_line);
     // Flat front matter (most stories) is read without the YAML parser, to
     // the same values (syntax::flat's property test); the rest is parsed.
-    if let Some(map) = flat::read(yaml) {
-        return Some((map, layout));
+    if let Some(entries) = flat::read(yaml) {
+        return Some((entries, layout));
     }
     let value: Value = match serde_yaml::from_str(&document::quote_long_integers(yaml)) {
         Ok(v) => v,
@@ -566,8 +566,8 @@ fn parse_yaml(
         }
     };
     match value {
-        Value::Mapping(m) => Some((m, layout)),
-        Value::Null => Some((Mapping::new(), layout)),
+        Value::Mapping(m) => Some((m.into_iter().collect(), layout)),
+        Value::Null => Some((Entries::new(), layout)),
         other => {
             out.push(
                 doc.finding(
@@ -978,7 +978,7 @@ fn load_config(
 }
 
 fn parse_config(
-    map: Mapping,
+    map: Entries,
     doc: Arc<Document>,
     layout: Arc<Layout>,
     out: &mut Vec<Finding>,
