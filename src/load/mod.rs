@@ -124,8 +124,11 @@ fn load_known_as(
     // Stories and what else each file gave apart, so the stories are
     // written once where they stay (a copy of every story, and the page
     // faults of it, was a thirtieth of `list` at 100,000 stories).
-    #[allow(clippy::type_complexity)]
-    let (stories, rest): (Vec<Option<Story>>, Vec<(Vec<Finding>, Option<StoryId>)>) = story_entries
+    // With room for the stories an edit's guard puts in place
+    // (`plan::guard`): filling the last free place moved every story.
+    let mut stories: Vec<Option<Story>> = Vec::with_capacity(story_entries.len() + ROOM_FOR_NEW);
+    let mut rest: Vec<(Vec<Finding>, Option<StoryId>)> = Vec::new();
+    story_entries
         .par_iter()
         .enumerate()
         .map(|(i, e)| {
@@ -144,7 +147,7 @@ fn load_known_as(
                 .flatten();
             (story, (f, fallback))
         })
-        .unzip();
+        .unzip_into_vecs(&mut stories, &mut rest);
     let sprints: Vec<(Option<Sprint>, Vec<Finding>)> = sprint_entries
         .par_iter()
         .map(|e| {
@@ -177,6 +180,10 @@ fn load_known_as(
     }
     Ok(snapshot)
 }
+
+/// How many stories a loaded snapshot has room for beyond its own: an
+/// edit's guard adds its new stories in place, and no more than these.
+pub const ROOM_FOR_NEW: usize = 16;
 
 /// The story in one listed file of `source`, its problems added to `out`.
 pub fn story_entry(source: &dyn Source, entry: &Entry, out: &mut Vec<Finding>) -> Option<Story> {

@@ -106,11 +106,10 @@ fn new_story_errors(
         .iter()
         .map(|t| now.stories.iter().position(|s| s.doc.path == t.display))
         .collect();
-    // Each new story is put in its place by moving the ones after it: fine
-    // for the one `new` writes, not for an import of hundreds, which takes
-    // the general way.
-    const MOST_NEW: usize = 16;
-    if places.iter().filter(|i| i.is_none()).count() > MOST_NEW {
+    // Each new story is put in its place by moving the ones after it, in
+    // the room the load left: fine for the one `new` writes, not for an
+    // import of hundreds, which takes the general way.
+    if places.iter().filter(|i| i.is_none()).count() > crate::load::ROOM_FOR_NEW {
         return None;
     }
     let mut edits = Vec::new();
