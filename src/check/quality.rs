@@ -4,7 +4,7 @@
 //! words it is about. Only stories of kind `story` are held to the
 //! statement template; bugs, spikes, chores and epics are not.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
@@ -77,7 +77,12 @@ fn first_indicator(
     accept: impl Fn(&str, &str) -> bool,
 ) -> Option<(&'static str, usize)> {
     let b = lower.as_bytes();
+    let mut first_bytes = [false; 256];
+    for w in words {
+        first_bytes[usize::from(w.as_bytes()[0])] = true;
+    }
     (from..b.len())
+        .filter(|&i| first_bytes[usize::from(b[i])])
         .filter(|&i| i == 0 || !b[i - 1].is_ascii_alphanumeric())
         .find_map(|i| {
             let rest = lower.get(i..)?;
