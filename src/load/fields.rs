@@ -208,7 +208,8 @@ impl<'a> Fields<'a> {
             self.wrong_type(key, "a list", &v, example);
             return Vec::new();
         };
-        let mut out = Vec::new();
+        // At its length: a snapshot holds several lists a story.
+        let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
             match item {
                 Value::String(s) => out.push(s),
