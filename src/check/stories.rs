@@ -280,6 +280,8 @@ pub(super) fn control_characters(
 /// stories that are not ready, saying why.
 pub fn readiness_gaps(cfg: &crate::model::Config, story: &Story) -> Vec<String> {
     let mut gaps = Vec::new();
+    // Scanned once, and only for a required field without a rule of its own.
+    let layout = std::cell::OnceCell::new();
     for req in &cfg.ready.require {
         match req.as_str() {
             "estimate" if story.estimate.is_none() => gaps.push("no `estimate`".to_string()),
@@ -307,7 +309,7 @@ pub fn readiness_gaps(cfg: &crate::model::Config, story: &Story) -> Vec<String> 
             },
             "statement" => {}
             field => {
-                if story.layout.get(field).is_none() {
+                if layout.get_or_init(|| story.layout()).get(field).is_none() {
                     gaps.push(format!("no `{field}`"));
                 }
             }

@@ -345,7 +345,12 @@ pub struct Plan {
 pub fn imported_keys(s: &Snapshot) -> HashMap<String, StoryId> {
     let mut out = HashMap::new();
     for story in &s.stories {
-        let Some(slot) = story.layout.get(IMPORTED_FROM) else {
+        // Scanned only where the key is written at all.
+        if !story.doc.text.contains(IMPORTED_FROM) {
+            continue;
+        }
+        let layout = story.layout();
+        let Some(slot) = layout.get(IMPORTED_FROM) else {
             continue;
         };
         let value = serde_yaml::from_str::<String>(slot.raw)

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use crate::model::rank::Rank;
 use crate::model::{Kind, Snapshot, Story, StoryId};
 use crate::source::{walk_sorted, Entry, EntryKind, Source, WorkTree};
-use crate::syntax::document::{Document, Layout};
+use crate::syntax::document::Document;
 
 use super::LoadError;
 
@@ -75,9 +75,6 @@ pub struct Light {
 /// cache and their text was not read.
 #[derive(Debug, Default)]
 pub struct Summaries {
-    /// The layout every summary shares (and no story read from its file
-    /// has): what marks a story as a summary, in one pointer comparison.
-    layout: Arc<Layout>,
     /// How many stories are summaries.
     count: usize,
     /// The cache they came from.
@@ -87,7 +84,9 @@ pub struct Summaries {
 impl Summaries {
     /// Whether `story`'s text was not read.
     pub fn contains(&self, story: &Story) -> bool {
-        self.count > 0 && Arc::ptr_eq(&story.layout, &self.layout)
+        // A story read from its file keeps its text, which is never empty
+        // (an empty file is a finding, not a story); a summary has none.
+        self.count > 0 && story.doc.text.is_empty()
     }
 
     /// How many stories are summaries.
@@ -217,7 +216,6 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
             .collect(),
     };
     let (entries, keys): (Vec<Entry>, Vec<Option<Key>>) = listed.into_iter().unzip();
-    let layout = Arc::new(Layout::default());
     let hits: Vec<AtomicBool> = entries.iter().map(|_| AtomicBool::new(false)).collect();
     let known = |i: usize, e: &Entry| -> Option<Story> {
         let key = keys[i]?;
@@ -225,7 +223,7 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
         if record.key != key || !key.settled_before(written) {
             return None;
         }
-        let story = decode(record.fields, root.join(&e.path), &layout)?;
+        let story = decode(record.fields, root.join(&e.path))?;
         hits[i].store(true, Ordering::Relaxed);
         Some(story)
     };
@@ -239,7 +237,6 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
     );
     let summaries = Summaries {
         count: hits.iter().filter(|h| h.load(Ordering::Relaxed)).count(),
-        layout,
         file: file.to_path_buf(),
     };
 
@@ -671,7 +668,7 @@ impl<'a> Decoder<'a> {
 }
 
 /// A story from its summary; `None` when the line does not read.
-fn decode(fields: &str, display: PathBuf, layout: &Arc<Layout>) -> Option<Story> {
+fn decode(fields: &str, display: PathBuf) -> Option<Story> {
     let mut d = Decoder(fields.split('\t'));
     let id = StoryId::new(d.text()?);
     let title = d.text()?;
@@ -715,7 +712,6 @@ fn decode(fields: &str, display: PathBuf, layout: &Arc<Layout>) -> Option<Story>
         opening: None,
         criteria: Vec::new(),
         doc: Arc::new(Document::new(display, String::new())),
-        layout: layout.clone(),
     })
 }
 
@@ -731,7 +727,7 @@ mod tests {
 
     fn round_trip(s: &Story) -> Story {
         let line = encode_fields(s);
-        decode(&line, s.doc.path.clone(), &Arc::new(Layout::default())).expect("the line reads")
+        decode(&line, s.doc.path.clone()).expect("the line reads")
     }
 
     proptest::proptest! {
@@ -772,19 +768,15 @@ mod tests {
     fn a_line_that_does_not_read_is_no_summary() {
         let s = story("---\nid: S-1\ntitle: X\nstatus: draft\n---\n");
         let line = encode_fields(&s);
-        let layout = Arc::new(Layout::default());
         let path = PathBuf::from("x.md");
-        assert!(decode(&line, path.clone(), &layout).is_some());
+        assert!(decode(&line, path.clone()).is_some());
         for broken in [
             line.trim_end_matches('\t').to_string(),
             format!("{line}extra\t"),
             line.replace("\tstory\t", "\tnovel\t"),
             line.replace("S-1", "S-1\\q"),
         ] {
-            assert!(
-                decode(&broken, path.clone(), &layout).is_none(),
-                "{broken:?}"
-            );
+            assert!(decode(&broken, path.clone()).is_none(), "{broken:?}");
         }
     }
 }

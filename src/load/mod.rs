@@ -756,16 +756,15 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
     }
     .unwrap_or_default();
     let body_start = p.body_range.map_or(0, |(off, _)| off);
-    // A story read for its fields only (`list`, history) keeps neither its
-    // text nor the layout of its front matter: nothing names one of its
-    // lines after loading (its findings carry their source line), and at
-    // 100,000 stories they were a third of the memory.
-    let (doc, layout) = match read {
-        BodyRead::Full => (doc, layout),
-        BodyRead::CriteriaOnly | BodyRead::Nothing => (
-            Arc::new(Document::new(doc.path.clone(), String::new())),
-            NO_LAYOUT.clone(),
-        ),
+    // A story read for its fields only (`list`, history) does not keep its
+    // text: nothing names one of its lines after loading (its findings
+    // carry their source line), and at 100,000 stories the texts were a
+    // third of the memory. No story keeps its layout (`Story::layout`).
+    let doc = match read {
+        BodyRead::Full => doc,
+        BodyRead::CriteriaOnly | BodyRead::Nothing => {
+            Arc::new(Document::new(doc.path.clone(), String::new()))
+        }
     };
     let opening = body.opening.map(|(a, b)| (body_start + a, body_start + b));
     Some(Story {
@@ -789,13 +788,8 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
         opening,
         criteria: body.criteria,
         doc,
-        layout,
     })
 }
-
-/// The layout of every story loaded without one.
-static NO_LAYOUT: std::sync::LazyLock<Arc<Layout>> =
-    std::sync::LazyLock::new(|| Arc::new(Layout::default()));
 
 fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
     let (doc, layout) = (p.doc.clone(), p.layout.clone());

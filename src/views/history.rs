@@ -109,7 +109,7 @@ pub fn blame<'h>(history: &'h History, story: &Story) -> Vec<BlameLine<'h>> {
     let mut lines = Vec::new();
     for f in field::STORY {
         // Blame says who set the kind even when it is the default.
-        let value = if f.name == "kind" && story.layout.get("kind").is_none() {
+        let value = if f.name == "kind" && story.layout().get("kind").is_none() {
             None
         } else {
             (f.text)(story)
