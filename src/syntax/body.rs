@@ -152,6 +152,8 @@ fn read_with(body: &str, first_line: usize, gather: Gather) -> Body {
             _ => {}
         }
     }
+    // Kept with the story: at its length, not the list's last doubling.
+    out.criteria.shrink_to_fit();
     out
 }
 
