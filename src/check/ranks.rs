@@ -18,7 +18,7 @@ pub(super) fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
         match &story.rank {
             Some(r) => ranked.push((r, story)),
             // A rank that is written but unreadable was reported already.
-            None if story.layout().get("rank").is_some() || !ctx.is_local(story) => {}
+            None if !ctx.is_local(story) || story.layout().get("rank").is_some() => {}
             None => out.push(
                 story
                     .finding_at(

@@ -170,6 +170,8 @@ fn load_known_as(
         load_findings: findings,
         by_id: Default::default(),
     };
+    // Nothing if the room was kept through the collect above.
+    snapshot.stories.reserve(ROOM_FOR_NEW);
     for (f, fallback) in rest {
         snapshot.load_findings.extend(f);
         snapshot.unreadable_ids.extend(fallback);

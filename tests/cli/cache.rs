@@ -324,3 +324,52 @@ fn new_is_planned_again_when_the_guard_finds_the_cache_wrong() {
     assert_eq!(with.to_string(), without.to_string());
     assert_eq!(files(&cached.backlog()), files(&uncached.backlog()));
 }
+
+/// In a backlog of 160 stories an edit leaves the cache as it was written
+/// (the next runs read the one changed file again, and answer as without a
+/// cache); two stale entries (one in 64), or a file gone, write it again.
+#[test]
+fn the_story_cache_is_written_again_only_when_it_pays() {
+    let extra = |f: &Fixture| {
+        for n in 100..228 {
+            f.write(
+                &format!("stories/S-{n}-extra.md"),
+                format!("---\nid: S-{n}\ntitle: Extra {n}\nstatus: draft\nrank: {n}\n---\n"),
+            );
+        }
+    };
+    let f = Fixture::example();
+    extra(&f);
+    settle();
+    f.run(&["show", "S-1"]);
+    let cache = cache_file(&f);
+    let written = std::fs::read(&cache).unwrap();
+    settle();
+    f.run(&["set", "S-100", "estimate=3"]);
+    settle();
+    let cached = f.run(&["show", "S-100"]).to_string();
+    assert_eq!(
+        std::fs::read(&cache).unwrap(),
+        written,
+        "one stale entry of 160 does not rewrite the cache"
+    );
+    let fresh = Fixture::example();
+    extra(&fresh);
+    fresh.run(&["set", "S-100", "estimate=3"]);
+    let _ = std::fs::remove_dir_all(fresh.root().join(".git/backlog"));
+    assert_eq!(cached, fresh.run(&["show", "S-100"]).to_string());
+
+    f.run(&["set", "S-101", "estimate=3"]);
+    settle();
+    f.run(&["show", "S-1"]);
+    let rewritten = std::fs::read(&cache).unwrap();
+    assert_ne!(rewritten, written, "two stale entries of 160 rewrite it");
+
+    std::fs::remove_file(f.backlog().join("stories/S-102-extra.md")).unwrap();
+    f.run(&["show", "S-1"]);
+    assert_ne!(
+        std::fs::read(&cache).unwrap(),
+        rewritten,
+        "a file gone rewrites it"
+    );
+}
