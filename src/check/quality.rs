@@ -284,7 +284,10 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
         .ok();
     // Each story's own checks, its statement's parse and rules are
     // independent: done in parallel, then taken in story order.
-    let per_story: Vec<(Vec<Finding>, Option<Kept>)> = ctx
+    // Findings and statements apart, so the statements stay where they
+    // were collected (copying them into a list of their own kept both at
+    // the peak of `check`, 12 MB at 100,000 stories by heaptrack).
+    let (found, statements): (Vec<Vec<Finding>>, Vec<Option<Kept>>) = ctx
         .s
         .stories
         .par_iter()
@@ -327,12 +330,8 @@ pub(super) fn quality(ctx: &Context, out: &mut Vec<Finding>) {
                 });
             (out, kept)
         })
-        .collect();
-    let mut statements: Vec<Kept> = Vec::with_capacity(per_story.len());
-    for (found, kept) in per_story {
-        out.extend(found);
-        statements.extend(kept);
-    }
+        .unzip();
+    out.extend(found.into_iter().flatten());
     duplicates(&statements, out);
     uniform(&statements, out);
 }
@@ -775,13 +774,13 @@ fn key_hash(normalised: &str) -> u64 {
     foldhash::fast::FixedState::with_seed(0).hash_one(normalised)
 }
 
-fn duplicates(statements: &[Kept], out: &mut Vec<Finding>) {
+fn duplicates(statements: &[Option<Kept>], out: &mut Vec<Finding>) {
     // The first statement of each wording, by the hash of its words; a
     // second wording under a hash already taken (words differ, hashes
     // meet) waits in `others`, and wordings are told apart by their words.
     let mut first: HashMap<u64, (&Story, usize, &str)> = HashMap::with_capacity(statements.len());
     let mut others: Vec<(u64, (&Story, usize, &str))> = Vec::new();
-    for k in statements {
+    for k in statements.iter().flatten() {
         let Some(key) = k.key else {
             continue;
         };
@@ -828,9 +827,10 @@ fn duplicates(statements: &[Kept], out: &mut Vec<Finding>) {
 /// The ends clause is optional in many templates, so it is held to the
 /// common ends indicator only where it is there: a statement with or
 /// without "so that" is not, by that alone, out of line.
-fn uniform(statements: &[Kept], out: &mut Vec<Finding>) {
+fn uniform(statements: &[Option<Kept>], out: &mut Vec<Finding>) {
     let complete: Vec<(&Kept, Template)> = statements
         .iter()
+        .flatten()
         .filter(|k| k.role.is_some() && k.means.is_some())
         .map(|k| (k, k.template()))
         .collect();
