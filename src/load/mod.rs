@@ -239,7 +239,9 @@ fn guarded<T>(
 /// A file split and parsed far enough to read fields.
 struct Parsed {
     doc: Arc<Document>,
-    layout: Arc<Layout>,
+    /// Where each key is written: read with the fields, then dropped by a
+    /// story (`Story::layout` scans it again) and kept by a sprint.
+    layout: Layout,
     map: Entries,
     body_range: Option<(usize, usize)>,
 }
@@ -429,7 +431,7 @@ fn parse_bytes(display: PathBuf, bytes: Vec<u8>, out: &mut Vec<Finding>) -> Opti
     }
     let map = parse_yaml(&doc, fm.yaml, yaml_offset, fm.yaml_line, out)?;
     Some(Parsed {
-        layout: Arc::new(map.1),
+        layout: map.1,
         map: map.0,
         body_range: Some((body_offset, fm.body_line)),
         doc,
@@ -611,8 +613,8 @@ fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
 }
 
 fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<Story> {
-    let (doc, layout) = (p.doc.clone(), p.layout.clone());
-    let mut f = Fields::new(p.map, "", &doc, &layout, out);
+    let (doc, layout) = (p.doc.clone(), &p.layout);
+    let mut f = Fields::new(p.map, "", &doc, layout, out);
     let id = f.required_text("id", false, "S-42");
     let title = f.required_text("title", true, "Export invoices as PDF");
     let kind = match f.text("kind", false, "story") {
@@ -794,7 +796,7 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
 }
 
 fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
-    let (doc, layout) = (p.doc.clone(), p.layout.clone());
+    let (doc, layout) = (p.doc.clone(), Arc::new(p.layout));
     let mut f = Fields::new(p.map, "", &doc, &layout, out);
     let id = f.required_text("id", true, "2026-S14");
     let goal = f.text("goal", true, "Customers can pay invoices online");
