@@ -911,7 +911,7 @@ fn criteria(
         let b = c.text.as_bytes();
         let vague = vague_words
             .into_iter()
-            .flat_map(|ac| ac.find_overlapping_iter(&c.text))
+            .flat_map(|ac| ac.find_overlapping_iter(c.text.as_str()))
             .find(|m| {
                 (m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric())
                     && b.get(m.end()).is_none_or(|c| !c.is_ascii_alphanumeric())

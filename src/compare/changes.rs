@@ -337,10 +337,10 @@ pub fn story_changes(
     for c in &n.criteria {
         match old_c.get(c.text.as_str()) {
             None => out.push(Change::CriterionAdded {
-                text: c.text.clone(),
+                text: c.text.to_string(),
             }),
             Some(was) if *was != c.checked => out.push(Change::CriterionChecked {
-                text: c.text.clone(),
+                text: c.text.to_string(),
                 checked: c.checked == Some(true),
             }),
             Some(_) => {}
@@ -349,7 +349,7 @@ pub fn story_changes(
     for c in &o.criteria {
         if !new_c.contains_key(c.text.as_str()) {
             out.push(Change::CriterionRemoved {
-                text: c.text.clone(),
+                text: c.text.to_string(),
             });
         }
     }

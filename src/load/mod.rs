@@ -752,7 +752,9 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
         })
     };
     let body = match read {
-        BodyRead::Full => body_text.map(|(t, line)| body::read_story(t, line)),
+        BodyRead::Full => p
+            .body_range
+            .map(|(off, line)| body::read_story(&doc, off, line)),
         BodyRead::CriteriaOnly => body_text
             .filter(|(t, _)| may_hold_criteria(t))
             .map(|(t, line)| body::read_criteria(t, line)),

@@ -141,7 +141,7 @@ pub fn check_status(
             .criteria
             .iter()
             .filter(|c| c.checked == Some(false))
-            .map(|c| c.text.clone())
+            .map(|c| c.text.to_string())
             .collect();
         if !open.is_empty() {
             return Err(SetError::UncheckedCriteria {

@@ -1,7 +1,12 @@
 //! What the tool reads out of a story's Markdown body: the story statement
 //! and the acceptance criteria. The body itself is never rewritten.
 
+use std::sync::Arc;
+
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::document::Document;
+use super::text::Text;
 
 /// The parts of a body the rules look at.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -21,14 +26,18 @@ pub struct Body {
 
 /// Reads `body`, whose first line is line `first_line` of the file.
 pub fn read(body: &str, first_line: usize) -> Body {
-    read_with(body, first_line, Gather::All)
+    read_with(body, first_line, Gather::All, None)
 }
 
 /// `body` as a story is loaded: statement, opening and acceptance criteria,
 /// not the description (which only `show` prints, reading the body again),
 /// so the words of no other paragraph are gathered and joined.
-pub fn read_story(body: &str, first_line: usize) -> Body {
-    read_with(body, first_line, Gather::Story)
+/// The body is `doc`'s text from byte `start`: the words gathered are
+/// slices of it where they stand in it as they are ([`Text`]), as a loaded
+/// story keeps its file's text anyway.
+pub fn read_story(doc: &Arc<Document>, start: usize, first_line: usize) -> Body {
+    let body = doc.text.get(start..).unwrap_or("");
+    read_with(body, first_line, Gather::Story, Some((doc, start)))
 }
 
 /// What a read of a body gathers.
@@ -44,10 +53,23 @@ enum Gather {
 /// and gathering the text of every paragraph of every version of a long
 /// story was a third of reading its history.
 pub fn read_criteria(body: &str, first_line: usize) -> Body {
-    read_with(body, first_line, Gather::Criteria)
+    read_with(body, first_line, Gather::Criteria, None)
 }
 
-fn read_with(body: &str, first_line: usize, gather: Gather) -> Body {
+/// `owner`: the document `body` is part of, and where in its text the body
+/// starts, when what is gathered may be slices of it.
+fn read_with(
+    body: &str,
+    first_line: usize,
+    gather: Gather,
+    owner: Option<(&Arc<Document>, usize)>,
+) -> Body {
+    // Words as a slice of the owner where they stand within `range` of the
+    // body, else their own copy.
+    let share = |range: std::ops::Range<usize>, words: String| match owner {
+        Some((doc, start)) => Text::found_in(doc, start + range.start..start + range.end, words),
+        None => Text::from(words),
+    };
     // Line starts once (on first use), then a binary search per lookup:
     // counting newlines from the start for every paragraph made a body of
     // many short paragraphs quadratic.
@@ -62,9 +84,9 @@ fn read_with(body: &str, first_line: usize, gather: Gather) -> Body {
 
     let mut heading: Option<(HeadingLevel, String)> = None;
     let mut criteria_level: Option<HeadingLevel> = None;
-    let mut paragraph: Option<(usize, String)> = None;
+    let mut paragraph: Option<(usize, String, std::ops::Range<usize>)> = None;
     let mut list_depth = 0usize;
-    let mut item: Option<Criterion> = None;
+    let mut item: Option<Item> = None;
 
     for (event, range) in parser {
         match event {
@@ -92,15 +114,16 @@ fn read_with(body: &str, first_line: usize, gather: Gather) -> Body {
                     && (gather == Gather::All
                         || gather == Gather::Story && out.statement.is_none()) =>
             {
-                paragraph = Some((line_of(range.start), String::new()));
+                paragraph = Some((line_of(range.start), String::new(), range.clone()));
                 if out.opening.is_none() && criteria_level.is_none() {
                     out.opening = Some((range.start, range.end));
                 }
             }
             Event::End(TagEnd::Paragraph) if list_depth == 0 => {
-                if let Some((line, text)) = paragraph.take() {
+                if let Some((line, text, range)) = paragraph.take() {
                     if criteria_level.is_none() {
-                        match parse_statement(&text, line) {
+                        let share = |part: String| share(range.clone(), part);
+                        match parse_statement(&text, line, &share) {
                             Some(st) if out.statement.is_none() => out.statement = Some(st),
                             Some(_) => {}
                             None if gather == Gather::All => {
@@ -122,17 +145,21 @@ fn read_with(body: &str, first_line: usize, gather: Gather) -> Body {
             }
             Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
             Event::Start(Tag::Item) if list_depth == 1 && criteria_level.is_some() => {
-                item = Some(Criterion {
+                item = Some(Item {
                     text: String::new(),
                     checked: None,
                     line: line_of(range.start),
                 });
             }
             Event::End(TagEnd::Item) if list_depth == 1 => {
-                if let Some(mut c) = item.take() {
-                    c.text = join_words(&c.text);
-                    if !c.text.is_empty() {
-                        out.criteria.push(c);
+                if let Some(c) = item.take() {
+                    let text = join_words(&c.text);
+                    if !text.is_empty() {
+                        out.criteria.push(Criterion {
+                            text: share(range, text),
+                            checked: c.checked,
+                            line: c.line,
+                        });
                     }
                 }
             }
@@ -157,17 +184,24 @@ fn read_with(body: &str, first_line: usize, gather: Gather) -> Body {
     out
 }
 
+/// A criterion while its list item is read: its words as they come.
+struct Item {
+    text: String,
+    checked: Option<bool>,
+    line: usize,
+}
+
 fn push_text(
     heading: &mut Option<(HeadingLevel, String)>,
-    paragraph: &mut Option<(usize, String)>,
-    item: &mut Option<Criterion>,
+    paragraph: &mut Option<(usize, String, std::ops::Range<usize>)>,
+    item: &mut Option<Item>,
     t: &str,
 ) {
     if let Some((_, h)) = heading.as_mut() {
         h.push_str(t);
     } else if let Some(c) = item.as_mut() {
         c.text.push_str(t);
-    } else if let Some((_, p)) = paragraph.as_mut() {
+    } else if let Some((_, p, _)) = paragraph.as_mut() {
         p.push_str(t);
     }
 }
@@ -175,7 +209,8 @@ fn push_text(
 /// Reads "As a <role>, I want <means>, so that <ends>" (case-insensitive;
 /// "As an" too). A paragraph that starts with "As a" but lacks a part gives a
 /// statement with that part empty, so the Definition of Ready can say which.
-pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
+/// `share` makes each part's text (a slice of the file where it can be).
+fn parse_statement(text: &str, line: usize, share: &dyn Fn(String) -> Text) -> Option<Statement> {
     // The first word must be "as": most paragraphs are not statements, and
     // joining their words first cost more than the parse of a long body.
     if !starts_with_ignore_case(text.trim_start(), "as") {
@@ -211,9 +246,9 @@ pub fn parse_statement(text: &str, line: usize) -> Option<Statement> {
     };
     Some(Statement {
         article,
-        role,
-        means,
-        ends,
+        role: share(role),
+        means: share(means),
+        ends: share(ends),
         line,
     })
 }
@@ -289,9 +324,9 @@ pub fn find_ignore_case(text: &str, needle: &str) -> Option<usize> {
 pub struct Statement {
     /// "a" or "an", as the author wrote it ("a user", "an hourly worker").
     pub article: &'static str,
-    pub role: String,
-    pub means: String,
-    pub ends: String,
+    pub role: Text,
+    pub means: Text,
+    pub ends: Text,
     /// 1-based line in the file.
     pub line: usize,
 }
@@ -314,7 +349,7 @@ impl Statement {
 /// One acceptance criterion (a list item under "Acceptance criteria").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Criterion {
-    pub text: String,
+    pub text: Text,
     /// `Some(checked)` for `- [ ]` / `- [x]` items, `None` for plain items.
     pub checked: Option<bool>,
     pub line: usize,
@@ -324,17 +359,22 @@ pub struct Criterion {
 mod tests {
     use super::*;
 
+    fn own(words: String) -> Text {
+        Text::from(words)
+    }
+
     #[test]
     fn a_kelvin_sign_does_not_crash_the_statement_reader() {
         let s = parse_statement(
             "As a K\u{212a}\u{e9}\u{e9} I want x \u{130}\u{130} so that y",
             3,
+            &own,
         )
         .unwrap();
         assert_eq!(s.role, "K\u{212a}\u{e9}\u{e9}");
         assert_eq!(s.means, "x \u{130}\u{130}");
         assert_eq!(s.ends, "y");
-        let s = parse_statement("AS AN Über-admin, I WANT ß, SO THAT ok", 1).unwrap();
+        let s = parse_statement("AS AN Über-admin, I WANT ß, SO THAT ok", 1, &own).unwrap();
         assert_eq!(
             (s.role.as_str(), s.means.as_str(), s.ends.as_str()),
             ("Über-admin", "ß", "ok")
@@ -362,12 +402,12 @@ mod tests {
 
     #[test]
     fn incomplete_statement_keeps_what_it_has() {
-        let s = parse_statement("As an admin, I want logs", 1).unwrap();
+        let s = parse_statement("As an admin, I want logs", 1, &own).unwrap();
         assert_eq!(
             (s.role.as_str(), s.means.as_str(), s.ends.as_str()),
             ("admin", "logs", "")
         );
-        assert!(parse_statement("Fix the crash", 1).is_none());
+        assert!(parse_statement("Fix the crash", 1, &own).is_none());
     }
 
     #[test]

@@ -6,3 +6,4 @@
 pub mod body;
 pub mod document;
 pub mod flat;
+pub mod text;

@@ -111,7 +111,7 @@ pub fn view_at<'a>(
             .criteria
             .iter()
             .map(|c| CriterionView {
-                text: c.text.clone(),
+                text: c.text.to_string(),
                 checked: c.checked,
             })
             .collect(),
