@@ -735,8 +735,8 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
     };
     // And it must be on a heading line: an ATX `#` before it on its line, or
     // a setext underline (`===`, `---`) on the next.
-    let may_hold_criteria = |t: &str| {
-        criteria_at(t).into_iter().any(|start| {
+    let may_hold_criteria = |t: &str, mentions: &[usize]| {
+        mentions.iter().any(|&start| {
             let end = start + "criteria".len();
             let line_start = t[..start].rfind('\n').map_or(0, |i| i + 1);
             if t[line_start..start].contains('#') {
@@ -755,9 +755,14 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
         BodyRead::Full => p
             .body_range
             .map(|(off, line)| body::read_story(&doc, off, line)),
-        BodyRead::CriteriaOnly => body_text
-            .filter(|(t, _)| may_hold_criteria(t))
-            .map(|(t, line)| body::read_criteria(t, line)),
+        // Read from the first mention of "criteria" on, where what comes
+        // before cannot change how the rest reads (`body::read_criteria_from`):
+        // a long body's paragraphs before its criteria were most of the time
+        // history spent in bodies.
+        BodyRead::CriteriaOnly => body_text.and_then(|(t, line)| {
+            let mentions = criteria_at(t);
+            may_hold_criteria(t, &mentions).then(|| body::read_criteria_from(t, line, &mentions))
+        }),
         BodyRead::Nothing => None,
     }
     .unwrap_or_default();

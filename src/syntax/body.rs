@@ -56,6 +56,95 @@ pub fn read_criteria(body: &str, first_line: usize) -> Body {
     read_with(body, first_line, Gather::Criteria, None)
 }
 
+/// [`read_criteria`] of only the part of `body` that can hold criteria,
+/// given `mentions`: the byte offsets of every place it says "criteria"
+/// (ignoring ASCII case), in order; no criteria heading is elsewhere. Reading starts at that line
+/// where what comes before cannot change how the rest reads, and stops at
+/// the heading that closes the section where nothing after it can hold
+/// criteria ([`criteria_part`]). A long body's other paragraphs were most
+/// of the time history spent in bodies.
+pub fn read_criteria_from(body: &str, first_line: usize, mentions: &[usize]) -> Body {
+    let (start, end) = criteria_part(body, mentions);
+    let skipped_lines = body.as_bytes()[..start]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    read_with(
+        &body[start..end],
+        first_line + skipped_lines,
+        Gather::Criteria,
+        None,
+    )
+}
+
+/// The byte range of `body` that reads to the same criteria as all of it.
+///
+/// It starts at the line of the first mention when the line before is blank, the
+/// line itself is not indented, and nothing before opens a block that a
+/// blank line does not close (a code fence, raw HTML) or defines a link the
+/// rest could use: CommonMark closes every other block there.
+///
+/// It ends before the first heading after that line when the line is an
+/// ATX heading (`## Acceptance criteria`), no other line says "criteria",
+/// the closing heading is of its level or above and starts its line, nothing
+/// before it opens a fence or raw HTML (so it is a heading, which closes
+/// every list and quote), and nothing after it defines a link.
+fn criteria_part(body: &str, mentions: &[usize]) -> (usize, usize) {
+    let Some(line_start) = mentions
+        .first()
+        .and_then(|&m| body.get(..m))
+        .map(|b| b.rfind('\n').map_or(0, |i| i + 1))
+    else {
+        return (0, body.len());
+    };
+    let opens_block = |text: &str| ["```", "~~~", "<"].iter().any(|p| text.contains(p));
+    let blank = |line: &str| line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
+    let before = &body[..line_start];
+    let previous = before
+        .strip_suffix('\n')
+        .map_or("", |b| b.rsplit('\n').next().unwrap_or(""));
+    let indented = body[line_start..].starts_with([' ', '\t']);
+    let start = if line_start > 0
+        && blank(previous)
+        && !indented
+        && !opens_block(before)
+        && !before.contains("]:")
+    {
+        line_start
+    } else {
+        0
+    };
+    let end = section_end(body, line_start, mentions)
+        .filter(|&end| !opens_block(&body[..end]) && !body[end..].contains("]:"))
+        .unwrap_or(body.len());
+    (start, end)
+}
+
+/// Where the next heading of the ATX heading starting at `line_start`'s
+/// level or above starts, when no line after the heading says "criteria".
+fn section_end(body: &str, line_start: usize, mentions: &[usize]) -> Option<usize> {
+    let atx_level = |line: &str| {
+        let level = line.bytes().take_while(|&b| b == b'#').count();
+        let after = line.as_bytes().get(level).copied();
+        ((1..=6).contains(&level) && matches!(after, None | Some(b' ' | b'\t' | b'\r' | b'\n')))
+            .then_some(level)
+    };
+    let level = atx_level(&body[line_start..])?;
+    let heading_end = body[line_start..].find('\n').map(|i| line_start + i + 1)?;
+    if mentions.last().is_some_and(|&m| m >= heading_end) {
+        return None;
+    }
+    let rest = &body[heading_end..];
+    let mut at = heading_end;
+    for line in rest.split_inclusive('\n') {
+        if atx_level(line).is_some_and(|l| l <= level) {
+            return Some(at);
+        }
+        at += line.len();
+    }
+    None
+}
+
 /// `owner`: the document `body` is part of, and where in its text the body
 /// starts, when what is gathered may be slices of it.
 fn read_with(
@@ -361,6 +450,78 @@ mod tests {
 
     fn own(words: String) -> Text {
         Text::from(words)
+    }
+
+    mod separable {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Lines of every block kind, and headings and paragraphs that
+        /// mention criteria.
+        const LINES: &[&str] = &[
+            "",
+            "   ",
+            "\t",
+            "Some words",
+            "Acceptance criteria",
+            "## Acceptance criteria",
+            "# Acceptance Criteria:",
+            "   ## Acceptance criteria",
+            "Criteria follow",
+            "---",
+            "===",
+            "- [ ] pay by card",
+            "- [x] get a receipt",
+            "* plain item",
+            "1. numbered",
+            "  - nested item",
+            "    indented code",
+            "> quoted",
+            "> - [ ] quoted item",
+            "```",
+            "~~~",
+            "<div>",
+            "</div>",
+            "<!-- note",
+            "-->",
+            "[ref]: https://example.com",
+            "see [the docs][ref]",
+            "- [ ] see [the docs][ref]",
+            "### Deeper",
+            "#nospace",
+            "####### seven",
+            "  ## indented heading",
+            "## Notes",
+            "# Other",
+            "\r",
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+            #[test]
+            fn reading_from_the_first_mention_reads_the_criteria_the_whole_body_has(
+                lines in proptest::collection::vec(proptest::sample::select(LINES), 0..16)
+            ) {
+                let body = lines.join("\n");
+                let lower = body.to_ascii_lowercase();
+                let mentions: Vec<usize> = lower.match_indices("criteria").map(|(i, _)| i).collect();
+                if !mentions.is_empty() {
+                    prop_assert_eq!(
+                        read_criteria_from(&body, 3, &mentions),
+                        read_criteria(&body, 3)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_link_defined_after_the_criteria_section_still_reads_as_a_link() {
+        let body = "## Acceptance criteria\n- [ ] see [the docs][ref]\n\n## Notes\n\n[ref]: https://example.com\n";
+        let mentions = [body.find("criteria").unwrap()];
+        let read = read_criteria_from(body, 1, &mentions);
+        assert_eq!(read.criteria[0].text, "see the docs");
+        assert_eq!(read, read_criteria(body, 1));
     }
 
     #[test]
