@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::fmt_num;
 use crate::model::{Config, Review, Sprint, Story};
+use crate::syntax::body::Criterion;
 
 /// What changed, in product terms.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -314,15 +315,30 @@ pub fn story_changes(
     }
     // Every front-matter field but the two handled above (rank) and
     // never changed in place (id).
-    for field in crate::model::field::story_names().filter(|f| !matches!(*f, "id" | "rank")) {
-        let (a, b) = (o.field_text(field), n.field_text(field));
+    // From the table itself: looking each field up by name again was most
+    // of the time history spent comparing versions.
+    for field in crate::model::field::STORY
+        .iter()
+        .filter(|f| !matches!(f.name, "id" | "rank"))
+    {
+        if (field.same)(o, n) {
+            continue;
+        }
+        let (a, b) = ((field.text)(o), (field.text)(n));
         if a != b {
             out.push(Change::Field {
-                field: field.to_string(),
+                field: field.name.to_string(),
                 old: a,
                 new: b,
             });
         }
+    }
+    // The criteria unchanged, in the same order: nothing to look up.
+    let same = |a: &Criterion, b: &Criterion| a.text == b.text && a.checked == b.checked;
+    if o.criteria.len() == n.criteria.len()
+        && o.criteria.iter().zip(&n.criteria).all(|(a, b)| same(a, b))
+    {
+        return out;
     }
     let old_c: HashMap<&str, Option<bool>> = o
         .criteria

@@ -43,6 +43,10 @@ pub struct Field {
     pub ty: FieldType,
     /// The value as one line of text, `None` when unset.
     pub text: fn(&Story) -> Option<String>,
+    /// Whether two stories' values are the same, which is when their texts
+    /// are, without writing either: history compares every field of every
+    /// version, and formatting them was half its serial part.
+    pub same: fn(&Story, &Story) -> bool,
 }
 
 fn words(v: &[String]) -> Option<String> {
@@ -66,87 +70,116 @@ fn value_text(s: &Story) -> Option<String> {
     })
 }
 
+/// Numbers compared bit for bit, as `-0` and `0` are written apart.
+fn same_values(a: &crate::model::ValueMap, b: &crate::model::ValueMap) -> bool {
+    a.iter().count() == b.iter().count()
+        && a.iter().zip(b.iter()).all(|((ka, va), (kb, vb))| {
+            ka == kb
+                && match (va, vb) {
+                    (ValueField::Number(x), ValueField::Number(y)) => x.to_bits() == y.to_bits(),
+                    (ValueField::Text(x), ValueField::Text(y)) => x == y,
+                    _ => false,
+                }
+        })
+}
+
 /// Story fields in the order docs/format.md lists them (and `fmt` writes them).
 pub const STORY: &[Field] = &[
     Field {
         name: "id",
         ty: FieldType::Id,
         text: |s| Some(s.id.to_string()),
+        same: |a, b| a.id == b.id,
     },
     Field {
         name: "title",
         ty: FieldType::Text,
         text: |s| Some(s.title.clone()),
+        same: |a, b| a.title == b.title,
     },
     Field {
         name: "kind",
         ty: FieldType::Kind,
         text: |s| Some(s.kind.as_str().to_string()),
+        same: |a, b| a.kind == b.kind,
     },
     Field {
         name: "status",
         ty: FieldType::Status,
         text: |s| Some(s.status.clone()),
+        same: |a, b| a.status == b.status,
     },
     Field {
         name: "rank",
         ty: FieldType::Rank,
         text: |s| s.rank.as_ref().map(|r| r.to_string()),
+        same: |a, b| a.rank == b.rank,
     },
     Field {
         name: "estimate",
         ty: FieldType::Points,
         text: |s| s.estimate.map(fmt_num),
+        same: |a, b| a.estimate.map(f64::to_bits) == b.estimate.map(f64::to_bits),
     },
     Field {
         name: "epic",
         ty: FieldType::Epic,
         text: |s| s.epic.as_ref().map(|e| e.to_string()),
+        same: |a, b| a.epic == b.epic,
     },
     Field {
         name: "goal",
         ty: FieldType::Goal,
         text: |s| s.goal.clone(),
+        same: |a, b| a.goal == b.goal,
     },
     Field {
         name: "labels",
         ty: FieldType::Words,
         text: |s| words(&s.labels),
+        same: |a, b| a.labels == b.labels,
     },
     Field {
         name: "depends_on",
         ty: FieldType::Stories,
         text: |s| ids(&s.depends_on),
+        same: |a, b| a.depends_on == b.depends_on,
     },
     Field {
         name: "stakeholders",
         ty: FieldType::Words,
         text: |s| words(&s.stakeholders),
+        same: |a, b| a.stakeholders == b.stakeholders,
     },
     Field {
         name: "conflicts_with",
         ty: FieldType::Stories,
         text: |s| ids(&s.conflicts_with),
+        same: |a, b| a.conflicts_with == b.conflicts_with,
     },
     Field {
         name: "value",
         ty: FieldType::Value,
         text: value_text,
+        same: |a, b| same_values(&a.value, &b.value),
     },
     Field {
         name: "sprint",
         ty: FieldType::Sprint,
         text: |s| s.sprint.clone(),
+        same: |a, b| a.sprint == b.sprint,
     },
     Field {
         name: "created",
         ty: FieldType::Date,
         text: |s| s.created.map(|d| d.to_string()),
+        same: |a, b| a.created == b.created,
     },
     Field {
         name: "reopened",
         ty: FieldType::Text,
         text: |s| s.reopened.clone(),
+        same: |a, b| a.reopened == b.reopened,
     },
 ];
 
