@@ -85,6 +85,48 @@ fn one_story_commands_answer_the_same_through_the_cache() {
     assert!(transcript.contains("error[B031]"), "{transcript}");
 }
 
+/// The cache lists a folder of plain files itself: other files, a `.md`
+/// with no name, a story in a subfolder and a link are listed as the
+/// backlog's own listing lists them.
+#[test]
+fn stories_beside_other_files_subfolders_and_links_are_found_through_the_cache() {
+    let flat = same_with_and_without_cache(
+        |f| {
+            f.write("stories/notes.txt", "not a story\n");
+            f.write(
+                "stories/.md",
+                "---\nid: S-70\ntitle: Hidden\nstatus: idea\n---\n",
+            );
+        },
+        &[
+            &["show", "S-70"],
+            &["show", "S-10"],
+            &["rank", "S-10", "--top"],
+        ],
+    );
+    assert!(flat.contains("error: no story has the id `S-70`"), "{flat}");
+    let nested = same_with_and_without_cache(
+        |f| {
+            f.write(
+                "stories/more/S-71-nested.md",
+                "---\nid: S-71\ntitle: Nested\nstatus: idea\nrank: 1\n---\n",
+            );
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(
+                "S-10-nothing-here.md",
+                f.backlog().join("stories/S-72-link.md"),
+            )
+            .unwrap();
+        },
+        &[
+            &["show", "S-71"],
+            &["show", "S-10"],
+            &["new", "Pay by card"],
+        ],
+    );
+    assert!(nested.contains("S-71  Nested"), "{nested}");
+}
+
 /// A story changed behind the cache's back, with its size kept and its
 /// modification time put back, is read again (its change time moved): the
 /// move to the top goes before its new rank, not the cached one.
