@@ -340,18 +340,20 @@ pub fn story_changes(
     {
         return out;
     }
-    let old_c: HashMap<&str, Option<bool>> = o
-        .criteria
-        .iter()
-        .map(|c| (c.text.as_str(), c.checked))
-        .collect();
-    let new_c: HashMap<&str, Option<bool>> = n
-        .criteria
-        .iter()
-        .map(|c| (c.text.as_str(), c.checked))
-        .collect();
+    // Matched by text, the i-th criterion with a text to the i-th with the
+    // same text on the other side: a text written twice pairs each
+    // occurrence with its own, never with the other's box.
+    let mut old_states: HashMap<&str, Vec<Option<bool>>> = HashMap::new();
+    for c in &o.criteria {
+        old_states
+            .entry(c.text.as_str())
+            .or_default()
+            .push(c.checked);
+    }
+    let mut new_seen: HashMap<&str, usize> = HashMap::new();
     for c in &n.criteria {
-        match old_c.get(c.text.as_str()) {
+        let nth = new_seen.entry(c.text.as_str()).or_default();
+        match old_states.get(c.text.as_str()).and_then(|s| s.get(*nth)) {
             None => out.push(Change::CriterionAdded {
                 text: c.text.to_string(),
             }),
@@ -361,13 +363,17 @@ pub fn story_changes(
             }),
             Some(_) => {}
         }
+        *nth += 1;
     }
+    let mut old_seen: HashMap<&str, usize> = HashMap::new();
     for c in &o.criteria {
-        if !new_c.contains_key(c.text.as_str()) {
+        let nth = old_seen.entry(c.text.as_str()).or_default();
+        if *nth >= new_seen.get(c.text.as_str()).copied().unwrap_or(0) {
             out.push(Change::CriterionRemoved {
                 text: c.text.to_string(),
             });
         }
+        *nth += 1;
     }
     out
 }

@@ -654,6 +654,32 @@ impl Builder {
 mod tests {
     use super::*;
 
+    /// A criterion written twice, once checked and once not, is no change
+    /// while both stay; only the criterion added is.
+    #[test]
+    fn a_criterion_written_twice_pairs_each_occurrence_with_its_own() {
+        let story = |body: &str| {
+            let text = format!("---\nid: S-1\ntitle: Pay\nstatus: ready\n---\n{body}");
+            crate::load::story_from_bytes(PathBuf::from("S-1.md"), text.into_bytes())
+                .expect("the story parses")
+        };
+        let before = story("## Acceptance criteria\n- [ ] x\n- [x] x\n");
+        let after = story("## Acceptance criteria\n- [ ] x\n- [x] x\n- [ ] y\n");
+        assert_eq!(
+            story_changes(&before, &after, None, None),
+            vec![Change::CriterionAdded { text: "y".into() }]
+        );
+        assert_eq!(
+            story_changes(&after, &before, None, None),
+            vec![Change::CriterionRemoved { text: "y".into() }]
+        );
+        let dropped = story("## Acceptance criteria\n- [ ] x\n");
+        assert_eq!(
+            story_changes(&before, &dropped, None, None),
+            vec![Change::CriterionRemoved { text: "x".into() }]
+        );
+    }
+
     /// `same` stands in for comparing texts: it may never call two values
     /// the same whose texts differ (a change history would not show).
     #[test]

@@ -97,6 +97,14 @@ fn criteria_part(body: &str, mentions: &[usize]) -> (usize, usize) {
     else {
         return (0, body.len());
     };
+    // A `\r` alone ends a line where the checks below see none.
+    let bytes = body.as_bytes();
+    if body
+        .match_indices('\r')
+        .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'))
+    {
+        return (0, body.len());
+    }
     let opens_block = |text: &str| ["```", "~~~", "<"].iter().any(|p| text.contains(p));
     let blank = |line: &str| line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
     let before = &body[..line_start];
@@ -109,15 +117,49 @@ fn criteria_part(body: &str, mentions: &[usize]) -> (usize, usize) {
         && !indented
         && !opens_block(before)
         && !before.contains("]:")
+        && plain_headings(before)
     {
         line_start
     } else {
         0
     };
     let end = section_end(body, line_start, mentions)
-        .filter(|&end| !opens_block(&body[..end]) && !body[end..].contains("]:"))
+        .filter(|&end| {
+            !opens_block(&body[..end])
+                && !body[end..].contains("]:")
+                && plain_headings(&body[end..])
+        })
         .unwrap_or(body.len());
     (start, end)
+}
+
+/// Whether no line of `text` can be a heading whose words differ from what
+/// is written (so a criteria heading there would say "criteria" as such):
+/// no setext underline, and no `#` line with markup, an entity or an escape
+/// (`## Acceptance crit*eria*` is a criteria heading).
+fn plain_headings(text: &str) -> bool {
+    // Only where a `#`, `=` or `-` is the first character of its line: a
+    // look at every line's start was a twentieth of a cold `log`.
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b'#', b'=', b'-', bytes).all(|at| {
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        if !bytes[line_start..at]
+            .iter()
+            .all(|&b| b == b' ' || b == b'\t')
+        {
+            return true;
+        }
+        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        let line = &bytes[at..line_end];
+        let heading_like = if bytes[at] == b'#' {
+            line.iter()
+                .any(|b| matches!(b, b'*' | b'_' | b'`' | b'&' | b'[' | b'<' | b'\\'))
+        } else {
+            line.iter()
+                .all(|b| matches!(b, b'=' | b'-' | b' ' | b'\t' | b'\r'))
+        };
+        !heading_like
+    })
 }
 
 /// Where the next heading of the ATX heading starting at `line_start`'s
@@ -492,6 +534,12 @@ mod tests {
             "####### seven",
             "  ## indented heading",
             "## Notes",
+            "x\r  ## Acceptance criteria",
+            "\r\t- [ ] a",
+            "## Acceptance crit*eria*",
+            "## Acceptance cr`i`teria",
+            "Acceptance crit_eria_",
+            "## Criteria notes",
             "# Other",
             "\r",
         ];
@@ -512,6 +560,29 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// Found in review: a line that a lone `\r` ends, and criteria headings
+    /// whose word is split by markup.
+    #[test]
+    fn a_lone_carriage_return_or_a_marked_up_heading_reads_the_whole_body() {
+        for body in [
+            "- x\n\n\r  ## Acceptance criteria\n  - [ ] a\n",
+            "- x\n\n\r\t## Acceptance criteria\n\t- [ ] a\n",
+            "## Acceptance crit*eria*\n- [ ] a\n\n## Criteria notes\n",
+            "## Acceptance criteria\n- [ ] a\n\n## Notes\n\n## Acceptance cr`i`teria\n- [ ] b\n",
+        ] {
+            let mentions: Vec<usize> = body
+                .to_ascii_lowercase()
+                .match_indices("criteria")
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(
+                read_criteria_from(body, 1, &mentions),
+                read_criteria(body, 1),
+                "{body:?}"
+            );
         }
     }
 
