@@ -342,15 +342,18 @@ fn list_stories(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
         .into_par_iter()
         .map(|item| {
             let key = folders.key(&item.path)?;
-            let entry = Entry {
-                path: item.path,
-                kind: EntryKind::File {
-                    size: Some(key.size),
-                },
-            };
-            Some((entry, Some(key)))
+            Some(keyed(item.path, key))
         })
         .collect()
+}
+
+/// A listed story file with its key.
+#[cfg(unix)]
+fn keyed(path: PathBuf, key: Key) -> (Entry, Option<Key>) {
+    let kind = EntryKind::File {
+        size: Some(key.size),
+    };
+    (Entry { path, kind }, Some(key))
 }
 
 /// [`list_stories`] of a `stories/` folder that holds only files (the
@@ -390,13 +393,7 @@ fn list_flat(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
             let key = Key::at(&folder, std::ffi::OsStr::from_bytes(&name))?;
             let mut path = b"stories/".to_vec();
             path.extend_from_slice(&name);
-            let entry = Entry {
-                path: PathBuf::from(std::ffi::OsString::from_vec(path)),
-                kind: EntryKind::File {
-                    size: Some(key.size),
-                },
-            };
-            Some((entry, Some(key)))
+            Some(keyed(std::ffi::OsString::from_vec(path).into(), key))
         })
         .collect()
 }

@@ -48,27 +48,22 @@ enum Gather {
     Criteria,
 }
 
-/// Only the acceptance criteria of `body` (and whether it has the section):
-/// no statement, description or opening. History compares criteria only,
-/// and gathering the text of every paragraph of every version of a long
-/// story was a third of reading its history.
-pub fn read_criteria(body: &str, first_line: usize) -> Body {
+/// Only the acceptance criteria of `body` (and whether it has the section),
+/// read from all of it: what [`read_criteria_from`] is held to in tests.
+#[cfg(test)]
+fn read_criteria(body: &str, first_line: usize) -> Body {
     read_with(body, first_line, Gather::Criteria, None)
 }
 
-/// [`read_criteria`] of only the part of `body` that can hold criteria,
-/// given `mentions`: the byte offsets of every place it says "criteria"
-/// (ignoring ASCII case), in order; no criteria heading is elsewhere. Reading starts at that line
-/// where what comes before cannot change how the rest reads, and stops at
-/// the heading that closes the section where nothing after it can hold
-/// criteria ([`criteria_part`]). A long body's other paragraphs were most
-/// of the time history spent in bodies.
+/// Only the acceptance criteria of `body` (and whether it has the section):
+/// no statement, description or opening, as history compares criteria only.
+/// `mentions` are the byte offsets of every place it says "criteria"
+/// (ignoring ASCII case), in order. Only the part that can hold criteria is
+/// read ([`criteria_part`]): a long body's other paragraphs were most of
+/// the time history spent in bodies.
 pub fn read_criteria_from(body: &str, first_line: usize, mentions: &[usize]) -> Body {
     let (start, end) = criteria_part(body, mentions);
-    let skipped_lines = body.as_bytes()[..start]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count();
+    let skipped_lines = memchr::memchr_iter(b'\n', &body.as_bytes()[..start]).count();
     read_with(
         &body[start..end],
         first_line + skipped_lines,
@@ -79,16 +74,20 @@ pub fn read_criteria_from(body: &str, first_line: usize, mentions: &[usize]) -> 
 
 /// The byte range of `body` that reads to the same criteria as all of it.
 ///
-/// It starts at the line of the first mention when the line before is blank, the
-/// line itself is not indented, and nothing before opens a block that a
-/// blank line does not close (a code fence, raw HTML) or defines a link the
-/// rest could use: CommonMark closes every other block there.
+/// It starts at the line of the first mention when the line before is
+/// blank, the line itself is not indented, and nothing before opens a block
+/// that a blank line does not close (a code fence, raw HTML) or defines a
+/// link the rest could use: CommonMark closes every other block there.
 ///
 /// It ends before the first heading after that line when the line is an
 /// ATX heading (`## Acceptance criteria`), no other line says "criteria",
 /// the closing heading is of its level or above and starts its line, nothing
 /// before it opens a fence or raw HTML (so it is a heading, which closes
 /// every list and quote), and nothing after it defines a link.
+///
+/// Each side is cut only where no line it skips could be a heading whose
+/// words are not as written ([`plain_headings`]), and nothing is cut where
+/// a `\r` alone ends a line.
 fn criteria_part(body: &str, mentions: &[usize]) -> (usize, usize) {
     let Some(line_start) = mentions
         .first()
@@ -112,10 +111,11 @@ fn criteria_part(body: &str, mentions: &[usize]) -> (usize, usize) {
         .strip_suffix('\n')
         .map_or("", |b| b.rsplit('\n').next().unwrap_or(""));
     let indented = body[line_start..].starts_with([' ', '\t']);
+    let before_opens = opens_block(before);
     let start = if line_start > 0
         && blank(previous)
         && !indented
-        && !opens_block(before)
+        && !before_opens
         && !before.contains("]:")
         && plain_headings(before)
     {
@@ -125,7 +125,9 @@ fn criteria_part(body: &str, mentions: &[usize]) -> (usize, usize) {
     };
     let end = section_end(body, line_start, mentions)
         .filter(|&end| {
-            !opens_block(&body[..end])
+            // The part before the first mention was looked at above.
+            !before_opens
+                && !opens_block(&body[line_start..end])
                 && !body[end..].contains("]:")
                 && plain_headings(&body[end..])
         })

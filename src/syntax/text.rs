@@ -69,7 +69,7 @@ fn find_words(place: &str, words: &str) -> Option<usize> {
     for _ in 0..8 {
         // A byte that starts a character never continues one: `at` is a
         // character boundary.
-        let at = from + haystack.get(from..)?.iter().position(|&b| b == first)?;
+        let at = from + memchr::memchr(first, haystack.get(from..)?)?;
         if haystack[at..].starts_with(needle) {
             return Some(at);
         }
@@ -81,18 +81,6 @@ fn find_words(place: &str, words: &str) -> Option<usize> {
 impl Deref for Text {
     type Target = str;
     fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl AsRef<str> for Text {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::borrow::Borrow<str> for Text {
-    fn borrow(&self) -> &str {
         self.as_str()
     }
 }
@@ -109,12 +97,6 @@ impl From<String> for Text {
     }
 }
 
-impl From<&str> for Text {
-    fn from(s: &str) -> Text {
-        Text(Repr::Own(s.into()))
-    }
-}
-
 impl PartialEq for Text {
     fn eq(&self, other: &Text) -> bool {
         self.as_str() == other.as_str()
@@ -123,21 +105,9 @@ impl PartialEq for Text {
 
 impl Eq for Text {}
 
-impl PartialEq<str> for Text {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
-    }
-}
-
-impl std::hash::Hash for Text {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
     }
 }
 
