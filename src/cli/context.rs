@@ -10,7 +10,7 @@ use std::time::Duration;
 use super::error::CliError;
 use crate::edit::lock::{WriteLock, DEFAULT_WAIT};
 use crate::edit::write::FileChange;
-use crate::load::cache::{Light, Summaries};
+use crate::load::cache::{Light, Purpose, Summaries};
 use crate::load::revision;
 use crate::model::date::Date;
 use crate::model::diagnostic::Finding;
@@ -157,7 +157,7 @@ impl Context {
         let Some(file) = story_cache(&tree) else {
             return self.snapshot();
         };
-        self.said(crate::load::cache::load(&tree, &file, ids)?.snapshot)
+        self.said(crate::load::cache::load(&tree, &file, ids, Purpose::Read)?.snapshot)
     }
 
     /// Names on stderr the files that could not be read, so a broken file
@@ -236,7 +236,7 @@ impl Context {
         let Light {
             snapshot,
             summaries,
-        } = crate::load::cache::load(&tree, &file, ids)?;
+        } = crate::load::cache::load(&tree, &file, ids, Purpose::Edit)?;
         if !summaries.is_empty() && crate::check::reads_every_text(&snapshot.config) {
             drop(lock);
             return self.open_tree();

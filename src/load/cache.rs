@@ -16,6 +16,11 @@
 //!   throws the whole cache away for a full load;
 //! - files with findings are never cached, so every problem is reported
 //!   from the file itself;
+//! - the cache lists every story file of a flat `stories/` folder with the
+//!   folder's own key; a read (`show`) takes that listing instead of
+//!   reading the folder while the key is unchanged and had settled when
+//!   the cache was written (a file added, removed or renamed changes it).
+//!   Each file is still stat'ed. An edit always reads the folder;
 //! - edits are made to the text read from disk, and refused if the file
 //!   changed since (`edit::write`).
 
@@ -38,7 +43,7 @@ use super::LoadError;
 use foldhash::{HashMap, HashMapExt};
 
 /// The format's first word; a cache of another format is rebuilt.
-const MAGIC: &str = "backlog-story-cache-1";
+const MAGIC: &str = "backlog-story-cache-2";
 
 /// How long before the cache was written a file must have last changed for
 /// its entry to be trusted: an edit within the same timestamp tick as the
@@ -167,13 +172,29 @@ impl Summaries {
     }
 }
 
+/// What a load through the cache is for. An edit reads the folder's
+/// listing every time: a cache forged with a checksum that holds could
+/// leave a file out of a listing, and an edit is validated against the
+/// real files. A read may take the listing from the cache while the folder
+/// is unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Read,
+    Edit,
+}
+
 /// Loads the backlog in `tree` through the cache at `file`: stories whose
 /// entries hold are summarised, the others read (and the cache brought up
 /// to date); stories with an id in `full` are read in full whatever the
 /// cache says, and must agree with it, else the cache is rebuilt.
-pub fn load(tree: &WorkTree, file: &Path, full: &[&str]) -> Result<Light, LoadError> {
+pub fn load(
+    tree: &WorkTree,
+    file: &Path,
+    full: &[&str],
+    purpose: Purpose,
+) -> Result<Light, LoadError> {
     let stored = Stored::read(file);
-    let mut light = load_with(tree, file, stored.as_ref())?;
+    let mut light = load_with(tree, file, stored.as_ref(), purpose)?;
     if light
         .summaries
         .read_in_full(&mut light.snapshot, tree, full)
@@ -186,40 +207,52 @@ pub fn load(tree: &WorkTree, file: &Path, full: &[&str]) -> Result<Light, LoadEr
 
 /// Every file read again, and the cache written from them.
 fn rebuild(tree: &WorkTree, file: &Path) -> Result<Light, LoadError> {
-    load_with(tree, file, None)
+    load_with(tree, file, None, Purpose::Edit)
 }
 
-fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Light, LoadError> {
+fn load_with(
+    tree: &WorkTree,
+    file: &Path,
+    stored: Option<&Stored>,
+    purpose: Purpose,
+) -> Result<Light, LoadError> {
     let started = now_ns();
-    // The entries read while the folder is listed and stat'ed.
-    let (records, listed) = rayon::join(
-        || stored.map(Stored::records).unwrap_or_default(),
-        || list_stories(tree.root()),
-    );
+    let lines = stored.map(Stored::lines).unwrap_or_default();
     let written = stored.map_or(i128::MIN, |s| s.written_ns);
     let root = tree.display_root().to_path_buf();
-    let listed = match listed {
-        Some(listed) => listed,
-        None => tree
-            .list_markdown("stories")
-            .map_err(|source| LoadError {
-                path: root.join("stories"),
-                source,
-            })?
-            .into_iter()
-            .map(|e| {
-                let key = matches!(e.kind, EntryKind::File { .. })
-                    .then(|| Key::of(&tree.root().join(&e.path)))
-                    .flatten();
-                (e, key)
-            })
-            .collect(),
+    // The folder as the cache lists it, when it has not changed since;
+    // else as it is listed now.
+    let known_listing = || match purpose {
+        Purpose::Read => known_listing(tree.root(), stored, &lines),
+        Purpose::Edit => None,
     };
-    let (entries, keys): (Vec<Entry>, Vec<Option<Key>>) = listed.into_iter().unzip();
+    let (listing, aligned) = match known_listing() {
+        Some(listing) => (listing, true),
+        None => (
+            list_stories(tree.root()).map_or_else(|| list_any(tree), Ok)?,
+            false,
+        ),
+    };
+    let Listing { entries, folder } = listing;
+    let (entries, keys): (Vec<Entry>, Vec<Option<Key>>) = entries.into_iter().unzip();
+    // Each listed file's entry in the cache, if it has one.
+    let records: Vec<Option<&Line>> = if aligned {
+        lines.iter().map(|l| l.has_record().then_some(l)).collect()
+    } else {
+        let by_path: HashMap<&str, &Line> = lines
+            .iter()
+            .filter(|l| l.has_record())
+            .map(|l| (l.path, l))
+            .collect();
+        entries
+            .iter()
+            .map(|e| by_path.get(e.path.to_str()?).copied())
+            .collect()
+    };
     let hits: Vec<AtomicBool> = entries.iter().map(|_| AtomicBool::new(false)).collect();
     let known = |i: usize, e: &Entry| -> Option<Story> {
         let key = keys[i]?;
-        let record = records.get(e.path.to_str()?)?;
+        let record = records[i]?.record()?;
         if record.key != key || !key.settled_before(written) {
             return None;
         }
@@ -228,67 +261,81 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
         Some(story)
     };
     let snapshot = super::load_known(tree, Some(&entries), &known)?;
-    let mut key_of: HashMap<&std::ffi::OsStr, Key> = HashMap::with_capacity(entries.len());
-    key_of.extend(
-        entries
-            .iter()
-            .zip(&keys)
-            .filter_map(|(e, k)| Some((e.path.as_os_str(), (*k)?))),
-    );
     let summaries = Summaries {
         count: hits.iter().filter(|h| h.load(Ordering::Relaxed)).count(),
         file: file.to_path_buf(),
     };
 
-    // Bring the cache up to date: an entry for every story read without a
-    // finding; summaries keep theirs.
+    // Bring the cache up to date: a line for every listed file, with an
+    // entry for every story read without a finding; summaries keep theirs.
     let with_findings: HashSet<&Path> = snapshot
         .load_findings
         .iter()
         .map(|f| f.location.path.as_path())
         .collect();
-    let cacheable = |s| cache_entry(s, &root, &with_findings, &key_of);
+    let mut stories = snapshot.stories.iter().peekable();
+    let lines_now: Vec<LineNow> = entries
+        .iter()
+        .zip(&keys)
+        .map(|(e, key)| {
+            // The stories are the entries' that read, in the same order.
+            let display = root.join(&e.path);
+            let story = stories.next_if(|s| s.doc.path.as_os_str() == display.as_os_str());
+            let rel = e.path.to_str().filter(|r| !needs_escape(r));
+            let cached = story
+                .filter(|s| !with_findings.contains(s.doc.path.as_path()))
+                .zip(*key)
+                .filter(|_| rel.is_some());
+            (rel, cached)
+        })
+        .collect();
     // Written again when it would serve the next run better: entries read
-    // that will be trusted then (one changed just now would not be), or an
-    // entry for a file that is gone. Only the stories read are looked at:
-    // a summary's entry is in the cache already, under a name that needs
-    // no escaping. A few files read again cost less than writing every
+    // that will be trusted then (one changed just now would not be), an
+    // entry for a file that is gone, or a folder listed anew that will be
+    // trusted then. A few files read again cost less than writing every
     // entry (at 10,000 stories, a file is read in about 0.1 ms and the
     // cache written in 2), so an edit's one file waits for others.
-    let read: Vec<(&str, Key)> = snapshot
-        .stories
+    let settled_fresh = lines_now
         .iter()
-        .filter(|s| !summaries.contains(s))
-        .filter_map(cacheable)
-        .collect();
-    let settled_fresh = read
-        .iter()
-        .filter(|(_, key)| key.settled_before(started))
+        .filter_map(|(_, cached)| *cached)
+        .filter(|(s, key)| !summaries.contains(s) && key.settled_before(started))
         .count();
-    let still_there = summaries.count
-        + read
-            .iter()
-            .filter(|(rel, _)| records.contains_key(rel))
-            .count();
-    let worth_writing = (records.len() / 64).clamp(1, 32);
-    if stored.is_none() || settled_fresh >= worth_writing || still_there < records.len() {
+    let stored_records = lines.iter().filter(|l| l.has_record()).count();
+    let still_there = records.iter().filter(|r| r.is_some()).count();
+    let worth_writing = (stored_records / 64).clamp(1, 32);
+    let folder_to_keep = folder
+        .filter(|f| f.settled_before(started))
+        .filter(|_| lines_now.iter().all(|(rel, _)| rel.is_some()));
+    let folder_news = folder_to_keep.is_some() && folder_to_keep != stored.and_then(|s| s.folder);
+    if stored.is_none()
+        || settled_fresh >= worth_writing
+        || still_there < stored_records
+        || folder_news
+    {
         let mut body = String::with_capacity(snapshot.stories.len() * 256);
-        for s in &snapshot.stories {
-            let Some((rel, key)) = cacheable(s) else {
-                continue;
-            };
-            let _ = write!(
-                body,
-                "{rel}\t{}\t{}\t{}\t{}\t",
-                key.size, key.mtime_ns, key.ctime_ns, key.inode
-            );
-            match records.get(rel) {
-                Some(r) if summaries.contains(s) => body.push_str(r.fields),
-                _ => body.push_str(&encode_fields(s)),
+        for (i, (rel, cached)) in lines_now.iter().enumerate() {
+            let Some(rel) = rel else { continue };
+            body.push_str(rel);
+            match cached {
+                Some((s, key)) => {
+                    let _ = write!(
+                        body,
+                        "\t{}\t{}\t{}\t{}\t",
+                        key.size, key.mtime_ns, key.ctime_ns, key.inode
+                    );
+                    match records[i].and_then(|l| l.record()) {
+                        Some(r) if summaries.contains(s) => body.push_str(r.fields),
+                        _ => body.push_str(&encode_fields(s)),
+                    }
+                }
+                None => {
+                    body.push('\t');
+                    body.push_str(NONE);
+                }
             }
             body.push('\n');
         }
-        Stored::write(file, started, &body);
+        Stored::write(file, started, folder_to_keep, &body);
     }
     Ok(Light {
         snapshot,
@@ -296,25 +343,46 @@ fn load_with(tree: &WorkTree, file: &Path, stored: Option<&Stored>) -> Result<Li
     })
 }
 
-/// A story's place in the cache: its path relative to the backlog folder
-/// and its file's key; `None` for a file with findings or a name that would
-/// need escaping (such files are read every time).
-fn cache_entry<'s>(
-    s: &'s Story,
-    root: &Path,
-    with_findings: &HashSet<&Path>,
-    key_of: &HashMap<&std::ffi::OsStr, Key>,
-) -> Option<(&'s str, Key)> {
-    if with_findings.contains(s.doc.path.as_path()) {
-        return None;
-    }
-    let rel = s.doc.path.strip_prefix(root).ok()?;
-    let rel_text = rel.to_str()?;
-    // Names that would need escaping are rare: their files are read.
-    if rel_text.contains(['\\', '\t', '\n', '\r']) {
-        return None;
-    }
-    Some((rel_text, *key_of.get(rel.as_os_str())?))
+/// A listed file as the cache will have it: its path, when it can stand in
+/// a line, and its story and key, when it gets an entry.
+type LineNow<'a> = (Option<&'a str>, Option<(&'a Story, Key)>);
+
+/// Whether a path cannot stand in a line of the cache as it is (such
+/// files are rare, and read every time).
+fn needs_escape(rel: &str) -> bool {
+    rel.contains(['\\', '\t', '\n', '\r'])
+}
+
+/// The story files, each with its key when it is a plain file, and the
+/// stories folder's own key when they are the whole of it.
+struct Listing {
+    entries: Vec<(Entry, Option<Key>)>,
+    /// Taken before the folder was read: a change while it was read shows
+    /// as a change of this key next time.
+    folder: Option<Key>,
+}
+
+/// The story files as the source lists them (links reported), each stat'ed
+/// by its path.
+fn list_any(tree: &WorkTree) -> Result<Listing, LoadError> {
+    let entries = tree
+        .list_markdown("stories")
+        .map_err(|source| LoadError {
+            path: tree.display_root().join("stories"),
+            source,
+        })?
+        .into_iter()
+        .map(|e| {
+            let key = matches!(e.kind, EntryKind::File { .. })
+                .then(|| Key::of(&tree.root().join(&e.path)))
+                .flatten();
+            (e, key)
+        })
+        .collect();
+    Ok(Listing {
+        entries,
+        folder: None,
+    })
 }
 
 /// The story files below `root/stories` with their keys, sorted by path
@@ -322,7 +390,7 @@ fn cache_entry<'s>(
 /// but plain folders and files (a symbolic link): then the source lists
 /// it, links reported.
 #[cfg(unix)]
-fn list_stories(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
+fn list_stories(root: &Path) -> Option<Listing> {
     use rayon::prelude::*;
     let top = std::fs::symlink_metadata(root.join("stories")).ok()?;
     if !top.is_dir() {
@@ -338,13 +406,17 @@ fn list_stories(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
     items.retain(|i| i.path.extension().is_some_and(|e| e == "md"));
     let folders = Folders::open(root, items.iter().map(|i| i.path.as_path()))?;
     // The `stat`s on every core.
-    items
+    let entries = items
         .into_par_iter()
         .map(|item| {
             let key = folders.key(&item.path)?;
             Some(keyed(item.path, key))
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    Some(Listing {
+        entries,
+        folder: None,
+    })
 }
 
 /// A listed story file with its key.
@@ -356,6 +428,60 @@ fn keyed(path: PathBuf, key: Key) -> (Entry, Option<Key>) {
     (Entry { path, kind }, Some(key))
 }
 
+/// Opens the `stories/` folder for reading its entries, never through a link.
+#[cfg(unix)]
+fn open_folder(root: &Path) -> Option<std::os::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    rustix::fs::open(root.join("stories"), flags, Mode::empty()).ok()
+}
+
+/// The files of a flat `stories/` folder by the names the cache lists,
+/// without reading the folder: when its key is the one the cache was
+/// written with, and that key had settled by then, no file was added,
+/// removed or renamed in it since (each of those changes the folder's
+/// modification and change times; git's untracked cache rests on the
+/// same). Each file is still stat'ed. `None` when the cache cannot say.
+#[cfg(unix)]
+fn known_listing(root: &Path, stored: Option<&Stored>, lines: &[Line]) -> Option<Listing> {
+    use rayon::prelude::*;
+    use std::os::unix::ffi::OsStrExt;
+    let stored = stored?;
+    let folder_then = stored.folder?;
+    if !folder_then.settled_before(stored.written_ns) {
+        return None;
+    }
+    let folder = open_folder(root)?;
+    if Key::of_open(&folder)? != folder_then {
+        return None;
+    }
+    // Names as a listing gives them: one level, in byte order.
+    let mut names = Vec::with_capacity(lines.len());
+    for line in lines {
+        let name = line.path.strip_prefix("stories/")?;
+        if name.contains('/') || names.last().is_some_and(|last: &&str| *last >= name) {
+            return None;
+        }
+        names.push(name);
+    }
+    let entries = names
+        .into_par_iter()
+        .map(|name| {
+            let key = Key::at(&folder, std::ffi::OsStr::from_bytes(name.as_bytes()))?;
+            Some(keyed(PathBuf::from(format!("stories/{name}")), key))
+        })
+        .collect::<Option<_>>()?;
+    Some(Listing {
+        entries,
+        folder: Some(folder_then),
+    })
+}
+
+#[cfg(not(unix))]
+fn known_listing(_: &Path, _: Option<&Stored>, _: &[Line]) -> Option<Listing> {
+    None
+}
+
 /// [`list_stories`] of a `stories/` folder that holds only files (the
 /// usual shape): read and stat'ed through one handle of the folder, names
 /// as the kernel lists them, no path made until the end (walkdir joined a
@@ -363,12 +489,12 @@ fn keyed(path: PathBuf, key: Key) -> (Entry, Option<Key>) {
 /// `None` when the folder holds anything else, or the listing does not say
 /// what an entry is: the walk lists it then.
 #[cfg(unix)]
-fn list_flat(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
+fn list_flat(root: &Path) -> Option<Listing> {
     use rayon::prelude::*;
-    use rustix::fs::{Dir, FileType, Mode, OFlags};
+    use rustix::fs::{Dir, FileType};
     use std::os::unix::ffi::{OsStrExt, OsStringExt};
-    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let folder = rustix::fs::open(root.join("stories"), flags, Mode::empty()).ok()?;
+    let folder = open_folder(root)?;
+    let folder_key = Key::of_open(&folder)?;
     let mut names: Vec<Vec<u8>> = Vec::new();
     for entry in Dir::read_from(&folder).ok()? {
         let entry = entry.ok()?;
@@ -387,7 +513,7 @@ fn list_flat(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
     // The order of a path sort, as `walk_sorted` gives.
     names.sort_unstable();
     // The `stat`s on every core.
-    names
+    let entries = names
         .into_par_iter()
         .map(|name| {
             let key = Key::at(&folder, std::ffi::OsStr::from_bytes(&name))?;
@@ -395,13 +521,17 @@ fn list_flat(root: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
             path.extend_from_slice(&name);
             Some(keyed(std::ffi::OsString::from_vec(path).into(), key))
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    Some(Listing {
+        entries,
+        folder: Some(folder_key),
+    })
 }
 
 /// Off Unix the cache is not used (`cli::context::story_cache`: its key
 /// needs the change time and the inode).
 #[cfg(not(unix))]
-fn list_stories(_: &Path) -> Option<Vec<(Entry, Option<Key>)>> {
+fn list_stories(_: &Path) -> Option<Listing> {
     None
 }
 
@@ -479,6 +609,11 @@ impl Key {
         if !FileType::from_raw_mode(st.st_mode).is_file() {
             return None;
         }
+        Key::from_stat(st)
+    }
+
+    #[cfg(unix)]
+    fn from_stat(st: rustix::fs::Stat) -> Option<Key> {
         let ns = |secs, nanos| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
         // The fields' types differ from one platform to another.
         #[allow(clippy::useless_conversion)]
@@ -490,6 +625,23 @@ impl Key {
             ctime_ns: ns(st.st_ctime, st.st_ctime_nsec),
             inode: u64::from(st.st_ino),
         })
+    }
+
+    /// A key as the cache writes it: size, modification time, change time
+    /// and inode, in that order.
+    fn parse<'a>(parts: &mut impl Iterator<Item = &'a str>) -> Option<Key> {
+        Some(Key {
+            size: parts.next()?.parse().ok()?,
+            mtime_ns: parts.next()?.parse().ok()?,
+            ctime_ns: parts.next()?.parse().ok()?,
+            inode: parts.next()?.parse().ok()?,
+        })
+    }
+
+    /// The key of an open folder.
+    #[cfg(unix)]
+    fn of_open(folder: &std::os::fd::OwnedFd) -> Option<Key> {
+        Key::from_stat(rustix::fs::fstat(folder).ok()?)
     }
 
     /// Whether the file last changed long enough before `written` that an
@@ -517,10 +669,37 @@ struct Record<'a> {
     fields: &'a str,
 }
 
+/// One line of the cache: a listed story file and its entry, read when
+/// asked for (on every core, as the files are loaded). A file with
+/// findings has no entry, and is read every time, as is one whose entry
+/// does not read.
+struct Line<'a> {
+    path: &'a str,
+    entry: &'a str,
+}
+
+impl<'a> Line<'a> {
+    fn has_record(&self) -> bool {
+        self.entry != NONE
+    }
+
+    fn record(&self) -> Option<Record<'a>> {
+        let mut parts = self.entry.splitn(5, '\t');
+        let key = Key::parse(&mut parts)?;
+        Some(Record {
+            key,
+            fields: parts.next()?,
+        })
+    }
+}
+
 /// A cache file as read.
 struct Stored {
     text: String,
     written_ns: i128,
+    /// The stories folder's key when every file in it was listed; the
+    /// lines are then its listing.
+    folder: Option<Key>,
 }
 
 impl Stored {
@@ -531,20 +710,31 @@ impl Stored {
         let mut parts = header.split(' ');
         let (magic, tool) = (parts.next()?, parts.next()?);
         let written_ns: i128 = parts.next()?.parse().ok()?;
+        let folder = match parts.next()? {
+            NONE => None,
+            key => Some(Key::parse(&mut key.split(','))?),
+        };
         let sum: u32 = parts.next()?.parse().ok()?;
         let whole = magic == MAGIC
             && tool == env!("CARGO_PKG_VERSION")
             && parts.next().is_none()
             && crc32fast::hash(body.as_bytes()) == sum;
-        whole.then_some(Stored { text, written_ns })
+        whole.then_some(Stored {
+            text,
+            written_ns,
+            folder,
+        })
     }
 
-    /// Writes a cache of `body`'s entries, made at `written_ns`: the
-    /// header [`Stored::read`] checks. One that cannot be written is only a
-    /// slower next run.
-    fn write(file: &Path, written_ns: i128, body: &str) {
+    /// Writes a cache of `body`'s lines, made at `written_ns`, with the
+    /// folder's key when they list all of it: the header [`Stored::read`]
+    /// checks. One that cannot be written is only a slower next run.
+    fn write(file: &Path, written_ns: i128, folder: Option<Key>, body: &str) {
+        let folder = folder.map_or(NONE.to_string(), |k| {
+            format!("{},{},{},{}", k.size, k.mtime_ns, k.ctime_ns, k.inode)
+        });
         let text = format!(
-            "{MAGIC} {} {written_ns} {}\n{body}",
+            "{MAGIC} {} {written_ns} {folder} {}\n{body}",
             env!("CARGO_PKG_VERSION"),
             crc32fast::hash(body.as_bytes())
         );
@@ -554,29 +744,16 @@ impl Stored {
         let _ = crate::edit::atomic::write_rebuildable(file, text.as_bytes());
     }
 
-    /// Entries by path relative to the backlog folder; a line that does not
-    /// read is no entry (its file is read instead).
-    fn records(&self) -> HashMap<&str, Record<'_>> {
+    /// The lines in order, each a path relative to the backlog folder and
+    /// its entry; a line whose entry does not read has none.
+    fn lines(&self) -> Vec<Line<'_>> {
         let body = self.text.split_once('\n').map_or("", |(_, b)| b);
-        let mut records = HashMap::with_capacity(body.bytes().filter(|&b| b == b'\n').count());
-        records.extend(body.lines().filter_map(|line| {
-            let mut parts = line.splitn(6, '\t');
-            let path = parts.next()?;
-            let key = Key {
-                size: parts.next()?.parse().ok()?,
-                mtime_ns: parts.next()?.parse().ok()?,
-                ctime_ns: parts.next()?.parse().ok()?,
-                inode: parts.next()?.parse().ok()?,
-            };
-            Some((
-                path,
-                Record {
-                    key,
-                    fields: parts.next()?,
-                },
-            ))
+        let mut lines = Vec::with_capacity(body.bytes().filter(|&b| b == b'\n').count());
+        lines.extend(body.lines().map(|line| {
+            let (path, entry) = line.split_once('\t').unwrap_or((line, NONE));
+            Line { path, entry }
         }));
-        records
+        lines
     }
 }
 

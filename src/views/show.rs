@@ -50,10 +50,9 @@ pub fn link(s: &Story) -> Link {
 /// The view of story `id`, or `None` if no story has that id.
 pub fn view<'a>(snapshot: &'a Snapshot, id: &str) -> Option<StoryView<'a>> {
     let story = snapshot.story(id)?;
-    // Only this story's row: scoring the whole backlog to show one is waste.
-    let ranked = snapshot.ranked();
-    let of = ranked.len();
-    let position = ranked.iter().position(|s| s.id == story.id)? + 1;
+    // Only this story's row: scoring or sorting the whole backlog to show
+    // one is waste.
+    let (position, of) = snapshot.position(story);
     let dependents: Vec<&Story> = snapshot
         .stories
         .iter()

@@ -387,7 +387,17 @@ fn the_story_cache_is_written_again_only_when_it_pays() {
     let cache = cache_file(&f);
     let written = std::fs::read(&cache).unwrap();
     settle();
-    f.run(&["set", "S-100", "estimate=3"]);
+    // Saved in place, as many editors do: the folder is unchanged (an
+    // edit by `backlog` replaces the file, which changes the folder, and
+    // a folder changed since writes the cache again once it has settled).
+    let in_place = |f: &Fixture| {
+        f.edit(
+            "stories/S-100-extra.md",
+            "rank: 100\n",
+            "rank: 100\nestimate: 3\n",
+        )
+    };
+    in_place(&f);
     settle();
     let cached = f.run(&["show", "S-100"]).to_string();
     assert_eq!(
@@ -397,7 +407,7 @@ fn the_story_cache_is_written_again_only_when_it_pays() {
     );
     let fresh = Fixture::example();
     extra(&fresh);
-    fresh.run(&["set", "S-100", "estimate=3"]);
+    in_place(&fresh);
     let _ = std::fs::remove_dir_all(fresh.root().join(".git/backlog"));
     assert_eq!(cached, fresh.run(&["show", "S-100"]).to_string());
 
@@ -414,4 +424,82 @@ fn the_story_cache_is_written_again_only_when_it_pays() {
         rewritten,
         "a file gone rewrites it"
     );
+}
+
+/// While the stories folder is unchanged, a read takes its listing from
+/// the cache; a story added, removed or renamed since changes the folder,
+/// and the folder is read again: the answers are those of a full read.
+#[test]
+fn stories_added_removed_or_renamed_since_the_cache_are_seen() {
+    let f = Fixture::example();
+    settle();
+    f.run(&["show", "S-1"]);
+    settle();
+    let header = |f: &Fixture| {
+        let text = std::fs::read_to_string(cache_file(f)).unwrap();
+        text.lines().next().unwrap().to_string()
+    };
+    // The folder's key is in the header: the listing can be trusted.
+    assert_ne!(header(&f).split(' ').nth(3), Some("\\-"), "{}", header(&f));
+    type Step<'a> = (&'a str, &'a dyn Fn(&Fixture));
+    let steps: [Step; 3] = [
+        ("added", &|f| {
+            f.write(
+                "stories/S-40-first-of-all.md",
+                "---\nid: S-40\ntitle: First of all\nstatus: draft\nrank: 0.5\n---\n",
+            )
+        }),
+        ("renamed", &|f| {
+            std::fs::rename(
+                f.backlog().join("stories/S-40-first-of-all.md"),
+                f.backlog().join("stories/S-40-renamed.md"),
+            )
+            .unwrap()
+        }),
+        ("removed", &|f| {
+            std::fs::remove_file(f.backlog().join(f.story("S-31"))).unwrap()
+        }),
+    ];
+    let fresh = Fixture::example();
+    for (what, step) in steps {
+        step(&f);
+        step(&fresh);
+        let _ = std::fs::remove_dir_all(fresh.root().join(".git/backlog"));
+        for args in [["show", "S-10"], ["show", "S-40"]] {
+            assert_eq!(
+                f.run(&args).to_string(),
+                fresh.run(&args).to_string(),
+                "{what}: {args:?}"
+            );
+        }
+        settle();
+    }
+}
+
+/// A cache forged (with a checksum that holds) to leave a story out of its
+/// listing is never used to write: an edit lists the folder itself.
+#[test]
+fn a_forged_listing_is_never_used_to_write() {
+    let f = Fixture::example();
+    settle();
+    f.run(&["show", "S-1"]);
+    let file = cache_file(&f);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let (header, body) = text.split_once('\n').unwrap();
+    // S-6 is ranked just above where S-10 goes; the forged listing does
+    // not have it.
+    let hidden = format!("{}\t", f.story("S-6"));
+    let body: String = body
+        .lines()
+        .filter(|l| !l.starts_with(&hidden))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut parts: Vec<String> = header.split(' ').map(String::from).collect();
+    *parts.last_mut().unwrap() = crc32fast::hash(body.as_bytes()).to_string();
+    std::fs::write(&file, format!("{}\n{body}", parts.join(" "))).unwrap();
+    let run = f.run(&["rank", "S-10", "--top"]);
+    insta::assert_snapshot!(run, @"S-10: position 13 -> 6, rank 10 -> 4.7");
+    let fresh = Fixture::example();
+    fresh.run(&["rank", "S-10", "--top"]);
+    assert_eq!(files(&f.backlog()), files(&fresh.backlog()));
 }
