@@ -277,11 +277,16 @@ fn load_with(
     let lines_now: Vec<LineNow> = entries
         .iter()
         .zip(&keys)
-        .map(|(e, key)| {
-            // The stories are the entries' that read, in the same order.
+        .zip(&hits)
+        .map(|((e, key), hit)| {
+            // The stories are the entries' that read, in the same order; a
+            // summary's entry had one, and no finding.
+            let rel = e.path.to_str().filter(|r| !needs_escape(r));
+            if hit.load(Ordering::Relaxed) {
+                return (rel, stories.next().zip(*key));
+            }
             let display = root.join(&e.path);
             let story = stories.next_if(|s| s.doc.path.as_os_str() == display.as_os_str());
-            let rel = e.path.to_str().filter(|r| !needs_escape(r));
             let cached = story
                 .filter(|s| !with_findings.contains(s.doc.path.as_path()))
                 .zip(*key)
@@ -412,11 +417,19 @@ fn list_stories(root: &Path) -> Option<Listing> {
             let key = folders.key(&item.path)?;
             Some(keyed(item.path, key))
         })
-        .collect::<Option<_>>()?;
+        .collect::<Vec<_>>();
+    let entries = all(entries)?;
     Some(Listing {
         entries,
         folder: None,
     })
+}
+
+/// Every item, or `None` if one is missing. Collecting the `stat`s to a
+/// list of options keeps rayon's collect in place; straight into an option
+/// of a list it gathered pieces and moved them together.
+fn all<T>(items: Vec<Option<T>>) -> Option<Vec<T>> {
+    items.into_iter().collect()
 }
 
 /// A listed story file with its key.
@@ -470,7 +483,8 @@ fn known_listing(root: &Path, stored: Option<&Stored>, lines: &[Line]) -> Option
             let key = Key::at(&folder, std::ffi::OsStr::from_bytes(name.as_bytes()))?;
             Some(keyed(PathBuf::from(format!("stories/{name}")), key))
         })
-        .collect::<Option<_>>()?;
+        .collect::<Vec<_>>();
+    let entries = all(entries)?;
     Some(Listing {
         entries,
         folder: Some(folder_then),
@@ -521,7 +535,8 @@ fn list_flat(root: &Path) -> Option<Listing> {
             path.extend_from_slice(&name);
             Some(keyed(std::ffi::OsString::from_vec(path).into(), key))
         })
-        .collect::<Option<_>>()?;
+        .collect::<Vec<_>>();
+    let entries = all(entries)?;
     Some(Listing {
         entries,
         folder: Some(folder_key),
@@ -748,9 +763,13 @@ impl Stored {
     /// its entry; a line whose entry does not read has none.
     fn lines(&self) -> Vec<Line<'_>> {
         let body = self.text.split_once('\n').map_or("", |(_, b)| b);
-        let mut lines = Vec::with_capacity(body.bytes().filter(|&b| b == b'\n').count());
+        let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', body.as_bytes()).count());
         lines.extend(body.lines().map(|line| {
-            let (path, entry) = line.split_once('\t').unwrap_or((line, NONE));
+            let (path, entry) = match memchr::memchr(b'\t', line.as_bytes()) {
+                // A tab is one byte: both sides are whole characters.
+                Some(at) => (&line[..at], &line[at + 1..]),
+                None => (line, NONE),
+            };
             Line { path, entry }
         }));
         lines
