@@ -26,5 +26,23 @@ fn main() {
         mi_option_set(ARENA_EAGER_COMMIT, 0);
         mi_option_set(PURGE_DELAY, 1);
     }
-    std::process::exit(backlog::cli::main());
+    exit_now(backlog::cli::main())
+}
+
+/// Ends the process, its output flushed, without the C library's exit
+/// handlers: mimalloc's collected every page the command had used and gave
+/// each back to the system (1 ms of a warm `log ID` or a `show`), which
+/// the system does anyway when the process ends. Every file and lock was
+/// closed when the command returned.
+fn exit_now(code: i32) -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    #[cfg(unix)]
+    // SAFETY: `_exit` only ends the process; nothing runs after it.
+    unsafe {
+        libc::_exit(code)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(code)
 }
