@@ -9,23 +9,46 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::git::{Git, GitError, Oid};
-use crate::history::{build, History, Options};
+use crate::git::{CommitInfo, Git, GitError, Oid};
+use crate::history::{build, Event, History, Options};
 
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
-#[derive(Serialize, Deserialize)]
+/// An index in memory.
 struct Index {
-    version: u32,
-    /// The tool version that wrote it: event rules may change between versions.
-    tool: String,
     rel: PathBuf,
     all_parents: bool,
     tip: Oid,
     history: History,
 }
 
+/// The index file's first line. Then one line of commits, then the events
+/// in lines of [`EVENTS_PER_LINE`]: each line is a JSON document of its
+/// own (JSON writes no raw line break), so the lines are read on every
+/// core. A warm `log ID` on a history of 27,000 events read one 5.6 MB
+/// document on one core (35 ms).
+#[derive(Serialize, Deserialize)]
+struct Head {
+    version: u32,
+    /// The tool version that wrote it: event rules may change between versions.
+    tool: String,
+    rel: PathBuf,
+    all_parents: bool,
+    tip: Oid,
+    /// How many commits and events follow: a line taken out is noticed.
+    commits: usize,
+    events: usize,
+}
+
+const EVENTS_PER_LINE: usize = 1024;
+
 fn index_path(git: &Git, rel: &Path, opts: &Options) -> PathBuf {
+    index_path_of(git, rel, opts, VERSION)
+}
+
+/// Where the index of format `version` lives: an index of an older format
+/// is removed when one is written, so none is left behind.
+fn index_path_of(git: &Git, rel: &Path, opts: &Options, version: u32) -> PathBuf {
     let name: String = rel
         .to_string_lossy()
         .chars()
@@ -34,18 +57,55 @@ fn index_path(git: &Git, rel: &Path, opts: &Options) -> PathBuf {
     let mode = if opts.all_parents { "all" } else { "first" };
     git.git_dir()
         .join("backlog")
-        .join(format!("history-v{VERSION}-{name}-{mode}.json"))
+        .join(format!("history-v{version}-{name}-{mode}.json"))
+}
+
+fn remove_older(git: &Git, rel: &Path, opts: &Options) {
+    for version in 1..VERSION {
+        let _ = std::fs::remove_file(index_path_of(git, rel, opts, version));
+    }
 }
 
 fn read(path: &Path, rel: &Path, opts: &Options) -> Option<Index> {
+    use rayon::prelude::*;
     let bytes = std::fs::read(path).ok()?;
-    let index: Index = serde_json::from_slice(&bytes).ok()?;
-    (index.version == VERSION
-        && index.tool == env!("CARGO_PKG_VERSION")
-        && index.rel == rel
-        && index.all_parents == opts.all_parents
-        && index.history.is_consistent())
-    .then_some(index)
+    let mut lines = bytes.split(|&b| b == b'\n');
+    let head: Head = serde_json::from_slice(lines.next()?).ok()?;
+    let usable = head.version == VERSION
+        && head.tool == env!("CARGO_PKG_VERSION")
+        && head.rel == rel
+        && head.all_parents == opts.all_parents;
+    if !usable {
+        return None;
+    }
+    let commits = lines.next()?;
+    let chunks: Vec<&[u8]> = lines.filter(|l| !l.is_empty()).collect();
+    let (commits, chunks) = rayon::join(
+        || serde_json::from_slice::<Vec<CommitInfo>>(commits).ok(),
+        || {
+            chunks
+                .par_iter()
+                .map(|c| serde_json::from_slice::<Vec<Event>>(c).ok())
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut events = Vec::with_capacity(head.events);
+    for chunk in chunks {
+        events.extend(chunk?);
+    }
+    let history = History {
+        commits: commits?,
+        events,
+    };
+    (history.commits.len() == head.commits
+        && history.events.len() == head.events
+        && history.is_consistent())
+    .then_some(Index {
+        rel: head.rel,
+        all_parents: head.all_parents,
+        tip: head.tip,
+        history,
+    })
 }
 
 fn write(path: &Path, index: &Index) {
@@ -53,9 +113,30 @@ fn write(path: &Path, index: &Index) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    if let Ok(bytes) = serde_json::to_vec(index) {
+    let head = Head {
+        version: VERSION,
+        tool: env!("CARGO_PKG_VERSION").to_string(),
+        rel: index.rel.clone(),
+        all_parents: index.all_parents,
+        tip: index.tip,
+        commits: index.history.commits.len(),
+        events: index.history.events.len(),
+    };
+    let mut bytes = Vec::new();
+    let mut whole = json_line(&mut bytes, &head) && json_line(&mut bytes, &index.history.commits);
+    for chunk in index.history.events.chunks(EVENTS_PER_LINE) {
+        whole = whole && json_line(&mut bytes, &chunk);
+    }
+    if whole {
         let _ = crate::edit::atomic::write_atomic(path, &bytes);
     }
+}
+
+/// Appends `value` as one line of JSON; false when it cannot be written.
+fn json_line(out: &mut Vec<u8>, value: &impl Serialize) -> bool {
+    let ok = serde_json::to_writer(&mut *out, value).is_ok();
+    out.push(b'\n');
+    ok
 }
 
 /// The history of everything reachable from `tip`, from the index when it
@@ -90,13 +171,12 @@ pub fn history_to(git: &Git, rel: &Path, tip: Oid, opts: &Options) -> Result<His
     }
     let history = build(git, rel, &[tip], &[], opts)?;
     let index = Index {
-        version: VERSION,
-        tool: env!("CARGO_PKG_VERSION").to_string(),
         rel: rel.to_path_buf(),
         all_parents: opts.all_parents,
         tip,
         history,
     };
     write(&path, &index);
+    remove_older(git, rel, opts);
     Ok(index.history)
 }

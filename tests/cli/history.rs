@@ -459,7 +459,7 @@ fn history_commands_outside_a_repository_say_so() {
 fn the_index_is_extended_and_never_trusted_blindly() {
     let f = scripted();
     let first = f.run(&["log", "--format", "json"]);
-    let index = f.root().join(".git/backlog/history-v1-_backlog-first.json");
+    let index = f.root().join(".git/backlog/history-v2-_backlog-first.json");
     assert!(index.is_file(), "log writes its index under .git/backlog");
     // A new commit on top: the index is extended, and the result is the
     // same as a fresh build.
@@ -474,6 +474,18 @@ fn the_index_is_extended_and_never_trusted_blindly() {
     // A corrupt index is rebuilt, not believed.
     std::fs::write(&index, "{ not json").unwrap();
     assert_eq!(f.run(&["log", "--format", "json"]).stdout, fresh.stdout);
+    // So is one with a line of events taken out (each line parses alone).
+    let text = std::fs::read_to_string(&index).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 3, "a head, the commits, the events: {text}");
+    std::fs::write(&index, lines[..lines.len() - 1].join("\n") + "\n").unwrap();
+    assert_eq!(f.run(&["log", "--format", "json"]).stdout, fresh.stdout);
+    // An index of the format before is removed when the index is rebuilt.
+    let older = f.root().join(".git/backlog/history-v1-_backlog-first.json");
+    std::fs::write(&older, "{}").unwrap();
+    std::fs::remove_file(&index).unwrap();
+    f.run(&["log", "--format", "json"]);
+    assert!(!older.exists(), "the older index is left behind");
     // History rewritten under it (amend): the index is rebuilt.
     f.edit("stories/S-2-two.md", "rank: 50", "rank: 60");
     f.git(&["commit", "-q", "-a", "--amend", "-m", "Two goes very last"]);
