@@ -222,11 +222,7 @@ fn load_with(
     let root = tree.display_root().to_path_buf();
     // The folder as the cache lists it, when it has not changed since;
     // else as it is listed now.
-    let known_listing = || match purpose {
-        Purpose::Read => known_listing(tree.root(), stored, &lines),
-        Purpose::Edit => None,
-    };
-    let (listing, aligned) = match known_listing() {
+    let (listing, aligned) = match known_listing(tree.root(), stored, &lines, purpose) {
         Some(listing) => (listing, true),
         None => (
             list_stories(tree.root()).map_or_else(|| list_any(tree), Ok)?,
@@ -281,10 +277,11 @@ fn load_with(
         .map(|((e, key), hit)| {
             // The stories are the entries' that read, in the same order; a
             // summary's entry had one, and no finding.
-            let rel = e.path.to_str().filter(|r| !needs_escape(r));
             if hit.load(Ordering::Relaxed) {
-                return (rel, stories.next().zip(*key));
+                // Its path was in a line already.
+                return (e.path.to_str(), stories.next().zip(*key));
             }
+            let rel = e.path.to_str().filter(|r| !needs_escape(r));
             let display = root.join(&e.path);
             let story = stories.next_if(|s| s.doc.path.as_os_str() == display.as_os_str());
             let cached = story
@@ -355,7 +352,8 @@ type LineNow<'a> = (Option<&'a str>, Option<(&'a Story, Key)>);
 /// Whether a path cannot stand in a line of the cache as it is (such
 /// files are rare, and read every time).
 fn needs_escape(rel: &str) -> bool {
-    rel.contains(['\\', '\t', '\n', '\r'])
+    rel.bytes()
+        .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
 }
 
 /// The story files, each with its key when it is a plain file, and the
@@ -450,24 +448,28 @@ fn open_folder(root: &Path) -> Option<std::os::fd::OwnedFd> {
 }
 
 /// The files of a flat `stories/` folder by the names the cache lists,
-/// without reading the folder: when its key is the one the cache was
-/// written with, and that key had settled by then, no file was added,
-/// removed or renamed in it since (each of those changes the folder's
+/// each stat'ed, while the names themselves are confirmed: for a read, by
+/// the folder's key, when it is the one the cache was written with and had
+/// settled by then (a file added, removed or renamed changes the folder's
 /// modification and change times; git's untracked cache rests on the
-/// same). Each file is still stat'ed. `None` when the cache cannot say.
+/// same); otherwise (an edit, or a folder changed since) by reading the
+/// folder on one core while the files are stat'ed on the others. `None`
+/// when the cache cannot say: the folder is listed then.
 #[cfg(unix)]
-fn known_listing(root: &Path, stored: Option<&Stored>, lines: &[Line]) -> Option<Listing> {
+fn known_listing(
+    root: &Path,
+    stored: Option<&Stored>,
+    lines: &[Line],
+    purpose: Purpose,
+) -> Option<Listing> {
     use rayon::prelude::*;
     use std::os::unix::ffi::OsStrExt;
     let stored = stored?;
-    let folder_then = stored.folder?;
-    if !folder_then.settled_before(stored.written_ns) {
-        return None;
-    }
     let folder = open_folder(root)?;
-    if Key::of_open(&folder)? != folder_then {
-        return None;
-    }
+    let folder_now = Key::of_open(&folder)?;
+    let unchanged = purpose == Purpose::Read
+        && stored.folder == Some(folder_now)
+        && folder_now.settled_before(stored.written_ns);
     // Names as a listing gives them: one level, in byte order.
     let mut names = Vec::with_capacity(lines.len());
     for line in lines {
@@ -477,40 +479,49 @@ fn known_listing(root: &Path, stored: Option<&Stored>, lines: &[Line]) -> Option
         }
         names.push(name);
     }
-    let entries = names
-        .into_par_iter()
-        .map(|name| {
-            let key = Key::at(&folder, std::ffi::OsStr::from_bytes(name.as_bytes()))?;
-            Some(keyed(PathBuf::from(format!("stories/{name}")), key))
-        })
-        .collect::<Vec<_>>();
-    let entries = all(entries)?;
+    let (entries, listed) = rayon::join(
+        || {
+            names
+                .par_iter()
+                .map(|name| {
+                    let key = Key::at(&folder, std::ffi::OsStr::from_bytes(name.as_bytes()))?;
+                    Some(keyed(PathBuf::from(format!("stories/{name}")), key))
+                })
+                .collect::<Vec<_>>()
+        },
+        || (!unchanged).then(|| read_names(&folder)),
+    );
+    if let Some(listed) = listed {
+        let listed = listed?;
+        if !listed
+            .iter()
+            .map(Vec::as_slice)
+            .eq(names.iter().map(|n| n.as_bytes()))
+        {
+            return None;
+        }
+    }
     Some(Listing {
-        entries,
-        folder: Some(folder_then),
+        entries: all(entries)?,
+        folder: Some(folder_now),
     })
 }
 
 #[cfg(not(unix))]
-fn known_listing(_: &Path, _: Option<&Stored>, _: &[Line]) -> Option<Listing> {
+fn known_listing(_: &Path, _: Option<&Stored>, _: &[Line], _: Purpose) -> Option<Listing> {
     None
 }
 
-/// [`list_stories`] of a `stories/` folder that holds only files (the
-/// usual shape): read and stat'ed through one handle of the folder, names
-/// as the kernel lists them, no path made until the end (walkdir joined a
-/// path for every entry: `show`, at 10,000 stories, 51 -> 47 ms).
-/// `None` when the folder holds anything else, or the listing does not say
-/// what an entry is: the walk lists it then.
+/// The story file names in the open `stories/` folder, in byte order (the
+/// order of a path sort, as `walk_sorted` gives); `None` when the folder
+/// holds anything but plain files, or the listing does not say what an
+/// entry is: the walk lists it then.
 #[cfg(unix)]
-fn list_flat(root: &Path) -> Option<Listing> {
-    use rayon::prelude::*;
+fn read_names(folder: &std::os::fd::OwnedFd) -> Option<Vec<Vec<u8>>> {
     use rustix::fs::{Dir, FileType};
-    use std::os::unix::ffi::{OsStrExt, OsStringExt};
-    let folder = open_folder(root)?;
-    let folder_key = Key::of_open(&folder)?;
+    use std::os::unix::ffi::OsStrExt;
     let mut names: Vec<Vec<u8>> = Vec::new();
-    for entry in Dir::read_from(&folder).ok()? {
+    for entry in Dir::read_from(folder).ok()? {
         let entry = entry.ok()?;
         let name = entry.file_name().to_bytes();
         if name == b"." || name == b".." {
@@ -524,8 +535,23 @@ fn list_flat(root: &Path) -> Option<Listing> {
             names.push(name.to_vec());
         }
     }
-    // The order of a path sort, as `walk_sorted` gives.
     names.sort_unstable();
+    Some(names)
+}
+
+/// [`list_stories`] of a `stories/` folder that holds only files (the
+/// usual shape): read and stat'ed through one handle of the folder, names
+/// as the kernel lists them, no path made until the end (walkdir joined a
+/// path for every entry: `show`, at 10,000 stories, 51 -> 47 ms).
+#[cfg(unix)]
+fn list_flat(root: &Path) -> Option<Listing> {
+    use rayon::prelude::*;
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let folder = open_folder(root)?;
+    // Taken before the folder is read: a change while it is read shows as
+    // a change of this key next time.
+    let folder_key = Key::of_open(&folder)?;
+    let names = read_names(&folder)?;
     // The `stat`s on every core.
     let entries = names
         .into_par_iter()

@@ -104,7 +104,11 @@ fn new_story_errors(
     // The index of the story each text replaces, if any.
     let places: Vec<Option<usize>> = texts
         .iter()
-        .map(|t| now.stories.iter().position(|s| s.doc.path == t.display))
+        .map(|t| {
+            now.stories
+                .iter()
+                .position(|s| same_path(&s.doc.path, &t.display))
+        })
         .collect();
     // Each new story is put in its place by moving the ones after it, in
     // the room the load left: fine for the one `new` writes, not for an
@@ -187,6 +191,13 @@ fn new_story_errors(
     }))
 }
 
+/// Whether two paths as the load made them (the display root joined with a
+/// listed path) are the same, byte for byte: `Path`'s own comparison walks
+/// the components of every two paths that differ, 10,000 times an edit.
+fn same_path(a: &Path, b: &Path) -> bool {
+    a.as_os_str() == b.as_os_str()
+}
+
 /// The stories the rules across stories consult about an edit of the
 /// stories in `texts` (before and after it): those sharing its id, sprint,
 /// rank, or a status with a WIP limit; those it points at, and those its
@@ -195,7 +206,11 @@ fn new_story_errors(
 pub fn consulted(now: &Snapshot, texts: &[NewText]) -> Vec<String> {
     let mut versions: Vec<Story> = Vec::new();
     for t in texts {
-        if let Some(old) = now.stories.iter().find(|s| s.doc.path == t.display) {
+        if let Some(old) = now
+            .stories
+            .iter()
+            .find(|s| same_path(&s.doc.path, &t.display))
+        {
             versions.push(old.clone());
         }
         let (new, _) =
