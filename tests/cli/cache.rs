@@ -226,20 +226,27 @@ fn one_story_commands_read_everything_when_a_wording_rule_is_an_error() {
 /// cache to `value`, and makes the checksum hold again: a forgery the
 /// checksum cannot see.
 fn forge(f: &Fixture, id: &str, column: usize, value: &str) {
+    let prefix = format!("{}\t", f.story(id));
+    forge_body(f, |body| {
+        body.lines()
+            .map(|line| {
+                let mut fields: Vec<&str> = line.split('\t').collect();
+                if line.starts_with(&prefix) {
+                    fields[column] = value;
+                }
+                fields.join("\t") + "\n"
+            })
+            .collect()
+    });
+}
+
+/// Rewrites the lines of the fixture's story cache with `change`, and makes
+/// the checksum in its header hold again.
+fn forge_body(f: &Fixture, change: impl FnOnce(&str) -> String) {
     let file = cache_file(f);
     let text = std::fs::read_to_string(&file).unwrap();
     let (header, body) = text.split_once('\n').unwrap();
-    let prefix = format!("{}\t", f.story(id));
-    let body: String = body
-        .lines()
-        .map(|line| {
-            let mut fields: Vec<&str> = line.split('\t').collect();
-            if line.starts_with(&prefix) {
-                fields[column] = value;
-            }
-            fields.join("\t") + "\n"
-        })
-        .collect();
+    let body = change(body);
     let mut parts: Vec<String> = header.split(' ').map(String::from).collect();
     *parts.last_mut().unwrap() = crc32fast::hash(body.as_bytes()).to_string();
     std::fs::write(&file, format!("{}\n{body}", parts.join(" "))).unwrap();
@@ -483,20 +490,15 @@ fn a_forged_listing_is_never_used_to_write() {
     let f = Fixture::example();
     settle();
     f.run(&["show", "S-1"]);
-    let file = cache_file(&f);
-    let text = std::fs::read_to_string(&file).unwrap();
-    let (header, body) = text.split_once('\n').unwrap();
     // S-6 is ranked just above where S-10 goes; the forged listing does
     // not have it.
     let hidden = format!("{}\t", f.story("S-6"));
-    let body: String = body
-        .lines()
-        .filter(|l| !l.starts_with(&hidden))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let mut parts: Vec<String> = header.split(' ').map(String::from).collect();
-    *parts.last_mut().unwrap() = crc32fast::hash(body.as_bytes()).to_string();
-    std::fs::write(&file, format!("{}\n{body}", parts.join(" "))).unwrap();
+    forge_body(&f, |body| {
+        body.lines()
+            .filter(|l| !l.starts_with(&hidden))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    });
     let run = f.run(&["rank", "S-10", "--top"]);
     insta::assert_snapshot!(run, @"S-10: position 13 -> 6, rank 10 -> 4.7");
     let fresh = Fixture::example();
