@@ -60,9 +60,13 @@ fn index_path_of(git: &Git, rel: &Path, opts: &Options, version: u32) -> PathBuf
         .join(format!("history-v{version}-{name}-{mode}.json"))
 }
 
-fn remove_older(git: &Git, rel: &Path, opts: &Options) {
-    for version in 1..VERSION {
-        let _ = std::fs::remove_file(index_path_of(git, rel, opts, version));
+/// Removes the indexes of older formats of this folder, of both walks.
+fn remove_older(git: &Git, rel: &Path) {
+    for all_parents in [false, true] {
+        let opts = Options { all_parents };
+        for version in 1..VERSION {
+            let _ = std::fs::remove_file(index_path_of(git, rel, &opts, version));
+        }
     }
 }
 
@@ -177,6 +181,6 @@ pub fn history_to(git: &Git, rel: &Path, tip: Oid, opts: &Options) -> Result<His
         history,
     };
     write(&path, &index);
-    remove_older(git, rel, opts);
+    remove_older(git, rel);
     Ok(index.history)
 }

@@ -33,7 +33,7 @@ use std::sync::Arc;
 
 use crate::model::rank::Rank;
 use crate::model::{Kind, Snapshot, Story, StoryId};
-use crate::source::{walk_sorted, Entry, EntryKind, Source, WorkTree};
+use crate::source::{is_markdown, walk_sorted, Entry, EntryKind, Source, WorkTree};
 use crate::syntax::document::Document;
 
 use super::LoadError;
@@ -51,8 +51,8 @@ const MAGIC: &str = "backlog-story-cache-2";
 /// milliseconds where timestamps have nanoseconds (the kernel's coarse
 /// clock), and up to two seconds where they are whole seconds (FAT keeps
 /// two).
-const SETTLE_FINE_NS: i128 = 50_000_000;
-const SETTLE_COARSE_NS: i128 = 2_000_000_000;
+const SETTLE_FINE_NS: i64 = 50_000_000;
+const SETTLE_COARSE_NS: i64 = 2_000_000_000;
 
 /// Where a backlog's story cache lives: in the git directory's `backlog/`
 /// folder (beside the history index; a linked worktree has its own), named
@@ -218,11 +218,12 @@ fn load_with(
 ) -> Result<Light, LoadError> {
     let started = now_ns();
     let lines = stored.map(Stored::lines).unwrap_or_default();
-    let written = stored.map_or(i128::MIN, |s| s.written_ns);
+    let written = stored.map_or(i64::MIN, |s| s.written_ns);
     let root = tree.display_root().to_path_buf();
-    // The folder as the cache lists it, when it has not changed since;
-    // else as it is listed now.
-    let (listing, aligned) = match known_listing(tree.root(), stored, &lines, purpose) {
+    // The folder as the cache lists it, when that is confirmed; else as it
+    // is listed now. `in_line_order`: the entries are the cache's lines, one
+    // for one.
+    let (listing, in_line_order) = match known_listing(tree.root(), stored, &lines, purpose) {
         Some(listing) => (listing, true),
         None => (
             list_stories(tree.root()).map_or_else(|| list_any(tree), Ok)?,
@@ -232,7 +233,7 @@ fn load_with(
     let Listing { entries, folder } = listing;
     let (entries, keys): (Vec<Entry>, Vec<Option<Key>>) = entries.into_iter().unzip();
     // Each listed file's entry in the cache, if it has one.
-    let records: Vec<Option<&Line>> = if aligned {
+    let records: Vec<Option<&Line>> = if in_line_order {
         lines.iter().map(|l| l.has_record().then_some(l)).collect()
     } else {
         let by_path: HashMap<&str, &Line> = lines
@@ -270,7 +271,7 @@ fn load_with(
         .map(|f| f.location.path.as_path())
         .collect();
     let mut stories = snapshot.stories.iter().peekable();
-    let lines_now: Vec<LineNow> = entries
+    let next: Vec<NextLine> = entries
         .iter()
         .zip(&keys)
         .zip(&hits)
@@ -279,65 +280,55 @@ fn load_with(
             // summary's entry had one, and no finding.
             if hit.load(Ordering::Relaxed) {
                 // Its path was in a line already.
-                return (e.path.to_str(), stories.next().zip(*key));
+                return NextLine {
+                    path: e.path.to_str(),
+                    entry: stories.next().zip(*key),
+                };
             }
-            let rel = e.path.to_str().filter(|r| !needs_escape(r));
+            let path = e.path.to_str().filter(|r| !needs_escape(r));
             let display = root.join(&e.path);
             let story = stories.next_if(|s| s.doc.path.as_os_str() == display.as_os_str());
-            let cached = story
+            let entry = story
                 .filter(|s| !with_findings.contains(s.doc.path.as_path()))
                 .zip(*key)
-                .filter(|_| rel.is_some());
-            (rel, cached)
+                .filter(|_| path.is_some());
+            NextLine { path, entry }
         })
         .collect();
-    // Written again when it would serve the next run better: entries read
-    // that will be trusted then (one changed just now would not be), an
-    // entry for a file that is gone, or a folder listed anew that will be
-    // trusted then. A few files read again cost less than writing every
-    // entry (at 10,000 stories, a file is read in about 0.1 ms and the
-    // cache written in 2), so an edit's one file waits for others.
-    let settled_fresh = lines_now
-        .iter()
-        .filter_map(|(_, cached)| *cached)
-        .filter(|(s, key)| !summaries.contains(s) && key.settled_before(started))
-        .count();
-    let stored_records = lines.iter().filter(|l| l.has_record()).count();
-    let still_there = records.iter().filter(|r| r.is_some()).count();
-    let worth_writing = (stored_records / 64).clamp(1, 32);
-    let folder_to_keep = folder
+    // The folder's key goes in the cache when its lines are all of it.
+    let folder = folder
         .filter(|f| f.settled_before(started))
-        .filter(|_| lines_now.iter().all(|(rel, _)| rel.is_some()));
-    let folder_news = folder_to_keep.is_some() && folder_to_keep != stored.and_then(|s| s.folder);
-    if stored.is_none()
-        || settled_fresh >= worth_writing
-        || still_there < stored_records
-        || folder_news
-    {
+        .filter(|_| next.iter().all(|l| l.path.is_some()));
+    let worth = Rewrite {
+        none_yet: stored.is_none(),
+        stale_settled: next
+            .iter()
+            .filter_map(|l| l.entry)
+            .filter(|(s, key)| !summaries.contains(s) && key.settled_before(started))
+            .count(),
+        entries: lines.iter().filter(|l| l.has_record()).count(),
+        entries_listed: records.iter().filter(|r| r.is_some()).count(),
+        folder_news: folder.is_some() && folder != stored.and_then(|s| s.folder),
+    };
+    if worth.pays() {
         let mut body = String::with_capacity(snapshot.stories.len() * 256);
-        for (i, (rel, cached)) in lines_now.iter().enumerate() {
-            let Some(rel) = rel else { continue };
-            body.push_str(rel);
-            match cached {
+        for (line, record) in next.iter().zip(&records) {
+            let Some(path) = line.path else { continue };
+            body.push_str(path);
+            body.push('\t');
+            match line.entry {
                 Some((s, key)) => {
-                    let _ = write!(
-                        body,
-                        "\t{}\t{}\t{}\t{}\t",
-                        key.size, key.mtime_ns, key.ctime_ns, key.inode
-                    );
-                    match records[i].and_then(|l| l.record()) {
+                    key.write('\t', &mut body);
+                    match record.and_then(|l| l.record()) {
                         Some(r) if summaries.contains(s) => body.push_str(r.fields),
                         _ => body.push_str(&encode_fields(s)),
                     }
                 }
-                None => {
-                    body.push('\t');
-                    body.push_str(NONE);
-                }
+                None => body.push_str(NONE),
             }
             body.push('\n');
         }
-        Stored::write(file, started, folder_to_keep, &body);
+        Stored::write(file, started, folder, &body);
     }
     Ok(Light {
         snapshot,
@@ -345,9 +336,41 @@ fn load_with(
     })
 }
 
-/// A listed file as the cache will have it: its path, when it can stand in
-/// a line, and its story and key, when it gets an entry.
-type LineNow<'a> = (Option<&'a str>, Option<(&'a Story, Key)>);
+/// A listed file as the next cache will have it.
+struct NextLine<'a> {
+    /// Its path, when it can stand in a line as it is.
+    path: Option<&'a str>,
+    /// Its story and key, when it gets an entry (no findings).
+    entry: Option<(&'a Story, Key)>,
+}
+
+/// What decides whether a run writes the cache again.
+struct Rewrite {
+    /// There was no cache (or none that read).
+    none_yet: bool,
+    /// Stories read because their entry was stale, whose files have
+    /// settled (the next run would trust their new entries).
+    stale_settled: usize,
+    /// Entries in the cache, and how many of their files are still listed.
+    entries: usize,
+    entries_listed: usize,
+    /// The folder was listed anew and its key has settled.
+    folder_news: bool,
+}
+
+impl Rewrite {
+    /// Written again when it would serve the next run better. A few files
+    /// read again cost less than writing every entry (at 10,000 stories, a
+    /// file is read in about 0.1 ms and the cache written in 2), so an
+    /// edit's one file waits for others: one entry in 64, at most 32.
+    fn pays(&self) -> bool {
+        let enough = (self.entries / 64).clamp(1, 32);
+        self.none_yet
+            || self.stale_settled >= enough
+            || self.entries_listed < self.entries
+            || self.folder_news
+    }
+}
 
 /// Whether a path cannot stand in a line of the cache as it is (such
 /// files are rare, and read every time).
@@ -406,7 +429,7 @@ fn list_stories(root: &Path) -> Option<Listing> {
     if items.iter().any(|i| !i.kind.is_file()) {
         return None;
     }
-    items.retain(|i| i.path.extension().is_some_and(|e| e == "md"));
+    items.retain(|i| is_markdown(&i.path));
     let folders = Folders::open(root, items.iter().map(|i| i.path.as_path()))?;
     // The `stat`s on every core.
     let entries = items
@@ -423,9 +446,10 @@ fn list_stories(root: &Path) -> Option<Listing> {
     })
 }
 
-/// Every item, or `None` if one is missing. Collecting the `stat`s to a
-/// list of options keeps rayon's collect in place; straight into an option
-/// of a list it gathered pieces and moved them together.
+/// Every listed file's key, or `None` if one could not be had (then the
+/// folder is listed another way). The `stat`s are collected to a list of
+/// options first: rayon collects that in place, and an option of a list
+/// in pieces moved together after.
 fn all<T>(items: Vec<Option<T>>) -> Option<Vec<T>> {
     items.into_iter().collect()
 }
@@ -442,9 +466,16 @@ fn keyed(path: PathBuf, key: Key) -> (Entry, Option<Key>) {
 /// Opens the `stories/` folder for reading its entries, never through a link.
 #[cfg(unix)]
 fn open_folder(root: &Path) -> Option<std::os::fd::OwnedFd> {
+    open_dir(&root.join("stories"))
+}
+
+/// Opens a folder for reading its entries and stat'ing its files by name,
+/// never through a link.
+#[cfg(unix)]
+fn open_dir(path: &Path) -> Option<std::os::fd::OwnedFd> {
     use rustix::fs::{Mode, OFlags};
     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    rustix::fs::open(root.join("stories"), flags, Mode::empty()).ok()
+    rustix::fs::open(path, flags, Mode::empty()).ok()
 }
 
 /// The files of a flat `stories/` folder by the names the cache lists,
@@ -530,8 +561,7 @@ fn read_names(folder: &std::os::fd::OwnedFd) -> Option<Vec<Vec<u8>>> {
         if entry.file_type() != FileType::RegularFile {
             return None;
         }
-        // As `Path::extension` reads it (`.md` alone has none).
-        if Path::new(std::ffi::OsStr::from_bytes(name)).extension() == Some("md".as_ref()) {
+        if is_markdown(Path::new(std::ffi::OsStr::from_bytes(name))) {
             names.push(name.to_vec());
         }
     }
@@ -542,14 +572,13 @@ fn read_names(folder: &std::os::fd::OwnedFd) -> Option<Vec<Vec<u8>>> {
 /// [`list_stories`] of a `stories/` folder that holds only files (the
 /// usual shape): read and stat'ed through one handle of the folder, names
 /// as the kernel lists them, no path made until the end (walkdir joined a
-/// path for every entry: `show`, at 10,000 stories, 51 -> 47 ms).
+/// path for every entry, on the one-story commands' hot path).
 #[cfg(unix)]
 fn list_flat(root: &Path) -> Option<Listing> {
     use rayon::prelude::*;
     use std::os::unix::ffi::{OsStrExt, OsStringExt};
     let folder = open_folder(root)?;
-    // Taken before the folder is read: a change while it is read shows as
-    // a change of this key next time.
+    // Taken before the folder is read (see `Listing::folder`).
     let folder_key = Key::of_open(&folder)?;
     let names = read_names(&folder)?;
     // The `stat`s on every core.
@@ -587,15 +616,12 @@ impl Folders {
     /// Opens each folder `files` are in, once, never through a link;
     /// `None` when one cannot be opened (the source then lists the folder).
     fn open<'a>(root: &Path, files: impl Iterator<Item = &'a Path>) -> Option<Folders> {
-        use rustix::fs::{Mode, OFlags};
         use std::os::unix::ffi::OsStrExt;
         let mut folders = HashMap::new();
         for file in files {
             let (folder, _) = split_name(file)?;
             if !folders.contains_key(folder) {
-                let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-                let path = root.join(std::ffi::OsStr::from_bytes(folder));
-                let fd = rustix::fs::open(path, flags, Mode::empty()).ok()?;
+                let fd = open_dir(&root.join(std::ffi::OsStr::from_bytes(folder)))?;
                 folders.insert(folder.to_vec(), fd);
             }
         }
@@ -624,8 +650,10 @@ fn split_name(file: &Path) -> Option<(&[u8], &std::ffi::OsStr)> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Key {
     size: u64,
-    mtime_ns: i128,
-    ctime_ns: i128,
+    /// Nanoseconds since the epoch, in 64 bits: until the year 2262 (a
+    /// time that does not fit gives no key, and the file is read).
+    mtime_ns: i64,
+    ctime_ns: i64,
     inode: u64,
 }
 
@@ -655,31 +683,48 @@ impl Key {
 
     #[cfg(unix)]
     fn from_stat(st: rustix::fs::Stat) -> Option<Key> {
-        let ns = |secs, nanos| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
         // The fields' types differ from one platform to another.
+        #[allow(clippy::useless_conversion)]
+        let ns = |secs, nanos| {
+            i64::from(secs)
+                .checked_mul(1_000_000_000)?
+                .checked_add(i64::try_from(nanos).ok()?)
+        };
         #[allow(clippy::useless_conversion)]
         Some(Key {
             size: u64::try_from(st.st_size).ok()?,
-            mtime_ns: ns(st.st_mtime, st.st_mtime_nsec),
+            mtime_ns: ns(st.st_mtime, st.st_mtime_nsec)?,
             // The change time cannot be set back by a program, unlike the
             // modification time.
-            ctime_ns: ns(st.st_ctime, st.st_ctime_nsec),
+            ctime_ns: ns(st.st_ctime, st.st_ctime_nsec)?,
             inode: u64::from(st.st_ino),
         })
     }
 
-    /// A key as the cache writes it: size, modification time, change time
-    /// and inode, in that order.
+    /// A key as the cache writes it ([`Key::write`]): size, modification
+    /// time, change time and inode, in that order.
     fn parse<'a>(parts: &mut impl Iterator<Item = &'a str>) -> Option<Key> {
-        // Times are read as 64-bit numbers (until the year 2262): parsing
-        // 128-bit ones was a fiftieth of `show`.
-        let time = |part: Option<&str>| Some(i128::from(part?.parse::<i64>().ok()?));
         Some(Key {
             size: parts.next()?.parse().ok()?,
-            mtime_ns: time(parts.next())?,
-            ctime_ns: time(parts.next())?,
+            mtime_ns: parts.next()?.parse().ok()?,
+            ctime_ns: parts.next()?.parse().ok()?,
             inode: parts.next()?.parse().ok()?,
         })
+    }
+
+    /// Writes the key's parts, each followed by `separator` (a tab in a
+    /// line, a comma in the header), for [`Key::parse`].
+    fn write(&self, separator: char, out: &mut String) {
+        let Key {
+            size,
+            mtime_ns,
+            ctime_ns,
+            inode,
+        } = self;
+        let _ = write!(
+            out,
+            "{size}{separator}{mtime_ns}{separator}{ctime_ns}{separator}{inode}{separator}"
+        );
     }
 
     /// The key of an open folder.
@@ -690,21 +735,21 @@ impl Key {
 
     /// Whether the file last changed long enough before `written` that an
     /// edit since must have changed its key.
-    fn settled_before(&self, written: i128) -> bool {
+    fn settled_before(&self, written: i64) -> bool {
         let last = self.mtime_ns.max(self.ctime_ns);
         let coarse = last % 1_000_000_000 == 0;
-        last + if coarse {
+        last.saturating_add(if coarse {
             SETTLE_COARSE_NS
         } else {
             SETTLE_FINE_NS
-        } < written
+        }) < written
     }
 }
 
-fn now_ns() -> i128 {
+fn now_ns() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as i128)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
 /// One entry as stored: its key and the story's encoded fields.
@@ -740,7 +785,7 @@ impl<'a> Line<'a> {
 /// A cache file as read.
 struct Stored {
     text: String,
-    written_ns: i128,
+    written_ns: i64,
     /// The stories folder's key when every file in it was listed; the
     /// lines are then its listing.
     folder: Option<Key>,
@@ -753,7 +798,7 @@ impl Stored {
         let (header, body) = text.split_once('\n')?;
         let mut parts = header.split(' ');
         let (magic, tool) = (parts.next()?, parts.next()?);
-        let written_ns: i128 = parts.next()?.parse().ok()?;
+        let written_ns: i64 = parts.next()?.parse().ok()?;
         let folder = match parts.next()? {
             NONE => None,
             key => Some(Key::parse(&mut key.split(','))?),
@@ -773,9 +818,12 @@ impl Stored {
     /// Writes a cache of `body`'s lines, made at `written_ns`, with the
     /// folder's key when they list all of it: the header [`Stored::read`]
     /// checks. One that cannot be written is only a slower next run.
-    fn write(file: &Path, written_ns: i128, folder: Option<Key>, body: &str) {
+    fn write(file: &Path, written_ns: i64, folder: Option<Key>, body: &str) {
         let folder = folder.map_or(NONE.to_string(), |k| {
-            format!("{},{},{},{}", k.size, k.mtime_ns, k.ctime_ns, k.inode)
+            let mut text = String::new();
+            k.write(',', &mut text);
+            text.pop();
+            text
         });
         let text = format!(
             "{MAGIC} {} {written_ns} {folder} {}\n{body}",
@@ -910,7 +958,7 @@ fn encode_fields(story: &Story) -> String {
 }
 
 /// The tab-separated parts of a line, as `split('\t')` gives them, found
-/// with memchr (the general character search was a thirtieth of `show`).
+/// with memchr (the general character search showed in `show`'s profile).
 /// What is left to split is the field, so a line can be read in part.
 struct Tabs<'a>(Option<&'a str>);
 

@@ -636,10 +636,10 @@ impl Snapshot {
         v
     }
 
-    /// Where `story` stands in backlog order, counted from 1, and how many
-    /// stories that order has: the place [`Snapshot::ranked`] gives the
-    /// first story with its id, found without sorting the backlog.
-    pub fn position(&self, story: &Story) -> (usize, usize) {
+    /// Where `story` stands in backlog order, counted from 1: the place
+    /// [`Snapshot::ranked`] gives the first story with its id, found without
+    /// sorting the backlog.
+    pub fn position(&self, story: &Story) -> usize {
         let first = self
             .stories
             .iter()
@@ -651,7 +651,7 @@ impl Snapshot {
             .iter()
             .filter(|s| rank_order(s, first) == Ordering::Less)
             .count();
-        (before + 1, self.stories.len())
+        before + 1
     }
 
     pub fn story(&self, id: &str) -> Option<&Story> {
@@ -735,34 +735,46 @@ pub fn is_terminal_control(c: char) -> bool {
 /// id is copied: it is built for every command about one story, over every
 /// id of the backlog (copying 10,000 ids was most of `show`'s lookup).
 #[derive(Clone, Debug, Default)]
-pub struct IdIndex(hashbrown::HashTable<(u32, u32)>);
+pub struct IdIndex {
+    table: hashbrown::HashTable<(u32, u32)>,
+    /// Seeded per process, as std's maps are: ids are the user's text.
+    hasher: foldhash::fast::RandomState,
+}
 
 impl IdIndex {
-    fn hash(id: &str) -> u64 {
+    fn hash(&self, id: &str) -> u64 {
         use std::hash::BuildHasher;
-        foldhash::fast::FixedState::default().hash_one(id)
+        self.hasher.hash_one(id)
     }
 
     fn of(stories: &[Story]) -> IdIndex {
-        let mut table = hashbrown::HashTable::with_capacity(stories.len());
+        let mut index = IdIndex {
+            table: hashbrown::HashTable::with_capacity(stories.len()),
+            hasher: Default::default(),
+        };
         for (i, s) in stories.iter().enumerate() {
             let id = s.id.as_str();
+            let at = u32::try_from(i).expect("a backlog holds fewer than 4 billion stories");
+            let hash = index.hash(id);
+            let IdIndex { table, hasher } = &mut index;
             let entry = table.entry(
-                Self::hash(id),
+                hash,
                 |&(at, _): &(u32, u32)| stories[at as usize].id.as_str() == id,
-                |&(at, _)| Self::hash(stories[at as usize].id.as_str()),
+                |&(at, _)| {
+                    use std::hash::BuildHasher;
+                    hasher.hash_one(stories[at as usize].id.as_str())
+                },
             );
-            // A backlog of more than 4 billion stories does not load.
-            entry.or_insert((i as u32, 0)).get_mut().1 += 1;
+            entry.or_insert((at, 0)).get_mut().1 += 1;
         }
-        IdIndex(table)
+        index
     }
 
     /// The first story with `id` in `stories` (those the index was built
     /// over) and how many carry it.
     fn get(&self, stories: &[Story], id: &str) -> Option<(usize, usize)> {
-        self.0
-            .find(Self::hash(id), |&(at, _)| {
+        self.table
+            .find(self.hash(id), |&(at, _)| {
                 stories[at as usize].id.as_str() == id
             })
             .map(|&(at, n)| (at as usize, n as usize))

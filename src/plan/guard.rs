@@ -121,7 +121,7 @@ fn new_story_errors(
         let loaded_badly = || {
             now.load_findings
                 .iter()
-                .any(|f| f.location.path == t.display)
+                .any(|f| same_path(&f.location.path, &t.display))
         };
         if replaces.is_none() && (t.display.parent() != Some(stories_dir) || loaded_badly()) {
             return None;

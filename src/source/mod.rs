@@ -65,7 +65,9 @@ pub enum Limited {
     TooLarge(u64),
 }
 
-fn is_markdown(path: &Path) -> bool {
+/// Whether a file is a Markdown file by its name: the one rule for which
+/// files of `stories/` and `sprints/` are read.
+pub fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "md")
 }
 

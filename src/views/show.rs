@@ -52,7 +52,8 @@ pub fn view<'a>(snapshot: &'a Snapshot, id: &str) -> Option<StoryView<'a>> {
     let story = snapshot.story(id)?;
     // Only this story's row: scoring or sorting the whole backlog to show
     // one is waste.
-    let (position, of) = snapshot.position(story);
+    let position = snapshot.position(story);
+    let of = snapshot.stories.len();
     let dependents: Vec<&Story> = snapshot
         .stories
         .iter()
