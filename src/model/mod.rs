@@ -814,4 +814,61 @@ mod tests {
             }
         }
     }
+
+    fn snapshot_of(stories: &[(&str, Option<&str>)]) -> Snapshot {
+        let mut s = Snapshot::empty();
+        for (i, (id, rank)) in stories.iter().enumerate() {
+            s.stories.push(Story {
+                id: StoryId::new(id.to_string()),
+                title: "T".into(),
+                kind: Kind::Story,
+                status: "draft".into(),
+                rank: rank.map(|r| Rank::parse(r).expect("a rank")),
+                estimate: None,
+                epic: None,
+                goal: None,
+                labels: Vec::new(),
+                depends_on: Vec::new(),
+                conflicts_with: Vec::new(),
+                stakeholders: Vec::new(),
+                value: Default::default(),
+                sprint: None,
+                created: None,
+                reopened: None,
+                statement: None,
+                opening: None,
+                criteria: Vec::new(),
+                doc: Arc::new(Document::new(format!("{i}.md").into(), String::new())),
+            });
+        }
+        s
+    }
+
+    proptest::proptest! {
+        /// `show`'s count gives every story the place the sorted backlog
+        /// gives the first story with its id: ranks tied, missing or
+        /// negative, ids written twice.
+        #[test]
+        fn a_place_counted_is_the_place_sorted(
+            stories in proptest::collection::vec(
+                (0u8..6, proptest::option::of(-3i8..4)),
+                1..12,
+            ),
+        ) {
+            let ids: Vec<String> = stories.iter().map(|(n, _)| format!("S-{n}")).collect();
+            let ranks: Vec<Option<String>> =
+                stories.iter().map(|(_, r)| r.map(|r| format!("{r}"))).collect();
+            let given: Vec<(&str, Option<&str>)> = ids
+                .iter()
+                .zip(&ranks)
+                .map(|(id, r)| (id.as_str(), r.as_deref()))
+                .collect();
+            let s = snapshot_of(&given);
+            let ranked = s.ranked();
+            for story in &s.stories {
+                let sorted = ranked.iter().position(|r| r.id == story.id).unwrap() + 1;
+                proptest::prop_assert_eq!(s.position(story), sorted, "{}", story.id);
+            }
+        }
+    }
 }
