@@ -14,10 +14,9 @@ use crate::history::{build, Event, History, Options};
 
 const VERSION: u32 = 2;
 
-/// An index in memory.
+/// An index in memory: the history up to `tip` (of the folder and walk
+/// its file is named for).
 struct Index {
-    rel: PathBuf,
-    all_parents: bool,
     tip: Oid,
     history: History,
 }
@@ -105,14 +104,12 @@ fn read(path: &Path, rel: &Path, opts: &Options) -> Option<Index> {
         && history.events.len() == head.events
         && history.is_consistent())
     .then_some(Index {
-        rel: head.rel,
-        all_parents: head.all_parents,
         tip: head.tip,
         history,
     })
 }
 
-fn write(path: &Path, index: &Index) {
+fn write(path: &Path, rel: &Path, opts: &Options, index: &Index) {
     // A cache that cannot be written is only a slower next run.
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
@@ -120,8 +117,8 @@ fn write(path: &Path, index: &Index) {
     let head = Head {
         version: VERSION,
         tool: env!("CARGO_PKG_VERSION").to_string(),
-        rel: index.rel.clone(),
-        all_parents: index.all_parents,
+        rel: rel.to_path_buf(),
+        all_parents: opts.all_parents,
         tip: index.tip,
         commits: index.history.commits.len(),
         events: index.history.events.len(),
@@ -169,18 +166,13 @@ pub fn history_to(git: &Git, rel: &Path, tip: Oid, opts: &Options) -> Result<His
                     e
                 }));
             index.tip = tip;
-            write(&path, &index);
+            write(&path, rel, opts, &index);
             return Ok(index.history);
         }
     }
     let history = build(git, rel, &[tip], &[], opts)?;
-    let index = Index {
-        rel: rel.to_path_buf(),
-        all_parents: opts.all_parents,
-        tip,
-        history,
-    };
-    write(&path, &index);
+    let index = Index { tip, history };
+    write(&path, rel, opts, &index);
     remove_older(git, rel);
     Ok(index.history)
 }

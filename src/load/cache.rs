@@ -319,6 +319,7 @@ fn load_with(
             match line.entry {
                 Some((s, key)) => {
                     key.write('\t', &mut body);
+                    body.push('\t');
                     match record.and_then(|l| l.record()) {
                         Some(r) if summaries.contains(s) => body.push_str(r.fields),
                         _ => body.push_str(&encode_fields(s)),
@@ -493,8 +494,6 @@ fn known_listing(
     lines: &[Line],
     purpose: Purpose,
 ) -> Option<Listing> {
-    use rayon::prelude::*;
-    use std::os::unix::ffi::OsStrExt;
     let stored = stored?;
     let folder = open_folder(root)?;
     let folder_now = Key::of_open(&folder)?;
@@ -502,38 +501,25 @@ fn known_listing(
         && stored.folder == Some(folder_now)
         && folder_now.settled_before(stored.written_ns);
     // Names as a listing gives them: one level, in byte order.
-    let mut names = Vec::with_capacity(lines.len());
+    let mut names: Vec<&[u8]> = Vec::with_capacity(lines.len());
     for line in lines {
-        let name = line.path.strip_prefix("stories/")?;
-        if name.contains('/') || names.last().is_some_and(|last: &&str| *last >= name) {
+        let name = line.path.strip_prefix("stories/")?.as_bytes();
+        if name.contains(&b'/') || names.last().is_some_and(|last| *last >= name) {
             return None;
         }
         names.push(name);
     }
     let (entries, listed) = rayon::join(
-        || {
-            names
-                .par_iter()
-                .map(|name| {
-                    let key = Key::at(&folder, std::ffi::OsStr::from_bytes(name.as_bytes()))?;
-                    Some(keyed(PathBuf::from(format!("stories/{name}")), key))
-                })
-                .collect::<Vec<_>>()
-        },
+        || stat_names(&folder, &names),
         || (!unchanged).then(|| read_names(&folder)),
     );
     if let Some(listed) = listed {
-        let listed = listed?;
-        if !listed
-            .iter()
-            .map(Vec::as_slice)
-            .eq(names.iter().map(|n| n.as_bytes()))
-        {
+        if listed? != names {
             return None;
         }
     }
     Some(Listing {
-        entries: all(entries)?,
+        entries: entries?,
         folder: Some(folder_now),
     })
 }
@@ -575,27 +561,37 @@ fn read_names(folder: &std::os::fd::OwnedFd) -> Option<Vec<Vec<u8>>> {
 /// path for every entry, on the one-story commands' hot path).
 #[cfg(unix)]
 fn list_flat(root: &Path) -> Option<Listing> {
-    use rayon::prelude::*;
-    use std::os::unix::ffi::{OsStrExt, OsStringExt};
     let folder = open_folder(root)?;
     // Taken before the folder is read (see `Listing::folder`).
     let folder_key = Key::of_open(&folder)?;
     let names = read_names(&folder)?;
-    // The `stat`s on every core.
+    Some(Listing {
+        entries: stat_names(&folder, &names)?,
+        folder: Some(folder_key),
+    })
+}
+
+/// The files `names` of the open `stories/` folder, each with its key, as
+/// listed entries (`stories/NAME`): the `stat`s on every core, each by its
+/// name in the folder. `None` when one is not a plain file any more.
+#[cfg(unix)]
+fn stat_names<N: AsRef<[u8]> + Sync>(
+    folder: &std::os::fd::OwnedFd,
+    names: &[N],
+) -> Option<Vec<(Entry, Option<Key>)>> {
+    use rayon::prelude::*;
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
     let entries = names
-        .into_par_iter()
+        .par_iter()
         .map(|name| {
-            let key = Key::at(&folder, std::ffi::OsStr::from_bytes(&name))?;
+            let name = name.as_ref();
+            let key = Key::at(folder, std::ffi::OsStr::from_bytes(name))?;
             let mut path = b"stories/".to_vec();
-            path.extend_from_slice(&name);
+            path.extend_from_slice(name);
             Some(keyed(std::ffi::OsString::from_vec(path).into(), key))
         })
         .collect::<Vec<_>>();
-    let entries = all(entries)?;
-    Some(Listing {
-        entries,
-        folder: Some(folder_key),
-    })
+    all(entries)
 }
 
 /// Off Unix the cache is not used (`cli::context::story_cache`: its key
@@ -712,7 +708,7 @@ impl Key {
         })
     }
 
-    /// Writes the key's parts, each followed by `separator` (a tab in a
+    /// Writes the key's parts with `separator` between them (a tab in a
     /// line, a comma in the header), for [`Key::parse`].
     fn write(&self, separator: char, out: &mut String) {
         let Key {
@@ -723,7 +719,7 @@ impl Key {
         } = self;
         let _ = write!(
             out,
-            "{size}{separator}{mtime_ns}{separator}{ctime_ns}{separator}{inode}{separator}"
+            "{size}{separator}{mtime_ns}{separator}{ctime_ns}{separator}{inode}"
         );
     }
 
@@ -822,7 +818,6 @@ impl Stored {
         let folder = folder.map_or(NONE.to_string(), |k| {
             let mut text = String::new();
             k.write(',', &mut text);
-            text.pop();
             text
         });
         let text = format!(
@@ -842,12 +837,12 @@ impl Stored {
         let body = self.text.split_once('\n').map_or("", |(_, b)| b);
         let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', body.as_bytes()).count());
         lines.extend(body.lines().map(|line| {
-            let (path, entry) = match memchr::memchr(b'\t', line.as_bytes()) {
-                // A tab is one byte: both sides are whole characters.
-                Some(at) => (&line[..at], &line[at + 1..]),
-                None => (line, NONE),
-            };
-            Line { path, entry }
+            let mut parts = Tabs(Some(line));
+            let path = parts.next().unwrap_or_default();
+            Line {
+                path,
+                entry: parts.0.unwrap_or(NONE),
+            }
         }));
         lines
     }

@@ -748,26 +748,24 @@ impl IdIndex {
     }
 
     fn of(stories: &[Story]) -> IdIndex {
-        let mut index = IdIndex {
-            table: hashbrown::HashTable::with_capacity(stories.len()),
-            hasher: Default::default(),
-        };
+        use std::hash::BuildHasher;
+        let hasher = foldhash::fast::RandomState::default();
+        let id_hash = |at: u32| hasher.hash_one(stories[at as usize].id.as_str());
+        let mut table = hashbrown::HashTable::with_capacity(stories.len());
         for (i, s) in stories.iter().enumerate() {
             let id = s.id.as_str();
             let at = u32::try_from(i).expect("a backlog holds fewer than 4 billion stories");
-            let hash = index.hash(id);
-            let IdIndex { table, hasher } = &mut index;
-            let entry = table.entry(
-                hash,
-                |&(at, _): &(u32, u32)| stories[at as usize].id.as_str() == id,
-                |&(at, _)| {
-                    use std::hash::BuildHasher;
-                    hasher.hash_one(stories[at as usize].id.as_str())
-                },
-            );
-            entry.or_insert((at, 0)).get_mut().1 += 1;
+            table
+                .entry(
+                    hasher.hash_one(id),
+                    |&(first, _): &(u32, u32)| stories[first as usize].id.as_str() == id,
+                    |&(first, _)| id_hash(first),
+                )
+                .or_insert((at, 0))
+                .get_mut()
+                .1 += 1;
         }
-        index
+        IdIndex { table, hasher }
     }
 
     /// The first story with `id` in `stories` (those the index was built
