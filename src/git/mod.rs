@@ -172,12 +172,17 @@ pub struct Git {
     /// The last few trees read: walking a linear history, each commit's
     /// tree is the next commit's parent tree, so it is read once, not twice.
     trees: std::cell::RefCell<Vec<(Oid, std::rc::Rc<Vec<u8>>)>>,
+    /// For a walk through many commits: trees read along their packs'
+    /// delta chains, the full objects kept (`packed::Chains`).
+    chains: Option<std::cell::RefCell<packed::Chains>>,
 }
 
 /// A handle that can be shared between threads; each makes its own [`Git`].
 pub struct SharedGit {
     repo: gix::ThreadSafeRepository,
     workdir: PathBuf,
+    /// The repository's packs, opened once, when its handles walk history.
+    packs: Option<std::sync::Arc<Vec<gix::odb::pack::Bundle>>>,
 }
 
 /// Whether the repository around `start` declares SHA-256 object ids
@@ -214,6 +219,10 @@ impl SharedGit {
             repo,
             workdir: self.workdir.clone(),
             trees: Default::default(),
+            chains: self
+                .packs
+                .as_ref()
+                .map(|p| std::cell::RefCell::new(packed::Chains::new(p.clone()))),
         }
     }
 
@@ -247,6 +256,7 @@ impl Git {
             repo,
             workdir,
             trees: Default::default(),
+            chains: None,
         })
     }
 
@@ -254,6 +264,20 @@ impl Git {
         SharedGit {
             repo: self.repo.clone().into_sync(),
             workdir: self.workdir.clone(),
+            packs: None,
+        }
+    }
+
+    /// [`Git::shared`] for walking many commits: each handle reads trees
+    /// along the packs' delta chains (`packed::Chains`).
+    pub fn shared_for_walk(&self) -> SharedGit {
+        let objects = self.repo.objects.store_ref().path();
+        SharedGit {
+            packs: Some(std::sync::Arc::new(packed::open_packs(
+                objects,
+                self.repo.object_hash(),
+            ))),
+            ..self.shared()
         }
     }
 
@@ -388,6 +412,9 @@ impl Git {
         if rel.as_os_str().is_empty() {
             return Ok(Some(tree));
         }
+        if self.chains.is_some() {
+            return self.subtree_by_entries(tree, rel);
+        }
         let t = self
             .repo
             .find_tree(tree.0)
@@ -396,6 +423,32 @@ impl Git {
             Some(e) if e.mode().is_tree() => Ok(Some(Oid(e.object_id()))),
             _ => Ok(None),
         }
+    }
+
+    /// [`Git::subtree`] through [`Git::tree_data`]: a walk's trees are
+    /// read along the packs' delta chains, each folder by its entries.
+    fn subtree_by_entries(&self, tree: Oid, rel: &Path) -> Result<Option<Oid>, GitError> {
+        let hash = self.repo.object_hash();
+        let mut at = tree;
+        for part in rel.components() {
+            let Component::Normal(name) = part else {
+                continue;
+            };
+            let data = self.tree_data(Some(at))?;
+            let mut found = None;
+            for entry in gix::objs::TreeRefIter::from_bytes(&data, hash) {
+                let entry = entry.map_err(err)?;
+                if entry.filename == gix::path::os_str_into_bstr(name).map_err(err)? {
+                    found = Some(entry.mode.is_tree().then(|| Oid(entry.oid.to_owned())));
+                    break;
+                }
+            }
+            match found.flatten() {
+                Some(sub) => at = sub,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(at))
     }
 
     fn entries(&self, tree: Option<Oid>) -> Result<Vec<TreeEntry>, GitError> {
@@ -515,14 +568,26 @@ impl Git {
         } else {
             Vec::new()
         };
-        match self.repo.objects.try_find(&id.0, &mut buf) {
-            Ok(Some(_)) => {}
-            Ok(None) => {
-                return Err(self.missing("a tree", format!("object {} is missing", id.short())))
+        let chained = self.chains.as_ref().and_then(|chains| {
+            let mut chains = chains.borrow_mut();
+            chains.recycle(std::mem::take(&mut buf).into());
+            chains.read(&id)
+        });
+        let data = match chained.filter(|(kind, _)| *kind == gix::object::Kind::Tree) {
+            Some((_, data)) => data,
+            None => {
+                match self.repo.objects.try_find(&id.0, &mut buf) {
+                    Ok(Some(_)) => {}
+                    Ok(None) => {
+                        return Err(
+                            self.missing("a tree", format!("object {} is missing", id.short()))
+                        )
+                    }
+                    Err(e) => return Err(self.missing("a tree", e)),
+                }
+                std::rc::Rc::new(buf)
             }
-            Err(e) => return Err(self.missing("a tree", e)),
-        }
-        let data = std::rc::Rc::new(buf);
+        };
         trees.push((id, data.clone()));
         Ok(data)
     }
@@ -551,8 +616,16 @@ impl Git {
         each: impl Fn(usize, Vec<u8>) -> T + Sync,
     ) -> Result<Vec<(usize, T)>, GitError> {
         use rayon::prelude::*;
-        let objects = self.repo.objects.store_ref().path().to_path_buf();
-        let (mut read, unread) = packed::read_each(&objects, self.repo.object_hash(), ids, &each);
+        // A walk's handle has the packs open already: opened again, each
+        // would be mapped again, and counted again in the memory used.
+        let packs = match &self.chains {
+            Some(chains) => chains.borrow().packs(),
+            None => std::sync::Arc::new(packed::open_packs(
+                self.repo.objects.store_ref().path(),
+                self.repo.object_hash(),
+            )),
+        };
+        let (mut read, unread) = packed::read_each(&packs, ids, &each);
         let shared = self.shared();
         let rest: Vec<(usize, T)> = unread
             .par_chunks(unread.len().div_ceil(rayon::current_num_threads()).max(64))

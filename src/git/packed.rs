@@ -1,18 +1,23 @@
-//! Many blobs at once, each pack entry inflated once.
+//! Objects read straight from the packs, where gix's own lookup repeats work.
 //!
 //! gix resolves each object's delta chain on its own, with a cache of recent
 //! results; a full object that many deltas are based on is never cached, so
 //! it is inflated again for each of them (on the PEP history, 49 MB of bases
-//! inflated for 17 MB of them). History reads nearly every version of every
-//! story: here the wanted objects are arranged as their packs' delta forest
-//! and each tree is walked depth first, so every entry is inflated once and
-//! only the chain above the current object is held in memory.
+//! inflated for 17 MB of them). Two readers avoid that:
+//! - [`read_each`], for many blobs at once (history reads nearly every
+//!   version of every story): the wanted objects are arranged as their
+//!   packs' delta forest and each tree is walked depth first, so every entry
+//!   is inflated once and only the chain above the current object is held;
+//! - [`Chains`], for objects one at a time in an order the caller sets (the
+//!   trees of a walk through commits): recent decoded entries are kept, the
+//!   full objects at the roots of chains among them.
 //!
-//! Whatever this cannot place (loose objects, alternates, a damaged or
+//! Whatever these cannot place (loose objects, alternates, a damaged or
 //! unusual pack) is left to the caller, which reads it through gix's own
 //! lookup, so that errors are reported the usual way.
 
 use std::path::Path;
+use std::rc::Rc;
 
 use gix::odb::pack;
 use rayon::prelude::*;
@@ -38,7 +43,7 @@ struct Node {
 
 /// The delta forest of the wanted objects in one repository's packs.
 struct Forest {
-    bundles: Vec<pack::Bundle>,
+    bundles: std::sync::Arc<Vec<pack::Bundle>>,
     nodes: Vec<Node>,
     at: foldhash::HashMap<(usize, u64), usize>,
 }
@@ -92,15 +97,8 @@ impl Forest {
     }
 }
 
-/// Reads the objects `ids` that the packs under `objects_dir` hold, calling
-/// `each(index into ids, bytes)` for each on every core. Returns the results
-/// (in no particular order) and the indices of the objects not read here.
-pub(super) fn read_each<T: Send>(
-    objects_dir: &Path,
-    hash: gix::hash::Kind,
-    ids: &[Oid],
-    each: &(dyn Fn(usize, Vec<u8>) -> T + Sync),
-) -> (Vec<(usize, T)>, Vec<usize>) {
+/// The packs under `objects_dir`, newest first, as git looks them up.
+pub(super) fn open_packs(objects_dir: &Path, hash: gix::hash::Kind) -> Vec<pack::Bundle> {
     let mut bundles: Vec<pack::Bundle> = std::fs::read_dir(objects_dir.join("pack"))
         .into_iter()
         .flatten()
@@ -108,7 +106,6 @@ pub(super) fn read_each<T: Send>(
         .filter(|p| p.extension().is_some_and(|e| e == "idx"))
         .filter_map(|p| pack::Bundle::at(&p, hash).ok())
         .collect();
-    // Newest packs first, as git looks them up.
     bundles.sort_by_key(|b| {
         std::cmp::Reverse(
             std::fs::metadata(b.pack.path())
@@ -116,18 +113,221 @@ pub(super) fn read_each<T: Send>(
                 .ok(),
         )
     });
+    bundles
+}
+
+/// The pack and offset of the entry that stores `id`.
+fn locate(bundles: &[pack::Bundle], id: &Oid) -> Option<(usize, u64)> {
+    bundles.iter().enumerate().find_map(|(b, bundle)| {
+        let at = bundle.index.lookup(id.0)?;
+        Some((b, bundle.index.pack_offset_at_index(at)))
+    })
+}
+
+/// The entry at `offset` of `pack` inflated; `None` when it cannot be read
+/// or claims a size no backlog object comes near (damage: left to gix).
+fn inflate_entry(
+    pack: &pack::data::File,
+    entry: &pack::data::Entry,
+    inflate: &mut gix::zlib::Inflate,
+) -> Option<Vec<u8>> {
+    let mut buf = Vec::new();
+    inflate_into(pack, entry, inflate, &mut buf)?;
+    Some(buf)
+}
+
+/// [`inflate_entry`] into `buf` (a buffer used again).
+fn inflate_into(
+    pack: &pack::data::File,
+    entry: &pack::data::Entry,
+    inflate: &mut gix::zlib::Inflate,
+    buf: &mut Vec<u8>,
+) -> Option<()> {
+    if entry.decompressed_size > MAX_OBJECT_BYTES {
+        return None;
+    }
+    buf.clear();
+    buf.resize(entry.decompressed_size as usize, 0);
+    pack.decompress_entry(entry, inflate, buf).ok()?;
+    Some(())
+}
+
+/// Objects read one at a time (the trees of a walk through history), with
+/// the decoded bytes of recent pack entries kept, the full objects that
+/// delta chains start from among them. gix keeps only each chain's last
+/// result, never its full object, so every tree stored as a delta on one of
+/// a few full trees inflated that tree again: on a wide history, a fifth of
+/// a cold `log`. One reader per thread.
+pub(super) struct Chains {
+    packs: std::sync::Arc<Vec<pack::Bundle>>,
+    inflate: gix::zlib::Inflate,
+    /// Decoded entries by (pack, offset), with their last use.
+    kept: foldhash::HashMap<(usize, u64), Kept>,
+    kept_bytes: usize,
+    /// Entries by use, oldest first; a use superseded by a later one of
+    /// the same entry is skipped when it comes up.
+    uses: std::collections::VecDeque<((usize, u64), u64)>,
+    clock: u64,
+    /// Buffers of forgotten entries, used again: a fresh allocation for
+    /// every tree made the allocator hand pages back and fault them in.
+    spare: Vec<Vec<u8>>,
+    /// Each delta's instructions, inflated.
+    delta: Vec<u8>,
+}
+
+struct Kept {
+    kind: gix::object::Kind,
+    data: Rc<Vec<u8>>,
+    used: u64,
+}
+
+/// How many decoded bytes a [`Chains`] keeps: the full objects a folder's
+/// trees are deltas on, and the trees of the last few commits.
+const CHAINS_KEEP_BYTES: usize = 8 << 20;
+
+/// Longer chains than git writes (its default depth is 50, its maximum
+/// 4095) are damage, or a cycle of references: left to gix.
+const MAX_CHAIN: usize = 4096;
+
+impl Chains {
+    pub(super) fn new(packs: std::sync::Arc<Vec<pack::Bundle>>) -> Chains {
+        Chains {
+            packs,
+            inflate: Default::default(),
+            kept: Default::default(),
+            kept_bytes: 0,
+            uses: Default::default(),
+            clock: 0,
+            spare: Vec::new(),
+            delta: Vec::new(),
+        }
+    }
+
+    /// The packs it reads.
+    pub(super) fn packs(&self) -> std::sync::Arc<Vec<pack::Bundle>> {
+        self.packs.clone()
+    }
+
+    /// Takes back a buffer the caller is done with.
+    pub(super) fn recycle(&mut self, data: Rc<Vec<u8>>) {
+        if let Ok(buf) = Rc::try_unwrap(data) {
+            if self.spare.len() < 16 {
+                self.spare.push(buf);
+            }
+        }
+    }
+
+    /// The object `id` when a pack holds it and its chain reads; `None`
+    /// leaves it to gix (loose objects, alternates, damage).
+    pub(super) fn read(&mut self, id: &Oid) -> Option<(gix::object::Kind, Rc<Vec<u8>>)> {
+        let (bundle, offset) = locate(&self.packs, id)?;
+        let packs = self.packs.clone();
+        let pack = &packs[bundle].pack;
+        // From the wanted entry down its chain to a kept or a full object.
+        let mut deltas: Vec<(u64, pack::data::Entry)> = Vec::new();
+        let mut at = offset;
+        let (kind, mut data) = loop {
+            if let Some(kept) = self.kept.get_mut(&(bundle, at)) {
+                self.clock += 1;
+                kept.used = self.clock;
+                self.uses.push_back(((bundle, at), self.clock));
+                break (kept.kind, kept.data.clone());
+            }
+            if deltas.len() > MAX_CHAIN {
+                return None;
+            }
+            let entry = pack.entry(at).ok()?;
+            let base = match entry.header {
+                pack::data::entry::Header::OfsDelta { base_distance } => {
+                    entry.checked_base_pack_offset(base_distance)?
+                }
+                pack::data::entry::Header::RefDelta { base_id } => {
+                    let index = &packs[bundle].index;
+                    index.pack_offset_at_index(index.lookup(base_id)?)
+                }
+                header => {
+                    let kind = header.as_kind()?;
+                    let mut buf = self.spare.pop().unwrap_or_default();
+                    inflate_into(pack, &entry, &mut self.inflate, &mut buf)?;
+                    let data = Rc::new(buf);
+                    self.keep((bundle, at), kind, &data);
+                    break (kind, data);
+                }
+            };
+            deltas.push((at, entry));
+            at = base;
+        };
+        // Each delta applied in turn, every result kept: a later object's
+        // chain may pass through it.
+        for (at, entry) in deltas.iter().rev() {
+            inflate_into(pack, entry, &mut self.inflate, &mut self.delta)?;
+            let mut out = self.spare.pop().unwrap_or_default();
+            apply_into(&data, &self.delta, &mut out)?;
+            data = Rc::new(out);
+            self.keep((bundle, *at), kind, &data);
+        }
+        self.compact();
+        Some((kind, data))
+    }
+
+    /// Keeps a decoded entry, forgetting the least recently used beyond
+    /// the budget (an entry larger than half of it is not kept).
+    fn keep(&mut self, key: (usize, u64), kind: gix::object::Kind, data: &Rc<Vec<u8>>) {
+        if data.len() > CHAINS_KEEP_BYTES / 2 {
+            return;
+        }
+        self.clock += 1;
+        let kept = Kept {
+            kind,
+            data: data.clone(),
+            used: self.clock,
+        };
+        self.kept_bytes += data.len();
+        if let Some(old) = self.kept.insert(key, kept) {
+            self.kept_bytes -= old.data.len();
+            self.recycle(old.data);
+        }
+        self.uses.push_back((key, self.clock));
+        while self.kept_bytes > CHAINS_KEEP_BYTES {
+            let Some((oldest, used)) = self.uses.pop_front() else {
+                break;
+            };
+            if self.kept.get(&oldest).is_some_and(|k| k.used == used) {
+                if let Some(old) = self.kept.remove(&oldest) {
+                    self.kept_bytes -= old.data.len();
+                    self.recycle(old.data);
+                }
+            }
+        }
+    }
+
+    /// Drops superseded uses when they outnumber the entries well, so the
+    /// queue stays in proportion to what is kept.
+    fn compact(&mut self) {
+        if self.uses.len() > 4 * self.kept.len() + 64 {
+            let kept = &self.kept;
+            self.uses
+                .retain(|(key, used)| kept.get(key).is_some_and(|k| k.used == *used));
+        }
+    }
+}
+
+/// Reads the objects `ids` that the packs under `objects_dir` hold, calling
+/// `each(index into ids, bytes)` for each on every core. Returns the results
+/// (in no particular order) and the indices of the objects not read here.
+pub(super) fn read_each<T: Send>(
+    packs: &std::sync::Arc<Vec<pack::Bundle>>,
+    ids: &[Oid],
+    each: &(dyn Fn(usize, Vec<u8>) -> T + Sync),
+) -> (Vec<(usize, T)>, Vec<usize>) {
     let mut forest = Forest {
-        bundles,
+        bundles: packs.clone(),
         nodes: Vec::with_capacity(ids.len()),
         at: foldhash::HashMap::default(),
     };
     let mut unread = Vec::new();
     for (i, id) in ids.iter().enumerate() {
-        let found = forest.bundles.iter().enumerate().find_map(|(b, bundle)| {
-            let at = bundle.index.lookup(id.0)?;
-            Some((b, bundle.index.pack_offset_at_index(at)))
-        });
-        let Some((bundle, offset)) = found else {
+        let Some((bundle, offset)) = locate(&forest.bundles, id) else {
             unread.push(i);
             continue;
         };
@@ -173,11 +373,7 @@ fn walk<T>(
     let pack = |n: usize| &forest.bundles[forest.nodes[n].bundle].pack;
     let inflated = |n: usize, inflate: &mut gix::zlib::Inflate| -> Option<(Vec<u8>, bool)> {
         let entry = pack(n).entry(forest.nodes[n].offset).ok()?;
-        if entry.decompressed_size > MAX_OBJECT_BYTES {
-            return None;
-        }
-        let mut buf = vec![0; entry.decompressed_size as usize];
-        pack(n).decompress_entry(&entry, inflate, &mut buf).ok()?;
+        let buf = inflate_entry(pack(n), &entry, inflate)?;
         Some((buf, entry.header == pack::data::entry::Header::Blob))
     };
     let Some((data, true)) = inflated(root, inflate) else {
@@ -223,6 +419,14 @@ fn walk<T>(
 /// A git delta (base size, result size, then copy and insert instructions)
 /// applied to `base`; `None` when it does not fit it.
 pub(super) fn apply(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    apply_into(base, delta, &mut out)?;
+    Some(out)
+}
+
+/// [`apply`] into `out`, which is cleared first (a buffer used again).
+fn apply_into(base: &[u8], delta: &[u8], out: &mut Vec<u8>) -> Option<()> {
+    out.clear();
     let mut at = 0;
     let varint = |at: &mut usize| -> Option<u64> {
         let mut value = 0u64;
@@ -248,7 +452,7 @@ pub(super) fn apply(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let size = size as usize;
-    let mut out = Vec::with_capacity(size);
+    out.reserve(size);
     while let Some(&op) = delta.get(at) {
         at += 1;
         let piece = if op & 0x80 != 0 {
@@ -281,7 +485,7 @@ pub(super) fn apply(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
         }
         out.extend_from_slice(piece);
     }
-    (out.len() == size).then_some(out)
+    (out.len() == size).then_some(())
 }
 
 #[cfg(test)]

@@ -107,7 +107,7 @@ pub fn build(
 ) -> Result<History, GitError> {
     let mut ids = git.walk(tips, hidden, !opts.all_parents)?;
     ids.reverse();
-    let shared = git.shared();
+    let shared = git.shared_for_walk();
     let all_parents = opts.all_parents;
     // Consecutive commits go to the same worker, so each tree read serves
     // as the next commit's parent tree.
@@ -167,7 +167,7 @@ pub fn build(
     let wanted: Vec<(Oid, FileKind, PathBuf)> =
         wanted.into_iter().map(|(id, (k, p))| (id, k, p)).collect();
     let ids: Vec<Oid> = wanted.iter().map(|w| w.0).collect();
-    let parsed = git.read_blobs(&ids, |i, bytes| {
+    let parsed = shared.local().read_blobs(&ids, |i, bytes| {
         let (_, kind, path) = &wanted[i];
         let p = match kind {
             FileKind::Story => crate::load::story_fields_from_bytes(path.clone(), bytes)

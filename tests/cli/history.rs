@@ -652,8 +652,10 @@ fn decisions_text_and_markdown_on_the_example() {
 }
 
 /// History read from a repacked repository (long delta chains, full bases
-/// with many deltas on them, read by the delta-forest reader) is the same,
-/// byte for byte, as read from loose objects through gix's lookup.
+/// with many deltas on them: blobs read by the delta-forest reader, the
+/// folder's trees, large enough to be stored as deltas, by the chain
+/// reader) is the same, byte for byte, as read from loose objects through
+/// gix's lookup.
 #[test]
 fn packed_history_reads_as_loose_history_does() {
     let f = Fixture::empty();
@@ -671,6 +673,10 @@ fn packed_history_reads_as_loose_history_does() {
             "",
         );
         f.write(&format!("stories/S-{id}-long.md"), format!("{text}{body}"));
+    }
+    for id in 5..=80 {
+        let text = story(&format!("S-{id}"), "A short story", "draft", "", "");
+        f.write(&format!("stories/S-{id}-short.md"), text);
     }
     f.git(&["add", "-A"]);
     f.git(&["commit", "-q", "-m", "Four long stories"]);
