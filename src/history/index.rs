@@ -110,6 +110,7 @@ fn read(path: &Path, rel: &Path, opts: &Options) -> Option<Index> {
 }
 
 fn write(path: &Path, rel: &Path, opts: &Options, index: &Index) {
+    use rayon::prelude::*;
     // A cache that cannot be written is only a slower next run.
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
@@ -123,21 +124,30 @@ fn write(path: &Path, rel: &Path, opts: &Options, index: &Index) {
         commits: index.history.commits.len(),
         events: index.history.events.len(),
     };
-    let mut bytes = Vec::new();
-    let mut whole = json_line(&mut bytes, &head) && json_line(&mut bytes, &index.history.commits);
-    for chunk in index.history.events.chunks(EVENTS_PER_LINE) {
-        whole = whole && json_line(&mut bytes, &chunk);
-    }
-    if whole {
-        let _ = crate::edit::atomic::write_atomic(path, &bytes);
+    // The lines written on every core, then joined.
+    let lines: Vec<Option<Vec<u8>>> = rayon::iter::once(json_line(&head))
+        .chain(rayon::iter::once(json_line(&index.history.commits)))
+        .chain(
+            index
+                .history
+                .events
+                .par_chunks(EVENTS_PER_LINE)
+                .map(json_line),
+        )
+        .collect();
+    let lines: Option<Vec<Vec<u8>>> = lines.into_iter().collect();
+    // Not synced: a torn or empty index fails its counts and is built
+    // again (the sync was most of the time of writing it).
+    if let Some(lines) = lines {
+        let _ = crate::edit::atomic::write_rebuildable(path, &lines.concat());
     }
 }
 
-/// Appends `value` as one line of JSON; false when it cannot be written.
-fn json_line(out: &mut Vec<u8>, value: &impl Serialize) -> bool {
-    let ok = serde_json::to_writer(&mut *out, value).is_ok();
-    out.push(b'\n');
-    ok
+/// `value` as one line of JSON; `None` when it cannot be written.
+fn json_line(value: impl Serialize) -> Option<Vec<u8>> {
+    let mut line = serde_json::to_vec(&value).ok()?;
+    line.push(b'\n');
+    Some(line)
 }
 
 /// The history of everything reachable from `tip`, from the index when it

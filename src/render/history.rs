@@ -54,7 +54,7 @@ pub fn log(
                     }
                 })
                 .collect();
-            json(w, &rows)
+            super::json::rows(w, &rows)
         }
         Format::Md => {
             writeln!(w, "| Commit | Date | Author | Item | Change | Message |")?;

@@ -51,10 +51,7 @@ pub fn render(
 ) -> io::Result<()> {
     match format {
         ListFormat::Table => table(w, rows, width, with_score),
-        ListFormat::Json => {
-            serde_json::to_writer_pretty(&mut *w, rows).map_err(io::Error::from)?;
-            writeln!(w)
-        }
+        ListFormat::Json => super::json::rows(w, rows),
         ListFormat::Md => markdown(w, rows, with_score),
         ListFormat::Csv => csv(w, rows, with_score),
     }

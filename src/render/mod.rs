@@ -10,6 +10,7 @@ pub mod goals;
 pub mod history;
 pub mod html;
 pub mod jira_csv;
+pub mod json;
 pub mod list;
 pub mod markdown;
 pub mod merge;

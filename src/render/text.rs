@@ -57,11 +57,35 @@ impl<W: io::Write> TerminalSafe<W> {
     }
 }
 
+/// The bytes that may start what [`TerminalSafe`] escapes or holds back:
+/// control characters but line break and tab, DEL, and the lead bytes of
+/// C1 controls and bidirectional overrides. Output is mostly none of these,
+/// and a look-up a byte is what skipping it costs.
+const SUSPECT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b != b'\n' as usize && b != b'\t' as usize;
+        b += 1;
+    }
+    table[0x7f] = true;
+    table[0xc2] = true;
+    table[0xe2] = true;
+    table
+};
+
 impl<W: io::Write> io::Write for TerminalSafe<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let mut start = 0;
         let mut i = 0;
         while i < buf.len() {
+            if self.pending.is_empty() {
+                // Straight to the next byte that may start something unsafe.
+                match buf[i..].iter().position(|&b| SUSPECT[usize::from(b)]) {
+                    Some(skip) => i += skip,
+                    None => break,
+                }
+            }
             let b = buf[i];
             if !self.pending.is_empty() {
                 self.pending.push(b);
