@@ -439,15 +439,23 @@ impl Order {
 #[derive(Clone, Default)]
 struct State {
     stories: HashMap<StoryId, Arc<Story>>,
-    paths: HashMap<PathBuf, StoryId>,
+    /// Keyed by the path's bytes: hashing a `Path` parses its components.
+    paths: HashMap<std::ffi::OsString, StoryId>,
     sprints: HashMap<PathBuf, Arc<Sprint>>,
     config: Option<Arc<Config>>,
 }
 
 impl State {
+    /// The story last known at `path`.
+    fn story_at(&self, path: &Path) -> Option<&Arc<Story>> {
+        let id = self.paths.get(path.as_os_str())?;
+        self.stories.get(id)
+    }
+
     fn seed(&mut self, snap: &Snapshot) {
         for s in &snap.stories {
-            self.paths.insert(s.doc.path.clone(), s.id.clone());
+            self.paths
+                .insert(s.doc.path.as_os_str().to_owned(), s.id.clone());
             self.stories.insert(s.id.clone(), Arc::new(s.clone()));
         }
         for s in &snap.sprints {
@@ -464,6 +472,21 @@ struct Builder {
     /// Move the state forward without recording events (a merge's own
     /// diff, when the merged commits are walked too).
     silent: bool,
+}
+
+/// Each story once, in id order: where one id comes twice, the later
+/// (as a map's insert keeps it).
+fn last_of_each_id(mut side: Vec<(Arc<Story>, PathBuf)>) -> Vec<(Arc<Story>, PathBuf)> {
+    // Stable: equal ids keep the order they came in.
+    side.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    let mut out: Vec<(Arc<Story>, PathBuf)> = Vec::with_capacity(side.len());
+    for item in side {
+        match out.last_mut() {
+            Some(last) if last.0.id == item.0.id => *last = item,
+            _ => out.push(item),
+        }
+    }
+    out
 }
 
 fn path_str(p: &Path) -> String {
@@ -484,9 +507,11 @@ impl Builder {
 
     fn commit(&mut self, index: usize, deltas: &[Delta], cache: &HashMap<Oid, Parsed>, rel: &Path) {
         // Each side: the story and the path it had (from the delta, not the
-        // parse: the same blob can live at several paths).
-        let mut old_stories: HashMap<StoryId, (Arc<Story>, PathBuf)> = HashMap::new();
-        let mut new_stories: HashMap<StoryId, (Arc<Story>, PathBuf)> = HashMap::new();
+        // parse: the same blob can live at several paths). Lists sorted by
+        // id below, not maps: a commit changes a few stories, and hashing
+        // and cloning ids and paths for maps was most of this serial part.
+        let mut old_side: Vec<(Arc<Story>, PathBuf)> = Vec::new();
+        let mut new_side: Vec<(Arc<Story>, PathBuf)> = Vec::new();
         let mut touched_paths: Vec<PathBuf> = Vec::new();
         for d in deltas {
             let full = rel.join(&d.path);
@@ -496,27 +521,18 @@ impl Builder {
                         let old = match d.old.and_then(|id| cache.get(&id)) {
                             Some(Parsed::Story(s)) => Some(s.clone()),
                             // Unreadable before: what we last knew at this path.
-                            _ => self
-                                .state
-                                .paths
-                                .get(&full)
-                                .and_then(|id| self.state.stories.get(id))
-                                .cloned(),
+                            _ => self.state.story_at(&full).cloned(),
                         };
                         if let Some(o) = old {
-                            old_stories.insert(o.id.clone(), (o, full.clone()));
+                            old_side.push((o, full.clone()));
                         }
                     }
                     match d.new.and_then(|id| cache.get(&id)) {
-                        Some(Parsed::Story(s)) => {
-                            new_stories.insert(s.id.clone(), (s.clone(), full.clone()));
-                        }
+                        Some(Parsed::Story(s)) => new_side.push((s.clone(), full.clone())),
                         // Broken now: no news about this story; keep what we knew.
                         Some(_) => {
-                            if let Some(id) = self.state.paths.get(&full) {
-                                if let Some(s) = self.state.stories.get(id) {
-                                    new_stories.insert(id.clone(), (s.clone(), full.clone()));
-                                }
+                            if let Some(s) = self.state.story_at(&full) {
+                                new_side.push((s.clone(), full.clone()));
                             }
                         }
                         None => {}
@@ -551,46 +567,55 @@ impl Builder {
                 None => {}
             }
         }
-        if old_stories.is_empty() && new_stories.is_empty() {
+        if old_side.is_empty() && new_side.is_empty() {
             return;
         }
-        // Positions before this commit's changes.
-        let before: HashMap<StoryId, Option<usize>> = old_stories
-            .keys()
-            .chain(new_stories.keys())
-            .map(|id| {
-                (
-                    id.clone(),
-                    self.state
-                        .stories
-                        .get(id)
-                        .and_then(|s| self.order.position(key_ref(s))),
-                )
-            })
-            .collect();
-        for p in &touched_paths {
-            self.state.paths.remove(p);
+        let old_side = last_of_each_id(old_side);
+        let new_side = last_of_each_id(new_side);
+        // Every story of the commit once, in id order, with both sides and
+        // its position before this commit's changes.
+        type Side<'a> = Option<&'a (Arc<Story>, PathBuf)>;
+        let mut stories: Vec<(Side<'_>, Side<'_>, Option<usize>)> = Vec::new();
+        let (mut o, mut n) = (old_side.iter().peekable(), new_side.iter().peekable());
+        loop {
+            let pair = match (o.peek(), n.peek()) {
+                (None, None) => break,
+                (Some(a), Some(b)) => match a.0.id.cmp(&b.0.id) {
+                    std::cmp::Ordering::Less => (o.next(), None),
+                    std::cmp::Ordering::Greater => (None, n.next()),
+                    std::cmp::Ordering::Equal => (o.next(), n.next()),
+                },
+                (Some(_), None) => (o.next(), None),
+                (None, Some(_)) => (None, n.next()),
+            };
+            let id = &pair.0.or(pair.1).expect("one side").0.id;
+            let before = self
+                .state
+                .stories
+                .get(id)
+                .and_then(|s| self.order.position(key_ref(s)));
+            stories.push((pair.0, pair.1, before));
         }
-        let mut ids: Vec<StoryId> = old_stories
-            .keys()
-            .chain(new_stories.keys())
-            .cloned()
-            .collect();
-        ids.sort();
-        ids.dedup();
-        for id in &ids {
+        for p in &touched_paths {
+            self.state.paths.remove(p.as_os_str());
+        }
+        for (old, new, _) in &stories {
+            let id = &old.or(*new).expect("one side").0.id;
             if let Some(prev) = self.state.stories.remove(id) {
                 self.order.add(key_ref(&prev), -1);
             }
-            if let Some((n, path)) = new_stories.get(id) {
+            if let Some((n, path)) = new {
                 self.order.add(key_ref(n), 1);
-                self.state.paths.insert(path.clone(), id.clone());
+                self.state
+                    .paths
+                    .insert(path.as_os_str().to_owned(), id.clone());
                 self.state.stories.insert(id.clone(), n.clone());
             }
         }
-        for id in ids {
+        for (old, new, before) in stories {
+            let id = &old.or(new).expect("one side").0.id;
             let subject = Subject::Story(id.to_string());
-            match (old_stories.get(&id), new_stories.get(&id)) {
+            match (old, new) {
                 (Some((o, op)), Some((n, np))) => {
                     let after = self.order.position(key_ref(n));
                     if op != np {
@@ -603,7 +628,7 @@ impl Builder {
                             },
                         );
                     }
-                    for c in story_changes(o, n, before.get(&id).copied().flatten(), after) {
+                    for c in story_changes(o, n, before, after) {
                         self.push(index, subject.clone(), c);
                     }
                 }
