@@ -141,6 +141,62 @@ pub struct Delta {
     pub new: Option<Oid>,
 }
 
+/// How many bytes `a` and `b` have in common from their start.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    // A block at a time (the comparison of a block is one vector compare),
+    // then the bytes of the block that differs.
+    const BLOCK: usize = 64;
+    let len = a.len().min(b.len());
+    let mut at = 0;
+    while at + BLOCK <= len && a[at..at + BLOCK] == b[at..at + BLOCK] {
+        at += BLOCK;
+    }
+    at + a[at..len]
+        .iter()
+        .zip(&b[at..len])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes of the entries of a tree that starts `bytes` lie wholly
+/// within it: an entry is its mode, a space, its name, a NUL (the first
+/// after its start: a mode or name holds none) and its id.
+fn whole_entries(bytes: &[u8], hash_len: usize) -> usize {
+    let mut at = 0;
+    while let Some(nul) = memchr::memchr(0, &bytes[at..]) {
+        let end = at + nul + 1 + hash_len;
+        if end > bytes.len() {
+            break;
+        }
+        at = end;
+    }
+    at
+}
+
+/// The tree entry that starts at `at` of `tree`, and where it ends;
+/// `None` at the end of the tree.
+fn tree_entry(
+    tree: &[u8],
+    at: usize,
+    hash_len: usize,
+) -> Result<Option<(gix::objs::tree::EntryRef<'_>, usize)>, GitError> {
+    let rest = &tree[at..];
+    if rest.is_empty() {
+        return Ok(None);
+    }
+    let bad = || err("a tree cannot be decoded");
+    let nul = memchr::memchr(0, rest).ok_or_else(bad)?;
+    let space = memchr::memchr(b' ', &rest[..nul]).ok_or_else(bad)?;
+    let mode = gix::objs::tree::EntryMode::from_bytes(&rest[..=space]).ok_or_else(bad)?;
+    let id = rest.get(nul + 1..nul + 1 + hash_len).ok_or_else(bad)?;
+    let entry = gix::objs::tree::EntryRef {
+        mode,
+        filename: rest[space + 1..nul].as_bstr(),
+        oid: gix::hash::oid::try_from_bytes(id).map_err(|_| bad())?,
+    };
+    Ok(Some((entry, at + nul + 1 + hash_len)))
+}
+
 /// One entry of a tree: name, whether it is a tree or a link, and its id.
 type TreeEntry = (Vec<u8>, bool, bool, Oid);
 
@@ -491,28 +547,43 @@ impl Git {
         if old == new {
             return Ok(());
         }
-        let hash = self.repo.object_hash();
+        let hash_len = self.repo.object_hash().len_in_bytes();
         let (a_data, b_data) = (self.tree_data(old)?, self.tree_data(new)?);
-        // Walk both sorted entry lists in step without allocating for the
-        // (usually thousands of) entries that are equal.
-        let mut a = gix::objs::TreeRefIter::from_bytes(&a_data, hash).peekable();
-        let mut b = gix::objs::TreeRefIter::from_bytes(&b_data, hash).peekable();
+        let (a, b) = (&a_data[..], &b_data[..]);
+        // Walk both sorted entry lists in step, from one entry that differs
+        // to the next: where the two trees hold the same bytes, they hold
+        // the same entries, skipped without reading them (a commit changes
+        // a few of a folder's thousand entries; reading every one was most
+        // of a walk's time in its trees).
+        let (mut at_a, mut at_b) = (0, 0);
         loop {
-            let (left, right) = match (a.peek(), b.peek()) {
+            let same = common_prefix(&a[at_a..], &b[at_b..]);
+            if same > 0 {
+                let skip = whole_entries(&a[at_a..at_a + same], hash_len);
+                at_a += skip;
+                at_b += skip;
+            }
+            let (x, y) = (
+                tree_entry(a, at_a, hash_len)?,
+                tree_entry(b, at_b, hash_len)?,
+            );
+            let (left, right) = match (x, y) {
                 (None, None) => break,
-                (Some(Err(_)), _) | (_, Some(Err(_))) => {
-                    return Err(err("a tree cannot be decoded"))
-                }
-                (Some(Ok(x)), Some(Ok(y))) => match git_order(x, y) {
-                    std::cmp::Ordering::Less => (a.next(), None),
-                    std::cmp::Ordering::Greater => (None, b.next()),
-                    std::cmp::Ordering::Equal => (a.next(), b.next()),
+                (Some(x), Some(y)) => match git_order(&x.0, &y.0) {
+                    std::cmp::Ordering::Less => (Some(x), None),
+                    std::cmp::Ordering::Greater => (None, Some(y)),
+                    std::cmp::Ordering::Equal => (Some(x), Some(y)),
                 },
-                (Some(_), None) => (a.next(), None),
-                (None, Some(_)) => (None, b.next()),
+                (x, y) => (x, y),
             };
-            let left = left.and_then(Result::ok);
-            let right = right.and_then(Result::ok);
+            if let Some((_, end)) = left {
+                at_a = end;
+            }
+            if let Some((_, end)) = right {
+                at_b = end;
+            }
+            let left = left.map(|(e, _)| e);
+            let right = right.map(|(e, _)| e);
             if let (Some(l), Some(r)) = (&left, &right) {
                 if l.oid == r.oid && l.mode == r.mode {
                     continue;
@@ -799,4 +870,161 @@ pub enum ConfigValue {
     Unchanged,
     /// It is set to another value, which was kept.
     Kept(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args([
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@e",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// git's own list of the files that differ between two commits, as
+    /// `Git::diff` gives it: path, old blob, new blob (links left out).
+    fn git_raw_diff(dir: &Path, a: &str, b: &str) -> Vec<(String, Option<String>, Option<String>)> {
+        let zero = |id: &str| (id.bytes().any(|c| c != b'0')).then(|| id.to_string());
+        let mut out: Vec<_> = git(
+            dir,
+            &[
+                "diff-tree",
+                "-r",
+                "--no-renames",
+                "--raw",
+                "--no-abbrev",
+                a,
+                b,
+            ],
+        )
+        .lines()
+        .filter_map(|line| {
+            let (meta, path) = line.split_once('\t')?;
+            let f: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+            let blob = |mode: &str, id: &str| (mode.starts_with("100")).then(|| zero(id)).flatten();
+            let (old, new) = (blob(f[0], f[2]), blob(f[1], f[3]));
+            (old.is_some() || new.is_some()).then(|| (path.to_string(), old, new))
+        })
+        .collect();
+        out.sort();
+        out
+    }
+
+    /// Trees that differ in a few places (at the start, the end, the
+    /// middle, in a subfolder, a file turned folder), read entry by entry
+    /// where they differ and skipped where their bytes agree, give git's
+    /// own diff; loose and then repacked (trees as deltas on full trees).
+    #[test]
+    fn a_tree_diff_lists_what_git_lists() {
+        let repo = tempfile::tempdir().unwrap();
+        let dir = repo.path();
+        git(dir, &["init", "-q", "-b", "main"]);
+        let names: Vec<String> = (0..300)
+            .map(|i| match i % 5 {
+                0 => format!("a{i}"),
+                1 => format!("a{i}.md"),
+                2 => format!("a{i}-x"),
+                3 => format!("b/{i}.md"),
+                _ => format!("z{i:03}"),
+            })
+            .collect();
+        for n in &names {
+            let path = dir.join(n);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, format!("{n}\n")).unwrap();
+        }
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-q", "-m", "start"]);
+        // A small generator: the same edits every run.
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for round in 0..40 {
+            for _ in 0..1 + next(4) {
+                let name = &names[next(names.len())];
+                let path = dir.join(name);
+                match next(4) {
+                    0 if path.is_file() => std::fs::remove_file(&path).unwrap(),
+                    1 if path.is_file() && !name.contains('/') => {
+                        // A file turned into a folder of the same name.
+                        std::fs::remove_file(&path).unwrap();
+                        std::fs::create_dir(&path).unwrap();
+                        std::fs::write(path.join("inner.md"), "in\n").unwrap();
+                    }
+                    _ if path.is_dir() => std::fs::remove_dir_all(&path).unwrap(),
+                    _ => {
+                        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                        std::fs::write(&path, format!("{name} {round}\n")).unwrap();
+                    }
+                }
+            }
+            git(dir, &["add", "-A"]);
+            git(
+                dir,
+                &[
+                    "commit",
+                    "-q",
+                    "--allow-empty",
+                    "-m",
+                    &format!("round {round}"),
+                ],
+            );
+        }
+        let commits: Vec<String> = git(dir, &["rev-list", "--reverse", "HEAD"])
+            .lines()
+            .map(String::from)
+            .collect();
+        for packed in [false, true] {
+            if packed {
+                git(dir, &["repack", "-adfq", "--depth=50", "--window=250"]);
+            }
+            let repo = Git::discover(dir).unwrap();
+            let walk = repo.shared_for_walk().local();
+            for pair in commits.windows(2) {
+                let tree = |c: &str| repo.commit(Oid::parse(c).unwrap()).unwrap().tree;
+                for g in [&repo, &walk] {
+                    let mut ours: Vec<_> = g
+                        .diff(Some(tree(&pair[0])), Some(tree(&pair[1])))
+                        .unwrap()
+                        .into_iter()
+                        .map(|d| {
+                            (
+                                d.path.to_string_lossy().into_owned(),
+                                d.old.map(|o| o.to_string()),
+                                d.new.map(|o| o.to_string()),
+                            )
+                        })
+                        .collect();
+                    ours.sort();
+                    assert_eq!(
+                        ours,
+                        git_raw_diff(dir, &pair[0], &pair[1]),
+                        "packed: {packed}"
+                    );
+                }
+            }
+        }
+    }
 }
