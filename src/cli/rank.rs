@@ -142,15 +142,10 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
 /// `moved`, the story that moves there): the ranks its new rank is made
 /// from, so they are read in full, not taken from the story cache.
 pub fn neighbours(s: &Snapshot, moved: Option<&StoryId>, position: usize) -> Vec<String> {
-    let order: Vec<_> = s
-        .ranked()
-        .into_iter()
-        .filter(|x| Some(&x.id) != moved)
-        .collect();
     let at = position.saturating_sub(1);
-    [at.checked_sub(1).and_then(|i| order.get(i)), order.get(at)]
+    let places: Vec<usize> = at.checked_sub(1).into_iter().chain([at]).collect();
+    s.ranked_at(&places, |x| Some(&x.id) == moved)
         .into_iter()
-        .flatten()
         .map(|x| x.id.to_string())
         .collect()
 }

@@ -640,18 +640,53 @@ impl Snapshot {
     /// [`Snapshot::ranked`] gives the first story with its id, found without
     /// sorting the backlog.
     pub fn position(&self, story: &Story) -> usize {
+        self.position_ranked_by(story, |s| s.rank.as_ref())
+    }
+
+    /// [`Snapshot::position`] in the order the ranks `rank_of` gives each
+    /// story: where a plan's new ranks, not yet written, put it.
+    pub fn position_ranked_by<'a>(
+        &'a self,
+        story: &'a Story,
+        rank_of: impl Fn(&'a Story) -> Option<&'a Rank>,
+    ) -> usize {
+        let key = |s: &'a Story| (rank_of(s), &s.id);
         let first = self
             .stories
             .iter()
             .filter(|s| s.id == story.id)
-            .min_by(|a, b| rank_order(a, b))
+            .min_by(|a, b| order::backlog_order(key(a), key(b)))
             .unwrap_or(story);
+        let first = key(first);
         let before = self
             .stories
             .iter()
-            .filter(|s| rank_order(s, first) == Ordering::Less)
+            .filter(|s| order::backlog_order(key(s), first) == Ordering::Less)
             .count();
         before + 1
+    }
+
+    /// The stories at 0-based places `places` of backlog order (those that
+    /// exist), found by selection, without sorting the backlog: each is the
+    /// one [`Snapshot::ranked`] has there.
+    pub fn ranked_at(&self, places: &[usize], skip: impl Fn(&Story) -> bool) -> Vec<&Story> {
+        // Ties broken by file order, as the stable sort of `ranked` does.
+        let mut order: Vec<(usize, &Story)> = self
+            .stories
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !skip(s))
+            .collect();
+        let cmp =
+            |a: &(usize, &Story), b: &(usize, &Story)| rank_order(a.1, b.1).then(a.0.cmp(&b.0));
+        let mut out = Vec::new();
+        for &place in places {
+            if place < order.len() {
+                let (_, nth, _) = order.select_nth_unstable_by(place, cmp);
+                out.push(nth.1);
+            }
+        }
+        out
     }
 
     pub fn story(&self, id: &str) -> Option<&Story> {
@@ -866,6 +901,14 @@ mod tests {
             for story in &s.stories {
                 let sorted = ranked.iter().position(|r| r.id == story.id).unwrap() + 1;
                 proptest::prop_assert_eq!(s.position(story), sorted, "{}", story.id);
+            }
+            // And each place holds the story the sort puts there, ties and
+            // ids written twice included.
+            let places: Vec<usize> = (0..ranked.len() + 2).collect();
+            let selected = s.ranked_at(&places, |_| false);
+            proptest::prop_assert_eq!(selected.len(), ranked.len());
+            for (a, b) in selected.iter().zip(&ranked) {
+                proptest::prop_assert!(std::ptr::eq(*a, *b));
             }
         }
     }

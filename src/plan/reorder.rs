@@ -64,11 +64,7 @@ fn find<'a>(s: &'a Snapshot, id: &str) -> Result<&'a Story, PlanError> {
 /// own, and more only where neighbours share a rank and must be told apart.
 pub fn plan_move(s: &Snapshot, id: &str, target: &Target) -> Result<Move, PlanError> {
     let story = find(s, id)?;
-    let old_position = s
-        .ranked()
-        .iter()
-        .position(|x| x.id == story.id)
-        .map_or(0, |p| p + 1);
+    let old_position = s.position(story);
     let p = place(s, Some(story), target)?;
     let mut changes = Vec::new();
     if let Some(new) = p.rank {
