@@ -131,13 +131,9 @@ impl Summaries {
         }
         let root = tree.display_root().to_path_buf();
         for id in ids {
-            let at: Vec<usize> = snapshot
-                .stories
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.id.as_str() == *id)
-                .map(|(i, _)| i)
-                .collect();
+            // Through the index by id, which the command uses next: a
+            // story read in full keeps its id and place, so it stays true.
+            let at = snapshot.places_of_id(id);
             // An id the summaries do not know may be in a file they got
             // wrong: only a full read can say it is not there.
             if at.is_empty() {

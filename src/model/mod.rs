@@ -728,13 +728,20 @@ impl Snapshot {
     /// Every story that carries `id` (more than one is a duplicate id that
     /// `check` reports, and that no edit may guess between).
     pub fn stories_with_id(&self, id: &str) -> Vec<&Story> {
+        self.places_of_id(id)
+            .into_iter()
+            .map(|i| &self.stories[i])
+            .collect()
+    }
+
+    /// Where in `stories` the stories that carry `id` are.
+    pub fn places_of_id(&self, id: &str) -> Vec<usize> {
         match self.id_index().get(&self.stories, id) {
             None => Vec::new(),
-            Some((i, 1)) => vec![&self.stories[i]],
+            Some((i, 1)) => vec![i],
             // Only a duplicated id pays for the scan.
-            Some((i, _)) => self.stories[i..]
-                .iter()
-                .filter(|s| s.id.as_str() == id)
+            Some((i, _)) => (i..self.stories.len())
+                .filter(|&j| self.stories[j].id.as_str() == id)
                 .collect(),
         }
     }
