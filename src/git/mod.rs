@@ -174,7 +174,8 @@ fn whole_entries(bytes: &[u8], hash_len: usize) -> usize {
 }
 
 /// The tree entry that starts at `at` of `tree`, and where it ends;
-/// `None` at the end of the tree.
+/// `None` at the end of the tree. gix's `TreeRefIter` does not say where
+/// an entry ends, and the diff resumes at byte offsets of its own.
 fn tree_entry(
     tree: &[u8],
     at: usize,
@@ -238,7 +239,7 @@ pub struct SharedGit {
     repo: gix::ThreadSafeRepository,
     workdir: PathBuf,
     /// The repository's packs, opened once, when its handles walk history.
-    packs: Option<std::sync::Arc<Vec<gix::odb::pack::Bundle>>>,
+    packs: Option<packed::Packs>,
 }
 
 /// Whether the repository around `start` declares SHA-256 object ids
@@ -327,14 +328,24 @@ impl Git {
     /// [`Git::shared`] for walking many commits: each handle reads trees
     /// along the packs' delta chains (`packed::Chains`).
     pub fn shared_for_walk(&self) -> SharedGit {
-        let objects = self.repo.objects.store_ref().path();
         SharedGit {
-            packs: Some(std::sync::Arc::new(packed::open_packs(
-                objects,
-                self.repo.object_hash(),
-            ))),
+            packs: self.packs(),
             ..self.shared()
         }
+    }
+
+    /// The repository's packs, opened for reading straight from them
+    /// (`packed`); `None` when objects are replaced (`refs/replace/`):
+    /// gix's lookup applies the replacements, a pack holds the originals.
+    fn packs(&self) -> Option<packed::Packs> {
+        let store = self.repo.objects.store_ref();
+        if store.replacements().next().is_some() {
+            return None;
+        }
+        Some(std::sync::Arc::new(packed::open_packs(
+            store.path(),
+            self.repo.object_hash(),
+        )))
     }
 
     /// The working tree's root folder.
@@ -463,43 +474,26 @@ impl Git {
         Ok(out)
     }
 
-    /// The id of the tree at `rel` below `tree`, if it is a folder there.
+    /// The id of the tree at `rel` below `tree`, if it is a folder there
+    /// (not when a part of the path is a file, a link or a submodule).
+    /// Each folder is read through [`Git::tree_data`], so a walk's reads go
+    /// along the packs' delta chains. An entry that cannot be decoded ends
+    /// the look, as gix's own lookup did: the folder is not there.
     pub fn subtree(&self, tree: Oid, rel: &Path) -> Result<Option<Oid>, GitError> {
-        if rel.as_os_str().is_empty() {
-            return Ok(Some(tree));
-        }
-        if self.chains.is_some() {
-            return self.subtree_by_entries(tree, rel);
-        }
-        let t = self
-            .repo
-            .find_tree(tree.0)
-            .map_err(|e| self.missing("a tree", e))?;
-        match t.lookup_entry_by_path(rel).map_err(err)? {
-            Some(e) if e.mode().is_tree() => Ok(Some(Oid(e.object_id()))),
-            _ => Ok(None),
-        }
-    }
-
-    /// [`Git::subtree`] through [`Git::tree_data`]: a walk's trees are
-    /// read along the packs' delta chains, each folder by its entries.
-    fn subtree_by_entries(&self, tree: Oid, rel: &Path) -> Result<Option<Oid>, GitError> {
         let hash = self.repo.object_hash();
         let mut at = tree;
         for part in rel.components() {
             let Component::Normal(name) = part else {
                 continue;
             };
+            let name = gix::path::os_str_into_bstr(name).map_err(err)?;
             let data = self.tree_data(Some(at))?;
-            let mut found = None;
-            for entry in gix::objs::TreeRefIter::from_bytes(&data, hash) {
-                let entry = entry.map_err(err)?;
-                if entry.filename == gix::path::os_str_into_bstr(name).map_err(err)? {
-                    found = Some(entry.mode.is_tree().then(|| Oid(entry.oid.to_owned())));
-                    break;
-                }
-            }
-            match found.flatten() {
+            let found = gix::objs::TreeRefIter::from_bytes(&data, hash)
+                .map_while(Result::ok)
+                .find(|e| e.filename == name)
+                .filter(|e| e.mode.is_tree())
+                .map(|e| Oid(e.oid.to_owned()));
+            match found {
                 Some(sub) => at = sub,
                 None => return Ok(None),
             }
@@ -690,13 +684,13 @@ impl Git {
         // A walk's handle has the packs open already: opened again, each
         // would be mapped again, and counted again in the memory used.
         let packs = match &self.chains {
-            Some(chains) => chains.borrow().packs(),
-            None => std::sync::Arc::new(packed::open_packs(
-                self.repo.objects.store_ref().path(),
-                self.repo.object_hash(),
-            )),
+            Some(chains) => Some(chains.borrow().packs()),
+            None => self.packs(),
         };
-        let (mut read, unread) = packed::read_each(&packs, ids, &each);
+        let (mut read, unread) = match packs {
+            Some(packs) => packed::read_each(&packs, ids, &each),
+            None => (Vec::new(), (0..ids.len()).collect()),
+        };
         let shared = self.shared();
         let rest: Vec<(usize, T)> = unread
             .par_chunks(unread.len().div_ceil(rayon::current_num_threads()).max(64))

@@ -24,6 +24,9 @@ use rayon::prelude::*;
 
 use super::Oid;
 
+/// A repository's packs, opened once and shared by every thread.
+pub(super) type Packs = std::sync::Arc<Vec<pack::Bundle>>;
+
 /// No object a backlog reads comes near this; a larger size in a pack entry
 /// is damage, and the object is left to gix.
 const MAX_OBJECT_BYTES: u64 = 1 << 30;
@@ -43,7 +46,7 @@ struct Node {
 
 /// The delta forest of the wanted objects in one repository's packs.
 struct Forest {
-    bundles: std::sync::Arc<Vec<pack::Bundle>>,
+    bundles: Packs,
     nodes: Vec<Node>,
     at: foldhash::HashMap<(usize, u64), usize>,
 }
@@ -74,16 +77,8 @@ impl Forest {
             let b = &self.bundles[bundle];
             let base = match b.pack.entry(offset) {
                 Err(_) => None,
-                Ok(entry) => match entry.header {
-                    pack::data::entry::Header::OfsDelta { base_distance } => {
-                        entry.checked_base_pack_offset(base_distance)
-                    }
-                    pack::data::entry::Header::RefDelta { base_id } => b
-                        .index
-                        .lookup(base_id)
-                        .map(|i| b.index.pack_offset_at_index(i)),
-                    _ => return,
-                },
+                Ok(entry) if !entry.header.is_delta() => return,
+                Ok(entry) => base_of(b, &entry),
             };
             let Some(base) = base else {
                 self.nodes[current].damaged = true;
@@ -124,6 +119,21 @@ fn locate(bundles: &[pack::Bundle], id: &Oid) -> Option<(usize, u64)> {
     })
 }
 
+/// Where the base of the delta `entry` of `bundle` is: before it in the
+/// pack, or named by id in the same pack (a base elsewhere is left to gix).
+fn base_of(bundle: &pack::Bundle, entry: &pack::data::Entry) -> Option<u64> {
+    match entry.header {
+        pack::data::entry::Header::OfsDelta { base_distance } => {
+            entry.checked_base_pack_offset(base_distance)
+        }
+        pack::data::entry::Header::RefDelta { base_id } => {
+            let index = &bundle.index;
+            Some(index.pack_offset_at_index(index.lookup(base_id)?))
+        }
+        _ => None,
+    }
+}
+
 /// The entry at `offset` of `pack` inflated; `None` when it cannot be read
 /// or claims a size no backlog object comes near (damage: left to gix).
 fn inflate_entry(
@@ -159,7 +169,7 @@ fn inflate_into(
 /// a few full trees inflated that tree again: on a wide history, a fifth of
 /// a cold `log`. One reader per thread.
 pub(super) struct Chains {
-    packs: std::sync::Arc<Vec<pack::Bundle>>,
+    packs: Packs,
     inflate: gix::zlib::Inflate,
     /// Decoded entries by (pack, offset), with their last use.
     kept: foldhash::HashMap<(usize, u64), Kept>,
@@ -185,12 +195,16 @@ struct Kept {
 /// trees are deltas on, and the trees of the last few commits.
 const CHAINS_KEEP_BYTES: usize = 8 << 20;
 
+/// How many buffers of forgotten entries a [`Chains`] keeps for use again:
+/// a chain's worth of results at a time.
+const SPARE_BUFFERS: usize = 16;
+
 /// Longer chains than git writes (its default depth is 50, its maximum
 /// 4095) are damage, or a cycle of references: left to gix.
 const MAX_CHAIN: usize = 4096;
 
 impl Chains {
-    pub(super) fn new(packs: std::sync::Arc<Vec<pack::Bundle>>) -> Chains {
+    pub(super) fn new(packs: Packs) -> Chains {
         Chains {
             packs,
             inflate: Default::default(),
@@ -204,14 +218,14 @@ impl Chains {
     }
 
     /// The packs it reads.
-    pub(super) fn packs(&self) -> std::sync::Arc<Vec<pack::Bundle>> {
+    pub(super) fn packs(&self) -> Packs {
         self.packs.clone()
     }
 
     /// Takes back a buffer the caller is done with.
     pub(super) fn recycle(&mut self, data: Rc<Vec<u8>>) {
         if let Ok(buf) = Rc::try_unwrap(data) {
-            if self.spare.len() < 16 {
+            if self.spare.len() < SPARE_BUFFERS {
                 self.spare.push(buf);
             }
         }
@@ -237,23 +251,15 @@ impl Chains {
                 return None;
             }
             let entry = pack.entry(at).ok()?;
-            let base = match entry.header {
-                pack::data::entry::Header::OfsDelta { base_distance } => {
-                    entry.checked_base_pack_offset(base_distance)?
-                }
-                pack::data::entry::Header::RefDelta { base_id } => {
-                    let index = &packs[bundle].index;
-                    index.pack_offset_at_index(index.lookup(base_id)?)
-                }
-                header => {
-                    let kind = header.as_kind()?;
-                    let mut buf = self.spare.pop().unwrap_or_default();
-                    inflate_into(pack, &entry, &mut self.inflate, &mut buf)?;
-                    let data = Rc::new(buf);
-                    self.keep((bundle, at), kind, &data);
-                    break (kind, data);
-                }
-            };
+            if !entry.header.is_delta() {
+                let kind = entry.header.as_kind()?;
+                let mut buf = self.spare.pop().unwrap_or_default();
+                inflate_into(pack, &entry, &mut self.inflate, &mut buf)?;
+                let data = Rc::new(buf);
+                self.keep((bundle, at), kind, &data);
+                break (kind, data);
+            }
+            let base = base_of(&packs[bundle], &entry)?;
             deltas.push((at, entry));
             at = base;
         };
@@ -316,7 +322,7 @@ impl Chains {
 /// `each(index into ids, bytes)` for each on every core. Returns the results
 /// (in no particular order) and the indices of the objects not read here.
 pub(super) fn read_each<T: Send>(
-    packs: &std::sync::Arc<Vec<pack::Bundle>>,
+    packs: &Packs,
     ids: &[Oid],
     each: &(dyn Fn(usize, Vec<u8>) -> T + Sync),
 ) -> (Vec<(usize, T)>, Vec<usize>) {

@@ -575,7 +575,7 @@ impl Builder {
         // Every story of the commit once, in id order, with both sides and
         // its position before this commit's changes.
         type Side<'a> = Option<&'a (Arc<Story>, PathBuf)>;
-        let mut stories: Vec<(Side<'_>, Side<'_>, Option<usize>)> = Vec::new();
+        let mut stories: Vec<(&StoryId, Side<'_>, Side<'_>, Option<usize>)> = Vec::new();
         let (mut o, mut n) = (old_side.iter().peekable(), new_side.iter().peekable());
         loop {
             let pair = match (o.peek(), n.peek()) {
@@ -588,19 +588,20 @@ impl Builder {
                 (Some(_), None) => (o.next(), None),
                 (None, Some(_)) => (None, n.next()),
             };
-            let id = &pair.0.or(pair.1).expect("one side").0.id;
+            let Some((story, _)) = pair.0.or(pair.1) else {
+                break;
+            };
             let before = self
                 .state
                 .stories
-                .get(id)
+                .get(&story.id)
                 .and_then(|s| self.order.position(key_ref(s)));
-            stories.push((pair.0, pair.1, before));
+            stories.push((&story.id, pair.0, pair.1, before));
         }
         for p in &touched_paths {
             self.state.paths.remove(p.as_os_str());
         }
-        for (old, new, _) in &stories {
-            let id = &old.or(*new).expect("one side").0.id;
+        for &(id, _, new, _) in &stories {
             if let Some(prev) = self.state.stories.remove(id) {
                 self.order.add(key_ref(&prev), -1);
             }
@@ -612,8 +613,7 @@ impl Builder {
                 self.state.stories.insert(id.clone(), n.clone());
             }
         }
-        for (old, new, before) in stories {
-            let id = &old.or(new).expect("one side").0.id;
+        for (id, old, new, before) in stories {
             let subject = Subject::Story(id.to_string());
             match (old, new) {
                 (Some((o, op)), Some((n, np))) => {

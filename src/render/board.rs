@@ -30,10 +30,7 @@ pub fn render(
 ) -> io::Result<()> {
     match format {
         Format::Text => text(w, board, width, style),
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *w, board).map_err(io::Error::from)?;
-            writeln!(w)
-        }
+        Format::Json => super::json::value(w, board),
         Format::Md => markdown(w, board),
     }
 }

@@ -172,8 +172,7 @@ pub fn json(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::R
             .collect(),
         summary,
     };
-    serde_json::to_writer_pretty(&mut *w, &report).map_err(io::Error::from)?;
-    writeln!(w)
+    super::json::value(w, &report)
 }
 
 /// GitHub Actions workflow commands, one per finding, so each shows as an
@@ -276,8 +275,7 @@ pub fn sarif(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
             "results": results
         }]
     });
-    serde_json::to_writer_pretty(&mut *w, &log).map_err(io::Error::from)?;
-    writeln!(w)
+    super::json::value(w, &log)
 }
 
 /// GitLab's code-quality report (`artifacts:reports:codequality`): a JSON
@@ -306,8 +304,7 @@ pub fn gitlab(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
             })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *w, &issues).map_err(io::Error::from)?;
-    writeln!(w)
+    super::json::value(w, &issues)
 }
 
 /// 64-bit FNV-1a: a stable hash (the same bytes give the same value on

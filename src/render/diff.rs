@@ -407,6 +407,5 @@ pub fn json(w: &mut dyn Write, d: &Diff) -> io::Result<()> {
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *w, &report).map_err(io::Error::from)?;
-    writeln!(w)
+    super::json::value(w, &report)
 }

@@ -26,10 +26,7 @@ fn progress(g: &GoalProgress) -> String {
 
 pub fn render(w: &mut dyn Write, v: &Goals, format: Format) -> io::Result<()> {
     match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::from)?;
-            writeln!(w)
-        }
+        Format::Json => super::json::value(w, v),
         Format::Md => markdown(w, v),
         Format::Text => {
             writeln!(

@@ -14,11 +14,6 @@ use crate::compare::changes::Change;
 use crate::history::{Event, History, Subject};
 use crate::views::history::{date_of, subject_name, BlameLine, DecisionEntry};
 
-fn json(w: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::from)?;
-    writeln!(w)
-}
-
 #[derive(Serialize)]
 struct JsonEvent<'a> {
     commit: String,
@@ -110,7 +105,7 @@ pub fn log(
 /// `blame`: one line per field.
 pub fn blame(w: &mut dyn Write, lines: &[BlameLine], format: Format) -> io::Result<()> {
     match format {
-        Format::Json => json(w, &lines),
+        Format::Json => super::json::value(w, &lines),
         Format::Md => {
             writeln!(w, "| Field | Value | Commit | Date | Author | Message |")?;
             writeln!(w, "| --- | --- | --- | --- | --- | --- |")?;
@@ -151,7 +146,7 @@ pub fn blame(w: &mut dyn Write, lines: &[BlameLine], format: Format) -> io::Resu
 /// `decisions`: grouped by sprint, amended ones marked.
 pub fn decisions(w: &mut dyn Write, entries: &[DecisionEntry], format: Format) -> io::Result<()> {
     match format {
-        Format::Json => json(w, &entries),
+        Format::Json => super::json::value(w, &entries),
         Format::Md => {
             writeln!(w, "| Sprint | Decision | Commit | Date | Author |")?;
             writeln!(w, "| --- | --- | --- | --- | --- |")?;

@@ -5,6 +5,12 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
+/// `value` as pretty JSON and a line break: every report's JSON.
+pub fn value(w: &mut dyn Write, value: &(impl Serialize + ?Sized)) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::from)?;
+    writeln!(w)
+}
+
 /// `rows` as a pretty JSON array and a line break: the very bytes of
 /// `serde_json::to_writer_pretty`, each run of rows serialised on its own
 /// core and written at once. A whole history's 22,000 events were written

@@ -20,8 +20,7 @@ pub fn json(w: &mut dyn Write, model: &ScoringModel, rows: &[ScoreRow]) -> io::R
         formula: &model.formula(),
         stories: rows,
     };
-    serde_json::to_writer_pretty(&mut *w, &report).map_err(io::Error::from)?;
-    writeln!(w)
+    super::json::value(w, &report)
 }
 
 /// `score` as a table: inputs, score, title; missing inputs listed below.

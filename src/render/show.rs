@@ -18,8 +18,7 @@ pub enum ShowFormat {
 
 pub fn render(w: &mut dyn Write, v: &StoryView, format: ShowFormat) -> io::Result<()> {
     if format == ShowFormat::Json {
-        serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::from)?;
-        return writeln!(w);
+        return super::json::value(w, v);
     }
     let r = &v.row;
     writeln!(w, "{}  {}", printable(r.id), printable(r.title))?;

@@ -11,11 +11,6 @@ use crate::model::fmt_num;
 use crate::plan::sprint::{CapacityFrom, Planned, Skipped, SprintPlan};
 use crate::views::velocity::SprintVelocity;
 
-fn json(w: &mut dyn Write, v: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::from)?;
-    writeln!(w)
-}
-
 fn why(r: &Skipped) -> String {
     match r {
         Skipped::NotReady { gaps } => format!("not ready: {}", gaps.join("; ")),
@@ -40,7 +35,7 @@ pub fn plan(w: &mut dyn Write, p: &SprintPlan, applied: bool, format: Format) ->
         CapacityFrom::Velocity => "the mean velocity of the last reviewed sprints",
     };
     match format {
-        Format::Json => json(w, p),
+        Format::Json => super::json::value(w, p),
         Format::Md => {
             writeln!(
                 w,
@@ -141,7 +136,7 @@ pub fn velocity(w: &mut dyn Write, v: &[SprintVelocity], format: Format) -> io::
                 sprints: &'a [SprintVelocity],
                 mean_accepted: Option<f64>,
             }
-            json(
+            super::json::value(
                 w,
                 &Report {
                     sprints: v,
@@ -225,7 +220,7 @@ pub fn forecast(
         .collect::<Vec<_>>()
         .join(", ");
     match format {
-        Format::Json => json(w, f),
+        Format::Json => super::json::value(w, f),
         Format::Md => {
             writeln!(
                 w,
@@ -344,7 +339,7 @@ pub fn report(
     };
     let scope_points: f64 = r.scope.iter().filter_map(|x| x.points).sum();
     match format {
-        Format::Json => json(w, r),
+        Format::Json => super::json::value(w, r),
         Format::Md | Format::Text => {
             let md = format == Format::Md;
             let (h, b) = if md { ("## ", "- ") } else { ("", "  ") };

@@ -42,10 +42,7 @@ fn conflict_line(c: &Conflict) -> String {
 
 pub fn render(w: &mut dyn Write, all: &[Stakeholder], format: Format) -> io::Result<()> {
     match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *w, all).map_err(io::Error::from)?;
-            writeln!(w)
-        }
+        Format::Json => super::json::value(w, all),
         Format::Md => {
             for s in all {
                 writeln!(w, "## {}\n", escape(&s.name))?;

@@ -74,6 +74,27 @@ const SUSPECT: [bool; 256] = {
     table
 };
 
+/// How many bytes at the start of `buf` make one character
+/// [`TerminalSafe`] escapes (an escape sequence starts with the first),
+/// if they do.
+fn unsafe_len(buf: &[u8]) -> Option<usize> {
+    match *buf.first()? {
+        b'\n' | b'\t' => None,
+        0x00..=0x1f | 0x7f => Some(1),
+        // C1 controls (U+0080..U+009F) in UTF-8.
+        0xc2 if buf.get(1).is_some_and(|n| (0x80..=0x9f).contains(n)) => Some(2),
+        // Bidirectional overrides U+202A..U+202E and U+2066..U+2069.
+        0xe2 if matches!(
+            (buf.get(1), buf.get(2)),
+            (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+        ) =>
+        {
+            Some(3)
+        }
+        _ => None,
+    }
+}
+
 impl<W: io::Write> io::Write for TerminalSafe<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let mut start = 0;
@@ -101,23 +122,7 @@ impl<W: io::Write> io::Write for TerminalSafe<W> {
                 start = i;
                 continue;
             }
-            let unsafe_at = match b {
-                b'\n' | b'\t' => None,
-                0x1b => Some(1),
-                0x00..=0x1f | 0x7f => Some(1),
-                // C1 controls (U+0080..U+009F) in UTF-8.
-                0xc2 if buf.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) => Some(2),
-                // Bidirectional overrides U+202A..U+202E and U+2066..U+2069.
-                0xe2 if matches!(
-                    (buf.get(i + 1), buf.get(i + 2)),
-                    (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
-                ) =>
-                {
-                    Some(3)
-                }
-                _ => None,
-            };
-            let Some(len) = unsafe_at else {
+            let Some(len) = unsafe_len(&buf[i..]) else {
                 i += 1;
                 continue;
             };
@@ -179,6 +184,25 @@ pub fn truncate(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table the writer skips by and the check it makes byte by byte
+    /// agree: a byte the table passes over is never the start of something
+    /// escaped, whatever follows it.
+    #[test]
+    fn bytes_skipped_as_safe_start_nothing_escaped() {
+        let after: [&[u8]; 6] = [&[], &[0x80], &[0x9f], &[0x80, 0xaa], &[0x81, 0xa6], b"["];
+        for b in 0..=255u8 {
+            for rest in after {
+                let buf = [&[b][..], rest].concat();
+                if unsafe_len(&buf).is_some() {
+                    assert!(
+                        SUSPECT[usize::from(b)],
+                        "byte {b:#04x} is escaped but skipped"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn control_characters_are_shown_not_sent() {
