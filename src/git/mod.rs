@@ -635,7 +635,7 @@ impl Git {
         };
         let chained = self.chains.as_ref().and_then(|chains| {
             let mut chains = chains.borrow_mut();
-            chains.recycle(std::mem::take(&mut buf).into());
+            chains.recycle(std::mem::take(&mut buf));
             chains.read(&id)
         });
         let data = match chained.filter(|(kind, _)| *kind == gix::object::Kind::Tree) {

@@ -173,7 +173,12 @@ pub(super) struct Chains {
     inflate: gix::zlib::Inflate,
     /// Decoded entries by (pack, offset), with their last use.
     kept: foldhash::HashMap<(usize, u64), Kept>,
+    /// The bytes the kept entries hold (their buffers' capacity), and how
+    /// many they may hold: [`CHAINS_KEEP_BYTES`], or a few of the largest
+    /// entry seen, so a folder of 100,000 files, whose tree alone is
+    /// several MB, still has its full trees kept.
     kept_bytes: usize,
+    budget: usize,
     /// Entries by use, oldest first; a use superseded by a later one of
     /// the same entry is skipped when it comes up.
     uses: std::collections::VecDeque<((usize, u64), u64)>,
@@ -191,13 +196,16 @@ struct Kept {
     used: u64,
 }
 
-/// How many decoded bytes a [`Chains`] keeps: the full objects a folder's
-/// trees are deltas on, and the trees of the last few commits.
+/// How many decoded bytes a [`Chains`] keeps at least: the full objects a
+/// folder's trees are deltas on, and the trees of the last few commits.
 const CHAINS_KEEP_BYTES: usize = 8 << 20;
 
+/// How many of its largest entry a [`Chains`] keeps at least.
+const CHAINS_KEEP_LARGEST: usize = 4;
+
 /// How many buffers of forgotten entries a [`Chains`] keeps for use again:
-/// a chain's worth of results at a time.
-const SPARE_BUFFERS: usize = 16;
+/// a read takes one for its result and one for each delta it applies.
+const SPARE_BUFFERS: usize = 4;
 
 /// Longer chains than git writes (its default depth is 50, its maximum
 /// 4095) are damage, or a cycle of references: left to gix.
@@ -210,6 +218,7 @@ impl Chains {
             inflate: Default::default(),
             kept: Default::default(),
             kept_bytes: 0,
+            budget: CHAINS_KEEP_BYTES,
             uses: Default::default(),
             clock: 0,
             spare: Vec::new(),
@@ -223,11 +232,16 @@ impl Chains {
     }
 
     /// Takes back a buffer the caller is done with.
-    pub(super) fn recycle(&mut self, data: Rc<Vec<u8>>) {
+    pub(super) fn recycle(&mut self, buf: Vec<u8>) {
+        if self.spare.len() < SPARE_BUFFERS && buf.capacity() > 0 {
+            self.spare.push(buf);
+        }
+    }
+
+    /// Takes back an entry's bytes, when nothing else holds them.
+    fn forget(&mut self, data: Rc<Vec<u8>>) {
         if let Ok(buf) = Rc::try_unwrap(data) {
-            if self.spare.len() < SPARE_BUFFERS {
-                self.spare.push(buf);
-            }
+            self.recycle(buf);
         }
     }
 
@@ -277,31 +291,30 @@ impl Chains {
     }
 
     /// Keeps a decoded entry, forgetting the least recently used beyond
-    /// the budget (an entry larger than half of it is not kept).
+    /// the budget.
     fn keep(&mut self, key: (usize, u64), kind: gix::object::Kind, data: &Rc<Vec<u8>>) {
-        if data.len() > CHAINS_KEEP_BYTES / 2 {
-            return;
-        }
+        let bytes = data.capacity();
+        self.budget = self.budget.max(CHAINS_KEEP_LARGEST * bytes);
         self.clock += 1;
         let kept = Kept {
             kind,
             data: data.clone(),
             used: self.clock,
         };
-        self.kept_bytes += data.len();
+        self.kept_bytes += bytes;
         if let Some(old) = self.kept.insert(key, kept) {
-            self.kept_bytes -= old.data.len();
-            self.recycle(old.data);
+            self.kept_bytes -= old.data.capacity();
+            self.forget(old.data);
         }
         self.uses.push_back((key, self.clock));
-        while self.kept_bytes > CHAINS_KEEP_BYTES {
+        while self.kept_bytes > self.budget {
             let Some((oldest, used)) = self.uses.pop_front() else {
                 break;
             };
             if self.kept.get(&oldest).is_some_and(|k| k.used == used) {
                 if let Some(old) = self.kept.remove(&oldest) {
-                    self.kept_bytes -= old.data.len();
-                    self.recycle(old.data);
+                    self.kept_bytes -= old.data.capacity();
+                    self.forget(old.data);
                 }
             }
         }
@@ -318,7 +331,7 @@ impl Chains {
     }
 }
 
-/// Reads the objects `ids` that the packs under `objects_dir` hold, calling
+/// Reads the objects `ids` that `packs` hold, calling
 /// `each(index into ids, bytes)` for each on every core. Returns the results
 /// (in no particular order) and the indices of the objects not read here.
 pub(super) fn read_each<T: Send>(

@@ -917,6 +917,25 @@ mod tests {
             for (a, b) in selected.iter().zip(&ranked) {
                 proptest::prop_assert!(std::ptr::eq(*a, *b));
             }
+            // With other ranks for some stories (a plan not yet written):
+            // the place the backlog sorted by those ranks gives.
+            let planned: Vec<Option<Rank>> = stories
+                .iter()
+                .map(|(n, r)| {
+                    (n % 2 == 0).then(|| Rank::parse(&format!("{}", r.unwrap_or(9) * -2)).unwrap())
+                })
+                .collect();
+            fn rank_in<'a>(s: &'a Snapshot, planned: &'a [Option<Rank>], x: &'a Story) -> Option<&'a Rank> {
+                let i = s.stories.iter().position(|y| std::ptr::eq(x, y)).unwrap();
+                planned[i].as_ref().or(x.rank.as_ref())
+            }
+            let rank_of = |x| rank_in(&s, &planned, x);
+            let mut sorted: Vec<&Story> = s.stories.iter().collect();
+            sorted.sort_by(|a, b| order::backlog_order((rank_of(a), &a.id), (rank_of(b), &b.id)));
+            for story in &s.stories {
+                let place = sorted.iter().position(|r| r.id == story.id).unwrap() + 1;
+                proptest::prop_assert_eq!(s.position_ranked_by(story, rank_of), place, "{}", story.id);
+            }
         }
     }
 }
