@@ -8,7 +8,7 @@ use crate::model::diagnostic::{Finding, Rule};
 use crate::model::finding_at;
 use crate::model::rank::Rank;
 use crate::model::suggest::did_you_mean;
-use crate::syntax::document::{unquote, Document, Layout};
+use crate::syntax::document::{unquote, Document, Layout, Positions};
 
 /// A mapping's entries in the order written, as [`Fields`] reads them: a
 /// list, not a hash table (a story has a dozen fields, and hashing each key
@@ -20,7 +20,7 @@ pub struct Fields<'a> {
     map: Entries,
     prefix: String,
     doc: &'a Document,
-    layout: &'a Layout,
+    layout: &'a dyn Positions,
     pub findings: &'a mut Vec<Finding>,
 }
 
@@ -42,7 +42,7 @@ impl<'a> Fields<'a> {
         map: impl IntoIterator<Item = (Value, Value)>,
         prefix: &str,
         doc: &'a Document,
-        layout: &'a Layout,
+        layout: &'a dyn Positions,
         findings: &'a mut Vec<Finding>,
     ) -> Fields<'a> {
         Fields {
@@ -61,7 +61,13 @@ impl<'a> Fields<'a> {
 
     /// Reports a finding at `key`.
     pub fn report(&mut self, key: &str, rule: Rule, message: String, help: Option<String>) {
-        let mut f = finding_at(self.doc, self.layout, &self.path(key), rule, message);
+        let mut f = finding_at(
+            self.doc,
+            self.layout.layout(),
+            &self.path(key),
+            rule,
+            message,
+        );
         f.help = help;
         self.findings.push(f);
     }
@@ -104,7 +110,7 @@ impl<'a> Fields<'a> {
         let msg = format!("required field `{key}` is missing{where_}");
         let mut f = finding_at(
             self.doc,
-            self.layout,
+            self.layout.layout(),
             self.prefix.trim_end_matches('.'),
             Rule::MissingField,
             msg,
@@ -239,8 +245,8 @@ impl<'a> Fields<'a> {
         let v = self.take(key)?;
         let written = self
             .layout
-            .get(&self.path(key))
-            .map(|s| unquote(s.raw).to_string())
+            .raw(&self.path(key))
+            .map(|raw| unquote(raw).to_string())
             .filter(|s| !s.is_empty());
         let text = match (&v, written) {
             (Value::Number(_) | Value::String(_), Some(w)) => w,
@@ -353,6 +359,6 @@ impl<'a> Fields<'a> {
     }
 
     pub fn layout(&self) -> &'a Layout {
-        self.layout
+        self.layout.layout()
     }
 }

@@ -18,7 +18,9 @@ use crate::model::field;
 use crate::model::score::{ModelError, ScoringModel};
 use crate::model::*;
 use crate::source::{Entry, EntryKind, Limited, Source};
-use crate::syntax::document::{self, Document, Layout, RefusalKind, SplitError, MAX_FILE_BYTES};
+use crate::syntax::document::{
+    self, Document, Layout, LazyLayout, RefusalKind, SplitError, MAX_FILE_BYTES,
+};
 use crate::syntax::{body, flat};
 
 /// Failure to list the backlog folder at all (a single file's problem is a
@@ -239,9 +241,11 @@ fn guarded<T>(
 /// A file split and parsed far enough to read fields.
 struct Parsed {
     doc: Arc<Document>,
-    /// Where each key is written: read with the fields, then dropped by a
-    /// story (`Story::layout` scans it again) and kept by a sprint.
-    layout: Layout,
+    /// The front matter's byte range in the text and its first line: where
+    /// each key is written is scanned from it when asked ([`LazyLayout`]),
+    /// and kept by a sprint.
+    yaml: (usize, usize),
+    yaml_line: usize,
     map: Entries,
     body_range: Option<(usize, usize)>,
 }
@@ -364,7 +368,8 @@ pub fn sprint_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Sprint> {
 pub fn config_from_bytes(display: PathBuf, bytes: Vec<u8>) -> Option<Config> {
     let mut f = Vec::new();
     let doc = Arc::new(decode(display, bytes, &mut f)?);
-    let (map, layout) = parse_yaml(&doc, &doc.text, 0, 1, &mut f)?;
+    let map = parse_yaml(&doc, &doc.text, 0, 1, &mut f)?;
+    let layout = Layout::scan(&doc.text, 1);
     Some(parse_config(map, doc, Arc::new(layout), &mut f))
 }
 
@@ -431,8 +436,9 @@ fn parse_bytes(display: PathBuf, bytes: Vec<u8>, out: &mut Vec<Finding>) -> Opti
     }
     let map = parse_yaml(&doc, fm.yaml, yaml_offset, fm.yaml_line, out)?;
     Some(Parsed {
-        layout: map.1,
-        map: map.0,
+        yaml: (yaml_offset, yaml_offset + fm.yaml.len()),
+        yaml_line: fm.yaml_line,
+        map,
         body_range: Some((body_offset, fm.body_line)),
         doc,
     })
@@ -502,7 +508,7 @@ fn parse_yaml(
     offset: usize,
     first_line: usize,
     out: &mut Vec<Finding>,
-) -> Option<(Entries, Layout)> {
+) -> Option<Entries> {
     if let Err(r) = document::prescan(yaml) {
         let (line, col) = doc.position(offset + r.offset);
         let mut f = doc
@@ -520,17 +526,17 @@ fn parse_yaml(
         out.push(f);
         return None;
     }
-    let layout = Layout::scan(yaml, first_line);
     // Flat front matter (most stories) is read without the YAML parser, to
     // the same values (syntax::flat's property test); the rest is parsed.
     if let Some(entries) = flat::read(yaml) {
-        return Some((entries, layout));
+        return Some(entries);
     }
     let value: Value = match serde_yaml::from_str(&document::quote_long_integers(yaml)) {
         Ok(v) => v,
         Err(e) => {
             let msg = e.to_string();
             if msg.contains("duplicate entry") {
+                let layout = Layout::scan(yaml, first_line);
                 if let Some((path, line, col)) = layout.repeats.first() {
                     let first = layout.get(path).map_or(0, |s| s.line);
                     out.push(
@@ -577,8 +583,8 @@ fn parse_yaml(
         }
     };
     match value {
-        Value::Mapping(m) => Some((m.into_iter().collect(), layout)),
-        Value::Null => Some((Entries::new(), layout)),
+        Value::Mapping(m) => Some(m.into_iter().collect()),
+        Value::Null => Some(Entries::new()),
         other => {
             out.push(
                 doc.finding(
@@ -613,8 +619,9 @@ fn parse_story(p: Parsed, out: &mut Vec<Finding>) -> Option<Story> {
 }
 
 fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<Story> {
-    let (doc, layout) = (p.doc.clone(), &p.layout);
-    let mut f = Fields::new(p.map, "", &doc, layout, out);
+    let doc = p.doc.clone();
+    let layout = LazyLayout::new(&doc.text[p.yaml.0..p.yaml.1], p.yaml_line);
+    let mut f = Fields::new(p.map, "", &doc, &layout, out);
     let id = f.required_text("id", false, "S-42");
     let title = f.required_text("title", true, "Export invoices as PDF");
     let kind = match f.text("kind", false, "story") {
@@ -803,7 +810,8 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
 }
 
 fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
-    let (doc, layout) = (p.doc.clone(), Arc::new(p.layout));
+    let doc = p.doc.clone();
+    let layout = Arc::new(Layout::scan(&doc.text[p.yaml.0..p.yaml.1], p.yaml_line));
     let mut f = Fields::new(p.map, "", &doc, &layout, out);
     let id = f.required_text("id", true, "2026-S14");
     let goal = f.text("goal", true, "Customers can pay invoices online");
@@ -979,13 +987,13 @@ fn load_config(
         });
     };
     let doc = Arc::new(doc);
-    let Some((map, layout)) = parse_yaml(&doc, &doc.text, 0, 1, out) else {
+    let Some(map) = parse_yaml(&doc, &doc.text, 0, 1, out) else {
         return Ok(Config {
             unreadable: true,
             ..Config::default()
         });
     };
-    let layout = Arc::new(layout);
+    let layout = Arc::new(Layout::scan(&doc.text, 1));
     Ok(parse_config(map, doc, layout, out))
 }
 

@@ -549,42 +549,16 @@ impl Layout {
     /// anything else (an indented line, a list item, a block scalar, many
     /// keys), which the full scan reads; a test holds the two equal.
     fn scan_top_level(yaml: &str, first_line: usize) -> Option<Layout> {
-        const MOST_KEYS: usize = 64;
         let mut slots: Vec<(&str, Slot)> = Vec::with_capacity(16);
         let mut repeats = Vec::new();
-        for (n, raw_line) in yaml.split('\n').enumerate() {
-            let line_no = first_line + n;
-            let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-            let trimmed = line.trim_start_matches(' ');
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                continue;
-            }
-            if trimmed.len() != line.len() || trimmed == "-" || trimmed.starts_with("- ") {
-                return None;
-            }
-            let Some((key, after)) = split_key(trimmed) else {
-                continue;
-            };
-            let raw = strip_comment(after.trim());
-            if raw.starts_with('|') || raw.starts_with('>') || slots.len() == MOST_KEYS {
-                return None;
-            }
+        let flat = each_top_level(yaml, first_line, |key, slot| {
             if slots.iter().any(|(k, _)| *k == key) {
-                repeats.push((key.to_string(), line_no, 1));
-                continue;
+                repeats.push((key.to_string(), slot.line, 1));
+            } else {
+                slots.push((key, slot));
             }
-            let value_offset = trimmed.len() - after.trim_start().len();
-            slots.push((
-                key,
-                Slot {
-                    line: line_no,
-                    key_column: 1,
-                    value_column: value_offset + 1,
-                    raw,
-                },
-            ));
-        }
-        Some(Layout::pack(slots, repeats))
+        });
+        flat.then(|| Layout::pack(slots, repeats))
     }
 
     /// The slot at `path`, or failing that at its nearest ancestor.
@@ -627,6 +601,134 @@ impl Layout {
             value_column: p.value_column as usize,
             raw: self.part(p.raw),
         }
+    }
+}
+
+/// Calls `each` with the slot of every key line of `yaml` in order
+/// (a repeated key again) when every key is at the left margin; `false`,
+/// having stopped, at the first line that is not (an indented line, a list
+/// item, a block scalar) or past [`MOST_TOP_LEVEL_KEYS`]: that front matter
+/// is the full scan's to read.
+fn each_top_level<'y>(
+    yaml: &'y str,
+    first_line: usize,
+    mut each: impl FnMut(&'y str, Slot<'y>),
+) -> bool {
+    let mut keys = 0;
+    for (n, raw_line) in yaml.split('\n').enumerate() {
+        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if trimmed.len() != line.len() || trimmed == "-" || trimmed.starts_with("- ") {
+            return false;
+        }
+        let Some((key, after)) = split_key(trimmed) else {
+            continue;
+        };
+        let raw = strip_comment(after.trim());
+        if raw.starts_with('|') || raw.starts_with('>') || keys == MOST_TOP_LEVEL_KEYS {
+            return false;
+        }
+        keys += 1;
+        let value_offset = trimmed.len() - after.trim_start().len();
+        each(
+            key,
+            Slot {
+                line: first_line + n,
+                key_column: 1,
+                value_column: value_offset + 1,
+                raw,
+            },
+        );
+    }
+    true
+}
+
+/// The most key lines the top-level scan reads; a story has about a dozen.
+const MOST_TOP_LEVEL_KEYS: usize = 64;
+
+/// A front matter's [`Layout`], scanned when first asked for: a story's
+/// fields are read without naming a place in them unless one is wrong, and
+/// the one raw value always read (the rank's text) is found without it.
+/// Scanning every story's layout was a twelfth of `check`.
+pub struct LazyLayout<'y> {
+    yaml: &'y str,
+    first_line: usize,
+    scanned: std::cell::OnceCell<Layout>,
+}
+
+impl<'y> LazyLayout<'y> {
+    /// The layout of `yaml`, whose first line is file line `first_line`.
+    pub fn new(yaml: &'y str, first_line: usize) -> LazyLayout<'y> {
+        LazyLayout {
+            yaml,
+            first_line,
+            scanned: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn get(&self) -> &Layout {
+        self.scanned
+            .get_or_init(|| Layout::scan(self.yaml, self.first_line))
+    }
+
+    /// The layout, scanned now if it was not.
+    pub fn into_layout(self) -> Layout {
+        self.get();
+        self.scanned.into_inner().unwrap_or_default()
+    }
+
+    /// What [`Layout::get`] gives as `path`'s raw value; for a top-level
+    /// key of front matter whose keys are all at the margin, read from the
+    /// lines without building the layout.
+    pub fn raw(&self, path: &str) -> Option<&str> {
+        if self.scanned.get().is_none() {
+            let mut first = None;
+            let flat = each_top_level(self.yaml, self.first_line, |key, slot| {
+                if first.is_none() && key == path {
+                    first = Some(slot.raw);
+                }
+            });
+            if flat {
+                return first;
+            }
+        }
+        self.get().get(path).map(|s| s.raw)
+    }
+}
+
+/// Where a front matter's keys are written: a [`Layout`], scanned or
+/// [`LazyLayout`] still to scan, as the typed reading of fields asks it.
+pub trait Positions {
+    fn layout(&self) -> &Layout;
+
+    /// The raw value of the key at `path` (`Layout::get`'s `raw`).
+    fn raw(&self, path: &str) -> Option<&str> {
+        self.layout().get(path).map(|s| s.raw)
+    }
+}
+
+impl Positions for Layout {
+    fn layout(&self) -> &Layout {
+        self
+    }
+}
+
+impl Positions for std::sync::Arc<Layout> {
+    fn layout(&self) -> &Layout {
+        self
+    }
+}
+
+impl Positions for LazyLayout<'_> {
+    fn layout(&self) -> &Layout {
+        self.get()
+    }
+
+    fn raw(&self, path: &str) -> Option<&str> {
+        LazyLayout::raw(self, path)
     }
 }
 
@@ -722,6 +824,19 @@ mod tests {
                     format!("{fast:?}"),
                     format!("{:?}", Layout::scan_nested(&yaml, first)),
                     "{:?}",
+                    yaml
+                );
+            }
+            // A raw value looked up before any scan is the scanned one.
+            let scanned = Layout::scan(&yaml, first);
+            let keys = lines.iter().filter_map(|l| l.split(':').next()).chain(["id", "x"]);
+            for key in keys {
+                let lazy = LazyLayout::new(&yaml, first);
+                prop_assert_eq!(
+                    lazy.raw(key),
+                    scanned.get(key).map(|s| s.raw),
+                    "{:?} in {:?}",
+                    key,
                     yaml
                 );
             }
