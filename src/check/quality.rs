@@ -109,11 +109,16 @@ fn find_word(text: &str, word: &str, from: usize) -> Option<usize> {
 
 fn parse(source: &str) -> Parsed<'_> {
     // Indicators may be broken over lines: match on a copy with every ASCII
-    // whitespace a space (same byte offsets), report on the source.
-    let spaced: String = source
-        .chars()
-        .map(|c| if c.is_ascii_whitespace() { ' ' } else { c })
-        .collect();
+    // whitespace a space (same byte offsets), report on the source. Byte by
+    // byte: an ASCII byte is a whole character, and swapping one for a
+    // space keeps the text UTF-8.
+    let mut bytes = source.as_bytes().to_vec();
+    for b in &mut bytes {
+        if b.is_ascii_whitespace() {
+            *b = b' ';
+        }
+    }
+    let spaced = String::from_utf8(bytes).unwrap_or_else(|_| source.to_string());
     let lower = spaced.to_ascii_lowercase();
     let text = lower.as_str();
     let lead = text.len() - text.trim_start_matches(['*', '_', ' ']).len();
@@ -622,10 +627,14 @@ fn repeated(p: &Parsed) -> Option<(&'static str, usize)> {
 /// Where a remark in brackets opens. A bracket glued to the word before
 /// it marks a plural or a variant ("collection(s)", "f(x)"), not a remark.
 fn bracket(text: &str) -> Option<usize> {
-    text.char_indices().find_map(|(i, c)| {
-        let glued = text[..i].chars().last().is_some_and(char::is_alphanumeric);
-        (matches!(c, '(' | '[' | '{') && !glued).then_some(i)
-    })
+    text.match_indices(['(', '[', '{'])
+        .map(|(i, _)| i)
+        .find(|&i| {
+            !text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        })
 }
 
 /// Role nouns that are not agent nouns by their ending ("admin", not

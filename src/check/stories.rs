@@ -1,6 +1,6 @@
 //! Rules on each story: fields, references, the Definition of Ready, WIP limits.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::Context;
 use crate::model::diagnostic::{Finding, Rule};
@@ -9,11 +9,12 @@ use crate::model::{Kind, Story, StoryId};
 
 pub(super) fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
     let cfg = &ctx.s.config;
-    let mut first_with_id: HashMap<&str, &Story> = HashMap::new();
     let sprint_ids: HashSet<&str> = ctx.s.sprints.iter().map(|s| s.id.as_str()).collect();
     for story in &ctx.s.stories {
         let id = story.id.as_str();
-        if let Some(first) = first_with_id.get(id) {
+        // The first story with the id, from the snapshot's index of ids.
+        let first = ctx.s.story(id).filter(|first| !std::ptr::eq(*first, story));
+        if let Some(first) = first {
             out.push(
                 story
                     .finding_at(
@@ -24,8 +25,6 @@ pub(super) fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
                     .help("give one of the two stories an unused id, and rename its file to match")
                     .related(first.id_location(), "the first story with this id"),
             );
-        } else {
-            first_with_id.insert(id, story);
         }
         if !ctx.is_local(story) {
             continue;
@@ -54,7 +53,11 @@ pub(super) fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("");
-        if stem != id && !stem.starts_with(&format!("{id}-")) {
+        if stem != id
+            && !stem
+                .strip_prefix(id)
+                .is_some_and(|rest| rest.starts_with('-'))
+        {
             out.push(
                 story
                     .finding_at(
