@@ -197,6 +197,26 @@ fn read_with(
     gather: Gather,
     owner: Option<(&Arc<Document>, usize)>,
 ) -> Body {
+    // A body of the plain shape gives the parser's events without it.
+    match super::plain::events(body) {
+        Some(events) => gather_from(events, body, first_line, gather, owner),
+        None => gather_from(parse(body), body, first_line, gather, owner),
+    }
+}
+
+/// The parser's events of `body`, with their byte ranges.
+fn parse(body: &str) -> impl Iterator<Item = (Event<'_>, std::ops::Range<usize>)> {
+    Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter()
+}
+
+/// What `gather` asks of the body whose `events` these are.
+fn gather_from<'a>(
+    events: impl IntoIterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+    body: &str,
+    first_line: usize,
+    gather: Gather,
+    owner: Option<(&Arc<Document>, usize)>,
+) -> Body {
     // Words as a slice of the owner where they stand within `range` of the
     // body, else their own copy.
     let share = |range: std::ops::Range<usize>, words: String| match owner {
@@ -213,7 +233,6 @@ fn read_with(
         first_line + starts.partition_point(|&s| s <= offset)
     };
     let mut out = Body::default();
-    let parser = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter();
 
     let mut heading: Option<(HeadingLevel, String)> = None;
     let mut criteria_level: Option<HeadingLevel> = None;
@@ -221,7 +240,7 @@ fn read_with(
     let mut list_depth = 0usize;
     let mut item: Option<Item> = None;
 
-    for (event, range) in parser {
+    for (event, range) in events {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level, String::new()));
@@ -511,6 +530,122 @@ mod tests {
 
     fn own(words: String) -> Text {
         Text::from(words)
+    }
+
+    /// Wherever the plain reader reads a body, what is gathered from its
+    /// events is what is gathered from the parser's: every part of the body,
+    /// as a story keeps it and in full.
+    mod plain_shape {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Lines of the plain shape.
+        const PLAIN: &[&str] = &[
+            "",
+            "   ",
+            "As a **bookkeeper**, I want to search customers in bulk,",
+            "so that I can finish the month-end close.",
+            "As an admin I want logs so that I can see",
+            "As a",
+            "## Acceptance criteria",
+            "# Acceptance Criteria:",
+            "### Notes",
+            "#### Acceptance criteria",
+            "- [ ] Given a cart, when I pay, then I get a receipt",
+            "- [x] Given 32 selected (0)",
+            "- [X] done",
+            "- plain item",
+            "- item with **strong** words",
+            "Raised at the customer day.  ",
+            "words with snake_case and 2026 and a_b",
+            "a **b** c **d**",
+            "x **y**!",
+            "2026 was a year",
+            "10.5 percent",
+            "caf\u{e9} au lait",
+        ];
+
+        /// Lines just outside the plain shape.
+        const OTHER: &[&str] = &[
+            "**Bold** start",
+            "x **unclosed",
+            "x **a*b**",
+            "x ** spaced**",
+            "x **a **",
+            "x **y**z",
+            "(**y**)",
+            "3 * 4",
+            "1. numbered",
+            "2) other",
+            "---",
+            "===",
+            "- - -",
+            "* star item",
+            "> quote",
+            "    code",
+            "  lazy indented",
+            "<div>",
+            "[link]: /x",
+            "see [docs](x)",
+            "a & b",
+            "a `code` b",
+            "x\\y",
+            "#nohash",
+            "####### seven",
+            "## heading ##",
+            "##",
+            "- [ ]",
+            "- [x] ",
+            "-",
+            "- ",
+            "Tab\there",
+            "a__b",
+            "_a_",
+            "end\r",
+        ];
+
+        fn line() -> impl Strategy<Value = &'static str> {
+            prop_oneof![
+                12 => proptest::sample::select(PLAIN),
+                1 => proptest::sample::select(OTHER),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 8192, ..ProptestConfig::default() })]
+            #[test]
+            fn the_plain_reader_gathers_what_the_parser_gathers(
+                lines in proptest::collection::vec(line(), 0..14),
+                newline_at_end in any::<bool>(),
+            ) {
+                let mut body = lines.join("\n");
+                if newline_at_end {
+                    body.push('\n');
+                }
+                if let Some(events) = crate::syntax::plain::events(&body) {
+                    for gather in [Gather::All, Gather::Story, Gather::Criteria] {
+                        let plain = gather_from(events.clone(), &body, 3, gather, None);
+                        let parsed = gather_from(parse(&body), &body, 3, gather, None);
+                        prop_assert_eq!(plain, parsed, "{:?}", body);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn a_body_in_the_documented_shape_is_read_without_the_parser() {
+            let body = "As a **finance clerk**, I want to export an invoice as PDF, so that I can send it\n\
+                        to a customer.\n\n## Acceptance criteria\n\n- [ ] Given an invoice, when I choose\n\
+                        Export, then a PDF downloads\n- [x] Given 3 invoices (0)\n\n## Notes\n\
+                        Raised at the customer day; keep snake_case names.\n";
+            assert!(crate::syntax::plain::events(body).is_some());
+            let plain = read(body, 1);
+            assert_eq!(plain, gather_from(parse(body), body, 1, Gather::All, None));
+            assert_eq!(plain.criteria.len(), 2);
+            assert!(plain
+                .statement
+                .is_some_and(|s| s.role.as_str() == "finance clerk"));
+        }
     }
 
     mod separable {
