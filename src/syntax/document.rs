@@ -551,14 +551,15 @@ impl Layout {
     fn scan_top_level(yaml: &str, first_line: usize) -> Option<Layout> {
         let mut slots: Vec<(&str, Slot)> = Vec::with_capacity(16);
         let mut repeats = Vec::new();
-        let flat = each_top_level(yaml, first_line, |key, slot| {
+        let scan = each_top_level(yaml, first_line, |key, slot| {
             if slots.iter().any(|(k, _)| *k == key) {
                 repeats.push((key.to_string(), slot.line, 1));
             } else {
                 slots.push((key, slot));
             }
+            true
         });
-        flat.then(|| Layout::pack(slots, repeats))
+        (scan == TopLevel::Read).then(|| Layout::pack(slots, repeats))
     }
 
     /// The slot at `path`, or failing that at its nearest ancestor.
@@ -604,16 +605,28 @@ impl Layout {
     }
 }
 
-/// Calls `each` with the slot of every key line of `yaml` in order
-/// (a repeated key again) when every key is at the left margin; `false`,
-/// having stopped, at the first line that is not (an indented line, a list
-/// item, a block scalar) or past [`MOST_TOP_LEVEL_KEYS`]: that front matter
-/// is the full scan's to read.
+/// How far [`each_top_level`] read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TopLevel {
+    /// Every line: every key is at the left margin.
+    Read,
+    /// Up to where its caller said to stop: every key so far is at the margin.
+    Stopped,
+    /// Up to a line that is not a key at the margin (an indented line, a
+    /// list item, a block scalar) or past [`MOST_TOP_LEVEL_KEYS`]: that
+    /// front matter is the full scan's to read.
+    Nested,
+}
+
+/// Calls `each` with the slot of every key line of `yaml` in order (a
+/// repeated key again) while `each` says to go on and every key is at the
+/// left margin. The lines read so far are read alike by the full scan,
+/// whatever follows them.
 fn each_top_level<'y>(
     yaml: &'y str,
     first_line: usize,
-    mut each: impl FnMut(&'y str, Slot<'y>),
-) -> bool {
+    mut each: impl FnMut(&'y str, Slot<'y>) -> bool,
+) -> TopLevel {
     let mut keys = 0;
     for (n, raw_line) in yaml.split('\n').enumerate() {
         let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
@@ -622,18 +635,18 @@ fn each_top_level<'y>(
             continue;
         }
         if trimmed.len() != line.len() || trimmed == "-" || trimmed.starts_with("- ") {
-            return false;
+            return TopLevel::Nested;
         }
         let Some((key, after)) = split_key(trimmed) else {
             continue;
         };
         let raw = strip_comment(after.trim());
         if raw.starts_with('|') || raw.starts_with('>') || keys == MOST_TOP_LEVEL_KEYS {
-            return false;
+            return TopLevel::Nested;
         }
         keys += 1;
         let value_offset = trimmed.len() - after.trim_start().len();
-        each(
+        let go_on = each(
             key,
             Slot {
                 line: first_line + n,
@@ -642,8 +655,11 @@ fn each_top_level<'y>(
                 raw,
             },
         );
+        if !go_on {
+            return TopLevel::Stopped;
+        }
     }
-    true
+    TopLevel::Read
 }
 
 /// The most key lines the top-level scan reads; a story has about a dozen.
@@ -681,18 +697,19 @@ impl<'y> LazyLayout<'y> {
     }
 
     /// What [`Layout::get`] gives as `path`'s raw value; for a top-level
-    /// key of front matter whose keys are all at the margin, read from the
-    /// lines without building the layout.
+    /// key written before any nesting, read from the lines up to it without
+    /// building the layout.
     pub fn raw(&self, path: &str) -> Option<&str> {
         if self.scanned.get().is_none() {
-            let mut first = None;
-            let flat = each_top_level(self.yaml, self.first_line, |key, slot| {
-                if first.is_none() && key == path {
-                    first = Some(slot.raw);
+            let mut found = None;
+            let scan = each_top_level(self.yaml, self.first_line, |key, slot| {
+                if key == path {
+                    found = Some(slot.raw);
                 }
+                found.is_none()
             });
-            if flat {
-                return first;
+            if scan != TopLevel::Nested {
+                return found;
             }
         }
         self.get().get(path).map(|s| s.raw)
