@@ -118,6 +118,8 @@ fn parse(source: &str) -> Parsed<'_> {
             *b = b' ';
         }
     }
+    // The copy is UTF-8, as said: the fallback is never taken, and a
+    // panic on a user's statement is not an option.
     let spaced = String::from_utf8(bytes).unwrap_or_else(|_| source.to_string());
     let lower = spaced.to_ascii_lowercase();
     let text = lower.as_str();

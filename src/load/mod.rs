@@ -812,7 +812,7 @@ fn parse_story_as(p: Parsed, read: BodyRead, out: &mut Vec<Finding>) -> Option<S
 fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
     let doc = p.doc.clone();
     let layout = Arc::new(Layout::scan(&doc.text[p.yaml.0..p.yaml.1], p.yaml_line));
-    let mut f = Fields::new(p.map, "", &doc, &layout, out);
+    let mut f = Fields::new(p.map, "", &doc, &*layout, out);
     let id = f.required_text("id", true, "2026-S14");
     let goal = f.text("goal", true, "Customers can pay invoices online");
     let start = f.date("start");
@@ -836,7 +836,7 @@ fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
     f.finish(field::SPRINT_ORDER);
     let closed = closed.and_then(|m| {
         let has_date = m.get("date").is_some();
-        let mut c = Fields::new(m, "closed.", &doc, &layout, out);
+        let mut c = Fields::new(m, "closed.", &doc, &*layout, out);
         let date = c.date("date");
         if !has_date {
             c.missing("date", "2026-11-15");
@@ -857,7 +857,7 @@ fn parse_sprint(p: Parsed, out: &mut Vec<Finding>) -> Option<Sprint> {
         })
     });
     let commitment = commitment.map(|m| {
-        let mut c = Fields::new(m, "commitment.", &doc, &layout, out);
+        let mut c = Fields::new(m, "commitment.", &doc, &*layout, out);
         let date = c.date("date");
         let stories = c.list("stories", "[S-42, S-51]");
         let points = c.number("points", "13").unwrap_or(0.0);
@@ -1004,7 +1004,7 @@ fn parse_config(
     out: &mut Vec<Finding>,
 ) -> Config {
     let mut c = Config::default();
-    let mut f = Fields::new(map, "", &doc, &layout, out);
+    let mut f = Fields::new(map, "", &doc, &*layout, out);
     c.product = f.text("product", true, "Ledgerly").unwrap_or_default();
     c.vision = f.text("vision", true, "…");
     if let Some(p) = f.text("id_prefix", false, "S") {
@@ -1036,7 +1036,7 @@ fn parse_config(
     let rules = f.mapping("rules", "{ rank-tie: error }");
     f.finish(&field::names(field::CONFIG));
     if let Some(m) = quality {
-        let mut q = Fields::new(m, "quality.", &doc, &layout, out);
+        let mut q = Fields::new(m, "quality.", &doc, &*layout, out);
         let had_words = layout.get("quality.vague_words").is_some();
         let words = q.list("vague_words", "[fast, easy, etc.]");
         if had_words || !words.is_empty() {
@@ -1048,7 +1048,7 @@ fn parse_config(
     }
 
     for (prefix, m) in goals {
-        let mut g = Fields::new(m, &prefix, &doc, &layout, out);
+        let mut g = Fields::new(m, &prefix, &doc, &*layout, out);
         let id = g.required_text("id", false, "G-1");
         let title = g.required_text("title", true, "Customers pay online");
         let status = g
@@ -1070,7 +1070,7 @@ fn parse_config(
         }
     }
     if let Some(m) = workflow {
-        let mut w = Fields::new(m, "workflow.", &doc, &layout, out);
+        let mut w = Fields::new(m, "workflow.", &doc, &*layout, out);
         let statuses = w.list("statuses", "[draft, ready, in-progress, review, done]");
         let done = w.list("done", "[done]");
         w.finish(&field::names(field::keys_under(field::CONFIG, "workflow")));
@@ -1094,7 +1094,7 @@ fn parse_config(
         }
     }
     if let Some(m) = ready {
-        let mut r = Fields::new(m, "definition_of_ready.", &doc, &layout, out);
+        let mut r = Fields::new(m, "definition_of_ready.", &doc, &*layout, out);
         let statuses = r.list("statuses", "[ready]");
         let require = r.list("require", "[estimate, acceptance_criteria, statement]");
         let had_statuses = layout.get("definition_of_ready.statuses").is_some();

@@ -684,41 +684,12 @@ impl<'y> LazyLayout<'y> {
             scanned: std::cell::OnceCell::new(),
         }
     }
-
-    pub fn get(&self) -> &Layout {
-        self.scanned
-            .get_or_init(|| Layout::scan(self.yaml, self.first_line))
-    }
-
-    /// The layout, scanned now if it was not.
-    pub fn into_layout(self) -> Layout {
-        self.get();
-        self.scanned.into_inner().unwrap_or_default()
-    }
-
-    /// What [`Layout::get`] gives as `path`'s raw value; for a top-level
-    /// key written before any nesting, read from the lines up to it without
-    /// building the layout.
-    pub fn raw(&self, path: &str) -> Option<&str> {
-        if self.scanned.get().is_none() {
-            let mut found = None;
-            let scan = each_top_level(self.yaml, self.first_line, |key, slot| {
-                if key == path {
-                    found = Some(slot.raw);
-                }
-                found.is_none()
-            });
-            if scan != TopLevel::Nested {
-                return found;
-            }
-        }
-        self.get().get(path).map(|s| s.raw)
-    }
 }
 
-/// Where a front matter's keys are written: a [`Layout`], scanned or
+/// Where a front matter's keys are written: a [`Layout`], scanned, or a
 /// [`LazyLayout`] still to scan, as the typed reading of fields asks it.
 pub trait Positions {
+    /// The whole layout (scanned now, if it was not).
     fn layout(&self) -> &Layout;
 
     /// The raw value of the key at `path` (`Layout::get`'s `raw`).
@@ -733,19 +704,28 @@ impl Positions for Layout {
     }
 }
 
-impl Positions for std::sync::Arc<Layout> {
-    fn layout(&self) -> &Layout {
-        self
-    }
-}
-
 impl Positions for LazyLayout<'_> {
     fn layout(&self) -> &Layout {
-        self.get()
+        self.scanned
+            .get_or_init(|| Layout::scan(self.yaml, self.first_line))
     }
 
+    /// For a top-level key written before any nesting, read from the lines
+    /// up to it without building the layout.
     fn raw(&self, path: &str) -> Option<&str> {
-        LazyLayout::raw(self, path)
+        if self.scanned.get().is_none() {
+            let mut found = None;
+            let scan = each_top_level(self.yaml, self.first_line, |key, slot| {
+                if key == path {
+                    found = Some(slot.raw);
+                }
+                found.is_none()
+            });
+            if scan != TopLevel::Nested {
+                return found;
+            }
+        }
+        self.layout().get(path).map(|s| s.raw)
     }
 }
 

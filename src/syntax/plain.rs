@@ -4,21 +4,28 @@
 //! heading over a `- [ ]` list, and a few more headings and paragraphs of
 //! plain words. [`events`] reads exactly that shape into the parser's own
 //! events (those [`super::body`] gathers from), and says `None` to
-//! everything else: an indented line, a control character, any other block
-//! (a quote, a fence, a numbered list, a setext underline, raw HTML, a
-//! thematic break), and any inline markup but `**strong words**` (code,
-//! links, entities, escapes, a lone `*`, `_` outside a word). What it says
-//! `None` to goes to `pulldown-cmark`, which stays the one meaning of
-//! Markdown here: a property test in `body` holds that wherever this reads
-//! a body, what is read from it is what the parser's events give.
+//! everything else: an indented line, a control character (a tab, the `\r`
+//! of a Windows line end), any other block (a quote, a fence, a numbered
+//! list, a setext underline, raw HTML, a thematic break), and any inline
+//! markup but `**strong words**` (code, links, entities, escapes, a lone
+//! `*`, `_` outside a word). What it says `None` to goes to
+//! `pulldown-cmark`, which stays the one meaning of Markdown here: a
+//! property test in `body` holds that wherever this reads a body, what is
+//! read from it is what the parser's events give.
+//!
+//! The events are the parser's, and so are the byte ranges the reading of
+//! a body uses (where a paragraph starts and ends, where an item starts);
+//! the ranges of a list's start, of an item's end before blank lines and of
+//! a soft break after a space can be shorter than the parser's.
 
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 /// A body's events with their byte ranges, as the parser's
-/// `into_offset_iter` gives them, for the events a body's reading looks at
-/// (not the paragraphs inside a loose list's items).
+/// `into_offset_iter` gives them (see the module's note on ranges), for the
+/// events a body's reading looks at (not the paragraphs inside a loose
+/// list's items).
 pub type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
 
 /// The block the next line may continue.

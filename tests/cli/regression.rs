@@ -1287,3 +1287,44 @@ fn import_skips_ids_taken_on_other_branches() {
         "{r}"
     );
 }
+
+/// A `rank:` line inside a quoted title written over several lines looked
+/// like the rank's key to the line scanners, and its digits were taken as
+/// the rank (5, where the parser reads 10). The text is taken only where it
+/// reads as the parsed value.
+#[test]
+fn a_rank_line_inside_a_quoted_title_is_not_the_rank() {
+    let f = Fixture::example();
+    f.write(
+        "stories/S-90-export.md",
+        "---\nid: S-90\ntitle: \"Export invoices\nrank: 5\nas PDF\"\nrank: 10.50\nstatus: draft\n---\n",
+    );
+    f.write(
+        "stories/S-91-import.md",
+        "---\nid: S-91\ntitle: 'Import\nrank: \"7\"\nlater'\nrank: \"12\"\nstatus: draft\n---\n",
+    );
+    let r = f.run(&["list", "--format", "json"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let rank = |id: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["id"] == id)
+            .map(|row| (row["title"].clone(), row["rank"].clone()))
+    };
+    assert_eq!(
+        rank("S-90"),
+        Some((
+            serde_json::json!("Export invoices rank: 5 as PDF"),
+            serde_json::json!("10.5")
+        ))
+    );
+    assert_eq!(
+        rank("S-91"),
+        Some((
+            serde_json::json!("Import rank: \"7\" later"),
+            serde_json::json!("12")
+        ))
+    );
+}
