@@ -33,6 +33,8 @@ use std::sync::Arc;
 
 use crate::model::rank::Rank;
 use crate::model::{Kind, Snapshot, Story, StoryId};
+#[cfg(unix)]
+use crate::source::{flat_markdown_names, open_folder_fd};
 use crate::source::{is_markdown, walk_sorted, Entry, EntryKind, Source, WorkTree};
 use crate::syntax::document::Document;
 
@@ -463,16 +465,7 @@ fn keyed(path: PathBuf, key: Key) -> (Entry, Option<Key>) {
 /// Opens the `stories/` folder for reading its entries, never through a link.
 #[cfg(unix)]
 fn open_folder(root: &Path) -> Option<std::os::fd::OwnedFd> {
-    open_dir(&root.join("stories"))
-}
-
-/// Opens a folder for reading its entries and stat'ing its files by name,
-/// never through a link.
-#[cfg(unix)]
-fn open_dir(path: &Path) -> Option<std::os::fd::OwnedFd> {
-    use rustix::fs::{Mode, OFlags};
-    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    rustix::fs::open(path, flags, Mode::empty()).ok()
+    open_folder_fd(&root.join("stories"))
 }
 
 /// The files of a flat `stories/` folder by the names the cache lists,
@@ -507,7 +500,7 @@ fn known_listing(
     }
     let (entries, listed) = rayon::join(
         || stat_names(&folder, &names),
-        || (!unchanged).then(|| read_names(&folder)),
+        || (!unchanged).then(|| flat_markdown_names(&folder)),
     );
     if let Some(listed) = listed {
         if listed? != names {
@@ -525,32 +518,6 @@ fn known_listing(_: &Path, _: Option<&Stored>, _: &[Line], _: Purpose) -> Option
     None
 }
 
-/// The story file names in the open `stories/` folder, in byte order (the
-/// order of a path sort, as `walk_sorted` gives); `None` when the folder
-/// holds anything but plain files, or the listing does not say what an
-/// entry is: the walk lists it then.
-#[cfg(unix)]
-fn read_names(folder: &std::os::fd::OwnedFd) -> Option<Vec<Vec<u8>>> {
-    use rustix::fs::{Dir, FileType};
-    use std::os::unix::ffi::OsStrExt;
-    let mut names: Vec<Vec<u8>> = Vec::new();
-    for entry in Dir::read_from(folder).ok()? {
-        let entry = entry.ok()?;
-        let name = entry.file_name().to_bytes();
-        if name == b"." || name == b".." {
-            continue;
-        }
-        if entry.file_type() != FileType::RegularFile {
-            return None;
-        }
-        if is_markdown(Path::new(std::ffi::OsStr::from_bytes(name))) {
-            names.push(name.to_vec());
-        }
-    }
-    names.sort_unstable();
-    Some(names)
-}
-
 /// [`list_stories`] of a `stories/` folder that holds only files (the
 /// usual shape): read and stat'ed through one handle of the folder, names
 /// as the kernel lists them, no path made until the end (walkdir joined a
@@ -560,7 +527,7 @@ fn list_flat(root: &Path) -> Option<Listing> {
     let folder = open_folder(root)?;
     // Taken before the folder is read (see `Listing::folder`).
     let folder_key = Key::of_open(&folder)?;
-    let names = read_names(&folder)?;
+    let names = flat_markdown_names(&folder)?;
     Some(Listing {
         entries: stat_names(&folder, &names)?,
         folder: Some(folder_key),
@@ -613,7 +580,7 @@ impl Folders {
         for file in files {
             let (folder, _) = split_name(file)?;
             if !folders.contains_key(folder) {
-                let fd = open_dir(&root.join(std::ffi::OsStr::from_bytes(folder)))?;
+                let fd = open_folder_fd(&root.join(std::ffi::OsStr::from_bytes(folder)))?;
                 folders.insert(folder.to_vec(), fd);
             }
         }
