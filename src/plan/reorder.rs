@@ -194,6 +194,56 @@ fn place(s: &Snapshot, mover: Option<&Story>, target: &Target) -> Result<Placeme
     })
 }
 
+/// Which of `ranks` keep theirs: a heaviest increasing chain, the `mover`
+/// weighing half as much as any other story. One story placed among others
+/// whose ranks already increase (the usual move) needs no search: the
+/// others all keep theirs, and the mover keeps its own only where it falls
+/// strictly between its new neighbours (any chain through it otherwise
+/// drops a neighbour, which weighs more). A tie with a neighbour, or any
+/// other order, takes the search. The search sorted every rank for a move
+/// of one story.
+fn kept(
+    ranks: &[Option<&Rank>],
+    mover: Option<usize>,
+    follows: impl Fn(usize) -> bool,
+) -> Vec<bool> {
+    if let Some(keep) = mover.and_then(|m| one_placed(ranks, m)) {
+        return keep;
+    }
+    heaviest_increasing(ranks, |i| if Some(i) == mover { 1 } else { 2 }, follows)
+}
+
+/// [`kept`] without the search, when every rank but the `mover`'s is
+/// present and greater than the one before it, and the mover's ties
+/// neither neighbour; `None` otherwise.
+fn one_placed(ranks: &[Option<&Rank>], mover: usize) -> Option<Vec<bool>> {
+    let others = ranks
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| j != mover)
+        .map(|(_, r)| *r);
+    let mut last: Option<&Rank> = None;
+    for r in others {
+        let r = r?;
+        if last.is_some_and(|l| l >= r) {
+            return None;
+        }
+        last = Some(r);
+    }
+    let before = mover.checked_sub(1).and_then(|j| ranks[j]);
+    let after = ranks.get(mover + 1).copied().flatten();
+    let fits = match ranks.get(mover).copied().flatten() {
+        None => false,
+        Some(r) if before == Some(r) || after == Some(r) => return None,
+        Some(r) => before.is_none_or(|b| b < r) && after.is_none_or(|a| r < a),
+    };
+    let mut keep = vec![true; ranks.len()];
+    if let Some(k) = keep.get_mut(mover) {
+        *k = fits;
+    }
+    Some(keep)
+}
+
 /// A story in a wanted order: its id (`None` for a story not written yet)
 /// and its rank today.
 struct Entry<'a> {
@@ -215,11 +265,9 @@ fn rerank<'a, I: Iterator<Item = &'a Rank>>(
 ) -> Vec<Option<Rank>> {
     let ranks: Vec<Option<&Rank>> = wanted.iter().map(|e| e.rank).collect();
     let in_id_order = |a: &Entry, b: &Entry| matches!((a.id, b.id), (Some(x), Some(y)) if x < y);
-    let mut keep = heaviest_increasing(
-        &ranks,
-        |i| if Some(i) == mover { 1 } else { 2 },
-        |i| ranks[i] == ranks[i - 1] && in_id_order(&wanted[i - 1], &wanted[i]),
-    );
+    let mut keep = kept(&ranks, mover, |i| {
+        ranks[i] == ranks[i - 1] && in_id_order(&wanted[i - 1], &wanted[i])
+    });
     // Unranked stories left at the end, in id order, can stay unranked (but
     // not the story being placed: unranked, it would sort after the rest).
     let mut tail = wanted.len();
@@ -426,4 +474,38 @@ pub fn read_order_list(s: &Snapshot, text: &str) -> Result<Vec<StoryId>, OrderLi
         desired.push(StoryId::new(id));
     }
     Ok(desired)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+        /// Wherever a move is planned without the search, the search keeps
+        /// the same ranks: others increasing or tied, ranks missing, the
+        /// mover anywhere, ranked or not, ids in order or not.
+        #[test]
+        fn one_story_placed_keeps_what_the_search_keeps(
+            ranks in proptest::collection::vec(proptest::option::weighted(0.95, 0u32..40), 1..12),
+            mover in 0usize..12,
+            ids_in_order in proptest::collection::vec(any::<bool>(), 12),
+            sorted in any::<bool>(),
+        ) {
+            let mut ranks = ranks;
+            if sorted {
+                ranks.sort();
+            }
+            let mover = mover % ranks.len();
+            let ranks: Vec<Option<Rank>> = ranks.iter().map(|r| r.map(|r| Rank::from_int(r.into()))).collect();
+            let refs: Vec<Option<&Rank>> = ranks.iter().map(Option::as_ref).collect();
+            let follows = |i: usize| refs[i] == refs[i - 1] && ids_in_order[i];
+            let searched = heaviest_increasing(&refs, |i| if i == mover { 1 } else { 2 }, follows);
+            if let Some(fast) = one_placed(&refs, mover) {
+                prop_assert_eq!(&fast, &searched, "{:?}, mover {}", ranks, mover);
+            }
+            prop_assert_eq!(kept(&refs, Some(mover), follows), searched);
+        }
+    }
 }
