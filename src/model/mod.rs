@@ -631,9 +631,13 @@ impl Snapshot {
     /// Stories in backlog order: by rank (exactly), unranked last, ties by id.
     pub fn ranked(&self) -> Vec<&Story> {
         use rayon::slice::ParallelSliceMut;
-        let mut v: Vec<&Story> = self.stories.iter().collect();
-        v.par_sort_by(|a, b| rank_order(a, b));
-        v
+        // By each rank's number first (`Rank::order_key`, made once a
+        // story), then in full where two keys meet: comparing ranks as
+        // decimal text through each story was most of planning a move.
+        let key = |s: &Story| s.rank.as_ref().map_or(u128::MAX, Rank::order_key);
+        let mut v: Vec<(u128, &Story)> = self.stories.iter().map(|s| (key(s), s)).collect();
+        v.par_sort_by(|a, b| a.0.cmp(&b.0).then_with(|| rank_order(a.1, b.1)));
+        v.into_iter().map(|(_, s)| s).collect()
     }
 
     /// Where `story` stands in backlog order, counted from 1: the place
