@@ -222,7 +222,7 @@ fn load_with(
     // is listed now. `in_line_order`: the entries are the cache's lines, one
     // for one.
     let (listing, in_line_order) = match known_listing(tree.root(), stored, &lines, purpose) {
-        Some(listing) => (listing, true),
+        Some(known) => known,
         None => (
             list_stories(tree.root()).map_or_else(|| list_any(tree), Ok)?,
             false,
@@ -474,15 +474,17 @@ fn open_folder(root: &Path) -> Option<std::os::fd::OwnedFd> {
 /// settled by then (a file added, removed or renamed changes the folder's
 /// modification and change times; git's untracked cache rests on the
 /// same); otherwise (an edit, or a folder changed since) by reading the
-/// folder on one core while the files are stat'ed on the others. `None`
-/// when the cache cannot say: the folder is listed then.
+/// folder on one core while the files are stat'ed on the others. Whether
+/// the entries are the cache's lines one for one comes with them (not when
+/// files were added since). `None` when the cache cannot say: the folder
+/// is listed then.
 #[cfg(unix)]
 fn known_listing(
     root: &Path,
     stored: Option<&Stored>,
     lines: &[Line],
     purpose: Purpose,
-) -> Option<Listing> {
+) -> Option<(Listing, bool)> {
     let stored = stored?;
     let folder = open_folder(root)?;
     let folder_now = Key::of_open(&folder)?;
@@ -502,19 +504,49 @@ fn known_listing(
         || stat_names(&folder, &names),
         || (!unchanged).then(|| flat_markdown_names(&folder)),
     );
-    if let Some(listed) = listed {
-        if listed? != names {
-            return None;
+    let (entries, in_line_order) = match listed {
+        Some(listed) => with_names(&folder, &names, entries?, listed?)?,
+        None => (entries?, true),
+    };
+    let listing = Listing {
+        entries,
+        folder: Some(folder_now),
+    };
+    Some((listing, in_line_order))
+}
+
+/// Listed story files, each with its key when it could be had.
+type KeyedEntries = Vec<(Entry, Option<Key>)>;
+
+/// The entries of the folder's names as `listed` now, from those of the
+/// cache's `names` (stat'ed already, in the same order) and a `stat` of
+/// each name added since, and whether they are still the names one for
+/// one: a `new` adds a file the cache does not list, and the folder was
+/// listed and every file stat'ed a second time for it. `None` where a name
+/// is not a plain file any more (a file removed since is one).
+#[cfg(unix)]
+fn with_names(
+    folder: &std::os::fd::OwnedFd,
+    names: &[&[u8]],
+    entries: KeyedEntries,
+    listed: Vec<Vec<u8>>,
+) -> Option<(KeyedEntries, bool)> {
+    if listed.iter().map(Vec::as_slice).eq(names.iter().copied()) {
+        return Some((entries, true));
+    }
+    let mut known: Vec<Option<(Entry, Option<Key>)>> = entries.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(listed.len());
+    for name in &listed {
+        match names.binary_search(&name.as_slice()) {
+            Ok(i) => out.push(known[i].take()?),
+            Err(_) => out.extend(stat_names(folder, std::slice::from_ref(name))?),
         }
     }
-    Some(Listing {
-        entries: entries?,
-        folder: Some(folder_now),
-    })
+    Some((out, false))
 }
 
 #[cfg(not(unix))]
-fn known_listing(_: &Path, _: Option<&Stored>, _: &[Line], _: Purpose) -> Option<Listing> {
+fn known_listing(_: &Path, _: Option<&Stored>, _: &[Line], _: Purpose) -> Option<(Listing, bool)> {
     None
 }
 
