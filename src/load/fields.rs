@@ -240,24 +240,14 @@ impl<'a> Fields<'a> {
         out
     }
 
-    /// A rank, read from its source text so it stays exact. The text is
-    /// taken only where it reads as the value the parser gave: a `rank:`
-    /// line inside a quoted scalar over several lines looks like a key to
-    /// the line scanners, and its digits are not the rank's.
+    /// A rank, read from its source text so it stays exact.
     pub fn rank(&mut self, key: &str) -> Option<Rank> {
         let v = self.take(key)?;
         let written = self
             .layout
             .raw(&self.path(key))
             .map(|raw| unquote(raw).to_string())
-            .filter(|s| !s.is_empty())
-            .filter(|w| match &v {
-                // Digits beyond what a float holds are why the text is
-                // read; text no float reads (`0x1F`) is reported as such.
-                Value::Number(n) => w.parse::<f64>().map_or(true, |x| Some(x) == n.as_f64()),
-                Value::String(s) => w == s,
-                _ => true,
-            });
+            .filter(|s| !s.is_empty());
         let text = match (&v, written) {
             (Value::Number(_) | Value::String(_), Some(w)) => w,
             (Value::Number(n), None) => n.to_string(),

@@ -342,6 +342,13 @@ fn skip_quoted(b: &[u8], start: usize) -> usize {
     quoted_end(b, start).unwrap_or(b.len())
 }
 
+/// Whether a value opens a quote or a flow collection it does not close on
+/// its key's line: the lines after it are then part of it (a title in
+/// quotes over two lines), whatever they look like.
+fn opens_over_lines(raw: &str) -> bool {
+    raw.starts_with(['"', '\'', '[', '{']) && !flow_balanced(raw)
+}
+
 /// Whether the flow brackets and quotes of a value close on its line.
 pub fn flow_balanced(raw: &str) -> bool {
     let b = raw.as_bytes();
@@ -423,11 +430,22 @@ impl Layout {
         let mut stack: Vec<Frame> = Vec::new();
         let mut counters: HashMap<String, usize> = HashMap::default();
         let mut block_scalar_indent: Option<usize> = None;
+        // A quoted or flow value not closed on its key's line, as written
+        // so far: its next lines are its own, not keys.
+        let mut open_value: Option<String> = None;
         for (n, raw_line) in yaml.split('\n').enumerate() {
             let line_no = first_line + n;
             let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
             let trimmed = line.trim_start_matches(' ');
             let indent = line.len() - trimmed.len();
+            if let Some(open) = open_value.as_mut() {
+                open.push('\n');
+                open.push_str(line);
+                if flow_balanced(open) {
+                    open_value = None;
+                }
+                continue;
+            }
             if let Some(bi) = block_scalar_indent {
                 if trimmed.is_empty() || indent > bi {
                     continue;
@@ -452,11 +470,15 @@ impl Layout {
                 *counter += 1;
                 let rest = content.get(1..).unwrap_or("");
                 let skip = 1 + (rest.len() - rest.trim_start_matches(' ').len());
+                let raw = strip_comment(rest.trim());
+                if opens_over_lines(raw) {
+                    open_value = Some(raw.to_string());
+                }
                 slots.entry(path.clone()).or_insert(Slot {
                     line: line_no,
                     key_column: col + 1,
                     value_column: col + skip + 1,
-                    raw: strip_comment(rest.trim()),
+                    raw,
                 });
                 stack.push(Frame {
                     indent: col,
@@ -485,6 +507,9 @@ impl Layout {
             let raw = strip_comment(after.trim());
             if raw.starts_with('|') || raw.starts_with('>') {
                 block_scalar_indent = Some(col);
+            }
+            if opens_over_lines(raw) {
+                open_value = Some(raw.to_string());
             }
             let slot = Slot {
                 line: line_no,
@@ -641,7 +666,7 @@ fn each_top_level<'y>(
             continue;
         };
         let raw = strip_comment(after.trim());
-        if raw.starts_with('|') || raw.starts_with('>') || keys == MOST_TOP_LEVEL_KEYS {
+        if raw.starts_with(['|', '>']) || opens_over_lines(raw) || keys == MOST_TOP_LEVEL_KEYS {
             return TopLevel::Nested;
         }
         keys += 1;
@@ -837,6 +862,30 @@ mod tests {
                     yaml
                 );
             }
+        }
+    }
+
+    /// A line inside a quoted title written over several lines, or inside a
+    /// flow list, looked like a key to both scans: a `rank:` there was taken
+    /// for the rank's place and digits (the parser reads it as the title's
+    /// words).
+    #[test]
+    fn a_line_inside_a_value_over_lines_is_no_key() {
+        for yaml in [
+            "id: S-1\ntitle: \"Export invoices\nrank: 5\nas PDF\"\nrank: 10\n",
+            "id: S-1\ntitle: 'Export\nrank: 5'\nrank: 10\n",
+            "id: S-1\nlabels: [a,\nrank: 5]\nrank: 10\n",
+            "items:\n  - \"one\n  rank: 5\"\nrank: 10\n",
+        ] {
+            let layout = Layout::scan(yaml, 2);
+            let rank = layout.get("rank").expect("a rank");
+            assert_eq!(
+                (rank.line, rank.raw),
+                (yaml.lines().count() + 1, "10"),
+                "{yaml:?}"
+            );
+            assert!(layout.repeats.is_empty(), "{yaml:?}");
+            assert_eq!(LazyLayout::new(yaml, 2).raw("rank"), Some("10"), "{yaml:?}");
         }
     }
 

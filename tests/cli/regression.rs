@@ -1290,8 +1290,8 @@ fn import_skips_ids_taken_on_other_branches() {
 
 /// A `rank:` line inside a quoted title written over several lines looked
 /// like the rank's key to the line scanners, and its digits were taken as
-/// the rank (5, where the parser reads 10). The text is taken only where it
-/// reads as the parsed value.
+/// the rank (5, where the parser reads 10). The scanners now read a quoted
+/// or flow value to its close (`syntax::document::opens_over_lines`).
 #[test]
 fn a_rank_line_inside_a_quoted_title_is_not_the_rank() {
     let f = Fixture::example();
@@ -1327,4 +1327,46 @@ fn a_rank_line_inside_a_quoted_title_is_not_the_rank() {
             serde_json::json!("12")
         ))
     );
+}
+
+/// A `rank:` line inside a title in quotes over several lines was taken for
+/// the rank's place: `rank` printed the move and then refused to write it
+/// ("spans several lines"). The line scanners now read such a value to its
+/// closing quote, and the move edits the rank's own line.
+#[test]
+fn a_rank_move_edits_the_rank_below_a_title_over_lines() {
+    let f = Fixture::example();
+    let story = "---\nid: S-90\ntitle: \"Export invoices\nrank: 5\nas PDF\"\nrank: 10.50\nstatus: draft\n---\nNotes.\n";
+    f.write("stories/S-90-export.md", story);
+    let r = f.run(&["rank", "S-90", "--after", "S-3"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+    assert_eq!(
+        f.read("stories/S-90-export.md"),
+        story.replace("rank: 10.50\n", &format!("rank: {}\n", rank_of(&f, "S-90")))
+    );
+    assert!(f
+        .read("stories/S-90-export.md")
+        .contains("rank: 5\nas PDF\""));
+    let list = f.run(&["list", "--format", "csv"]);
+    let order: Vec<&str> = list
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap_or(""))
+        .collect();
+    let at = |id: &str| order.iter().position(|x| *x == id).unwrap();
+    assert_eq!(at("S-90"), at("S-3") + 1, "{}", list.stdout);
+}
+
+/// The rank `list` shows for `id`.
+fn rank_of(f: &Fixture, id: &str) -> String {
+    let r = f.run(&["list", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["id"] == id)
+        .and_then(|row| row["rank"].as_str())
+        .unwrap()
+        .to_string()
 }
