@@ -34,7 +34,7 @@ use std::sync::Arc;
 use crate::model::rank::Rank;
 use crate::model::{Kind, Snapshot, Story, StoryId};
 #[cfg(unix)]
-use crate::source::{flat_markdown_names, open_folder_fd};
+use crate::source::{flat_markdown_names, listed_path, open_folder_fd};
 use crate::source::{is_markdown, walk_sorted, Entry, EntryKind, Source, WorkTree};
 use crate::syntax::document::Document;
 
@@ -378,10 +378,13 @@ fn needs_escape(rel: &str) -> bool {
         .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
 }
 
-/// The story files, each with its key when it is a plain file, and the
-/// stories folder's own key when they are the whole of it.
+/// Listed story files, each with its key when it is a plain file.
+type KeyedEntries = Vec<(Entry, Option<Key>)>;
+
+/// The story files with their keys, and the stories folder's own key when
+/// they are the whole of it.
 struct Listing {
-    entries: Vec<(Entry, Option<Key>)>,
+    entries: KeyedEntries,
     /// Taken before the folder was read: a change while it was read shows
     /// as a change of this key next time.
     folder: Option<Key>,
@@ -515,9 +518,6 @@ fn known_listing(
     Some((listing, in_line_order))
 }
 
-/// Listed story files, each with its key when it could be had.
-type KeyedEntries = Vec<(Entry, Option<Key>)>;
-
 /// The entries of the folder's names as `listed` now, from those of the
 /// cache's `names` (stat'ed already, in the same order) and a `stat` of
 /// each name added since, and whether they are still the names one for
@@ -573,17 +573,15 @@ fn list_flat(root: &Path) -> Option<Listing> {
 fn stat_names<N: AsRef<[u8]> + Sync>(
     folder: &std::os::fd::OwnedFd,
     names: &[N],
-) -> Option<Vec<(Entry, Option<Key>)>> {
+) -> Option<KeyedEntries> {
     use rayon::prelude::*;
-    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    use std::os::unix::ffi::OsStrExt;
     let entries = names
         .par_iter()
         .map(|name| {
             let name = name.as_ref();
             let key = Key::at(folder, std::ffi::OsStr::from_bytes(name))?;
-            let mut path = b"stories/".to_vec();
-            path.extend_from_slice(name);
-            Some(keyed(std::ffi::OsString::from_vec(path).into(), key))
+            Some(keyed(listed_path("stories", name), key))
         })
         .collect::<Vec<_>>();
     all(entries)

@@ -14,7 +14,7 @@ mod work_tree;
 pub use memory::Memory;
 pub use work_tree::{discover, walk_sorted, DiscoverError, WalkItem, WorkTree};
 #[cfg(unix)]
-pub use work_tree::{flat_markdown_names, open_folder_fd};
+pub use work_tree::{flat_markdown_names, listed_path, open_folder_fd};
 
 /// What a listed path is. Symlinks are reported, never followed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -105,22 +105,14 @@ impl WorkTree {
     /// files (the usual `stories/`), read through one handle of it.
     #[cfg(unix)]
     fn list_flat(&self, dir: &str) -> Option<Vec<Entry>> {
-        use std::os::unix::ffi::OsStringExt;
         let folder = open_folder_fd(&self.root.join(dir))?;
         let names = flat_markdown_names(&folder)?;
-        let prefix = Path::new(dir).as_os_str().as_encoded_bytes();
         Some(
             names
-                .into_iter()
-                .map(|name| {
-                    let mut path = Vec::with_capacity(prefix.len() + 1 + name.len());
-                    path.extend_from_slice(prefix);
-                    path.push(b'/');
-                    path.extend_from_slice(&name);
-                    Entry {
-                        path: std::ffi::OsString::from_vec(path).into(),
-                        kind: EntryKind::File { size: None },
-                    }
+                .iter()
+                .map(|name| Entry {
+                    path: listed_path(dir, name),
+                    kind: EntryKind::File { size: None },
                 })
                 .collect(),
         )
@@ -188,6 +180,18 @@ pub fn flat_markdown_names(folder: &std::os::fd::OwnedFd) -> Option<Vec<Vec<u8>>
     }
     names.sort_unstable();
     Some(names)
+}
+
+/// The path, relative to the backlog folder, of the file `name` in the
+/// folder `dir` (`stories/NAME`), as a listing gives it.
+#[cfg(unix)]
+pub fn listed_path(dir: &str, name: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    let mut path = Vec::with_capacity(dir.len() + 1 + name.len());
+    path.extend_from_slice(dir.as_bytes());
+    path.push(b'/');
+    path.extend_from_slice(name);
+    std::ffi::OsString::from_vec(path).into()
 }
 
 /// One item [`walk_sorted`] found.

@@ -32,11 +32,16 @@ pub type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
 #[derive(Clone, Copy)]
 enum Open {
     Nothing,
-    /// A paragraph from this byte.
-    Paragraph(usize),
-    /// A list item from this byte; whether a blank line followed it.
+    /// A paragraph from byte `start`; `event`: its start event's index.
+    Paragraph {
+        start: usize,
+        event: usize,
+    },
+    /// A list item from byte `start`; `event`: its start event's index;
+    /// whether a blank line followed it.
     Item {
         start: usize,
+        event: usize,
         blank_after: bool,
     },
 }
@@ -56,13 +61,14 @@ pub fn events(body: &str) -> Option<Events<'_>> {
         match classify(&body[at..end])? {
             Line::Blank => {
                 match open {
-                    Open::Paragraph(start) => {
-                        out.push((Event::End(TagEnd::Paragraph), start..last_end));
+                    Open::Paragraph { start, event } => {
+                        end_block(&mut out, event, TagEnd::Paragraph, start..last_end);
                         open = Open::Nothing;
                     }
-                    Open::Item { start, .. } => {
+                    Open::Item { start, event, .. } => {
                         open = Open::Item {
                             start,
+                            event,
                             blank_after: true,
                         }
                     }
@@ -80,8 +86,8 @@ pub fn events(body: &str) -> Option<Events<'_>> {
             }
             Line::Item(marker, words) => {
                 match open {
-                    Open::Item { start, .. } => {
-                        out.push((Event::End(TagEnd::Item), start..last_end));
+                    Open::Item { start, event, .. } => {
+                        end_block(&mut out, event, TagEnd::Item, start..last_end);
                     }
                     other => {
                         close(&mut out, other, last_end);
@@ -90,6 +96,7 @@ pub fn events(body: &str) -> Option<Events<'_>> {
                 }
                 open = Open::Item {
                     start: at,
+                    event: out.len(),
                     blank_after: false,
                 };
                 out.push((Event::Start(Tag::Item), at..next));
@@ -102,7 +109,7 @@ pub fn events(body: &str) -> Option<Events<'_>> {
                 match open {
                     // Words right after a paragraph's line or an item's go
                     // on with it (after an item: a lazy continuation line).
-                    Open::Paragraph(_)
+                    Open::Paragraph { .. }
                     | Open::Item {
                         blank_after: false, ..
                     } => {
@@ -117,7 +124,10 @@ pub fn events(body: &str) -> Option<Events<'_>> {
                     }
                     other => {
                         close(&mut out, other, last_end);
-                        open = Open::Paragraph(at);
+                        open = Open::Paragraph {
+                            start: at,
+                            event: out.len(),
+                        };
                         out.push((Event::Start(Tag::Paragraph), at..next));
                     }
                 }
@@ -128,7 +138,6 @@ pub fn events(body: &str) -> Option<Events<'_>> {
         at = next;
     }
     close(&mut out, open, last_end);
-    whole_block_ranges(&mut out);
     Some(out)
 }
 
@@ -136,36 +145,20 @@ pub fn events(body: &str) -> Option<Events<'_>> {
 fn close(out: &mut Events<'_>, open: Open, end: usize) {
     match open {
         Open::Nothing => {}
-        Open::Paragraph(start) => out.push((Event::End(TagEnd::Paragraph), start..end)),
-        Open::Item { start, .. } => {
-            out.push((Event::End(TagEnd::Item), start..end));
+        Open::Paragraph { start, event } => end_block(out, event, TagEnd::Paragraph, start..end),
+        Open::Item { start, event, .. } => {
+            end_block(out, event, TagEnd::Item, start..end);
             out.push((Event::End(TagEnd::List(false)), start..end));
         }
     }
 }
 
-/// Gives each paragraph's and item's start event the range of the whole
-/// block, as the parser does; it is known only at the block's end.
-fn whole_block_ranges(out: &mut Events<'_>) {
-    let mut open: Option<usize> = None;
-    let mut open_item: Option<usize> = None;
-    for i in 0..out.len() {
-        match &out[i].0 {
-            Event::Start(Tag::Paragraph) => open = Some(i),
-            Event::Start(Tag::Item) => open_item = Some(i),
-            Event::End(TagEnd::Paragraph) => {
-                if let Some(start) = open.take() {
-                    out[start].1 = out[i].1.clone();
-                }
-            }
-            Event::End(TagEnd::Item) => {
-                if let Some(start) = open_item.take() {
-                    out[start].1 = out[i].1.clone();
-                }
-            }
-            _ => {}
-        }
-    }
+/// Ends the block whose start event is `out[event]` at `range`: the parser
+/// gives the whole block's range on its start event and its end event
+/// alike, known only now.
+fn end_block(out: &mut Events<'_>, event: usize, end: TagEnd, range: Range<usize>) {
+    out[event].1 = range.clone();
+    out.push((Event::End(end), range));
 }
 
 fn heading(level: HeadingLevel) -> Tag<'static> {
