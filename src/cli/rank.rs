@@ -78,6 +78,11 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
             return by_model(o, model, args.apply && !args.dry_run, out);
         }
         let changes = plan_rebalance(&o.snapshot);
+        // Written before any line says what changed: a refused write
+        // prints only its error.
+        if !args.dry_run {
+            o.write_ranks(&changes)?;
+        }
         writeln!(
             out,
             "rebalance: {} of {} ranked stories change rank ({} files)",
@@ -90,9 +95,6 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
             changes.len()
         )?;
         rank::changes(out, &o.snapshot, &changes)?;
-        if !args.dry_run {
-            o.write_ranks(&changes)?;
-        }
         return Ok(Exit::Clean);
     }
     let Some(id) = args.id else {
@@ -128,13 +130,15 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         writeln!(out, "{id} is already there (position {})", m.old_position)?;
         return Ok(Exit::Clean);
     }
+    // Written before any line says what changed: a refused write prints
+    // only its error.
+    if !args.dry_run {
+        o.write_ranks(&m.changes)?;
+    }
     if let Some(note) = &m.note {
         ctx.note(&format!("note: {note}"));
     }
     rank::changes(out, &o.snapshot, &m.changes)?;
-    if !args.dry_run {
-        o.write_ranks(&m.changes)?;
-    }
     Ok(Exit::Clean)
 }
 
@@ -167,6 +171,7 @@ fn by_model(o: &Opened, name: &str, apply: bool, out: &mut dyn Write) -> Outcome
     if apply {
         let desired: Vec<StoryId> = scored.iter().map(|(x, _)| x.id.clone()).collect();
         let changes = plan_order(s, &desired)?;
+        o.write_ranks(&changes)?;
         writeln!(
             out,
             "\nre-ranked {} {}:",
@@ -178,7 +183,6 @@ fn by_model(o: &Opened, name: &str, apply: bool, out: &mut dyn Write) -> Outcome
             }
         )?;
         rank::changes(out, s, &changes)?;
-        o.write_ranks(&changes)?;
     }
     Ok(Exit::Clean)
 }
@@ -213,10 +217,10 @@ fn edit(o: &Opened, dry_run: bool, out: &mut dyn Write) -> Outcome {
         writeln!(out, "the order is unchanged")?;
         return Ok(Exit::Clean);
     }
-    rank::changes(out, s, &changes)?;
     if !dry_run {
         o.write_ranks(&changes)?;
     }
+    rank::changes(out, s, &changes)?;
     Ok(Exit::Clean)
 }
 

@@ -1370,3 +1370,24 @@ fn rank_of(f: &Fixture, id: &str) -> String {
         .unwrap()
         .to_string()
 }
+
+/// `rank` printed the move (`S-93: position … -> 1, …`) before writing
+/// it, so a write the tool refused still read as done above its error. The
+/// file is written first, and a refusal prints its error alone.
+#[test]
+fn a_refused_rank_move_prints_only_its_error() {
+    let f = Fixture::example();
+    let story =
+        "---\nid: S-93\ntitle: Plain rank over two lines\nrank: 10\n  5\nstatus: draft\n---\n";
+    f.write("stories/S-93-z.md", story);
+    let r = f.run(&["rank", "S-93", "--top"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            2,
+            "",
+            "error: .backlog/stories/S-93-z.md: `rank` spans several lines in a form the tool does not rewrite; edit it by hand\n"
+        )
+    );
+    assert_eq!(f.read("stories/S-93-z.md"), story);
+}
