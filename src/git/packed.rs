@@ -231,6 +231,13 @@ impl Chains {
         self.packs.clone()
     }
 
+    /// Keeps at most `bytes` (or four of its largest entry): a test's way to
+    /// make it forget entries and read them again along their chains.
+    #[cfg(test)]
+    pub(super) fn keep_at_most(&mut self, bytes: usize) {
+        self.budget = bytes;
+    }
+
     /// Takes back a buffer the caller is done with.
     pub(super) fn recycle(&mut self, buf: Vec<u8>) {
         if self.spare.len() < SPARE_BUFFERS && buf.capacity() > 0 {

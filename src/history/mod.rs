@@ -578,25 +578,40 @@ impl Builder {
         let mut stories: Vec<(&StoryId, Side<'_>, Side<'_>, Option<usize>)> = Vec::new();
         let (mut o, mut n) = (old_side.iter().peekable(), new_side.iter().peekable());
         loop {
-            let pair = match (o.peek(), n.peek()) {
+            // The story (the old side's where both have it) and its sides.
+            let (story, old, new) = match (o.peek().copied(), n.peek().copied()) {
                 (None, None) => break,
                 (Some(a), Some(b)) => match a.0.id.cmp(&b.0.id) {
-                    std::cmp::Ordering::Less => (o.next(), None),
-                    std::cmp::Ordering::Greater => (None, n.next()),
-                    std::cmp::Ordering::Equal => (o.next(), n.next()),
+                    std::cmp::Ordering::Less => {
+                        o.next();
+                        (a, Some(a), None)
+                    }
+                    std::cmp::Ordering::Greater => {
+                        n.next();
+                        (b, None, Some(b))
+                    }
+                    std::cmp::Ordering::Equal => {
+                        o.next();
+                        n.next();
+                        (a, Some(a), Some(b))
+                    }
                 },
-                (Some(_), None) => (o.next(), None),
-                (None, Some(_)) => (None, n.next()),
+                (Some(a), None) => {
+                    o.next();
+                    (a, Some(a), None)
+                }
+                (None, Some(b)) => {
+                    n.next();
+                    (b, None, Some(b))
+                }
             };
-            let Some((story, _)) = pair.0.or(pair.1) else {
-                break;
-            };
+            let id = &story.0.id;
             let before = self
                 .state
                 .stories
-                .get(&story.id)
+                .get(id)
                 .and_then(|s| self.order.position(key_ref(s)));
-            stories.push((&story.id, pair.0, pair.1, before));
+            stories.push((id, old, new, before));
         }
         for p in &touched_paths {
             self.state.paths.remove(p.as_os_str());

@@ -1,5 +1,6 @@
 //! `rank` output: the moves a plan makes, and the order a model suggests.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use crate::model::score::{format_score, ScoringModel};
@@ -40,13 +41,25 @@ fn places(s: &Snapshot, changes: &[RankChange]) -> Vec<(usize, usize)> {
             })
             .collect();
     }
-    let before: Vec<&StoryId> = s.ranked().iter().map(|x| &x.id).collect();
-    let after: Vec<&StoryId> = order_after(s, changes).iter().map(|x| &x.id).collect();
-    let pos = |v: &[&StoryId], id: &StoryId| v.iter().position(|x| *x == id).map_or(0, |p| p + 1);
+    let before = places_by_id(s.ranked().iter().map(|x| &x.id));
+    let after = places_by_id(order_after(s, changes).iter().map(|x| &x.id));
+    let pos =
+        |places: &HashMap<&StoryId, usize>, id: &StoryId| places.get(id).copied().unwrap_or(0);
     changes
         .iter()
         .map(|c| (pos(&before, &c.id), pos(&after, &c.id)))
         .collect()
+}
+
+/// Each id's 1-based place in `order`, the first where it is there twice:
+/// one pass, where a search of the order for every change of a rebalance
+/// was quadratic.
+fn places_by_id<'a>(order: impl Iterator<Item = &'a StoryId>) -> HashMap<&'a StoryId, usize> {
+    let mut places = HashMap::new();
+    for (i, id) in order.enumerate() {
+        places.entry(id).or_insert(i + 1);
+    }
+    places
 }
 
 /// `rank --by MODEL`: the suggested order beside today's positions, and the
@@ -58,8 +71,8 @@ pub fn suggested(
     scored: &[(&Story, f64)],
     missing: &[Unscored],
 ) -> io::Result<()> {
-    let positions: Vec<&StoryId> = s.ranked().iter().map(|x| &x.id).collect();
-    let now = |id: &StoryId| positions.iter().position(|x| *x == id).map_or(0, |p| p + 1);
+    let positions = places_by_id(s.ranked().iter().map(|x| &x.id));
+    let now = |id: &StoryId| positions.get(id).copied().unwrap_or(0);
     writeln!(
         out,
         "order suggested by {} (highest score first), beside today's position:",
