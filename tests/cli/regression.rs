@@ -1391,3 +1391,42 @@ fn a_refused_rank_move_prints_only_its_error() {
     );
     assert_eq!(f.read("stories/S-93-z.md"), story);
 }
+
+/// With `refs/replace/` in the repository, the pack readers (which read
+/// the packed originals) are not used and gix's lookup applies the
+/// replacement: a revision reads as `git log` and `git show` read it.
+#[test]
+fn a_replaced_story_reads_as_replaced_at_a_revision() {
+    let f = Fixture::example();
+    let git_out = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(f.root())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let path = ".backlog/stories/S-3-send-an-invoice-by-email.md";
+    let original = git_out(&["rev-parse", &format!("HEAD:{path}")]);
+    let text = f.read("stories/S-3-send-an-invoice-by-email.md").replacen(
+        "title: Send an invoice by email",
+        "title: Send an invoice by post",
+        1,
+    );
+    let copy = f.root().join("replacement.md");
+    std::fs::write(&copy, text).unwrap();
+    let replacement = git_out(&["hash-object", "-w", copy.to_str().unwrap()]);
+    git_out(&["replace", &original, &replacement]);
+    git_out(&["repack", "-adq"]);
+    let r = f.run(&["--at", "HEAD", "list", "--format", "json"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let title = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["id"] == "S-3")
+        .map(|row| row["title"].clone());
+    assert_eq!(title, Some(serde_json::json!("Send an invoice by post")));
+}
