@@ -174,28 +174,20 @@ fn whole_entries(bytes: &[u8], hash_len: usize) -> usize {
 }
 
 /// The tree entry that starts at `at` of `tree`, and where it ends;
-/// `None` at the end of the tree. gix's `TreeRefIter` does not say where
-/// an entry ends, and the diff resumes at byte offsets of its own.
+/// `None` at the end of the tree. The diff resumes at byte offsets of its
+/// own, so gix's iterator is started there and asked how far it read.
 fn tree_entry(
     tree: &[u8],
     at: usize,
-    hash_len: usize,
+    hash: gix::hash::Kind,
 ) -> Result<Option<(gix::objs::tree::EntryRef<'_>, usize)>, GitError> {
     let rest = &tree[at..];
-    if rest.is_empty() {
-        return Ok(None);
+    let mut entries = gix::objs::TreeRefIter::from_bytes(rest, hash);
+    match entries.next() {
+        None => Ok(None),
+        Some(Ok(entry)) => Ok(Some((entry, at + entries.offset_to_next_entry(rest)))),
+        Some(Err(_)) => Err(err("a tree cannot be decoded")),
     }
-    let bad = || err("a tree cannot be decoded");
-    let nul = memchr::memchr(0, rest).ok_or_else(bad)?;
-    let space = memchr::memchr(b' ', &rest[..nul]).ok_or_else(bad)?;
-    let mode = gix::objs::tree::EntryMode::from_bytes(&rest[..=space]).ok_or_else(bad)?;
-    let id = rest.get(nul + 1..nul + 1 + hash_len).ok_or_else(bad)?;
-    let entry = gix::objs::tree::EntryRef {
-        mode,
-        filename: rest[space + 1..nul].as_bstr(),
-        oid: gix::hash::oid::try_from_bytes(id).map_err(|_| bad())?,
-    };
-    Ok(Some((entry, at + nul + 1 + hash_len)))
 }
 
 /// One entry of a tree: name, whether it is a tree or a link, and its id.
@@ -541,7 +533,8 @@ impl Git {
         if old == new {
             return Ok(());
         }
-        let hash_len = self.repo.object_hash().len_in_bytes();
+        let hash = self.repo.object_hash();
+        let hash_len = hash.len_in_bytes();
         let (a_data, b_data) = (self.tree_data(old)?, self.tree_data(new)?);
         let (a, b) = (&a_data[..], &b_data[..]);
         // Walk both sorted entry lists in step, from one entry that differs
@@ -557,10 +550,7 @@ impl Git {
                 at_a += skip;
                 at_b += skip;
             }
-            let (x, y) = (
-                tree_entry(a, at_a, hash_len)?,
-                tree_entry(b, at_b, hash_len)?,
-            );
+            let (x, y) = (tree_entry(a, at_a, hash)?, tree_entry(b, at_b, hash)?);
             let (left, right) = match (x, y) {
                 (None, None) => break,
                 (Some(x), Some(y)) => match git_order(&x.0, &y.0) {
