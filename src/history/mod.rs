@@ -132,7 +132,11 @@ pub fn build(
                 .filter_map(|i| Some((i.id, g.subtree(i.tree, rel).ok()?)))
                 .collect();
             // In the direction the pack's delta chains run, so that the
-            // base of each version was just read and is still cached.
+            // base of each version was just read and is still in gix's
+            // cache. It matters where gix reads the trees (objects
+            // replaced: 1.08 s newest first against 1.77 s on the wide
+            // history); the chain reader keeps its bases whichever way
+            // (0.88 s against 0.92 s).
             let deltas = |info: Result<CommitInfo, GitError>| {
                 commit_deltas(&g, info?, &trees, rel, all_parents)
             };
