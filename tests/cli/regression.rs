@@ -1303,15 +1303,9 @@ fn a_rank_line_inside_a_quoted_title_is_not_the_rank() {
         "stories/S-91-import.md",
         "---\nid: S-91\ntitle: 'Import\nrank: \"7\"\nlater'\nrank: \"12\"\nstatus: draft\n---\n",
     );
-    let r = f.run(&["list", "--format", "json"]);
-    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
-    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let rank = |id: &str| {
-        rows.as_array()
-            .unwrap()
-            .iter()
-            .find(|row| row["id"] == id)
-            .map(|row| (row["title"].clone(), row["rank"].clone()))
+        let row = list_row(&f, &[], id);
+        Some((row["title"].clone(), row["rank"].clone()))
     };
     assert_eq!(
         rank("S-90"),
@@ -1342,7 +1336,13 @@ fn a_rank_move_edits_the_rank_below_a_title_over_lines() {
     assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
     assert_eq!(
         f.read("stories/S-90-export.md"),
-        story.replace("rank: 10.50\n", &format!("rank: {}\n", rank_of(&f, "S-90")))
+        story.replace(
+            "rank: 10.50\n",
+            &format!(
+                "rank: {}\n",
+                list_row(&f, &[], "S-90")["rank"].as_str().unwrap()
+            )
+        )
     );
     assert!(f
         .read("stories/S-90-export.md")
@@ -1358,17 +1358,23 @@ fn a_rank_move_edits_the_rank_below_a_title_over_lines() {
     assert_eq!(at("S-90"), at("S-3") + 1, "{}", list.stdout);
 }
 
-/// The rank `list` shows for `id`.
-fn rank_of(f: &Fixture, id: &str) -> String {
-    let r = f.run(&["list", "--format", "json"]);
+/// The row `list --format json` (after the global options `before`)
+/// gives `id`; the run must be clean.
+fn list_row(f: &Fixture, before: &[&str], id: &str) -> serde_json::Value {
+    let args: Vec<&str> = before
+        .iter()
+        .copied()
+        .chain(["list", "--format", "json"])
+        .collect();
+    let r = f.run(&args);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
     let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     rows.as_array()
         .unwrap()
         .iter()
         .find(|row| row["id"] == id)
-        .and_then(|row| row["rank"].as_str())
-        .unwrap()
-        .to_string()
+        .cloned()
+        .unwrap_or_else(|| panic!("no row for {id}"))
 }
 
 /// `rank` printed the move (`S-93: position … -> 1, …`) before writing
@@ -1419,14 +1425,6 @@ fn a_replaced_story_reads_as_replaced_at_a_revision() {
     let replacement = git_out(&["hash-object", "-w", copy.to_str().unwrap()]);
     git_out(&["replace", &original, &replacement]);
     git_out(&["repack", "-adq"]);
-    let r = f.run(&["--at", "HEAD", "list", "--format", "json"]);
-    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
-    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let title = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|row| row["id"] == "S-3")
-        .map(|row| row["title"].clone());
-    assert_eq!(title, Some(serde_json::json!("Send an invoice by post")));
+    let title = list_row(&f, &["--at", "HEAD"], "S-3")["title"].clone();
+    assert_eq!(title, serde_json::json!("Send an invoice by post"));
 }
