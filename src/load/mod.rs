@@ -83,7 +83,27 @@ fn load_as(
             .get(root.join(&e.path).as_path())
             .map(|s| (*s).clone())
     };
-    load_known_as(source, None, read, &|_, e| unchanged(e))
+    load_known_as(source, None, &|_| read, &|_, e| unchanged(e))
+}
+
+/// [`load`] of the base of a comparison whose head is loaded next with
+/// [`Reuse`] of it: the bodies of the stories at the `changed` paths are
+/// read, the others' are not. The head takes those from this snapshot, the
+/// same file, so nothing compares their bodies; their fields still place
+/// them in the backlog order. Reading every body was a quarter of
+/// `diff HEAD~1000..HEAD` on a 10,000-story history.
+pub fn load_base_of_change(
+    source: &dyn Source,
+    changed: &std::collections::HashSet<PathBuf>,
+) -> Result<Snapshot, LoadError> {
+    let read = |e: &Entry| {
+        if changed.contains(&e.path) {
+            BodyRead::Full
+        } else {
+            BodyRead::Nothing
+        }
+    };
+    load_known_as(source, None, &read, &|_, _| None)
 }
 
 /// [`load`], taking the stories `known` gives for a listed file instead of
@@ -95,13 +115,13 @@ pub fn load_known(
     stories: Option<&[Entry]>,
     known: &(dyn Fn(usize, &Entry) -> Option<Story> + Sync),
 ) -> Result<Snapshot, LoadError> {
-    load_known_as(source, stories, BodyRead::Full, known)
+    load_known_as(source, stories, &|_| BodyRead::Full, known)
 }
 
 fn load_known_as(
     source: &dyn Source,
     stories: Option<&[Entry]>,
-    read: BodyRead,
+    read: &(dyn Fn(&Entry) -> BodyRead + Sync),
     known: &(dyn Fn(usize, &Entry) -> Option<Story> + Sync),
 ) -> Result<Snapshot, LoadError> {
     let root = source.display_root().to_path_buf();
@@ -138,7 +158,7 @@ fn load_known_as(
             if let Some(story) = known(i, e) {
                 return (Some(story), (f, None));
             }
-            let story = story_entry_as(source, e, read, &mut f);
+            let story = story_entry_as(source, e, read(e), &mut f);
             let fallback = story
                 .is_none()
                 .then(|| {

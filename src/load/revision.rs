@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::{load, load_reusing, LoadError, Reuse};
+use super::{load, load_base_of_change, load_reusing, LoadError, Reuse};
 use crate::git::{GitError, Oid};
 use crate::model::{Snapshot, Story};
 use crate::source::revision::Revisions;
@@ -45,37 +45,45 @@ pub fn at_or_empty(revisions: &Revisions, commit: Oid) -> Result<Snapshot, AtErr
 }
 
 /// Both sides of a comparison; the head re-parses only the files that
-/// differ between the two trees and takes the rest from the base.
+/// differ between the two trees and takes the rest from the base, whose
+/// bodies are read only where they differ.
 pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Snapshot), AtError> {
-    let base_snapshot = at_or_empty(revisions, base)?;
     let (bt, ht) = (revisions.folder_tree(base)?, revisions.folder_tree(head)?);
+    let git = &revisions.git;
+    let root = revisions.display.clone();
+    let changed: HashSet<PathBuf> = match ht {
+        Some(ht) => git
+            .diff(bt, Some(ht))?
+            .into_iter()
+            .map(|d| d.path)
+            .collect(),
+        None => HashSet::new(),
+    };
+    let base_snapshot = match bt {
+        Some(bt) => {
+            let source = Memory::from_files(root.clone(), git.read_all(git.files(bt)?)?);
+            load_base_of_change(&source, &changed)?
+        }
+        None => Snapshot::empty(),
+    };
     let Some(ht) = ht else {
         return Ok((base_snapshot, Snapshot::empty()));
     };
-    let git = &revisions.git;
-    let changed: HashSet<PathBuf> = git
-        .diff(bt, Some(ht))?
-        .into_iter()
-        .map(|d| d.path)
-        .collect();
-    let files = git.files(ht)?;
-    let root = revisions.display.clone();
+    // The base's stories by path in the backlog folder.
     let parsed: HashSet<&Path> = base_snapshot
         .stories
         .iter()
-        .map(|s| s.doc.path.as_path())
+        .filter_map(|s| s.doc.path.strip_prefix(&root).ok())
         .collect();
-    let is_reused = |p: &PathBuf| !changed.contains(p) && parsed.contains(root.join(p).as_path());
-    let wanted: Vec<_> = files
-        .iter()
-        .filter(|(p, _, _)| !is_reused(p))
-        .cloned()
-        .collect();
-    let mut mem = Memory::from_files(root.clone(), git.read_all(wanted)?);
-    for (path, _, _) in files.iter().filter(|(p, _, _)| is_reused(p)) {
-        // Listed so the loader sees it; its story is taken from the base.
-        mem.insert(path.clone(), Vec::new());
-    }
+    let is_reused = |p: &Path| !changed.contains(p) && parsed.contains(p);
+    let (reused, wanted): (Vec<_>, Vec<_>) = git
+        .files(ht)?
+        .into_iter()
+        .partition(|(p, _, _)| is_reused(p));
+    let mut files = git.read_all(wanted)?;
+    // Listed so the loader sees them; their stories are taken from the base.
+    files.extend(reused.into_iter().map(|(p, _, link)| (p, Vec::new(), link)));
+    let mem = Memory::from_files(root.clone(), files);
     debug_assert_eq!(mem.display_root(), root.as_path());
     let reuse = Reuse {
         previous: &base_snapshot,
