@@ -2,6 +2,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use foldhash::HashMap;
 
@@ -12,12 +13,16 @@ use super::{listed_in, points_outside, Entry, EntryKind, Source};
 #[derive(Clone, Debug, Default)]
 pub struct Memory {
     display: PathBuf,
-    /// In the order of their paths, as a listing gives them: a revision's
-    /// 10,000 blobs come in that order already, and a map ordered by path
-    /// spent 16 ms comparing paths component by component to insert them.
+    /// In the order they were added, each path once. A map ordered by path
+    /// spent 16 ms comparing paths component by component to take a
+    /// revision's 10,000 blobs.
     files: Vec<(PathBuf, Vec<u8>)>,
     /// Where each path is in `files`.
     places: HashMap<PathBuf, usize>,
+    /// `files` in path order, as a listing gives them: sorted when first
+    /// listed after a change (in a few comparisons when the files were
+    /// added in order, as a revision's are).
+    order: OnceLock<Vec<usize>>,
     links: std::collections::BTreeMap<PathBuf, PathBuf>,
 }
 
@@ -33,21 +38,15 @@ impl Memory {
     /// bytes are its target). Of a path given twice, the last counts.
     pub fn from_files(display: impl Into<PathBuf>, files: Vec<(PathBuf, Vec<u8>, bool)>) -> Memory {
         let mut mem = Memory::new(display);
-        let mut plain = Vec::with_capacity(files.len());
+        mem.files.reserve(files.len());
+        mem.places.reserve(files.len());
         for (path, bytes, link) in files {
             if link {
                 let target = PathBuf::from(String::from_utf8_lossy(&bytes).into_owned());
                 mem.insert_link(path, target);
             } else {
-                plain.push((path, bytes));
+                mem.insert(path, bytes);
             }
-        }
-        // Stable, so the last of two equal paths stays last; in a few
-        // comparisons when the files come in order.
-        plain.sort_by(|a, b| a.0.cmp(&b.0));
-        mem.places.reserve(plain.len());
-        for (path, bytes) in plain {
-            mem.push_last(path, bytes);
         }
         mem
     }
@@ -61,28 +60,23 @@ impl Memory {
     /// its bytes.
     pub fn insert(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
         let path = path.into();
-        match self.files.binary_search_by(|(p, _)| p.as_path().cmp(&path)) {
-            Ok(at) => self.files[at].1 = bytes.into(),
-            Err(at) if at == self.files.len() => self.push_last(path, bytes.into()),
-            Err(at) => {
-                self.files.insert(at, (path, bytes.into()));
-                self.places.clear();
-                let paths = self.files.iter().enumerate();
-                self.places.extend(paths.map(|(i, (p, _))| (p.clone(), i)));
-            }
-        }
-    }
-
-    /// Adds a file whose path sorts after (or is) the last one's.
-    fn push_last(&mut self, path: PathBuf, bytes: Vec<u8>) {
-        if let Some((last, old)) = self.files.last_mut() {
-            if *last == path {
-                *old = bytes;
-                return;
-            }
+        let bytes = bytes.into();
+        if let Some(&at) = self.places.get(&path) {
+            self.files[at].1 = bytes;
+            return;
         }
         self.places.insert(path.clone(), self.files.len());
         self.files.push((path, bytes));
+        self.order = OnceLock::new();
+    }
+
+    /// The places of `files` in path order.
+    fn in_order(&self) -> &[usize] {
+        self.order.get_or_init(|| {
+            let mut order: Vec<usize> = (0..self.files.len()).collect();
+            order.sort_by(|&a, &b| self.files[a].0.cmp(&self.files[b].0));
+            order
+        })
     }
 }
 
@@ -93,8 +87,9 @@ impl Source for Memory {
 
     fn list_markdown(&self, dir: &str) -> io::Result<Vec<Entry>> {
         let files = self
-            .files
+            .in_order()
             .iter()
+            .map(|&at| &self.files[at])
             .filter(|(p, _)| p.starts_with(dir))
             .map(|(p, b)| Entry {
                 path: p.clone(),
