@@ -46,7 +46,9 @@ pub fn at_or_empty(revisions: &Revisions, commit: Oid) -> Result<Snapshot, AtErr
 
 /// Both sides of a comparison; the head re-parses only the files that
 /// differ between the two trees and takes the rest from the base, whose
-/// bodies are read only where they differ.
+/// bodies are read only where they differ. Where an id is carried by two
+/// files, on either side, the comparison (which pairs stories by id) may
+/// pair a story with one in another file: then every body is read.
 pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Snapshot), AtError> {
     let (bt, ht) = (revisions.folder_tree(base)?, revisions.folder_tree(head)?);
     let git = &revisions.git;
@@ -59,11 +61,15 @@ pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Sn
             .collect(),
         None => HashSet::new(),
     };
-    let base_snapshot = match bt {
-        Some(bt) => {
-            let source = Memory::from_files(root.clone(), git.read_all(git.files(bt)?)?);
-            load_base_of_change(&source, &changed)?
-        }
+    let base_source = match bt {
+        Some(bt) => Some(Memory::from_files(
+            root.clone(),
+            git.read_all(git.files(bt)?)?,
+        )),
+        None => None,
+    };
+    let base_snapshot = match &base_source {
+        Some(source) => load_base_of_change(source, &changed)?,
         None => Snapshot::empty(),
     };
     let Some(ht) = ht else {
@@ -82,13 +88,25 @@ pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Sn
         .partition(|(p, _, _)| is_reused(p));
     let mut files = git.read_all(wanted)?;
     // Listed so the loader sees them; their stories are taken from the base.
-    files.extend(reused.into_iter().map(|(p, _, link)| (p, Vec::new(), link)));
+    // As files: a link whose name git's lossy reading of names made the same
+    // as a story file's is that file here, as it was in the base.
+    files.extend(reused.into_iter().map(|(p, _, _)| (p, Vec::new(), false)));
     let mem = Memory::from_files(root.clone(), files);
     debug_assert_eq!(mem.display_root(), root.as_path());
-    let reuse = Reuse {
-        previous: &base_snapshot,
-        changed: &changed,
+    let head_of = |base: &Snapshot| {
+        let reuse = Reuse {
+            previous: base,
+            changed: &changed,
+        };
+        load_reusing(&mem, Some(reuse))
     };
-    let head_snapshot = load_reusing(&mem, Some(reuse))?;
-    Ok((base_snapshot, head_snapshot))
+    let head_snapshot = head_of(&base_snapshot)?;
+    match &base_source {
+        Some(source) if base_snapshot.shares_an_id() || head_snapshot.shares_an_id() => {
+            let base_snapshot = load(source)?;
+            let head_snapshot = head_of(&base_snapshot)?;
+            Ok((base_snapshot, head_snapshot))
+        }
+        _ => Ok((base_snapshot, head_snapshot)),
+    }
 }

@@ -738,6 +738,12 @@ impl Snapshot {
             .collect()
     }
 
+    /// Whether two stories carry the same id (a file copied and its id
+    /// left as it was).
+    pub fn shares_an_id(&self) -> bool {
+        self.id_index().table.iter().any(|&(_, count)| count > 1)
+    }
+
     /// Where in `stories` the stories that carry `id` are.
     pub fn places_of_id(&self, id: &str) -> Vec<usize> {
         match self.id_index().get(&self.stories, id) {

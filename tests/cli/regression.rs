@@ -1428,3 +1428,62 @@ fn a_replaced_story_reads_as_replaced_at_a_revision() {
     let title = list_row(&f, &["--at", "HEAD"], "S-3")["title"].clone();
     assert_eq!(title, serde_json::json!("Send an invoice by post"));
 }
+
+/// `diff` read the base's bodies only where the files differ, but it pairs
+/// stories by id: with an id in two files (a story copied, its id left as it
+/// was), the copy was compared with a story whose body was not read, and the
+/// diff showed the statement and every criterion as added.
+#[test]
+fn a_story_copied_with_its_id_shows_no_body_change_in_diff() {
+    let f = Fixture::example();
+    let text = std::fs::read_to_string(f.backlog().join(f.story("S-10"))).unwrap();
+    let copy = text.replace("title: Export invoices as PDF", "title: Copied story");
+    std::fs::write(f.backlog().join("stories/S-99-copy.md"), copy).unwrap();
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "copy S-10"]);
+    insta::assert_snapshot!(f.run(&["diff", "HEAD~1..HEAD"]), @"
+    backlog diff HEAD~1..HEAD: 1 moved (20 other stories shifted), 1 story changed, 1 sprint re-scoped
+
+    Moved
+      S-10  Copied story  13 -> 14 (down), rank 10 -> 10, now between S-10 and S-24
+
+    Changed
+      S-10  Copied story
+          title Export invoices as PDF -> Copied story
+
+    Sprint scope
+      2026-S23: 24 -> 29 points (+5) of 30;
+    ");
+}
+
+/// git's names are read as UTF-8, lossily: a link and a story file whose
+/// names differ only in bytes that are not UTF-8 read as one path. `diff`
+/// took the link for a second copy of the story, and showed it moved in
+/// every later range.
+#[test]
+fn a_link_named_like_a_story_file_shows_no_move_in_diff() {
+    use std::os::unix::ffi::OsStrExt;
+    let f = Fixture::example();
+    let stories = f.backlog().join("stories");
+    let name = |last: u8| {
+        std::ffi::OsStr::from_bytes(&[b"S-72-".as_slice(), &[last], b".md"].concat()).to_owned()
+    };
+    let text = std::fs::read_to_string(f.backlog().join(f.story("S-14"))).unwrap();
+    std::fs::write(
+        stories.join(name(0xfc)),
+        text.replace("id: S-14", "id: S-72"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("S-1-online-invoice-payments.md", stories.join(name(0xfd))).unwrap();
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "a story and a link"]);
+    std::fs::write(f.backlog().join("../other"), "x\n").unwrap();
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "something else"]);
+    insta::assert_snapshot!(f.run(&["diff", "HEAD~1..HEAD"]), @"
+    backlog diff HEAD~1..HEAD: no changes to the backlog
+
+    note: 1 file in HEAD~1 does not parse and is left out:
+      .backlog/stories/S-72-�.md:1:1: symbolic link to `S-1-online-invoice-payments.md` (elsewhere in the backlog folder) is not followed
+    ");
+}
