@@ -4,8 +4,6 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use foldhash::HashMap;
-
 use super::{listed_in, points_outside, Entry, EntryKind, Source};
 
 /// A backlog held in memory: for tests, and for callers that already have
@@ -17,8 +15,9 @@ pub struct Memory {
     /// spent 16 ms comparing paths component by component to take a
     /// revision's 10,000 blobs.
     files: Vec<(PathBuf, Vec<u8>)>,
-    /// Where each path is in `files`.
-    places: HashMap<PathBuf, usize>,
+    /// Where each path is in `files`, hashed by the path (not a copy of it).
+    places: hashbrown::HashTable<usize>,
+    hasher: foldhash::fast::RandomState,
     /// `files` in path order, as a listing gives them: sorted when first
     /// listed after a change (in a few comparisons when the files were
     /// added in order, as a revision's are).
@@ -39,7 +38,7 @@ impl Memory {
     pub fn from_files(display: impl Into<PathBuf>, files: Vec<(PathBuf, Vec<u8>, bool)>) -> Memory {
         let mut mem = Memory::new(display);
         mem.files.reserve(files.len());
-        mem.places.reserve(files.len());
+        mem.places.reserve(files.len(), |_| 0);
         for (path, bytes, link) in files {
             if link {
                 let target = PathBuf::from(String::from_utf8_lossy(&bytes).into_owned());
@@ -59,15 +58,33 @@ impl Memory {
     /// Adds a file at `path`, relative to the backlog folder, or replaces
     /// its bytes.
     pub fn insert(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
+        use std::hash::BuildHasher;
         let path = path.into();
         let bytes = bytes.into();
-        if let Some(&at) = self.places.get(&path) {
-            self.files[at].1 = bytes;
-            return;
+        let hash = self.hasher.hash_one(&path);
+        let files = &self.files;
+        let entry = self.places.entry(
+            hash,
+            |&at| files[at].0 == path,
+            |&at| self.hasher.hash_one(&files[at].0),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(at) => self.files[*at.get()].1 = bytes,
+            hashbrown::hash_table::Entry::Vacant(place) => {
+                place.insert(files.len());
+                self.files.push((path, bytes));
+                self.order = OnceLock::new();
+            }
         }
-        self.places.insert(path.clone(), self.files.len());
-        self.files.push((path, bytes));
-        self.order = OnceLock::new();
+    }
+
+    /// The bytes of the file at `path`.
+    fn bytes(&self, path: &Path) -> Option<&[u8]> {
+        use std::hash::BuildHasher;
+        let at = self
+            .places
+            .find(self.hasher.hash_one(path), |&at| self.files[at].0 == path)?;
+        Some(&self.files[*at].1)
     }
 
     /// The places of `files` in path order.
@@ -117,7 +134,7 @@ impl Source for Memory {
     }
 
     fn read(&self, path: &Path) -> io::Result<Option<Vec<u8>>> {
-        Ok(self.places.get(path).map(|&at| self.files[at].1.clone()))
+        Ok(self.bytes(path).map(<[u8]>::to_vec))
     }
 }
 
