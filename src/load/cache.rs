@@ -268,50 +268,64 @@ fn load_with(
         .iter()
         .map(|f| f.location.path.as_path())
         .collect();
-    let mut stories = snapshot.stories.iter().peekable();
-    let next: Vec<NextLine> = entries
-        .iter()
-        .zip(&keys)
-        .zip(&hits)
-        .map(|((e, key), hit)| {
-            // The stories are the entries' that read, in the same order; a
-            // summary's entry had one, and no finding.
-            if hit.load(Ordering::Relaxed) {
-                // Its path was in a line already.
-                return NextLine {
-                    path: e.path.to_str(),
-                    entry: stories.next().zip(*key),
+    // The lines one by one: counted first, made again only to be written
+    // (a list of them all was half a millisecond of every `show`).
+    let next_lines = || {
+        let (root, with_findings) = (&root, &with_findings);
+        let mut stories = snapshot.stories.iter().peekable();
+        entries
+            .iter()
+            .zip(&keys)
+            .zip(&hits)
+            .map(move |((e, key), hit)| {
+                // The stories are the entries' that read, in the same order; a
+                // summary's entry had one, and no finding.
+                if hit.load(Ordering::Relaxed) {
+                    return NextLine {
+                        listed: e,
+                        summary: true,
+                        entry: stories.next().zip(*key),
+                    };
+                }
+                let display = root.join(&e.path);
+                let story = stories.next_if(|s| s.doc.path.as_os_str() == display.as_os_str());
+                let line = NextLine {
+                    listed: e,
+                    summary: false,
+                    entry: None,
                 };
-            }
-            let path = e.path.to_str().filter(|r| !needs_escape(r));
-            let display = root.join(&e.path);
-            let story = stories.next_if(|s| s.doc.path.as_os_str() == display.as_os_str());
-            let entry = story
-                .filter(|s| !with_findings.contains(s.doc.path.as_path()))
-                .zip(*key)
-                .filter(|_| path.is_some());
-            NextLine { path, entry }
-        })
-        .collect();
+                let entry = story
+                    .filter(|s| !with_findings.contains(s.doc.path.as_path()))
+                    .zip(*key)
+                    .filter(|_| line.path().is_some());
+                NextLine { entry, ..line }
+            })
+    };
+    // Neither a summary's story nor its path is looked at to count: a
+    // summary keeps its entry, and its path stood in a line already.
+    let (all_in_lines, stale_settled) = next_lines().fold((true, 0), |(all, stale), l| {
+        let settled = |(_, key): (&Story, Key)| key.settled_before(started);
+        let stale_line = !l.summary && l.entry.is_some_and(settled);
+        (
+            all && (l.summary || l.path().is_some()),
+            stale + usize::from(stale_line),
+        )
+    });
     // The folder's key goes in the cache when its lines are all of it.
     let folder = folder
         .filter(|f| f.settled_before(started))
-        .filter(|_| next.iter().all(|l| l.path.is_some()));
+        .filter(|_| all_in_lines);
     let worth = Rewrite {
         none_yet: stored.is_none(),
-        stale_settled: next
-            .iter()
-            .filter_map(|l| l.entry)
-            .filter(|(s, key)| !summaries.contains(s) && key.settled_before(started))
-            .count(),
+        stale_settled,
         entries: lines.iter().filter(|l| l.has_record()).count(),
         entries_listed: records.iter().filter(|r| r.is_some()).count(),
         folder_news: folder.is_some() && folder != stored.and_then(|s| s.folder),
     };
     if worth.pays() {
         let mut body = String::with_capacity(snapshot.stories.len() * 256);
-        for (line, record) in next.iter().zip(&records) {
-            let Some(path) = line.path else { continue };
+        for (line, record) in next_lines().zip(&records) {
+            let Some(path) = line.path() else { continue };
             body.push_str(path);
             body.push('\t');
             match line.entry {
@@ -319,7 +333,7 @@ fn load_with(
                     key.write('\t', &mut body);
                     body.push('\t');
                     match record.and_then(|l| l.record()) {
-                        Some(r) if summaries.contains(s) => body.push_str(r.fields),
+                        Some(r) if line.summary => body.push_str(r.fields),
                         _ => body.push_str(&encode_fields(s)),
                     }
                 }
@@ -337,10 +351,20 @@ fn load_with(
 
 /// A listed file as the next cache will have it.
 struct NextLine<'a> {
-    /// Its path, when it can stand in a line as it is.
-    path: Option<&'a str>,
+    listed: &'a Entry,
+    /// Its story is a summary: the cache's entry for it stands.
+    summary: bool,
     /// Its story and key, when it gets an entry (no findings).
     entry: Option<(&'a Story, Key)>,
+}
+
+impl<'a> NextLine<'a> {
+    /// Its path, when it can stand in a line as it is (a summary's stood
+    /// in one already).
+    fn path(&self) -> Option<&'a str> {
+        let path = self.listed.path.to_str()?;
+        (self.summary || !needs_escape(path)).then_some(path)
+    }
 }
 
 /// What decides whether a run writes the cache again.

@@ -418,7 +418,12 @@ fn the_story_cache_is_written_again_only_when_it_pays() {
     let _ = std::fs::remove_dir_all(fresh.root().join(".git/backlog"));
     assert_eq!(cached, fresh.run(&["show", "S-100"]).to_string());
 
-    f.run(&["set", "S-101", "estimate=3"]);
+    // A second file saved in place: two stale entries, the folder as it was.
+    f.edit(
+        "stories/S-101-extra.md",
+        "rank: 101\n",
+        "rank: 101\nestimate: 3\n",
+    );
     settle();
     f.run(&["show", "S-1"]);
     let rewritten = std::fs::read(&cache).unwrap();
