@@ -6,8 +6,10 @@ use crate::model::Story;
 
 pub(super) fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
     // Ranked stories sorted by rank, ties side by side: one vector, not a
-    // tree of one vector per rank.
-    let mut ranked: Vec<(&crate::model::rank::Rank, &Story)> =
+    // tree of one vector per rank. By each rank's number first
+    // (`Rank::order_key`), in full where two numbers meet, as the backlog
+    // order sorts: comparing ranks as text was a third of an edit's guard.
+    let mut ranked: Vec<(u128, &crate::model::rank::Rank, &Story)> =
         Vec::with_capacity(ctx.s.stories.len());
     for story in ctx
         .s
@@ -16,7 +18,7 @@ pub(super) fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
         .filter(|s| ctx.is_open(s) && !s.status.is_empty())
     {
         match &story.rank {
-            Some(r) => ranked.push((r, story)),
+            Some(r) => ranked.push((r.order_key(), r, story)),
             // A rank that is written but unreadable was reported already.
             None if !ctx.is_local(story) || story.layout().get("rank").is_some() => {}
             None => out.push(
@@ -30,13 +32,13 @@ pub(super) fn rank_rules(ctx: &Context, out: &mut Vec<Finding>) {
             ),
         }
     }
-    ranked.sort_by(|a, b| a.0.cmp(b.0));
-    for tie in ranked.chunk_by(|a, b| a.0.cmp(b.0).is_eq()) {
+    ranked.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    for tie in ranked.chunk_by(|a, b| a.0 == b.0 && a.1.cmp(b.1).is_eq()) {
         if tie.len() < 2 {
             continue;
         }
-        let rank = tie[0].0;
-        let mut stories: Vec<&Story> = tie.iter().map(|(_, s)| *s).collect();
+        let rank = tie[0].1;
+        let mut stories: Vec<&Story> = tie.iter().map(|(_, _, s)| *s).collect();
         stories.sort_by(|a, b| a.id.cmp(&b.id));
         // Stories sharing an id are reported as duplicates, not as ties.
         stories.dedup_by(|a, b| a.id == b.id);
