@@ -11,13 +11,21 @@ use crate::model::Story;
 pub(super) fn dependency_cycles(ctx: &Context, out: &mut Vec<Finding>) {
     let stories: Vec<&Story> = {
         // One story per id (duplicates are reported elsewhere). Only a
-        // story that depends on another can be on a cycle: the others are
-        // left out of the graph (most stories, and an edit checks twice).
-        let mut v: Vec<&Story> = ctx
+        // story that depends on one that depends on another can be on a
+        // cycle (the next story on it does): the others are left out of the
+        // graph (most stories, and an edit checks twice).
+        let depending: foldhash::HashSet<&str> = ctx
             .s
             .stories
             .iter()
             .filter(|x| !x.depends_on.is_empty())
+            .map(|x| x.id.as_str())
+            .collect();
+        let mut v: Vec<&Story> = ctx
+            .s
+            .stories
+            .iter()
+            .filter(|x| x.depends_on.iter().any(|d| depending.contains(d.as_str())))
             .filter(|x| {
                 ctx.s
                     .story(x.id.as_str())

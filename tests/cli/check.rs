@@ -142,6 +142,30 @@ fn dependency_cycle_is_spelt_out() {
     insta::assert_snapshot!(out);
 }
 
+/// A story on a cycle that also depends on a story outside it (one that
+/// depends on nothing) is still on the cycle: the graph leaves out only
+/// stories none of whose dependencies depend on anything.
+#[test]
+fn a_cycle_through_a_story_with_other_dependencies_is_found() {
+    let f = Fixture::example();
+    f.edit(
+        &f.story("S-22"),
+        "created:",
+        "depends_on: [S-13, S-23]\ncreated:",
+    );
+    insta::assert_snapshot!(f.run(&["check"]), @"
+    error[B032]: dependency cycle: S-22 -> S-23 -> S-22
+      --> .backlog/stories/S-22-import-customers-from-a-csv-file.md:12:20
+       |
+    12 | depends_on: [S-13, S-23]
+       |                    ^^^^
+       = help: remove one of these dependencies; stories in a cycle can never start
+
+    failed: 1 error, 0 warnings in 32 stories and 3 sprints
+    [exit status: 1]
+    ");
+}
+
 #[test]
 fn missing_rank_and_ties_are_warnings() {
     let out = check_after(
