@@ -222,20 +222,24 @@ pub fn consulted(now: &Snapshot, texts: &[NewText]) -> Vec<String> {
     let mut follow: Vec<&StoryId> = Vec::new();
     for v in &versions {
         follow.extend(v.epic.iter().chain(&v.depends_on).chain(&v.conflicts_with));
-        for s in &now.stories {
+    }
+    // One pass over the stories for all the versions: each story is read
+    // from memory once.
+    for s in &now.stories {
+        let consults = |v: &Story| {
             let shares = s.id == v.id
                 || (v.sprint.is_some() && s.sprint == v.sprint)
                 || (v.rank.is_some() && s.rank == v.rank)
                 || (s.status == v.status && limited(&s.status));
-            let points_at = s
-                .epic
-                .iter()
-                .chain(&s.depends_on)
-                .chain(&s.conflicts_with)
-                .any(|r| *r == v.id);
-            if shares || points_at {
-                out.insert(s.id.to_string());
-            }
+            shares
+                || s.epic
+                    .iter()
+                    .chain(&s.depends_on)
+                    .chain(&s.conflicts_with)
+                    .any(|r| *r == v.id)
+        };
+        if versions.iter().any(consults) {
+            out.insert(s.id.to_string());
         }
     }
     // Where the dependencies lead (a new cycle runs through them).
