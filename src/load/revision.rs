@@ -61,13 +61,7 @@ pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Sn
             .collect(),
         None => HashSet::new(),
     };
-    let base_source = match bt {
-        Some(bt) => Some(Memory::from_files(
-            root.clone(),
-            git.read_all(git.files(bt)?)?,
-        )),
-        None => None,
-    };
+    let base_source = revisions.source_at(base)?;
     let base_snapshot = match &base_source {
         Some(source) => load_base_of_change(source, &changed)?,
         None => Snapshot::empty(),

@@ -38,7 +38,7 @@ impl Memory {
     pub fn from_files(display: impl Into<PathBuf>, files: Vec<(PathBuf, Vec<u8>, bool)>) -> Memory {
         let mut mem = Memory::new(display);
         mem.files.reserve(files.len());
-        mem.places.reserve(files.len(), |_| 0);
+        mem.places = hashbrown::HashTable::with_capacity(files.len());
         for (path, bytes, link) in files {
             if link {
                 let target = PathBuf::from(String::from_utf8_lossy(&bytes).into_owned());
