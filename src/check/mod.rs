@@ -42,6 +42,43 @@ pub fn reads_every_text(config: &crate::model::Config) -> bool {
         .any(|r| config.level(r) == RuleLevel::On(crate::model::diagnostic::Severity::Error))
 }
 
+/// Whether a rule across stories could see the change of one story from
+/// `before` to `after`. Those rules read of a story its id, rank, kind,
+/// links (epic, dependencies, conflicts) and sprint; its estimate when it
+/// is in a sprint (capacity); whether its status is empty or done (rank
+/// ties, a closed sprint's open stories, review decisions); its status
+/// itself where a WIP limit counts it; and its statement (duplicate and
+/// uniform wording). A change they cannot see changes no finding but the
+/// story's own, which its own file and the backlog's settings and sprints
+/// decide: then an edit's guard needs that story alone
+/// (`cli::Context::open_story`). A property test holds this list to the
+/// rules (`plan::guard`).
+pub fn seen_across(config: &crate::model::Config, before: &Story, after: &Story) -> bool {
+    let status = |s: &Story| {
+        let limited = config.wip_limits.iter().any(|(st, _)| st == &s.status);
+        (
+            config.is_done(&s.status),
+            s.status.is_empty(),
+            limited.then(|| s.status.clone()),
+        )
+    };
+    let estimate = |s: &Story| s.sprint.as_ref().map(|_| s.estimate.map(f64::to_bits));
+    fn statement(s: &Story) -> Option<&str> {
+        s.opening
+            .and_then(|(start, end)| s.doc.text.get(start..end))
+    }
+    before.id != after.id
+        || before.rank != after.rank
+        || before.kind != after.kind
+        || before.epic != after.epic
+        || before.depends_on != after.depends_on
+        || before.conflicts_with != after.conflicts_with
+        || before.sprint != after.sprint
+        || estimate(before) != estimate(after)
+        || status(before) != status(after)
+        || statement(before) != statement(after)
+}
+
 /// [`check`] plus the rules that depend on the day (`check` itself, where
 /// `today` is known: a conflict waiting too long).
 pub fn check_on(snapshot: &Snapshot, today: crate::model::date::Date) -> Vec<Finding> {

@@ -219,6 +219,7 @@ impl Context {
             tree,
             snapshot: std::mem::ManuallyDrop::new(snapshot),
             summaries: Summaries::default(),
+            alone: false,
             _lock: lock,
         })
     }
@@ -229,26 +230,64 @@ impl Context {
     /// every story's text is an error (then every file is read).
     pub fn open_tree_of(&self, ids: &[&str]) -> Result<Opened, CliError> {
         let tree = self.work_tree()?;
-        let Some(file) = story_cache(&tree) else {
-            return self.open_tree();
-        };
         let lock = WriteLock::acquire(tree.root(), tree.display_root(), self.lock_wait)?;
-        let Light {
-            snapshot,
-            summaries,
-        } = crate::load::cache::load(&tree, &file, ids, Purpose::Edit)?;
-        if !summaries.is_empty() && crate::check::reads_every_text(&snapshot.config) {
-            drop(lock);
-            return self.open_tree();
-        }
+        let (snapshot, summaries) = for_edit_of(&tree, ids)?;
         usable(&snapshot)?;
         Ok(Opened {
             tree,
             snapshot: std::mem::ManuallyDrop::new(snapshot),
             summaries,
+            alone: false,
             _lock: lock,
         })
     }
+
+    /// [`Context::open_tree_of`] for an edit of story `id` alone (`set`,
+    /// `status`): its snapshot holds that story, the settings and the
+    /// sprints, and no other story is read (`load::one_story::one_story`),
+    /// until the edit turns out to be one a rule across stories sees
+    /// ([`Opened::widen_if_seen`]). Where the story cannot be found alone,
+    /// as [`Context::open_tree_of`].
+    pub fn open_story(&self, id: &str) -> Result<Opened, CliError> {
+        let tree = self.work_tree()?;
+        let lock = WriteLock::acquire(tree.root(), tree.display_root(), self.lock_wait)?;
+        let alone = match story_cache(&tree) {
+            Some(cache) => crate::load::one_story::one_story(&tree, &cache, id)?,
+            None => None,
+        };
+        let (snapshot, summaries, alone) = match alone {
+            Some(snapshot) => (snapshot, Summaries::default(), true),
+            None => {
+                let (snapshot, summaries) = for_edit_of(&tree, &[id])?;
+                (snapshot, summaries, false)
+            }
+        };
+        usable(&snapshot)?;
+        Ok(Opened {
+            tree,
+            snapshot: std::mem::ManuallyDrop::new(snapshot),
+            summaries,
+            alone,
+            _lock: lock,
+        })
+    }
+}
+
+/// The snapshot an edit of the stories `ids` plans on, loaded under the
+/// write lock: through the story cache, those stories in full and the
+/// others summarised, unless there is no cache or a rule that reads every
+/// story's text is an error (then every file is read).
+fn for_edit_of(tree: &WorkTree, ids: &[&str]) -> Result<(Snapshot, Summaries), CliError> {
+    if let Some(file) = story_cache(tree) {
+        let Light {
+            snapshot,
+            summaries,
+        } = crate::load::cache::load(tree, &file, ids, Purpose::Edit)?;
+        if summaries.is_empty() || !crate::check::reads_every_text(&snapshot.config) {
+            return Ok((snapshot, summaries));
+        }
+    }
+    Ok((crate::load::load(tree)?, Summaries::default()))
 }
 
 /// The story cache's file for the backlog in `tree`: in the git directory
@@ -303,6 +342,9 @@ pub struct Opened {
     /// Stories of `snapshot` taken from the story cache, text unread:
     /// never written before [`Opened::complete`] reads them.
     summaries: Summaries,
+    /// `snapshot` holds the one story an edit is of, and no other
+    /// ([`Context::open_story`]).
+    alone: bool,
     _lock: WriteLock,
 }
 
@@ -310,6 +352,46 @@ impl Opened {
     /// The story `id`, or an error that says why it cannot be edited.
     pub fn story(&self, id: &str) -> Result<&Story, CliError> {
         super::story(&self.snapshot, id)
+    }
+
+    /// When the snapshot holds the edited story alone and `texts` change
+    /// what a rule across stories reads of it (`check::seen_across`), or
+    /// would not read as a story, loads the backlog as
+    /// [`Context::open_tree_of`] does, under the lock already held, and
+    /// says so: what was planned on the story alone is planned again.
+    pub fn widen_if_seen(
+        &mut self,
+        ids: &[&str],
+        texts: &[crate::edit::write::NewText],
+    ) -> Result<bool, CliError> {
+        if !self.alone {
+            return Ok(false);
+        }
+        let seen = texts.iter().any(|t| {
+            let before = self
+                .snapshot
+                .stories
+                .iter()
+                .find(|s| s.doc.path == t.display);
+            let after =
+                crate::load::story_from_bytes(t.display.clone(), t.text.clone().into_bytes());
+            match (before, after) {
+                (Some(before), Some(after)) => {
+                    crate::check::seen_across(&self.snapshot.config, before, &after)
+                }
+                _ => true,
+            }
+        });
+        if !seen {
+            return Ok(false);
+        }
+        let (snapshot, summaries) = for_edit_of(&self.tree, ids)?;
+        usable(&snapshot)?;
+        let alone = std::mem::replace(&mut self.snapshot, std::mem::ManuallyDrop::new(snapshot));
+        drop(std::mem::ManuallyDrop::into_inner(alone));
+        self.summaries = summaries;
+        self.alone = false;
+        Ok(true)
     }
 
     /// Reads the stories `ids` in full where they are summaries (and if one

@@ -1,8 +1,9 @@
 use std::io::Write;
 
-use super::{Context, Exit, Opened, Outcome};
+use super::{CliError, Context, Exit, Opened, Outcome};
 use crate::edit::line::FieldEdit;
 use crate::edit::write::{edited_texts, write_texts, FileChange};
+use crate::model::field::{self, FieldType};
 use crate::plan::set::{check_status, parse_assignment, plan_set};
 
 #[derive(Debug, clap::Args)]
@@ -33,17 +34,25 @@ pub struct StatusArgs {
     pub force: bool,
 }
 
+/// Writes `edits` to story `id`, guarded unless `force`; `None` when the
+/// story was opened alone and the edit is one a rule across stories sees:
+/// the whole backlog is loaded then, and the caller plans again on it.
 fn write(
     o: &mut Opened,
     id: &str,
     edits: Vec<FieldEdit>,
     force: bool,
     out: &mut dyn Write,
-) -> Outcome {
+) -> Result<Option<Exit>, CliError> {
     let st = o.read(o.story(id)?)?;
     let change = FileChange::story(&o.tree, st, edits.clone());
     let texts = edited_texts(std::slice::from_ref(&change))?;
     if !force {
+        // Only the guard reads other stories: a forced write is the same
+        // whatever they say.
+        if o.widen_if_seen(&[id], &texts)? {
+            return Ok(None);
+        }
         o.refuse_broken(&texts)?;
     }
     write_texts(&texts)?;
@@ -53,32 +62,51 @@ fn write(
             None => writeln!(out, "{id}: {} removed", e.key),
         }?;
     }
-    Ok(Exit::Clean)
+    Ok(Some(Exit::Clean))
 }
 
 pub fn run_set(ctx: &Context, args: SetArgs, out: &mut dyn Write) -> Outcome {
-    let o = &mut ctx.open_tree_of(&[&args.id])?;
-    let st = o.story(&args.id)?;
-    let assignments = args
-        .assignments
-        .iter()
-        .map(|a| parse_assignment(a))
-        .collect::<Result<Vec<_>, _>>()?;
-    let edits = plan_set(&o.snapshot, st, &assignments, args.force)?;
-    write(o, &args.id, edits, args.force, out)
+    // A value naming other stories (`epic=`, `depends_on=`) is checked
+    // against them: the whole backlog is read for it.
+    let names_stories = args.assignments.iter().any(|a| {
+        a.split_once('=')
+            .and_then(|(key, _)| field::story_field(key.trim()))
+            .is_some_and(|f| matches!(f.ty, FieldType::Epic | FieldType::Stories))
+    });
+    let o = &mut if names_stories {
+        ctx.open_tree_of(&[&args.id])?
+    } else {
+        ctx.open_story(&args.id)?
+    };
+    loop {
+        let st = o.story(&args.id)?;
+        let assignments = args
+            .assignments
+            .iter()
+            .map(|a| parse_assignment(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        let edits = plan_set(&o.snapshot, st, &assignments, args.force)?;
+        if let Some(exit) = write(o, &args.id, edits, args.force, out)? {
+            return Ok(exit);
+        }
+    }
 }
 
 pub fn run_status(ctx: &Context, args: StatusArgs, out: &mut dyn Write) -> Outcome {
-    let o = &mut ctx.open_tree_of(&[&args.id])?;
-    let st = o.story(&args.id)?;
-    check_status(&o.snapshot, st, &args.status, args.force)?;
-    if st.status == args.status {
-        writeln!(out, "{}: already `{}`", args.id, args.status)?;
-        return Ok(Exit::Clean);
+    let o = &mut ctx.open_story(&args.id)?;
+    loop {
+        let st = o.story(&args.id)?;
+        check_status(&o.snapshot, st, &args.status, args.force)?;
+        if st.status == args.status {
+            writeln!(out, "{}: already `{}`", args.id, args.status)?;
+            return Ok(Exit::Clean);
+        }
+        let edits = vec![FieldEdit {
+            key: "status".into(),
+            token: Some(crate::edit::line::text_token(&args.status)),
+        }];
+        if let Some(exit) = write(o, &args.id, edits, args.force, out)? {
+            return Ok(exit);
+        }
     }
-    let edits = vec![FieldEdit {
-        key: "status".into(),
-        token: Some(crate::edit::line::text_token(&args.status)),
-    }];
-    write(o, &args.id, edits, args.force, out)
 }

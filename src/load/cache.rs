@@ -230,20 +230,7 @@ fn load_with(
     };
     let Listing { entries, folder } = listing;
     let (entries, keys): (Vec<Entry>, Vec<Option<Key>>) = entries.into_iter().unzip();
-    // Each listed file's entry in the cache, if it has one.
-    let records: Vec<Option<&Line>> = if in_line_order {
-        lines.iter().map(|l| l.has_record().then_some(l)).collect()
-    } else {
-        let by_path: HashMap<&str, &Line> = lines
-            .iter()
-            .filter(|l| l.has_record())
-            .map(|l| (l.path, l))
-            .collect();
-        entries
-            .iter()
-            .map(|e| by_path.get(e.path.to_str()?).copied())
-            .collect()
-    };
+    let records = records_of(&lines, &entries, in_line_order);
     let hits: Vec<AtomicBool> = entries.iter().map(|_| AtomicBool::new(false)).collect();
     let known = |i: usize, e: &Entry| -> Option<Story> {
         let key = keys[i]?;
@@ -347,6 +334,58 @@ fn load_with(
         snapshot,
         summaries,
     })
+}
+
+/// Each listed file's line in the cache, if it has an entry; the lines are
+/// the entries one for one when `in_line_order`.
+fn records_of<'l, 'a>(
+    lines: &'l [Line<'a>],
+    entries: &[Entry],
+    in_line_order: bool,
+) -> Vec<Option<&'l Line<'a>>> {
+    if in_line_order {
+        return lines.iter().map(|l| l.has_record().then_some(l)).collect();
+    }
+    let by_path: HashMap<&str, &Line> = lines
+        .iter()
+        .filter(|l| l.has_record())
+        .map(|l| (l.path, l))
+        .collect();
+    entries
+        .iter()
+        .map(|e| by_path.get(e.path.to_str()?).copied())
+        .collect()
+}
+
+/// The story files of the backlog in `tree`, each with whether it may say
+/// the id `id`: its cache entry holds (key unchanged, settled when the
+/// cache was written) and says so, or there is no entry that holds, and
+/// only reading the file can tell. The folder is listed itself, as for an
+/// edit, so a forged cache leaves no file out. What an edit of one story
+/// alone needs of the others: whether one says its id
+/// (`load::one_story`). `None` where the cache cannot tell: there is none
+/// yet, or the folder is not a flat one of plain files.
+pub fn may_say(tree: &WorkTree, file: &Path, id: &str) -> Option<Vec<(Entry, bool)>> {
+    use rayon::prelude::*;
+    let stored = Stored::read(file)?;
+    let lines = stored.lines();
+    let (listing, in_line_order) =
+        known_listing(tree.root(), Some(&stored), &lines, Purpose::Edit)?;
+    let (entries, keys): (Vec<Entry>, Vec<Option<Key>>) = listing.entries.into_iter().unzip();
+    let records = records_of(&lines, &entries, in_line_order);
+    let says = |key: Option<Key>, line: Option<&Line>| -> Option<bool> {
+        let (key, record) = (key?, line?.record()?);
+        if record.key != key || !key.settled_before(stored.written_ns) {
+            return None;
+        }
+        Some(unescape(Decoder(Tabs(Some(record.fields))).raw()?)? == id)
+    };
+    let may: Vec<bool> = keys
+        .par_iter()
+        .zip(&records)
+        .map(|(key, line)| says(*key, *line).unwrap_or(true))
+        .collect();
+    Some(entries.into_iter().zip(may).collect())
 }
 
 /// A listed file as the next cache will have it.

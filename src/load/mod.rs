@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod fields;
+pub mod one_story;
 pub mod revision;
 
 use std::path::{Path, PathBuf};

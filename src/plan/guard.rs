@@ -257,3 +257,246 @@ pub fn consulted(now: &Snapshot, texts: &[NewText]) -> Vec<String> {
     out.sort();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::line::{apply, FieldEdit};
+    use proptest::prelude::*;
+
+    /// Settings with a WIP limit, a Definition of Ready, and every rule
+    /// that warns by default made an error (the guard refuses errors only).
+    const CONFIG: &str = "product: P\nid_prefix: S\ngoals:\n  - { id: G-1, title: One, status: active }\n\
+        workflow:\n  statuses: [draft, ready, in-progress, done]\n  done: [done]\n\
+        definition_of_ready:\n  statuses: [ready]\n  require: [estimate, acceptance_criteria, statement]\n\
+        wip_limits:\n  in-progress: 1\n\
+        rules: { rank-missing: error, rank-tie: error, wip-limit: error, story-role-missing: error, \
+        story-means-missing: error, story-not-atomic: error, story-not-minimal: error, \
+        story-duplicate: error, story-not-uniform: error, criteria-vague: error, \
+        criteria-not-gherkin: error, story-too-big: error }\n";
+    /// A sprint with a small capacity, and a closed one whose review
+    /// accepted S-1 and S-2.
+    const SPRINTS: [(&str, &str); 2] = [
+        (
+            "sprints/2026-S1.md",
+            "---\nid: 2026-S1\nstart: 2026-11-02\nend: 2026-11-13\ncapacity: 5\n---\n",
+        ),
+        (
+            "sprints/2026-S0.md",
+            "---\nid: 2026-S0\nstart: 2026-10-19\nend: 2026-10-30\ncapacity: 20\nreview:\n  date: 2026-10-30\n  decisions:\n    - { story: S-1, decision: accepted }\n    - { story: S-2, decision: accepted }\nclosed: { date: 2026-10-30, carried_over: [] }\n---\n",
+        ),
+    ];
+    const STATUSES: [&str; 6] = ["draft", "ready", "in-progress", "done", "later", "''"];
+    const STATEMENTS: [&str; 3] = [
+        "As a clerk, I want to send invoices, so that I get paid.",
+        "As a clerk, I want to print invoices, so that I can file them.",
+        "",
+    ];
+
+    /// One generated story file: its file's id, the id it says, and its fields.
+    #[derive(Clone, Debug)]
+    struct Gen {
+        id: usize,
+        says: usize,
+        epic_kind: bool,
+        status: usize,
+        rank: Option<u8>,
+        estimate: Option<u8>,
+        sprint: Option<usize>,
+        epic: Option<usize>,
+        depends_on: Vec<usize>,
+        statement: usize,
+        checked: bool,
+    }
+
+    fn story_text(g: &Gen) -> String {
+        let mut t = format!("---\nid: S-{}\ntitle: Story {}\n", g.says, g.id);
+        if g.epic_kind {
+            t.push_str("kind: epic\n");
+        }
+        t.push_str(&format!("status: {}\n", STATUSES[g.status]));
+        if let Some(r) = g.rank {
+            t.push_str(&format!("rank: {r}\n"));
+        }
+        if let Some(e) = g.estimate {
+            t.push_str(&format!("estimate: {e}\n"));
+        }
+        if let Some(e) = g.epic {
+            t.push_str(&format!("epic: S-{e}\n"));
+        }
+        if !g.depends_on.is_empty() {
+            let ids: Vec<String> = g.depends_on.iter().map(|d| format!("S-{d}")).collect();
+            t.push_str(&format!("depends_on: [{}]\n", ids.join(", ")));
+        }
+        if let Some(s) = g.sprint {
+            t.push_str(&format!("sprint: 2026-S{s}\n"));
+        }
+        t.push_str("---\n");
+        t.push_str(STATEMENTS[g.statement]);
+        t.push_str(&format!(
+            "\n\n## Acceptance criteria\n- [{}] Given an invoice, when I send it, then it is sent\n",
+            if g.checked { "x" } else { " " }
+        ));
+        t
+    }
+
+    fn gen_story(n: usize) -> impl Strategy<Value = Gen> {
+        (
+            (1..=n, 0..10usize, any::<bool>(), 0..STATUSES.len()),
+            (
+                proptest::option::of(1..4u8),
+                proptest::option::of(prop_oneof![Just(1u8), Just(3), Just(8)]),
+                proptest::option::of(0..2usize),
+                proptest::option::of(1..=n),
+            ),
+            (
+                proptest::collection::vec(1..=n, 0..3),
+                0..STATEMENTS.len(),
+                any::<bool>(),
+            ),
+        )
+            .prop_map(
+                |((id, odd, epic_kind, status), (rank, estimate, sprint, epic), (deps, st, ch))| {
+                    Gen {
+                        id,
+                        // Now and then a file that says another id.
+                        says: if odd == 0 { id % 3 + 1 } else { id },
+                        epic_kind: epic_kind && odd < 3,
+                        status,
+                        rank,
+                        estimate,
+                        sprint,
+                        epic,
+                        depends_on: deps,
+                        statement: st,
+                        checked: ch,
+                    }
+                },
+            )
+    }
+
+    /// An edit `set` or `status` may make of one field.
+    fn gen_edit() -> impl Strategy<Value = FieldEdit> {
+        let token = |key: &'static str, values: &'static [&'static str]| {
+            proptest::sample::select(values).prop_map(move |v| FieldEdit {
+                key: key.into(),
+                token: (!v.is_empty()).then(|| v.to_string()),
+            })
+        };
+        prop_oneof![
+            token(
+                "status",
+                &["draft", "ready", "in-progress", "done", "later", "''"]
+            ),
+            token("estimate", &["", "1", "3", "8", "13"]),
+            token("title", &["Renamed", "Story 1"]),
+            token("labels", &["", "[ui]", "[ui, api]"]),
+            token("goal", &["", "G-1", "G-9"]),
+            token("created", &["", "2026-10-01"]),
+            token("value.business", &["", "8"]),
+            token("x-team", &["", "blue"]),
+            token("rank", &["", "1", "2", "5"]),
+            token("sprint", &["", "2026-S0", "2026-S1"]),
+            token("kind", &["story", "epic", "bug"]),
+            token("id", &["S-1", "S-9"]),
+            token("epic", &["", "S-1", "S-2"]),
+            token("depends_on", &["", "[S-1]", "[S-2, S-3]"]),
+            token("conflicts_with", &["", "[S-1]", "[S-4]"]),
+        ]
+    }
+
+    /// The error findings the edit adds, by rule, file and message, as the
+    /// guard tells them apart.
+    fn added(files: &[(String, String)], edited: &str, after: &str) -> Vec<String> {
+        let load = |replace: bool| {
+            let mut mem = Memory::new(".backlog");
+            for (path, text) in files {
+                let text = if replace && path == edited {
+                    after
+                } else {
+                    text
+                };
+                mem.insert(path.as_str(), text.as_bytes().to_vec());
+            }
+            crate::load::load(&mem).expect("loads")
+        };
+        let (before, after) = (load(false), load(true));
+        let mut found: Vec<String> =
+            errors_added(crate::check::check(&after), || crate::check::check(&before))
+                .iter()
+                .map(|f| format!("{:?} {} {}", f.rule, f.location.path.display(), f.message))
+                .collect();
+        found.sort();
+        found
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// An edit `check::seen_across` says no rule across stories sees
+        /// adds the same errors to the story alone (with the settings and
+        /// sprints) as to the whole backlog: what lets `set` and `status`
+        /// guard it on that story alone.
+        #[test]
+        fn an_edit_unseen_across_stories_adds_the_errors_it_adds_to_the_whole_backlog(
+            stories in proptest::collection::vec(gen_story(6), 1..6),
+            pick in any::<proptest::sample::Index>(),
+            edit in gen_edit(),
+            statement in proptest::option::of(0..STATEMENTS.len()),
+        ) {
+            let mut files: Vec<(String, String)> = vec![("backlog.yaml".into(), CONFIG.into())];
+            files.extend(SPRINTS.iter().map(|(p, t)| (p.to_string(), t.to_string())));
+            let mut paths = std::collections::HashSet::new();
+            for (i, g) in stories.iter().enumerate() {
+                let path = format!("stories/S-{}-story-{i}.md", g.id);
+                paths.insert(path.clone());
+                files.push((path, story_text(g)));
+            }
+            // As `set` and `status` find a story alone: the one file named
+            // for its id, which says that id, and no other file says it.
+            let k = pick.index(stories.len());
+            let g = &stories[k];
+            let shared = stories
+                .iter()
+                .enumerate()
+                .any(|(i, o)| i != k && (o.id == g.id || o.says == g.id));
+            if g.says != g.id || shared {
+                return Ok(());
+            }
+            let (edited, text) = files[3 + k].clone();
+            let Ok(mut after) = apply(&text, std::slice::from_ref(&edit), crate::model::field::story_order()) else {
+                return Ok(());
+            };
+            // Now and then the statement too (no command of one field
+            // changes it; what reads it across stories is held all the same).
+            if let Some(new) = statement {
+                let old = STATEMENTS[stories[k].statement];
+                let at = after.find("---\n").and_then(|a| Some(a + 4 + after[a + 4..].find("---\n")? + 4));
+                if let Some(at) = at {
+                    after.replace_range(at..at + old.len(), STATEMENTS[new]);
+                }
+            }
+            let whole = crate::load::load(&{
+                let mut mem = Memory::new(".backlog");
+                for (p, t) in &files {
+                    mem.insert(p.as_str(), t.as_bytes().to_vec());
+                }
+                mem
+            }).expect("loads");
+            let display = Path::new(".backlog").join(&edited);
+            let before_story = whole.stories.iter().find(|s| s.doc.path == display);
+            let after_story = crate::load::story_from_bytes(display.clone(), after.clone().into_bytes());
+            let (Some(b), Some(a)) = (before_story, after_story) else {
+                return Ok(());
+            };
+            if crate::check::seen_across(&whole.config, b, &a) {
+                return Ok(());
+            }
+            let alone: Vec<(String, String)> = files
+                .iter()
+                .filter(|(p, _)| !paths.contains(p) || *p == edited)
+                .cloned()
+                .collect();
+            prop_assert_eq!(added(&files, &edited, &after), added(&alone, &edited, &after));
+        }
+    }
+}

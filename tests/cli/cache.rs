@@ -510,3 +510,47 @@ fn a_forged_listing_is_never_used_to_write() {
     fresh.run(&["rank", "S-10", "--top"]);
     assert_eq!(files(&f.backlog()), files(&fresh.backlog()));
 }
+
+/// `set` and `status` of a field no rule across stories reads look at no
+/// other story, but at every story file's id: a second file that says the
+/// id refuses the edit, as when every file is read, whether it is new
+/// under another name or an older story saved in place to say it after
+/// the cache was written.
+#[test]
+fn an_id_said_by_a_second_file_refuses_an_edit_of_one_story() {
+    let f = Fixture::example();
+    settle();
+    f.run(&["show", "S-1"]);
+    settle();
+    let own = f.story("S-18");
+    let other = f.story("S-19");
+    let unchanged = files(&f.backlog());
+    f.edit(&other, "id: S-19", "id: S-18");
+    insta::assert_snapshot!(f.session(&[
+        &["set", "S-18", "labels=payments"],
+        &["status", "S-18", "idea"],
+    ]), @"
+    $ backlog set S-18 labels=payments
+    ------- stderr -------
+    error: `S-18` is the id of 2 files: .backlog/stories/S-18-apple-pay-and-google-pay.md, .backlog/stories/S-19-partial-payments-of-an-invoice.md; nothing was done
+      help: give all but one of them an unused id (`backlog check` reports this as B026)
+    [exit status: 2]
+    $ backlog status S-18 idea
+    ------- stderr -------
+    error: `S-18` is the id of 2 files: .backlog/stories/S-18-apple-pay-and-google-pay.md, .backlog/stories/S-19-partial-payments-of-an-invoice.md; nothing was done
+      help: give all but one of them an unused id (`backlog check` reports this as B026)
+    [exit status: 2]
+    ");
+    f.edit(&other, "id: S-18", "id: S-19");
+    f.write("stories/copy.md", f.read(&own));
+    insta::assert_snapshot!(f.session(&[&["set", "S-18", "labels=payments"]]), @"
+    $ backlog set S-18 labels=payments
+    ------- stderr -------
+    error: `S-18` is the id of 2 files: .backlog/stories/S-18-apple-pay-and-google-pay.md, .backlog/stories/copy.md; nothing was done
+      help: give all but one of them an unused id (`backlog check` reports this as B026)
+    [exit status: 2]
+    ");
+    std::fs::remove_file(f.backlog().join("stories/copy.md")).unwrap();
+    assert_eq!(files(&f.backlog()), unchanged, "nothing was written");
+    insta::assert_snapshot!(f.run(&["set", "S-18", "labels=payments"]), @"S-18: labels = [payments]");
+}
