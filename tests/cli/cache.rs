@@ -24,6 +24,15 @@ fn cache_file(f: &Fixture) -> PathBuf {
     caches.pop().unwrap_or_else(|| dir.join("none.cache"))
 }
 
+/// The example backlog with its story cache written, and settled since.
+fn example_with_cache() -> Fixture {
+    let f = Fixture::example();
+    settle();
+    f.run(&["show", "S-1"]);
+    settle();
+    f
+}
+
 /// Runs `commands` in one fixture through a warm cache and in another with
 /// no cache at all, and returns the first's transcript after checking that
 /// both said and wrote exactly the same.
@@ -443,10 +452,7 @@ fn the_story_cache_is_written_again_only_when_it_pays() {
 /// and the folder is read again: the answers are those of a full read.
 #[test]
 fn stories_added_removed_or_renamed_since_the_cache_are_seen() {
-    let f = Fixture::example();
-    settle();
-    f.run(&["show", "S-1"]);
-    settle();
+    let f = example_with_cache();
     let header = |f: &Fixture| {
         let text = std::fs::read_to_string(cache_file(f)).unwrap();
         text.lines().next().unwrap().to_string()
@@ -518,10 +524,7 @@ fn a_forged_listing_is_never_used_to_write() {
 /// the cache was written.
 #[test]
 fn an_id_said_by_a_second_file_refuses_an_edit_of_one_story() {
-    let f = Fixture::example();
-    settle();
-    f.run(&["show", "S-1"]);
-    settle();
+    let f = example_with_cache();
     let own = f.story("S-18");
     let other = f.story("S-19");
     let unchanged = files(&f.backlog());
