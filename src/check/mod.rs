@@ -52,7 +52,8 @@ pub fn reads_every_text(config: &crate::model::Config) -> bool {
 /// story's own, which its own file and the backlog's settings and sprints
 /// decide: then an edit's guard needs that story alone
 /// (`cli::Context::open_story`). A property test holds this list to the
-/// rules (`plan::guard`).
+/// rules (`plan::guard`); `plan::guard::consulted` is its other side: the
+/// stories such a rule consults about an edited one.
 pub fn seen_across(config: &crate::model::Config, before: &Story, after: &Story) -> bool {
     let status = |s: &Story| {
         let limited = config.wip_limits.iter().any(|(st, _)| st == &s.status);

@@ -53,11 +53,7 @@ pub(super) fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("");
-        if stem != id
-            && !stem
-                .strip_prefix(id)
-                .is_some_and(|rest| rest.starts_with('-'))
-        {
+        if !story.id.names(stem) {
             out.push(
                 story
                     .finding_at(

@@ -214,14 +214,7 @@ impl Context {
         let tree = self.work_tree()?;
         let lock = WriteLock::acquire(tree.root(), tree.display_root(), self.lock_wait)?;
         let snapshot = crate::load::load(&tree)?;
-        usable(&snapshot)?;
-        Ok(Opened {
-            tree,
-            snapshot: std::mem::ManuallyDrop::new(snapshot),
-            summaries: Summaries::default(),
-            alone: false,
-            _lock: lock,
-        })
+        Opened::new(tree, lock, snapshot, Summaries::default(), false)
     }
 
     /// [`Context::open_tree`] for an edit of the stories `ids` (`set`,
@@ -232,14 +225,7 @@ impl Context {
         let tree = self.work_tree()?;
         let lock = WriteLock::acquire(tree.root(), tree.display_root(), self.lock_wait)?;
         let (snapshot, summaries) = for_edit_of(&tree, ids)?;
-        usable(&snapshot)?;
-        Ok(Opened {
-            tree,
-            snapshot: std::mem::ManuallyDrop::new(snapshot),
-            summaries,
-            alone: false,
-            _lock: lock,
-        })
+        Opened::new(tree, lock, snapshot, summaries, false)
     }
 
     /// [`Context::open_tree_of`] for an edit of story `id` alone (`set`,
@@ -262,21 +248,11 @@ impl Context {
                 (snapshot, summaries, false)
             }
         };
-        usable(&snapshot)?;
-        Ok(Opened {
-            tree,
-            snapshot: std::mem::ManuallyDrop::new(snapshot),
-            summaries,
-            alone,
-            _lock: lock,
-        })
+        Opened::new(tree, lock, snapshot, summaries, alone)
     }
 }
 
-/// The snapshot an edit of the stories `ids` plans on, loaded under the
-/// write lock: through the story cache, those stories in full and the
-/// others summarised, unless there is no cache or a rule that reads every
-/// story's text is an error (then every file is read).
+/// The snapshot of [`Context::open_tree_of`], loaded under the lock.
 fn for_edit_of(tree: &WorkTree, ids: &[&str]) -> Result<(Snapshot, Summaries), CliError> {
     if let Some(file) = story_cache(tree) {
         let Light {
@@ -349,6 +325,24 @@ pub struct Opened {
 }
 
 impl Opened {
+    /// The snapshot opened for an edit, refused if its settings do not parse.
+    fn new(
+        tree: WorkTree,
+        lock: WriteLock,
+        snapshot: Snapshot,
+        summaries: Summaries,
+        alone: bool,
+    ) -> Result<Opened, CliError> {
+        usable(&snapshot)?;
+        Ok(Opened {
+            tree,
+            snapshot: std::mem::ManuallyDrop::new(snapshot),
+            summaries,
+            alone,
+            _lock: lock,
+        })
+    }
+
     /// The story `id`, or an error that says why it cannot be edited.
     pub fn story(&self, id: &str) -> Result<&Story, CliError> {
         super::story(&self.snapshot, id)

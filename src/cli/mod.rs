@@ -286,7 +286,8 @@ pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::S
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                name == format!("{id}.md") || name.starts_with(&format!("{id}-"))
+                name.strip_suffix(".md")
+                    .is_some_and(|stem| crate::model::StoryId::new(id).names(stem))
             })
             .cloned()
             .collect();

@@ -34,16 +34,24 @@ pub struct StatusArgs {
     pub force: bool,
 }
 
-/// Writes `edits` to story `id`, guarded unless `force`; `None` when the
-/// story was opened alone and the edit is one a rule across stories sees:
-/// the whole backlog is loaded then, and the caller plans again on it.
+/// What became of an edit given to [`write`].
+enum Written {
+    Done,
+    /// The story was opened alone and the edit is one a rule across
+    /// stories sees: the whole backlog is loaded now, nothing was written,
+    /// and the edit is to be planned again on it (once: the backlog is not
+    /// alone any more).
+    PlanAgain,
+}
+
+/// Writes `edits` to story `id`, guarded unless `force`.
 fn write(
     o: &mut Opened,
     id: &str,
     edits: Vec<FieldEdit>,
     force: bool,
     out: &mut dyn Write,
-) -> Result<Option<Exit>, CliError> {
+) -> Result<Written, CliError> {
     let st = o.read(o.story(id)?)?;
     let change = FileChange::story(&o.tree, st, edits.clone());
     let texts = edited_texts(std::slice::from_ref(&change))?;
@@ -51,7 +59,7 @@ fn write(
         // Only the guard reads other stories: a forced write is the same
         // whatever they say.
         if o.widen_if_seen(&[id], &texts)? {
-            return Ok(None);
+            return Ok(Written::PlanAgain);
         }
         o.refuse_broken(&texts)?;
     }
@@ -62,15 +70,19 @@ fn write(
             None => writeln!(out, "{id}: {} removed", e.key),
         }?;
     }
-    Ok(Some(Exit::Clean))
+    Ok(Written::Done)
 }
 
 pub fn run_set(ctx: &Context, args: SetArgs, out: &mut dyn Write) -> Outcome {
+    let assignments: Vec<_> = args
+        .assignments
+        .iter()
+        .map(|a| parse_assignment(a))
+        .collect();
     // A value naming other stories (`epic=`, `depends_on=`) is checked
     // against them: the whole backlog is read for it.
-    let names_stories = args.assignments.iter().any(|a| {
-        a.split_once('=')
-            .and_then(|(key, _)| field::story_field(key.trim()))
+    let names_stories = assignments.iter().flatten().any(|(key, _)| {
+        field::story_field(key)
             .is_some_and(|f| matches!(f.ty, FieldType::Epic | FieldType::Stories))
     });
     let o = &mut if names_stories {
@@ -80,14 +92,11 @@ pub fn run_set(ctx: &Context, args: SetArgs, out: &mut dyn Write) -> Outcome {
     };
     loop {
         let st = o.story(&args.id)?;
-        let assignments = args
-            .assignments
-            .iter()
-            .map(|a| parse_assignment(a))
-            .collect::<Result<Vec<_>, _>>()?;
+        // A malformed assignment is reported after an unknown id.
+        let assignments = assignments.iter().cloned().collect::<Result<Vec<_>, _>>()?;
         let edits = plan_set(&o.snapshot, st, &assignments, args.force)?;
-        if let Some(exit) = write(o, &args.id, edits, args.force, out)? {
-            return Ok(exit);
+        if let Written::Done = write(o, &args.id, edits, args.force, out)? {
+            return Ok(Exit::Clean);
         }
     }
 }
@@ -105,8 +114,8 @@ pub fn run_status(ctx: &Context, args: StatusArgs, out: &mut dyn Write) -> Outco
             key: "status".into(),
             token: Some(crate::edit::line::text_token(&args.status)),
         }];
-        if let Some(exit) = write(o, &args.id, edits, args.force, out)? {
-            return Ok(exit);
+        if let Written::Done = write(o, &args.id, edits, args.force, out)? {
+            return Ok(Exit::Clean);
         }
     }
 }

@@ -233,11 +233,7 @@ fn load_with(
     let records = records_of(&lines, &entries, in_line_order);
     let hits: Vec<AtomicBool> = entries.iter().map(|_| AtomicBool::new(false)).collect();
     let known = |i: usize, e: &Entry| -> Option<Story> {
-        let key = keys[i]?;
-        let record = records[i]?.record()?;
-        if record.key != key || !key.settled_before(written) {
-            return None;
-        }
+        let record = holding(records[i]?, keys[i]?, written)?;
         let story = decode(record.fields, root.join(&e.path))?;
         hits[i].store(true, Ordering::Relaxed);
         Some(story)
@@ -357,14 +353,23 @@ fn records_of<'l, 'a>(
         .collect()
 }
 
+/// The entry of a cache line, when it holds for its file's `key` now and
+/// had settled when the cache was `written`.
+fn holding<'a>(line: &Line<'a>, key: Key, written: i64) -> Option<Record<'a>> {
+    let record = line.record()?;
+    (record.key == key && key.settled_before(written)).then_some(record)
+}
+
 /// The story files of the backlog in `tree`, each with whether it may say
-/// the id `id`: its cache entry holds (key unchanged, settled when the
-/// cache was written) and says so, or there is no entry that holds, and
+/// the id `id`: its cache entry holds and says so, or no entry holds, and
 /// only reading the file can tell. The folder is listed itself, as for an
 /// edit, so a forged cache leaves no file out. What an edit of one story
 /// alone needs of the others: whether one says its id
-/// (`load::one_story`). `None` where the cache cannot tell: there is none
-/// yet, or the folder is not a flat one of plain files.
+/// (`load::one_story`). `None` where the cache cannot tell (there is none
+/// yet, or the folder is not a flat one of plain files), or where so many
+/// entries went stale that the cache should be written again (after a
+/// checkout, or many such edits, which leave it as it was): the backlog is
+/// loaded through the cache then, which rewrites it.
 pub fn may_say(tree: &WorkTree, file: &Path, id: &str) -> Option<Vec<(Entry, bool)>> {
     use rayon::prelude::*;
     let stored = Stored::read(file)?;
@@ -373,18 +378,25 @@ pub fn may_say(tree: &WorkTree, file: &Path, id: &str) -> Option<Vec<(Entry, boo
         known_listing(tree.root(), Some(&stored), &lines, Purpose::Edit)?;
     let (entries, keys): (Vec<Entry>, Vec<Option<Key>>) = listing.entries.into_iter().unzip();
     let records = records_of(&lines, &entries, in_line_order);
-    let says = |key: Option<Key>, line: Option<&Line>| -> Option<bool> {
-        let (key, record) = (key?, line?.record()?);
-        if record.key != key || !key.settled_before(stored.written_ns) {
-            return None;
-        }
+    // Whether a file says `id`, as its entry tells; `None` for a stale one.
+    let says = |key: Option<Key>, line: &Line| -> Option<bool> {
+        let record = holding(line, key?, stored.written_ns)?;
         Some(unescape(Decoder(Tabs(Some(record.fields))).raw()?)? == id)
     };
-    let may: Vec<bool> = keys
+    let told: Vec<Option<bool>> = keys
         .par_iter()
         .zip(&records)
-        .map(|(key, line)| says(*key, *line).unwrap_or(true))
+        .map(|(key, line)| line.and_then(|line| says(*key, line)))
         .collect();
+    let stale = records
+        .iter()
+        .zip(&told)
+        .filter(|(line, told)| line.is_some() && told.is_none())
+        .count();
+    if stale >= Rewrite::enough(lines.iter().filter(|l| l.has_record()).count()) {
+        return None;
+    }
+    let may = told.into_iter().map(|told| told.unwrap_or(true));
     Some(entries.into_iter().zip(may).collect())
 }
 
@@ -421,14 +433,19 @@ struct Rewrite {
 }
 
 impl Rewrite {
+    /// How many stale entries of a cache of `entries` make it worth
+    /// writing again: one in 64, at most 32.
+    fn enough(entries: usize) -> usize {
+        (entries / 64).clamp(1, 32)
+    }
+
     /// Written again when it would serve the next run better. A few files
     /// read again cost less than writing every entry (at 10,000 stories, a
     /// file is read in about 0.1 ms and the cache written in 2), so an
     /// edit's one file waits for others: one entry in 64, at most 32.
     fn pays(&self) -> bool {
-        let enough = (self.entries / 64).clamp(1, 32);
         self.none_yet
-            || self.stale_settled >= enough
+            || self.stale_settled >= Rewrite::enough(self.entries)
             || self.entries_listed < self.entries
             || self.folder_news
     }

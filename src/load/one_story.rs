@@ -25,8 +25,12 @@ pub fn one_story(tree: &WorkTree, cache: &Path, id: &str) -> Result<Option<Snaps
     let Some(listed) = super::cache::may_say(tree, cache, id) else {
         return Ok(None);
     };
+    let story_id = StoryId::new(id);
     let named: Vec<usize> = (0..listed.len())
-        .filter(|&i| named_for(&listed[i].0.path, id))
+        .filter(|&i| {
+            let stem = listed[i].0.path.file_stem().and_then(|s| s.to_str());
+            stem.is_some_and(|stem| story_id.names(stem))
+        })
         .collect();
     let [own] = named[..] else {
         return Ok(None);
@@ -52,14 +56,4 @@ pub fn one_story(tree: &WorkTree, cache: &Path, id: &str) -> Result<Option<Snaps
         && snapshot.unreadable_ids.is_empty()
         && matches!(snapshot.stories.as_slice(), [story] if story.id.as_str() == id);
     Ok(alone.then_some(snapshot))
-}
-
-/// Whether the file at `path` is named for story `id` (`S-42-….md`, `S-42.md`).
-fn named_for(path: &Path, id: &str) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    name.strip_prefix(id)
-        .is_some_and(|rest| rest.starts_with('-') || rest == ".md")
-        && StoryId::from_file_name(name).is_some_and(|named| named.as_str() == id)
 }

@@ -36,6 +36,13 @@ impl StoryId {
         &self.0
     }
 
+    /// Whether a story file whose name without `.md` is `stem` is named for
+    /// this id: `S-42` or `S-42-…` (what B027 asks of every story file).
+    pub fn names(&self, stem: &str) -> bool {
+        stem.strip_prefix(self.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('-'))
+    }
+
     /// The id a story file's name starts with: `S-42` from
     /// `S-42-export-invoices.md` (the leading parts up to the first number).
     pub fn from_file_name(name: &str) -> Option<StoryId> {

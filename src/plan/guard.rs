@@ -203,6 +203,8 @@ fn same_path(a: &Path, b: &Path) -> bool {
 /// rank, or a status with a WIP limit; those it points at, and those its
 /// dependencies lead to; those pointing at it. Read in full before the
 /// guard runs on a snapshot of summaries, so those rules see the files.
+/// `check::seen_across` is the other side: what those rules read of the
+/// edited story; both follow the rules in `check/`.
 pub fn consulted(now: &Snapshot, texts: &[NewText]) -> Vec<String> {
     let mut versions: Vec<Story> = Vec::new();
     for t in texts {
@@ -305,6 +307,7 @@ mod tests {
         sprint: Option<usize>,
         epic: Option<usize>,
         depends_on: Vec<usize>,
+        conflicts_with: Option<usize>,
         statement: usize,
         checked: bool,
     }
@@ -327,6 +330,9 @@ mod tests {
         if !g.depends_on.is_empty() {
             let ids: Vec<String> = g.depends_on.iter().map(|d| format!("S-{d}")).collect();
             t.push_str(&format!("depends_on: [{}]\n", ids.join(", ")));
+        }
+        if let Some(c) = g.conflicts_with {
+            t.push_str(&format!("conflicts_with: [S-{c}]\n"));
         }
         if let Some(s) = g.sprint {
             t.push_str(&format!("sprint: 2026-S{s}\n"));
@@ -351,12 +357,17 @@ mod tests {
             ),
             (
                 proptest::collection::vec(1..=n, 0..3),
+                proptest::option::of(1..=n),
                 0..STATEMENTS.len(),
                 any::<bool>(),
             ),
         )
             .prop_map(
-                |((id, odd, epic_kind, status), (rank, estimate, sprint, epic), (deps, st, ch))| {
+                |(
+                    (id, odd, epic_kind, status),
+                    (rank, estimate, sprint, epic),
+                    (deps, conflicts, st, ch),
+                )| {
                     Gen {
                         id,
                         // Now and then a file that says another id.
@@ -368,6 +379,7 @@ mod tests {
                         sprint,
                         epic,
                         depends_on: deps,
+                        conflicts_with: conflicts,
                         statement: st,
                         checked: ch,
                     }

@@ -33,6 +33,21 @@ fn example_with_cache() -> Fixture {
     f
 }
 
+/// [`example_with_cache`] with 100 more stories: enough that one stale
+/// entry leaves the cache worth keeping (one in 64), so that `set` and
+/// `status` of a field no rule across stories reads load their story alone.
+fn example_with_fillers() -> Fixture {
+    let f = Fixture::example();
+    for i in 100..200 {
+        let text = format!("---\nid: S-{i}\ntitle: Filler {i}\nstatus: idea\nrank: {i}\n---\n");
+        f.write(&format!("stories/S-{i}-filler.md"), text);
+    }
+    settle();
+    f.run(&["show", "S-1"]);
+    settle();
+    f
+}
+
 /// Runs `commands` in one fixture through a warm cache and in another with
 /// no cache at all, and returns the first's transcript after checking that
 /// both said and wrote exactly the same.
@@ -524,7 +539,7 @@ fn a_forged_listing_is_never_used_to_write() {
 /// the cache was written.
 #[test]
 fn an_id_said_by_a_second_file_refuses_an_edit_of_one_story() {
-    let f = example_with_cache();
+    let f = example_with_fillers();
     let own = f.story("S-18");
     let other = f.story("S-19");
     let unchanged = files(&f.backlog());
@@ -556,4 +571,36 @@ fn an_id_said_by_a_second_file_refuses_an_edit_of_one_story() {
     std::fs::remove_file(f.backlog().join("stories/copy.md")).unwrap();
     assert_eq!(files(&f.backlog()), unchanged, "nothing was written");
     insta::assert_snapshot!(f.run(&["set", "S-18", "labels=payments"]), @"S-18: labels = [payments]");
+}
+
+/// An edit of one story alone leaves the story cache as it was; once as
+/// many entries went stale as make it worth writing again (a checkout, or
+/// many such edits), the edit loads the backlog through the cache, which
+/// writes it again, so the next edits find it fresh.
+#[test]
+fn one_story_edits_leave_the_cache_until_it_is_worth_writing_again() {
+    let f = example_with_fillers();
+    let cache = || std::fs::read(cache_file(&f)).unwrap();
+    let touch = |id: &str| {
+        let file = f.story(id);
+        f.write(&file, f.read(&file));
+    };
+    let before = cache();
+    touch("S-150");
+    settle();
+    insta::assert_snapshot!(f.run(&["set", "S-18", "labels=payments"]), @"S-18: labels = [payments]");
+    assert_eq!(
+        cache(),
+        before,
+        "one stale entry: the story was edited alone"
+    );
+    touch("S-151");
+    touch("S-152");
+    settle();
+    insta::assert_snapshot!(f.run(&["set", "S-18", "labels=cards"]), @"S-18: labels = [cards]");
+    assert_ne!(
+        cache(),
+        before,
+        "three stale entries: the cache is written again"
+    );
 }
