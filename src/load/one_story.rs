@@ -18,7 +18,8 @@ use super::LoadError;
 /// `id: S-42`: the story cache at `cache` tells that of every file whose
 /// entry holds, and the others are read. `None` when the whole backlog must
 /// be read instead: the cache cannot tell (there is none yet, or the folder
-/// holds a subfolder or a link), no file or two files are named for the
+/// holds a subfolder or a link) or is to be written again (enough of its
+/// entries went stale, `cache::may_say`), no file or two files are named for the
 /// id, another file says it (the edit is refused then, as `check` reports
 /// B026), or the story, the settings or a sprint loads with a finding.
 pub fn one_story(tree: &WorkTree, cache: &Path, id: &str) -> Result<Option<Snapshot>, LoadError> {
