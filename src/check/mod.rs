@@ -55,14 +55,14 @@ pub fn reads_every_text(config: &crate::model::Config) -> bool {
 /// rules (`plan::guard`); `plan::guard::consulted` is its other side: the
 /// stories such a rule consults about an edited one.
 pub fn seen_across(config: &crate::model::Config, before: &Story, after: &Story) -> bool {
-    let status = |s: &Story| {
+    fn status<'s>(config: &crate::model::Config, s: &'s Story) -> (bool, bool, Option<&'s str>) {
         let limited = config.wip_limits.iter().any(|(st, _)| st == &s.status);
         (
             config.is_done(&s.status),
             s.status.is_empty(),
-            limited.then(|| s.status.clone()),
+            limited.then_some(s.status.as_str()),
         )
-    };
+    }
     let estimate = |s: &Story| s.sprint.as_ref().map(|_| s.estimate.map(f64::to_bits));
     fn statement(s: &Story) -> Option<&str> {
         s.opening
@@ -76,7 +76,7 @@ pub fn seen_across(config: &crate::model::Config, before: &Story, after: &Story)
         || before.conflicts_with != after.conflicts_with
         || before.sprint != after.sprint
         || estimate(before) != estimate(after)
-        || status(before) != status(after)
+        || status(config, before) != status(config, after)
         || statement(before) != statement(after)
 }
 

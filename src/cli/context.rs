@@ -231,9 +231,9 @@ impl Context {
     /// [`Context::open_tree_of`] for an edit of story `id` alone (`set`,
     /// `status`): its snapshot holds that story, the settings and the
     /// sprints, and no other story is read (`load::one_story::one_story`),
-    /// until the edit turns out to be one a rule across stories sees
-    /// ([`Opened::widen_if_seen`]). Where the story cannot be found alone,
-    /// as [`Context::open_tree_of`].
+    /// until the guard finds the edit to be one a rule across stories sees
+    /// ([`Opened::new_errors`]). Where the story cannot be found alone, as
+    /// [`Context::open_tree_of`].
     pub fn open_story(&self, id: &str) -> Result<Opened, CliError> {
         let tree = self.work_tree()?;
         let lock = WriteLock::acquire(tree.root(), tree.display_root(), self.lock_wait)?;
@@ -352,12 +352,10 @@ impl Opened {
     /// what a rule across stories reads of it (`check::seen_across`), or
     /// would not read as a story, loads the backlog as
     /// [`Context::open_tree_of`] does, under the lock already held, and
-    /// says so: what was planned on the story alone is planned again.
-    pub fn widen_if_seen(
-        &mut self,
-        ids: &[&str],
-        texts: &[crate::edit::write::NewText],
-    ) -> Result<bool, CliError> {
+    /// says so. What `set` and `status` plan reads nothing of other stories
+    /// (a value naming them opens the whole backlog first), so their texts
+    /// stand; only the guard needs the others.
+    fn widen_if_seen(&mut self, texts: &[crate::edit::write::NewText]) -> Result<bool, CliError> {
         if !self.alone {
             return Ok(false);
         }
@@ -379,10 +377,19 @@ impl Opened {
         if !seen {
             return Ok(false);
         }
-        let (snapshot, summaries) = for_edit_of(&self.tree, ids)?;
+        let ids: Vec<String> = self
+            .snapshot
+            .stories
+            .iter()
+            .map(|s| s.id.to_string())
+            .collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let (snapshot, summaries) = for_edit_of(&self.tree, &ids)?;
         usable(&snapshot)?;
-        let alone = std::mem::replace(&mut self.snapshot, std::mem::ManuallyDrop::new(snapshot));
-        drop(std::mem::ManuallyDrop::into_inner(alone));
+        drop(std::mem::ManuallyDrop::into_inner(std::mem::replace(
+            &mut self.snapshot,
+            std::mem::ManuallyDrop::new(snapshot),
+        )));
         self.summaries = summaries;
         self.alone = false;
         Ok(true)
@@ -479,12 +486,13 @@ impl Opened {
     /// The error findings `texts` would add to the backlog
     /// (`plan::guard::new_errors`), each shown from its file, never from a
     /// summary of it; and whether the whole backlog was read again on the
-    /// way (the cache was wrong: what was planned on it is planned again).
+    /// way (the cache was wrong, or the story opened alone turned out not
+    /// to be enough: what was planned on it is planned again).
     pub fn new_errors(
         &mut self,
         texts: &[crate::edit::write::NewText],
     ) -> Result<(Vec<Finding>, bool), CliError> {
-        let mut reread = false;
+        let mut reread = self.widen_if_seen(texts)?;
         if !self.summaries.is_empty() {
             let consulted = crate::plan::guard::consulted(&self.snapshot, texts);
             let ids: Vec<&str> = consulted.iter().map(String::as_str).collect();

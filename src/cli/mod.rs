@@ -276,6 +276,7 @@ pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::S
         return Ok(s);
     }
     if snapshot.unreadable_ids.iter().any(|u| u.as_str() == id) {
+        let wanted = crate::model::StoryId::new(id);
         let findings: Vec<crate::model::diagnostic::Finding> = snapshot
             .load_findings
             .iter()
@@ -287,7 +288,7 @@ pub fn story<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a crate::model::S
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 name.strip_suffix(".md")
-                    .is_some_and(|stem| crate::model::StoryId::new(id).names(stem))
+                    .is_some_and(|stem| wanted.names(stem))
             })
             .cloned()
             .collect();

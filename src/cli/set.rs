@@ -1,6 +1,6 @@
 use std::io::Write;
 
-use super::{CliError, Context, Exit, Opened, Outcome};
+use super::{Context, Exit, Opened, Outcome};
 use crate::edit::line::FieldEdit;
 use crate::edit::write::{edited_texts, write_texts, FileChange};
 use crate::model::field::{self, FieldType};
@@ -34,33 +34,17 @@ pub struct StatusArgs {
     pub force: bool,
 }
 
-/// What became of an edit given to [`write`].
-enum Written {
-    Done,
-    /// The story was opened alone and the edit is one a rule across
-    /// stories sees: the whole backlog is loaded now, nothing was written,
-    /// and the edit is to be planned again on it (once: the backlog is not
-    /// alone any more).
-    PlanAgain,
-}
-
-/// Writes `edits` to story `id`, guarded unless `force`.
 fn write(
     o: &mut Opened,
     id: &str,
     edits: Vec<FieldEdit>,
     force: bool,
     out: &mut dyn Write,
-) -> Result<Written, CliError> {
+) -> Outcome {
     let st = o.read(o.story(id)?)?;
     let change = FileChange::story(&o.tree, st, edits.clone());
     let texts = edited_texts(std::slice::from_ref(&change))?;
     if !force {
-        // Only the guard reads other stories: a forced write is the same
-        // whatever they say.
-        if o.widen_if_seen(&[id], &texts)? {
-            return Ok(Written::PlanAgain);
-        }
         o.refuse_broken(&texts)?;
     }
     write_texts(&texts)?;
@@ -70,7 +54,7 @@ fn write(
             None => writeln!(out, "{id}: {} removed", e.key),
         }?;
     }
-    Ok(Written::Done)
+    Ok(Exit::Clean)
 }
 
 pub fn run_set(ctx: &Context, args: SetArgs, out: &mut dyn Write) -> Outcome {
@@ -80,7 +64,8 @@ pub fn run_set(ctx: &Context, args: SetArgs, out: &mut dyn Write) -> Outcome {
         .map(|a| parse_assignment(a))
         .collect();
     // A value naming other stories (`epic=`, `depends_on=`) is checked
-    // against them: the whole backlog is read for it.
+    // against them: the whole backlog is read for it. Any other plan reads
+    // the story, the settings and the sprints only.
     let names_stories = assignments.iter().flatten().any(|(key, _)| {
         field::story_field(key)
             .is_some_and(|f| matches!(f.ty, FieldType::Epic | FieldType::Stories))
@@ -90,32 +75,24 @@ pub fn run_set(ctx: &Context, args: SetArgs, out: &mut dyn Write) -> Outcome {
     } else {
         ctx.open_story(&args.id)?
     };
-    loop {
-        let st = o.story(&args.id)?;
-        // A malformed assignment is reported after an unknown id.
-        let assignments = assignments.iter().cloned().collect::<Result<Vec<_>, _>>()?;
-        let edits = plan_set(&o.snapshot, st, &assignments, args.force)?;
-        if let Written::Done = write(o, &args.id, edits, args.force, out)? {
-            return Ok(Exit::Clean);
-        }
-    }
+    let st = o.story(&args.id)?;
+    // A malformed assignment is reported after an unknown id.
+    let assignments = assignments.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let edits = plan_set(&o.snapshot, st, &assignments, args.force)?;
+    write(o, &args.id, edits, args.force, out)
 }
 
 pub fn run_status(ctx: &Context, args: StatusArgs, out: &mut dyn Write) -> Outcome {
     let o = &mut ctx.open_story(&args.id)?;
-    loop {
-        let st = o.story(&args.id)?;
-        check_status(&o.snapshot, st, &args.status, args.force)?;
-        if st.status == args.status {
-            writeln!(out, "{}: already `{}`", args.id, args.status)?;
-            return Ok(Exit::Clean);
-        }
-        let edits = vec![FieldEdit {
-            key: "status".into(),
-            token: Some(crate::edit::line::text_token(&args.status)),
-        }];
-        if let Written::Done = write(o, &args.id, edits, args.force, out)? {
-            return Ok(Exit::Clean);
-        }
+    let st = o.story(&args.id)?;
+    check_status(&o.snapshot, st, &args.status, args.force)?;
+    if st.status == args.status {
+        writeln!(out, "{}: already `{}`", args.id, args.status)?;
+        return Ok(Exit::Clean);
     }
+    let edits = vec![FieldEdit {
+        key: "status".into(),
+        token: Some(crate::edit::line::text_token(&args.status)),
+    }];
+    write(o, &args.id, edits, args.force, out)
 }

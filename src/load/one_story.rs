@@ -40,7 +40,7 @@ pub fn one_story(tree: &WorkTree, cache: &Path, id: &str) -> Result<Option<Snaps
         *may && i != own
             && tree.read(&entry.path).ok().flatten().is_some_and(|bytes| {
                 let display = tree.display_root().join(&entry.path);
-                super::story_from_bytes(display, bytes).is_some_and(|s| s.id.as_str() == id)
+                super::story_fields_from_bytes(display, bytes).is_some_and(|s| s.id.as_str() == id)
             })
     });
     if another_says {
