@@ -85,6 +85,10 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
         DiffFormat::Md => diff_report::markdown(out, &d),
         DiffFormat::Json => diff_report::json(out, &d),
     }?;
+    // The process ends after this command: its memory goes back to the
+    // system at once, rather than being freed one story at a time.
+    std::mem::forget(d);
+    std::mem::forget((base, head));
     Ok(Exit::Clean)
 }
 
