@@ -19,7 +19,10 @@
 //! - `--renames P`: P % of commits also rename one story's file (a new
 //!   title, so a new file name: `D` and `M` in one commit);
 //! - `--merges EVERY`: every EVERY commits, a side branch of a few commits
-//!   on other stories is merged back with a merge commit.
+//!   on other stories is merged back with a merge commit;
+//! - `--rebalance EVERY`: every EVERY commits, one commit renumbers the
+//!   ranks of every story 10, 20, 30… in their order, as `backlog rank
+//!   --rebalance` does: a commit that changes every story file.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -106,8 +109,9 @@ fn main() {
             }
             "--renames" => shape.renames = number(&mut args, "--renames PERCENT"),
             "--merges" => shape.merges = number(&mut args, "--merges EVERY"),
+            "--rebalance" => shape.rebalance = number(&mut args, "--rebalance EVERY"),
             other => {
-                eprintln!("unknown argument {other}; usage: generate [--stories N] [--out DIR | --history COMMITS [--body-kb K] [--files-per-commit F] [--renames PERCENT] [--merges EVERY]]");
+                eprintln!("unknown argument {other}; usage: generate [--stories N] [--out DIR | --history COMMITS [--body-kb K] [--files-per-commit F] [--renames PERCENT] [--merges EVERY] [--rebalance EVERY]]");
                 std::process::exit(2);
             }
         }
@@ -155,6 +159,7 @@ struct Shape {
     files_per_commit: usize,
     renames: u64,
     merges: usize,
+    rebalance: usize,
 }
 
 fn number<T: std::str::FromStr>(args: &mut impl Iterator<Item = String>, usage: &str) -> T {
@@ -424,6 +429,23 @@ fn edits(
     (message, files, touched)
 }
 
+/// Every story's rank renumbered 10, 20, 30… in backlog order (by rank,
+/// then by number); the files whose rank changed, and the message.
+fn rebalance(all: &mut [Story]) -> (String, Vec<File>) {
+    let rank = |s: &Story| s.rank.parse::<f64>().unwrap_or(f64::MAX);
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by(|&a, &b| rank(&all[a]).total_cmp(&rank(&all[b])).then(a.cmp(&b)));
+    let mut files = Vec::new();
+    for (place, k) in order.into_iter().enumerate() {
+        let new = ((place + 1) * 10).to_string();
+        if all[k].rank != new {
+            all[k].rank = new;
+            files.push(File::Write(all[k].path(), all[k].render()));
+        }
+    }
+    ("Rebalance the ranks".into(), files)
+}
+
 /// A `git fast-import` stream on stdout: the backlog, then `commits` edits
 /// (merge commits count as commits).
 fn fast_import(
@@ -559,7 +581,12 @@ fn fast_import(
             continue;
         }
         time += 600;
-        let (message, files, _) = edits(all, shape, span, &[], rng);
+        let (message, files) = if shape.rebalance > 0 && c > 0 && c % shape.rebalance == 0 {
+            rebalance(all)
+        } else {
+            let (message, files, _) = edits(all, shape, span, &[], rng);
+            (message, files)
+        };
         main = emit(
             &mut out,
             "main",
