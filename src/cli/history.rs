@@ -4,7 +4,8 @@ use std::io::Write;
 
 use super::Format;
 use super::{CliError, Context, Exit, Outcome};
-use crate::history::{build, index::history_to, History, Options};
+use crate::history::index::{history_about, history_to, Wanted};
+use crate::history::{build, History, Options, Subject};
 use crate::model::date::Date;
 use crate::render::history as render;
 use crate::source::revision::{RevSpec, Revisions};
@@ -76,10 +77,24 @@ fn history_at(
     ctx: &Context,
     opts: &Options,
 ) -> Result<(Revisions, crate::git::Oid, History), CliError> {
+    history_at_about(ctx, opts, None)
+}
+
+/// [`history_at`]; with `wanted`, only the events about the subjects it
+/// keeps ([`history_about`]).
+fn history_at_about(
+    ctx: &Context,
+    opts: &Options,
+    wanted: Option<Wanted>,
+) -> Result<(Revisions, crate::git::Oid, History), CliError> {
     let revisions = ctx.revisions(None)?;
     let spec = ctx.at.as_deref().map(RevSpec::parse);
     let tip = revisions.resolve(spec.as_ref())?.head;
-    let history = history_to(&revisions.git, &revisions.rel, tip, opts)?;
+    let (git, rel) = (&revisions.git, &revisions.rel);
+    let history = match wanted {
+        Some(wanted) => history_about(git, rel, tip, opts, wanted)?,
+        None => history_to(git, rel, tip, opts)?,
+    };
     Ok((revisions, tip, history))
 }
 
@@ -105,8 +120,18 @@ pub fn run_log(ctx: &Context, args: LogArgs, out: &mut dyn Write) -> Outcome {
         reverse: args.reverse,
     };
     // Whole histories come from the index (.git/backlog); ranges are built.
+    // About given ids: their events, and the sprints' (where review
+    // decisions about a story are recorded).
+    let about = |s: &Subject| {
+        matches!(s, Subject::Sprint(_))
+            || filter
+                .ids
+                .iter()
+                .any(|id| *id == crate::views::history::subject_name(s))
+    };
+    let wanted: Option<Wanted> = (!filter.ids.is_empty()).then_some(&about);
     let history = match ranges.first() {
-        None => history_at(ctx, &opts)?.2,
+        None => history_at_about(ctx, &opts, wanted)?.2,
         Some(range) => {
             let spec = RevSpec::parse(range);
             let head = match &spec {
@@ -125,6 +150,11 @@ pub fn run_log(ctx: &Context, args: LogArgs, out: &mut dyn Write) -> Outcome {
                 || matches!(&e.change, crate::compare::changes::Change::DecisionRecorded { story, .. } if story == id)
         });
         if !known {
+            // Every subject's name, to suggest one: the whole history.
+            let history = match (ranges.first(), wanted) {
+                (None, Some(_)) => history_at(ctx, &opts)?.2,
+                _ => history,
+            };
             let names: std::collections::BTreeSet<String> = history
                 .events
                 .iter()
@@ -143,11 +173,16 @@ pub fn run_log(ctx: &Context, args: LogArgs, out: &mut dyn Write) -> Outcome {
     }
     let events = log(&history, &filter);
     render::log(out, &history, &events, args.format.into())?;
+    // The process ends after this command: its memory goes back to the
+    // system at once, rather than being freed one event at a time.
+    std::mem::forget(events);
+    std::mem::forget(history);
     Ok(Exit::Clean)
 }
 
 pub fn run_blame(ctx: &Context, args: BlameArgs, out: &mut dyn Write) -> Outcome {
-    let (revisions, tip, history) = history_at(ctx, &Options::default())?;
+    let mine = |s: &Subject| matches!(s, Subject::Story(id) if *id == args.id);
+    let (revisions, tip, history) = history_at_about(ctx, &Options::default(), Some(&mine))?;
     // The file named for the story first; the whole backlog only when no
     // such file holds it (or to say what the id might have been).
     if let Some(story) = crate::load::revision::story_at(&revisions, tip, &args.id)? {
@@ -183,7 +218,9 @@ pub fn run_blame(ctx: &Context, args: BlameArgs, out: &mut dyn Write) -> Outcome
 }
 
 pub fn run_decisions(ctx: &Context, args: DecisionsArgs, out: &mut dyn Write) -> Outcome {
-    let (_, _, history) = history_at(ctx, &Options::default())?;
+    // Review decisions and feedback are recorded on sprints.
+    let sprints = |s: &Subject| matches!(s, Subject::Sprint(id) if args.sprint.as_ref().is_none_or(|wanted| wanted == id));
+    let (_, _, history) = history_at_about(ctx, &Options::default(), Some(&sprints))?;
     let entries = decisions(&history, args.sprint.as_deref());
     render::decisions(out, &entries, args.format.into())?;
     Ok(Exit::Clean)

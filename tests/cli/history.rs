@@ -706,3 +706,82 @@ fn packed_history_reads_as_loose_history_does() {
     assert_eq!(packed.1.to_string(), loose.1.to_string());
     assert!(loose.0.stdout.contains("Round 30"));
 }
+
+/// `log ID`, `blame ID` and `decisions` read from a warm index only the
+/// events about what they show (the others' changes are not decoded): they
+/// print what the history built anew prints, review decisions about the
+/// story included.
+#[test]
+fn one_story_history_from_the_index_is_the_history_built_anew() {
+    let f = example_with_history();
+    let commands: &[&[&str]] = &[
+        &["log", "S-16"],
+        &["log", "S-14"],
+        &["log", "2026-S23"],
+        &["blame", "S-16"],
+        &["decisions", "2026-S23"],
+    ];
+    f.run(&["log"]);
+    let warm = f.session(commands);
+    std::fs::remove_dir_all(f.root().join(".git/backlog")).unwrap();
+    let mut built = String::new();
+    for args in commands {
+        std::fs::remove_dir_all(f.root().join(".git/backlog")).ok();
+        built.push_str(&f.session(&[args]));
+    }
+    assert_eq!(warm, built);
+    insta::assert_snapshot!(warm, @r#"
+    $ backlog log S-16
+    e2c0595  2026-11-20  Pat Owner  Correct the S-16 decision
+        2026-S23  review decision on S-16 edited: accepted (Fees match the Stripe dashboard) -> accepted (Fees match the Stripe dashboard to the cent)
+
+    30fba81  2026-11-20  Pat Owner  Review of sprint 2026-S23
+        2026-S23  review decision: S-16 accepted (Fees match the Stripe dashboard)
+        S-16      status review -> done
+        S-16      criterion checked: Given a paid invoice, then its page shows the amount paid, the fee and the net payout
+        S-16      criterion checked: The monthly CSV export has a fee column
+
+    910a7c3  2026-11-20  Pat Owner  Example backlog
+        S-16      added "Show payment fees per invoice" at position 17
+    $ backlog log S-14
+    30fba81  2026-11-20  Pat Owner  Review of sprint 2026-S23
+        2026-S23  review decision: S-14 rejected (Excel reads the dates as text)
+
+    910a7c3  2026-11-20  Pat Owner  Example backlog
+        S-14      added "Export a month of invoices as CSV" at position 15
+    $ backlog log 2026-S23
+    e2c0595  2026-11-20  Pat Owner  Correct the S-16 decision
+        2026-S23  review decision on S-16 edited: accepted (Fees match the Stripe dashboard) -> accepted (Fees match the Stripe dashboard to the cent)
+
+    30fba81  2026-11-20  Pat Owner  Review of sprint 2026-S23
+        2026-S23  review decision: S-16 accepted (Fees match the Stripe dashboard)
+        2026-S23  review decision: S-14 rejected (Excel reads the dates as text)
+        2026-S23  feedback from finance: wants the export split by VAT rate | and by month -> S-15
+
+    910a7c3  2026-11-20  Pat Owner  Example backlog
+        2026-S23  sprint created (Bookkeepers can export a month in one click)
+    $ backlog blame S-16
+    id           S-16                                      910a7c3  2026-11-20  Pat Owner  Example backlog
+    title        Show payment fees per invoice             910a7c3  2026-11-20  Pat Owner  Example backlog
+    kind         story                                     910a7c3  2026-11-20  Pat Owner  Example backlog
+    status       done                                      30fba81  2026-11-20  Pat Owner  Review of sprint 2026-S23
+    rank         13                                        910a7c3  2026-11-20  Pat Owner  Example backlog
+    estimate     3                                         910a7c3  2026-11-20  Pat Owner  Example backlog
+    epic         S-1                                       910a7c3  2026-11-20  Pat Owner  Example backlog
+    goal         G-1                                       910a7c3  2026-11-20  Pat Owner  Example backlog
+    labels       payments, dashboard                       910a7c3  2026-11-20  Pat Owner  Example backlog
+    depends_on   S-8                                       910a7c3  2026-11-20  Pat Owner  Example backlog
+    stakeholders finance                                   910a7c3  2026-11-20  Pat Owner  Example backlog
+    value        business: 5, job_size: 3, risk_reductio…  910a7c3  2026-11-20  Pat Owner  Example backlog
+    sprint       2026-S23                                  910a7c3  2026-11-20  Pat Owner  Example backlog
+    created      2026-10-16                                910a7c3  2026-11-20  Pat Owner  Example backlog
+    $ backlog decisions 2026-S23
+    2026-S23
+      * review decision: S-16 accepted (Fees match the Stripe dashboard)  30fba81  2026-11-20  Pat Owner
+        review decision: S-14 rejected (Excel reads the dates as text)  30fba81  2026-11-20  Pat Owner
+        feedback from finance: wants the export split by VAT rate | and by month -> S-15  30fba81  2026-11-20  Pat Owner
+      * review decision on S-16 edited: accepted (Fees match the Stripe dashboard) -> accepted (Fees match the Stripe dashboard to the cent)  e2c0595  2026-11-20  Pat Owner
+
+    * amended after it was first recorded: the lines above show every version
+    "#);
+}

@@ -1487,3 +1487,44 @@ fn a_link_named_like_a_story_file_shows_no_move_in_diff() {
       .backlog/stories/S-72-�.md:1:1: symbolic link to `S-1-online-invoice-payments.md` (elsewhere in the backlog folder) is not followed
     ");
 }
+
+/// `blame ID` and `decisions` read from the index only the events about
+/// what they show; a commit number made up on any other event still makes
+/// the index rebuilt, not trusted.
+#[test]
+fn a_tampered_event_about_another_story_rebuilds_the_index() {
+    let f = Fixture::example();
+    f.edit(&f.story("S-22"), "rank: 22", "rank: 16");
+    f.git(&["commit", "-qam", "S-22 up"]);
+    let blame = f.run(&["blame", "S-22"]);
+    let decisions = f.run(&["decisions"]);
+    let index = f.root().join(".git/backlog/history-v2-_backlog-first.json");
+    let text = std::fs::read_to_string(&index).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let mut tampered_events = 0;
+    for line in &mut lines[2..] {
+        let mut events: serde_json::Value = serde_json::from_str(line).unwrap();
+        for e in events.as_array_mut().unwrap() {
+            if e["subject"]["id"] == "S-3" {
+                e["commit"] = serde_json::json!(999_999);
+                tampered_events += 1;
+            }
+        }
+        *line = events.to_string();
+    }
+    assert!(tampered_events > 0, "S-3 has events in the index");
+    let tampered = lines.join("\n") + "\n";
+    for (args, before) in [
+        (&["blame", "S-22"][..], &blame),
+        (&["decisions"][..], &decisions),
+    ] {
+        std::fs::write(&index, &tampered).unwrap();
+        let r = f.run(args);
+        assert_eq!(r.to_string(), before.to_string(), "{args:?}");
+        assert_eq!(
+            std::fs::read_to_string(&index).unwrap(),
+            text,
+            "{args:?} rebuilt the index"
+        );
+    }
+}
