@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::compare::changes::{config_changes, sprint_changes, story_changes, Change};
 use crate::git::{CommitInfo, Delta, Git, GitError, Oid};
+use crate::model::order::backlog_order;
 use crate::model::rank::Rank;
 use crate::model::{Config, Snapshot, Sprint, Story, StoryId};
 
@@ -197,12 +198,12 @@ pub fn build(
             }
         }
     }
-    let mut keys: Vec<Key> = state.stories.values().map(|s| key(s)).collect();
-    keys.extend(cache.values().filter_map(|p| match p {
-        Parsed::Story(s) => Some(key(s)),
+    let mut stories: Vec<Arc<Story>> = state.stories.values().cloned().collect();
+    stories.extend(cache.values().filter_map(|p| match p {
+        Parsed::Story(s) => Some(s.clone()),
         _ => None,
     }));
-    let order = Order::new(keys, state.stories.values().map(|s| key(s)));
+    let order = Order::new(stories, state.stories.values().map(|s| &**s));
 
     let mut builder = Builder {
         state,
@@ -246,7 +247,7 @@ pub fn build(
                                 }
                             }
                         }
-                        let o = builder.order.emptied(st.stories.values().map(|s| key(s)));
+                        let o = builder.order.emptied(st.stories.values().map(|s| &**s));
                         (st, o)
                     }
                 };
@@ -340,21 +341,10 @@ fn commit_deltas(
 }
 
 /// A story's place in the ranked order: ranked first, then by id.
-type Key = (Option<Rank>, StoryId);
-
-fn key(s: &Story) -> Key {
-    (s.rank.clone(), s.id.clone())
-}
-
-/// A key as found in a story, for lookups.
 type KeyRef<'a> = (Option<&'a Rank>, &'a StoryId);
 
 fn key_ref(s: &Story) -> KeyRef<'_> {
     (s.rank.as_ref(), &s.id)
-}
-
-fn cmp_key(a: &Key, b: &Key) -> std::cmp::Ordering {
-    crate::model::order::backlog_order((a.0.as_ref(), &a.1), (b.0.as_ref(), &b.1))
 }
 
 /// Order statistics over a fixed universe of keys (a Fenwick tree).
@@ -365,61 +355,96 @@ struct Order {
     tree: Vec<i64>,
 }
 
-/// Every key in backlog order, and where each id's keys are: a lookup is a
-/// hash of the id and a few rank comparisons, where a binary search
-/// compared ids by their parts a dozen times.
+/// Every key (rank and id) of the stories a history holds, in backlog
+/// order, and where each story's key is. Each story the universe was made
+/// of is found by its address: comparing ranks to find a key was most of
+/// the build's serial part on a history of rebalances (a story renumbered
+/// in each has dozens of keys, and each comparison read the ranks' digits
+/// from memory scattered over the whole history). The universe keeps those
+/// stories alive, so an address names one story for as long as it lives.
 struct Universe {
-    sorted: Vec<Key>,
+    /// A story of each key, in backlog order.
+    sorted: Vec<Arc<Story>>,
+    /// Where each id's keys are, in order: for a story made elsewhere (a
+    /// parent's state read from git), found by its key.
     places: HashMap<StoryId, Vec<usize>>,
+    /// The place of each story's key, by the story's address.
+    by_address: HashMap<usize, usize>,
+    _alive: Vec<Arc<Story>>,
+}
+
+fn address(s: &Story) -> usize {
+    std::ptr::from_ref(s) as usize
 }
 
 impl Order {
-    fn new(mut universe: Vec<Key>, present: impl Iterator<Item = Key>) -> Order {
-        universe.sort_by(cmp_key);
-        universe.dedup();
-        let n = universe.len();
+    fn new<'s>(mut stories: Vec<Arc<Story>>, present: impl Iterator<Item = &'s Story>) -> Order {
+        // By each rank's number first (`Rank::order_key`, made once a
+        // story), then in full where two meet, as `Snapshot::ranked` does.
+        // Stable: of the stories sharing a key, the first stands for it.
+        let number = |s: &Story| s.rank.as_ref().map_or(u128::MAX, Rank::order_key);
+        let mut numbered: Vec<(u128, Arc<Story>)> =
+            stories.drain(..).map(|s| (number(&s), s)).collect();
+        numbered.par_sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| backlog_order(key_ref(&a.1), key_ref(&b.1)))
+        });
+        stories.extend(numbered.into_iter().map(|(_, s)| s));
+        let mut sorted: Vec<Arc<Story>> = Vec::new();
         let mut places: HashMap<StoryId, Vec<usize>> = HashMap::new();
-        for (i, (_, id)) in universe.iter().enumerate() {
-            places.entry(id.clone()).or_default().push(i);
+        let mut by_address = HashMap::with_capacity(stories.len());
+        for s in &stories {
+            if sorted.last().is_none_or(|last| key_ref(last) != key_ref(s)) {
+                places.entry(s.id.clone()).or_default().push(sorted.len());
+                sorted.push(s.clone());
+            }
+            by_address.insert(address(s), sorted.len() - 1);
         }
+        let n = sorted.len();
         let mut o = Order {
             keys: Arc::new(Universe {
-                sorted: universe,
+                sorted,
                 places,
+                by_address,
+                _alive: stories,
             }),
             tree: vec![0; n + 1],
         };
-        for k in present {
-            o.add((k.0.as_ref(), &k.1), 1);
+        for s in present {
+            o.add(s, 1);
         }
         o
     }
 
     /// The same universe of keys with only `present` in it.
-    fn emptied(&self, present: impl Iterator<Item = Key>) -> Order {
+    fn emptied<'s>(&self, present: impl Iterator<Item = &'s Story>) -> Order {
         let mut o = Order {
             keys: self.keys.clone(),
             tree: vec![0; self.tree.len()],
         };
-        for k in present {
-            o.add((k.0.as_ref(), &k.1), 1);
+        for s in present {
+            o.add(s, 1);
         }
         o
     }
 
-    /// Where key `k` is, found by reference: a rank and an id cloned for
-    /// every lookup were a fifth of the build's serial part.
-    fn index(&self, (rank, id): KeyRef<'_>) -> Option<usize> {
+    /// Where the key of `s` is: by its address when the universe was made
+    /// of it, else by its key (an id's places are in the order of its
+    /// ranks, so found by halving).
+    fn index(&self, s: &Story) -> Option<usize> {
         let keys = &self.keys;
-        keys.places
-            .get(id)?
-            .iter()
-            .copied()
-            .find(|&i| keys.sorted[i].0.as_ref() == rank)
+        if let Some(&i) = keys.by_address.get(&address(s)) {
+            return Some(i);
+        }
+        let places = keys.places.get(&s.id)?;
+        let at = places
+            .binary_search_by(|&i| backlog_order(key_ref(&keys.sorted[i]), key_ref(s)))
+            .ok()?;
+        Some(places[at])
     }
 
-    fn add(&mut self, k: KeyRef<'_>, delta: i64) {
-        let Some(mut i) = self.index(k).map(|i| i + 1) else {
+    fn add(&mut self, s: &Story, delta: i64) {
+        let Some(mut i) = self.index(s).map(|i| i + 1) else {
             return;
         };
         while i < self.tree.len() {
@@ -428,9 +453,9 @@ impl Order {
         }
     }
 
-    /// 1-based position of `k` among the present keys.
-    fn position(&self, k: KeyRef<'_>) -> Option<usize> {
-        let mut i = self.index(k)? + 1;
+    /// 1-based position of the key of `s` among the present keys.
+    fn position(&self, s: &Story) -> Option<usize> {
+        let mut i = self.index(s)? + 1;
         let mut sum = 0;
         while i > 0 {
             sum += self.tree[i];
@@ -478,15 +503,24 @@ struct Builder {
     silent: bool,
 }
 
+/// A story and the path it had, with its id's sort key (`StoryId::sort_key`),
+/// made once: comparing ids by their parts in every comparison of the sort
+/// was a sixth of the build's serial part on a history of rebalances.
+type Keyed<'a> = ((bool, &'a str, u64, &'a str), &'a (Arc<Story>, PathBuf));
+
 /// Each story once, in id order: where one id comes twice, the later
 /// (as a map's insert keeps it).
-fn last_of_each_id(mut side: Vec<(Arc<Story>, PathBuf)>) -> Vec<(Arc<Story>, PathBuf)> {
+fn last_of_each_id(side: &[(Arc<Story>, PathBuf)]) -> Vec<Keyed<'_>> {
+    let mut keyed: Vec<Keyed<'_>> = side
+        .iter()
+        .map(|item| (item.0.id.sort_key(), item))
+        .collect();
     // Stable: equal ids keep the order they came in.
-    side.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    let mut out: Vec<(Arc<Story>, PathBuf)> = Vec::with_capacity(side.len());
-    for item in side {
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Vec<Keyed<'_>> = Vec::with_capacity(keyed.len());
+    for item in keyed {
         match out.last_mut() {
-            Some(last) if last.0.id == item.0.id => *last = item,
+            Some(last) if last.0 == item.0 => *last = item,
             _ => out.push(item),
         }
     }
@@ -574,18 +608,21 @@ impl Builder {
         if old_side.is_empty() && new_side.is_empty() {
             return;
         }
-        let old_side = last_of_each_id(old_side);
-        let new_side = last_of_each_id(new_side);
+        let old_side = last_of_each_id(&old_side);
+        let new_side = last_of_each_id(&new_side);
         // Every story of the commit once, in id order, with both sides and
         // its position before this commit's changes.
         type Side<'a> = Option<&'a (Arc<Story>, PathBuf)>;
         let mut stories: Vec<(&StoryId, Side<'_>, Side<'_>, Option<usize>)> = Vec::new();
-        let (mut o, mut n) = (old_side.iter().peekable(), new_side.iter().peekable());
+        let (mut o, mut n) = (
+            old_side.into_iter().peekable(),
+            new_side.into_iter().peekable(),
+        );
         loop {
             // The story (the old side's where both have it) and its sides.
             let (story, old, new) = match (o.peek().copied(), n.peek().copied()) {
                 (None, None) => break,
-                (Some(a), Some(b)) => match a.0.id.cmp(&b.0.id) {
+                (Some((ka, a)), Some((kb, b))) => match ka.cmp(&kb) {
                     std::cmp::Ordering::Less => {
                         o.next();
                         (a, Some(a), None)
@@ -600,11 +637,11 @@ impl Builder {
                         (a, Some(a), Some(b))
                     }
                 },
-                (Some(a), None) => {
+                (Some((_, a)), None) => {
                     o.next();
                     (a, Some(a), None)
                 }
-                (None, Some(b)) => {
+                (None, Some((_, b))) => {
                     n.next();
                     (b, None, Some(b))
                 }
@@ -614,7 +651,7 @@ impl Builder {
                 .state
                 .stories
                 .get(id)
-                .and_then(|s| self.order.position(key_ref(s)));
+                .and_then(|s| self.order.position(s));
             stories.push((id, old, new, before));
         }
         for p in &touched_paths {
@@ -622,21 +659,40 @@ impl Builder {
         }
         for &(id, _, new, _) in &stories {
             if let Some(prev) = self.state.stories.remove(id) {
-                self.order.add(key_ref(&prev), -1);
+                self.order.add(&prev, -1);
             }
             if let Some((n, path)) = new {
-                self.order.add(key_ref(n), 1);
+                self.order.add(n, 1);
                 self.state
                     .paths
                     .insert(path.as_os_str().to_owned(), id.clone());
                 self.state.stories.insert(id.clone(), n.clone());
             }
         }
-        for (id, old, new, before) in stories {
+        // What changed in each story on both sides, compared on both cores
+        // where a commit changes many: a rebalance changes every story, and
+        // comparing them was half the serial part of a history of rebalances.
+        type Pair<'a> = (&'a Story, &'a Story, Option<usize>, Option<usize>);
+        let pairs: Vec<Pair<'_>> = stories
+            .iter()
+            .filter_map(|&(_, old, new, before)| {
+                let ((o, _), (n, _)) = (old?, new?);
+                Some((&**o, &**n, before, self.order.position(n)))
+            })
+            .collect();
+        let compare = |&(o, n, before, after): &Pair<'_>| story_changes(o, n, before, after);
+        let changes: Vec<Vec<Change>> = if self.silent {
+            Vec::new()
+        } else if pairs.len() >= 64 {
+            pairs.par_iter().map(compare).collect()
+        } else {
+            pairs.iter().map(compare).collect()
+        };
+        let mut changes = changes.into_iter();
+        for (id, old, new, _) in stories {
             let subject = Subject::Story(id.to_string());
             match (old, new) {
-                (Some((o, op)), Some((n, np))) => {
-                    let after = self.order.position(key_ref(n));
+                (Some((_, op)), Some((_, np))) => {
                     if op != np {
                         self.push(
                             index,
@@ -647,12 +703,12 @@ impl Builder {
                             },
                         );
                     }
-                    for c in story_changes(o, n, before, after) {
+                    for c in changes.next().into_iter().flatten() {
                         self.push(index, subject.clone(), c);
                     }
                 }
                 (None, Some((n, np))) => {
-                    let position = self.order.position(key_ref(n));
+                    let position = self.order.position(n);
                     self.push(
                         index,
                         subject,
@@ -757,23 +813,25 @@ mod tests {
 
     #[test]
     fn fenwick_positions_follow_the_ranked_order() {
-        let k = |r: &str, id: &str| (Some(Rank::parse(r).unwrap()), StoryId::new(id));
-        let universe = vec![
-            k("10", "S-1"),
-            k("20", "S-2"),
-            k("15", "S-3"),
-            (None, StoryId::new("S-4")),
-        ];
-        let mut o = Order::new(
-            universe,
-            [k("10", "S-1"), k("20", "S-2"), (None, StoryId::new("S-4"))].into_iter(),
-        );
-        let at = |o: &Order, key: Key| o.position((key.0.as_ref(), &key.1));
-        assert_eq!(at(&o, k("20", "S-2")), Some(2));
-        assert_eq!(at(&o, (None, StoryId::new("S-4"))), Some(3));
-        let s3 = k("15", "S-3");
-        o.add((s3.0.as_ref(), &s3.1), 1);
-        assert_eq!(at(&o, k("20", "S-2")), Some(3));
-        assert_eq!(at(&o, s3), Some(2));
+        let story = |rank: Option<&str>, id: &str| {
+            let rank = rank.map(|r| format!("rank: {r}\n")).unwrap_or_default();
+            let text = format!("---\nid: {id}\ntitle: T\n{rank}---\n");
+            Arc::new(
+                crate::load::story_from_bytes(PathBuf::from(format!("{id}.md")), text.into_bytes())
+                    .expect("the story parses"),
+            )
+        };
+        let (s1, s2) = (story(Some("10"), "S-1"), story(Some("20"), "S-2"));
+        let (s3, s4) = (story(Some("15"), "S-3"), story(None, "S-4"));
+        let universe = vec![s1.clone(), s2.clone(), s3.clone(), s4.clone()];
+        let mut o = Order::new(universe, [&*s1, &*s2, &*s4].into_iter());
+        assert_eq!(o.position(&s2), Some(2));
+        assert_eq!(o.position(&s4), Some(3));
+        o.add(&s3, 1);
+        assert_eq!(o.position(&s2), Some(3));
+        assert_eq!(o.position(&s3), Some(2));
+        // A story the universe was not made of is found by its key.
+        assert_eq!(o.position(&story(Some("15"), "S-3")), Some(2));
+        assert_eq!(o.position(&story(Some("16"), "S-3")), None);
     }
 }
