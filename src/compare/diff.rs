@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::compare::changes::{config_changes, sprint_changes, story_changes, Change};
@@ -193,26 +194,28 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base: &str, head: &str, today: Date)
     }
     moved.sort_by_key(|m| m.new_position);
 
-    let mut changed = Vec::new();
-    for (o, s) in &common {
-        // The same parsed file on both sides: nothing to compare.
-        if std::sync::Arc::ptr_eq(&o.doc, &s.doc) {
-            continue;
-        }
-        let changes: Vec<Change> = story_changes(o, s, None, None)
-            .into_iter()
-            .filter(|c| !matches!(c, Change::Rank { .. }))
-            .collect();
-        let statement = statement_diff(o, s);
-        if !changes.is_empty() || statement.is_some() {
-            changed.push(Changed {
+    // Each story on both sides compared, on every core: a rebalance
+    // changes every story.
+    let changed: Vec<Changed> = common
+        .par_iter()
+        .filter_map(|(o, s)| {
+            // The same parsed file on both sides: nothing to compare.
+            if std::sync::Arc::ptr_eq(&o.doc, &s.doc) {
+                return None;
+            }
+            let changes: Vec<Change> = story_changes(o, s, None, None)
+                .into_iter()
+                .filter(|c| !matches!(c, Change::Rank { .. }))
+                .collect();
+            let statement = statement_diff(o, s);
+            (!changes.is_empty() || statement.is_some()).then(|| Changed {
                 id: s.id.to_string(),
                 title: s.title.clone(),
                 changes,
                 statement,
-            });
-        }
-    }
+            })
+        })
+        .collect();
 
     Diff {
         base: base.to_string(),

@@ -59,10 +59,46 @@ pub fn load_reusing(source: &dyn Source, reuse: Option<Reuse<'_>>) -> Result<Sna
     load_as(source, reuse, BodyRead::Full)
 }
 
+/// [`load_reusing`] for the head of a comparison whose base was loaded with
+/// [`load_base_of_change`]: the stories at the changed paths in `same_body`
+/// (whose body is byte for byte the base's) are read without it, as the
+/// base read them; equal bodies compare equal.
+pub fn load_head_of_change(
+    source: &dyn Source,
+    reuse: Reuse<'_>,
+    same_body: &std::collections::HashSet<PathBuf>,
+) -> Result<Snapshot, LoadError> {
+    let read = |e: &Entry| {
+        if same_body.contains(&e.path) {
+            BodyRead::Nothing
+        } else {
+            BodyRead::Full
+        }
+    };
+    load_as_each(source, Some(reuse), &read)
+}
+
+/// The body of a file (what follows its front matter) as the load reads
+/// it; `None` where the file does not split into front matter and body.
+pub fn body_of(bytes: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    // As `decode` reads it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    document::split(text).ok().map(|fm| fm.body)
+}
+
 fn load_as(
     source: &dyn Source,
     reuse: Option<Reuse<'_>>,
     read: BodyRead,
+) -> Result<Snapshot, LoadError> {
+    load_as_each(source, reuse, &|_| read)
+}
+
+fn load_as_each(
+    source: &dyn Source,
+    reuse: Option<Reuse<'_>>,
+    read: &(dyn Fn(&Entry) -> BodyRead + Sync),
 ) -> Result<Snapshot, LoadError> {
     let root = source.display_root().to_path_buf();
     let previous: std::collections::HashMap<&Path, &Story> = reuse
@@ -84,21 +120,25 @@ fn load_as(
             .get(root.join(&e.path).as_path())
             .map(|s| (*s).clone())
     };
-    load_known_as(source, None, &|_| read, &|_, e| unchanged(e))
+    load_known_as(source, None, read, &|_, e| unchanged(e))
 }
 
 /// [`load`] of the base of a comparison whose head is loaded next with
-/// [`Reuse`] of it: the bodies of the stories at the `changed` paths are
-/// read, the others' are not. The head takes those from this snapshot, the
-/// same file, so nothing compares their bodies; their fields still place
-/// them in the backlog order. Reading every body was a quarter of
-/// `diff HEAD~1000..HEAD` on a 10,000-story history.
+/// [`Reuse`] of it ([`load_head_of_change`]): the bodies of the stories at
+/// the `changed` paths are read, the others' are not. The head takes those
+/// from this snapshot, the same file, so nothing compares their bodies;
+/// their fields still place them in the backlog order. Reading every body
+/// was a quarter of `diff HEAD~1000..HEAD` on a 10,000-story history. Nor
+/// are the bodies at the changed paths in `same_body` read, which the head
+/// has byte for byte (a rank or a status changed, the text not): a
+/// rebalance changes every story's front matter and no body.
 pub fn load_base_of_change(
     source: &dyn Source,
     changed: &std::collections::HashSet<PathBuf>,
+    same_body: &std::collections::HashSet<PathBuf>,
 ) -> Result<Snapshot, LoadError> {
     let read = |e: &Entry| {
-        if changed.contains(&e.path) {
+        if changed.contains(&e.path) && !same_body.contains(&e.path) {
             BodyRead::Full
         } else {
             BodyRead::Nothing

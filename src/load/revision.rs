@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::{load, load_base_of_change, load_reusing, LoadError, Reuse};
+use super::{load, load_base_of_change, load_head_of_change, LoadError, Reuse};
 use crate::git::{GitError, Oid};
 use crate::model::{Snapshot, Story};
 use crate::source::revision::Revisions;
@@ -46,9 +46,12 @@ pub fn at_or_empty(revisions: &Revisions, commit: Oid) -> Result<Snapshot, AtErr
 
 /// Both sides of a comparison; the head re-parses only the files that
 /// differ between the two trees and takes the rest from the base, whose
-/// bodies are read only where they differ. Where an id is carried by two
-/// files, on either side, the comparison (which pairs stories by id) may
-/// pair a story with one in another file: then every body is read.
+/// bodies are read only where they differ. A story whose body is the same
+/// on both sides, byte for byte, has no body on either (no statement,
+/// criteria or opening): equal bodies compare equal. Where an id is
+/// carried by two files, on either side, the comparison (which pairs
+/// stories by id) may pair a story with one in another file: then every
+/// body is read.
 pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Snapshot), AtError> {
     let (bt, ht) = (revisions.folder_tree(base)?, revisions.folder_tree(head)?);
     let git = &revisions.git;
@@ -62,43 +65,65 @@ pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Sn
         None => HashSet::new(),
     };
     let base_source = revisions.source_at(base)?;
+    // The head's changed files first: where a story's body is the same on
+    // both sides, neither side reads it.
+    let (changed_files, unchanged_files) = match ht {
+        Some(ht) => git
+            .files(ht)?
+            .into_iter()
+            .partition(|(p, _, _)| changed.contains(p)),
+        None => (Vec::new(), Vec::new()),
+    };
+    let mut files = git.read_all(changed_files)?;
+    let same_body: HashSet<PathBuf> = match &base_source {
+        Some(source) => files
+            .iter()
+            .filter(|(path, bytes, is_link)| {
+                let base_bytes = || source.read(path).ok().flatten();
+                !is_link
+                    && crate::load::body_of(bytes).is_some_and(|body| {
+                        base_bytes().is_some_and(|b| crate::load::body_of(&b) == Some(body))
+                    })
+            })
+            .map(|(path, _, _)| path.clone())
+            .collect(),
+        None => HashSet::new(),
+    };
     let base_snapshot = match &base_source {
-        Some(source) => load_base_of_change(source, &changed)?,
+        Some(source) => load_base_of_change(source, &changed, &same_body)?,
         None => Snapshot::empty(),
     };
-    let Some(ht) = ht else {
+    if ht.is_none() {
         return Ok((base_snapshot, Snapshot::empty()));
-    };
+    }
     // The base's stories by path in the backlog folder.
     let parsed: HashSet<&Path> = base_snapshot
         .stories
         .iter()
         .filter_map(|s| s.doc.path.strip_prefix(&root).ok())
         .collect();
-    let is_reused = |p: &Path| !changed.contains(p) && parsed.contains(p);
-    let (reused, wanted): (Vec<_>, Vec<_>) = git
-        .files(ht)?
+    let (reused, wanted): (Vec<_>, Vec<_>) = unchanged_files
         .into_iter()
-        .partition(|(p, _, _)| is_reused(p));
-    let mut files = git.read_all(wanted)?;
+        .partition(|(p, _, _)| parsed.contains(p.as_path()));
+    files.extend(git.read_all(wanted)?);
     // Listed so the loader sees them; their stories are taken from the base.
     // As files: a link whose name git's lossy reading of names made the same
     // as a story file's is that file here, as it was in the base.
     files.extend(reused.into_iter().map(|(p, _, _)| (p, Vec::new(), false)));
     let mem = Memory::from_files(root.clone(), files);
     debug_assert_eq!(mem.display_root(), root.as_path());
-    let head_of = |base: &Snapshot| {
+    let head_of = |base: &Snapshot, same_body: &HashSet<PathBuf>| {
         let reuse = Reuse {
             previous: base,
             changed: &changed,
         };
-        load_reusing(&mem, Some(reuse))
+        load_head_of_change(&mem, reuse, same_body)
     };
-    let head_snapshot = head_of(&base_snapshot)?;
+    let head_snapshot = head_of(&base_snapshot, &same_body)?;
     match &base_source {
         Some(source) if base_snapshot.shares_an_id() || head_snapshot.shares_an_id() => {
             let base_snapshot = load(source)?;
-            let head_snapshot = head_of(&base_snapshot)?;
+            let head_snapshot = head_of(&base_snapshot, &HashSet::new())?;
             Ok((base_snapshot, head_snapshot))
         }
         _ => Ok((base_snapshot, head_snapshot)),

@@ -1456,6 +1456,36 @@ fn a_story_copied_with_its_id_shows_no_body_change_in_diff() {
     ");
 }
 
+/// `diff` reads neither side's body of a story whose body is the same on
+/// both (a status changed, the text not). Where an id is in two files every
+/// body is read again, and then on both sides: read on one alone, the story
+/// showed its statement and criteria as removed.
+#[test]
+fn a_story_whose_front_matter_alone_changed_shows_no_body_change_beside_a_copy() {
+    let f = Fixture::example();
+    let text = std::fs::read_to_string(f.backlog().join(f.story("S-10"))).unwrap();
+    let copy = text.replace("title: Export invoices as PDF", "title: Copied story");
+    std::fs::write(f.backlog().join("stories/S-99-copy.md"), copy).unwrap();
+    f.edit(&f.story("S-22"), "status: ready", "status: in-progress");
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "copy S-10, start S-22"]);
+    insta::assert_snapshot!(f.run(&["diff", "HEAD~1..HEAD"]), @"
+    backlog diff HEAD~1..HEAD: 1 moved (20 other stories shifted), 2 stories changed, 1 sprint re-scoped
+
+    Moved
+      S-10  Copied story  13 -> 14 (down), rank 10 -> 10, now between S-10 and S-24
+
+    Changed
+      S-10  Copied story
+          title Export invoices as PDF -> Copied story
+      S-22  Import customers from a CSV file
+          status ready -> in-progress
+
+    Sprint scope
+      2026-S23: 24 -> 29 points (+5) of 30;
+    ");
+}
+
 /// git's names are read as UTF-8, lossily: a link and a story file whose
 /// names differ only in bytes that are not UTF-8 read as one path. `diff`
 /// took the link for a second copy of the story, and showed it moved in
