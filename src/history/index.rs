@@ -85,7 +85,7 @@ struct Undecoded<'a> {
 }
 
 /// The index at `path`; with `about`, when it is the index of that tip, only
-/// the events `wanted` keeps (every event is still read, and counted).
+/// the events `wanted` keeps (every event is still read, counted and its commit checked).
 fn read(path: &Path, rel: &Path, opts: &Options, about: Option<(Oid, Wanted)>) -> Option<Index> {
     use rayon::prelude::*;
     let bytes = std::fs::read(path).ok()?;
@@ -104,7 +104,10 @@ fn read(path: &Path, rel: &Path, opts: &Options, about: Option<(Oid, Wanted)>) -
     let chunks: Vec<&[u8]> = lines.filter(|l| !l.is_empty()).collect();
     // Each line's events kept, how many it held, and the commits of its
     // first and last event where they are in order (else the line is not
-    // used): every event of the index is checked, not only those kept.
+    // used): every event's commit is checked, not only those kept. A change
+    // is decoded only for the events kept: one that does not decode is
+    // noticed by the next command that decodes it (a whole `log`), which
+    // rebuilds the index.
     type Line = (Vec<Event>, usize, Option<(usize, usize)>);
     let line = |c: &&[u8]| -> Option<Line> {
         let Some(wanted) = wanted else {
@@ -139,7 +142,10 @@ fn read(path: &Path, rel: &Path, opts: &Options, about: Option<(Oid, Wanted)>) -
         || serde_json::from_slice::<Vec<CommitInfo>>(commits).ok(),
         || chunks.par_iter().map(line).collect::<Vec<_>>(),
     );
-    let mut events = Vec::with_capacity(if wanted.is_some() { 0 } else { head.events });
+    // Sized by the events read, never by the head's count: a file anyone can
+    // edit said 10^17, and reserving that ended the run.
+    let kept: usize = chunks.iter().flatten().map(|(kept, _, _)| kept.len()).sum();
+    let mut events = Vec::with_capacity(kept);
     let (mut count, mut last) = (0, 0);
     for chunk in chunks {
         let (kept, held, span) = chunk?;

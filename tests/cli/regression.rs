@@ -1558,3 +1558,35 @@ fn a_tampered_event_about_another_story_rebuilds_the_index() {
         );
     }
 }
+
+/// The history index's head says how many events follow, and the read
+/// reserved room for that many: a head saying 10^17 ended every history
+/// command with a panic until `.git/backlog` was deleted. It is rebuilt.
+#[test]
+fn a_huge_event_count_in_the_history_index_is_rebuilt_not_a_panic() {
+    let f = Fixture::example();
+    f.edit(&f.story("S-22"), "rank: 22", "rank: 16");
+    f.git(&["commit", "-qam", "S-22 up"]);
+    let commands: &[&[&str]] = &[
+        &["log"],
+        &["log", "S-22"],
+        &["blame", "S-22"],
+        &["decisions"],
+    ];
+    let before: Vec<String> = commands.iter().map(|c| f.run(c).to_string()).collect();
+    let index = f.root().join(".git/backlog/history-v2-_backlog-first.json");
+    let text = std::fs::read_to_string(&index).unwrap();
+    let (head, rest) = text.split_once('\n').unwrap();
+    let mut head: serde_json::Value = serde_json::from_str(head).unwrap();
+    head["events"] = serde_json::json!(100_000_000_000_000_000u64);
+    let tampered = format!("{head}\n{rest}");
+    for (args, before) in commands.iter().zip(&before) {
+        std::fs::write(&index, &tampered).unwrap();
+        assert_eq!(f.run(args).to_string(), *before, "{args:?}");
+        assert_eq!(
+            std::fs::read_to_string(&index).unwrap(),
+            text,
+            "{args:?} rebuilt the index"
+        );
+    }
+}
