@@ -120,15 +120,7 @@ pub fn run_log(ctx: &Context, args: LogArgs, out: &mut dyn Write) -> Outcome {
         reverse: args.reverse,
     };
     // Whole histories come from the index (.git/backlog); ranges are built.
-    // About given ids: their events, and the sprints' (where review
-    // decisions about a story are recorded).
-    let about = |s: &Subject| {
-        matches!(s, Subject::Sprint(_))
-            || filter
-                .ids
-                .iter()
-                .any(|id| *id == crate::views::history::subject_name(s))
-    };
+    let about = |s: &Subject| filter.wants(s);
     let wanted: Option<Wanted> = (!filter.ids.is_empty()).then_some(&about);
     let history = match ranges.first() {
         None => history_at_about(ctx, &opts, wanted)?.2,
@@ -175,7 +167,7 @@ pub fn run_log(ctx: &Context, args: LogArgs, out: &mut dyn Write) -> Outcome {
     render::log(out, &history, &events, args.format.into())?;
     // The process ends after this command: its memory goes back to the
     // system at once, rather than being freed one event at a time.
-    std::mem::forget(events);
+    drop(events);
     std::mem::forget(history);
     Ok(Exit::Clean)
 }
@@ -218,8 +210,7 @@ pub fn run_blame(ctx: &Context, args: BlameArgs, out: &mut dyn Write) -> Outcome
 }
 
 pub fn run_decisions(ctx: &Context, args: DecisionsArgs, out: &mut dyn Write) -> Outcome {
-    // Review decisions and feedback are recorded on sprints.
-    let sprints = |s: &Subject| matches!(s, Subject::Sprint(id) if args.sprint.as_ref().is_none_or(|wanted| wanted == id));
+    let sprints = |s: &Subject| crate::views::history::decisions_read(s, args.sprint.as_deref());
     let (_, _, history) = history_at_about(ctx, &Options::default(), Some(&sprints))?;
     let entries = decisions(&history, args.sprint.as_deref());
     render::decisions(out, &entries, args.format.into())?;

@@ -23,9 +23,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::compare::changes::{config_changes, sprint_changes, story_changes, Change};
 use crate::git::{CommitInfo, Delta, Git, GitError, Oid};
-use crate::model::order::backlog_order;
+use crate::model::order::{backlog_order, in_backlog_order};
 use crate::model::rank::Rank;
-use crate::model::{Config, Snapshot, Sprint, Story, StoryId};
+use crate::model::{Config, Snapshot, SortKey, Sprint, Story, StoryId};
 
 /// What an event is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -370,7 +370,10 @@ struct Universe {
     places: HashMap<StoryId, Vec<usize>>,
     /// The place of each story's key, by the story's address.
     by_address: HashMap<usize, usize>,
-    _alive: Vec<Arc<Story>>,
+    /// Every story `by_address` names, held so that no other story can
+    /// take its address while the universe lives: never read.
+    #[allow(dead_code)]
+    keeps_addresses: Vec<Arc<Story>>,
 }
 
 fn address(s: &Story) -> usize {
@@ -378,18 +381,9 @@ fn address(s: &Story) -> usize {
 }
 
 impl Order {
-    fn new<'s>(mut stories: Vec<Arc<Story>>, present: impl Iterator<Item = &'s Story>) -> Order {
-        // By each rank's number first (`Rank::order_key`, made once a
-        // story), then in full where two meet, as `Snapshot::ranked` does.
+    fn new<'s>(stories: Vec<Arc<Story>>, present: impl Iterator<Item = &'s Story>) -> Order {
         // Stable: of the stories sharing a key, the first stands for it.
-        let number = |s: &Story| s.rank.as_ref().map_or(u128::MAX, Rank::order_key);
-        let mut numbered: Vec<(u128, Arc<Story>)> =
-            stories.drain(..).map(|s| (number(&s), s)).collect();
-        numbered.par_sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| backlog_order(key_ref(&a.1), key_ref(&b.1)))
-        });
-        stories.extend(numbered.into_iter().map(|(_, s)| s));
+        let stories = in_backlog_order(stories, |s| &**s);
         let mut sorted: Vec<Arc<Story>> = Vec::new();
         let mut places: HashMap<StoryId, Vec<usize>> = HashMap::new();
         let mut by_address = HashMap::with_capacity(stories.len());
@@ -406,7 +400,7 @@ impl Order {
                 sorted,
                 places,
                 by_address,
-                _alive: stories,
+                keeps_addresses: stories,
             }),
             tree: vec![0; n + 1],
         };
@@ -503,10 +497,14 @@ struct Builder {
     silent: bool,
 }
 
+/// How many stories a commit changes before they are compared on every
+/// core: fewer are compared faster on one.
+const COMPARED_ON_EVERY_CORE: usize = 64;
+
 /// A story and the path it had, with its id's sort key (`StoryId::sort_key`),
 /// made once: comparing ids by their parts in every comparison of the sort
 /// was a sixth of the build's serial part on a history of rebalances.
-type Keyed<'a> = ((bool, &'a str, u64, &'a str), &'a (Arc<Story>, PathBuf));
+type Keyed<'a> = (SortKey<'a>, &'a (Arc<Story>, PathBuf));
 
 /// Each story once, in id order: where one id comes twice, the later
 /// (as a map's insert keeps it).
@@ -669,27 +667,20 @@ impl Builder {
                 self.state.stories.insert(id.clone(), n.clone());
             }
         }
-        // What changed in each story on both sides, compared on both cores
-        // where a commit changes many: a rebalance changes every story, and
-        // comparing them was half the serial part of a history of rebalances.
-        type Pair<'a> = (&'a Story, &'a Story, Option<usize>, Option<usize>);
-        let pairs: Vec<Pair<'_>> = stories
-            .iter()
-            .filter_map(|&(_, old, new, before)| {
-                let ((o, _), (n, _)) = (old?, new?);
-                Some((&**o, &**n, before, self.order.position(n)))
-            })
-            .collect();
-        let compare = |&(o, n, before, after): &Pair<'_>| story_changes(o, n, before, after);
-        let changes: Vec<Vec<Change>> = if self.silent {
-            Vec::new()
-        } else if pairs.len() >= 64 {
-            pairs.par_iter().map(compare).collect()
-        } else {
-            pairs.iter().map(compare).collect()
+        // What changed in each story on both sides (none when silent),
+        // compared on every core where a commit changes many: a rebalance
+        // changes every story, and comparing them one by one was half the
+        // serial part of a history of rebalances.
+        let compare = |&(_, old, new, before): &(&StoryId, Side<'_>, Side<'_>, Option<usize>)| {
+            let ((o, _), (n, _)) = (old?, new?);
+            (!self.silent).then(|| story_changes(o, n, before, self.order.position(n)))
         };
-        let mut changes = changes.into_iter();
-        for (id, old, new, _) in stories {
+        let changes: Vec<Option<Vec<Change>>> = if stories.len() >= COMPARED_ON_EVERY_CORE {
+            stories.par_iter().map(compare).collect()
+        } else {
+            stories.iter().map(compare).collect()
+        };
+        for ((id, old, new, _), changes) in stories.into_iter().zip(changes) {
             let subject = Subject::Story(id.to_string());
             match (old, new) {
                 (Some((_, op)), Some((_, np))) => {
@@ -703,7 +694,7 @@ impl Builder {
                             },
                         );
                     }
-                    for c in changes.next().into_iter().flatten() {
+                    for c in changes.into_iter().flatten() {
                         self.push(index, subject.clone(), c);
                     }
                 }

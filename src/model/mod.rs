@@ -73,13 +73,17 @@ impl StoryId {
     /// A key that sorts as ids do (`Ord`), computed once: for sorting many
     /// ids with `sort_by_cached_key` instead of re-reading both ids' parts
     /// in every comparison.
-    pub fn sort_key(&self) -> (bool, &str, u64, &str) {
+    pub fn sort_key(&self) -> SortKey<'_> {
         match self.parts() {
             Some((prefix, n)) => (false, prefix, n, &self.0),
             None => (true, "", 0, &self.0),
         }
     }
 }
+
+/// What [`StoryId::sort_key`] gives: whether the id lacks a `PREFIX-N`
+/// form, its prefix, its number, the id itself.
+pub type SortKey<'a> = (bool, &'a str, u64, &'a str);
 
 impl Ord for StoryId {
     fn cmp(&self, other: &StoryId) -> Ordering {
@@ -637,14 +641,7 @@ impl Snapshot {
 
     /// Stories in backlog order: by rank (exactly), unranked last, ties by id.
     pub fn ranked(&self) -> Vec<&Story> {
-        use rayon::slice::ParallelSliceMut;
-        // By each rank's number first (`Rank::order_key`, made once a
-        // story), then in full where two keys meet: comparing ranks as
-        // decimal text through each story was most of planning a move.
-        let key = |s: &Story| s.rank.as_ref().map_or(u128::MAX, Rank::order_key);
-        let mut v: Vec<(u128, &Story)> = self.stories.iter().map(|s| (key(s), s)).collect();
-        v.par_sort_by(|a, b| a.0.cmp(&b.0).then_with(|| rank_order(a.1, b.1)));
-        v.into_iter().map(|(_, s)| s).collect()
+        order::in_backlog_order(self.stories.iter().collect(), |s| *s)
     }
 
     /// Where `story` stands in backlog order, counted from 1: the place

@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 
 use super::rank::Rank;
-use super::StoryId;
+use super::{Story, StoryId};
 
 /// The backlog order: ranked stories by rank (exactly, as decimals), then
 /// unranked ones; ties broken by id, so every reader sees one order.
@@ -17,6 +17,23 @@ pub fn backlog_order(a: (Option<&Rank>, &StoryId), b: (Option<&Rank>, &StoryId))
         (None, None) => Ordering::Equal,
     }
     .then_with(|| a.1.cmp(b.1))
+}
+
+/// `items` in backlog order ([`backlog_order`] of the story each holds),
+/// stable, sorted on every core: by each rank's number first
+/// (`Rank::order_key`, made once an item), in full only where two numbers
+/// meet. Comparing ranks as decimal text in every comparison was most of
+/// planning a move, and of ordering a history's every version.
+pub fn in_backlog_order<T: Send>(items: Vec<T>, story: impl Fn(&T) -> &Story + Sync) -> Vec<T> {
+    use rayon::slice::ParallelSliceMut;
+    let number = |s: &Story| s.rank.as_ref().map_or(u128::MAX, Rank::order_key);
+    let mut numbered: Vec<(u128, T)> = items.into_iter().map(|t| (number(story(&t)), t)).collect();
+    numbered.par_sort_by(|a, b| {
+        let (x, y) = (story(&a.1), story(&b.1));
+        a.0.cmp(&b.0)
+            .then_with(|| backlog_order((x.rank.as_ref(), &x.id), (y.rank.as_ref(), &y.id)))
+    });
+    numbered.into_iter().map(|(_, t)| t).collect()
 }
 
 /// Marks a heaviest strictly increasing subsequence of the present keys

@@ -61,6 +61,23 @@ pub struct LogFilter {
     pub reverse: bool,
 }
 
+impl LogFilter {
+    /// Whether events about `subject` may pass: with ids given, those about
+    /// one of them and every sprint's (a review decision about a story is
+    /// recorded on its sprint); all without. What a history is read for.
+    pub fn wants(&self, subject: &Subject) -> bool {
+        self.ids.is_empty()
+            || matches!(subject, Subject::Sprint(_))
+            || self.ids.iter().any(|id| *id == subject_name(subject))
+    }
+}
+
+/// Whether [`decisions`] reads events about `subject`: the sprints' (only
+/// `sprint`'s when given), where review decisions and feedback are recorded.
+pub fn decisions_read(subject: &Subject, sprint: Option<&str>) -> bool {
+    matches!(subject, Subject::Sprint(id) if sprint.is_none_or(|s| s == id))
+}
+
 /// The events of `history` that pass `filter`, in display order.
 pub fn log<'h>(history: &'h History, filter: &LogFilter) -> Vec<&'h Event> {
     let author = filter.author.as_ref().map(|a| a.to_lowercase());
@@ -159,7 +176,7 @@ pub fn decisions<'h>(history: &'h History, sprint: Option<&str>) -> Vec<Decision
                 | Change::FeedbackRecorded { .. }
                 | Change::FeedbackChanged { .. }
                 | Change::FeedbackRemoved { .. }
-        ) && sprint.is_none_or(|s| e.subject == Subject::Sprint(s.to_string()))
+        ) && decisions_read(&e.subject, sprint)
     };
     let events: Vec<&Event> = history.events.iter().filter(relevant).collect();
     let amended: HashSet<(String, String)> = events
