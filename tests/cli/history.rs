@@ -707,10 +707,10 @@ fn packed_history_reads_as_loose_history_does() {
     assert!(loose.0.stdout.contains("Round 30"));
 }
 
-/// `log ID`, `blame ID` and `decisions` read from a warm index only the
-/// events about what they show (the others' changes are not decoded): they
-/// print what the history built anew prints, review decisions about the
-/// story included.
+/// `log ID` and `decisions` read from a warm index only the events about
+/// what they show (the others' changes are not decoded): they print what
+/// the history built anew prints, review decisions about the story
+/// included. (`blame_text_on_the_example` reads `blame` from a warm index.)
 #[test]
 fn one_story_history_from_the_index_is_the_history_built_anew() {
     let f = example_with_history();
@@ -718,7 +718,6 @@ fn one_story_history_from_the_index_is_the_history_built_anew() {
         &["log", "S-16"],
         &["log", "S-14"],
         &["log", "2026-S23"],
-        &["blame", "S-16"],
         &["decisions", "2026-S23"],
     ];
     f.run(&["log"]);
@@ -760,21 +759,6 @@ fn one_story_history_from_the_index_is_the_history_built_anew() {
 
     910a7c3  2026-11-20  Pat Owner  Example backlog
         2026-S23  sprint created (Bookkeepers can export a month in one click)
-    $ backlog blame S-16
-    id           S-16                                      910a7c3  2026-11-20  Pat Owner  Example backlog
-    title        Show payment fees per invoice             910a7c3  2026-11-20  Pat Owner  Example backlog
-    kind         story                                     910a7c3  2026-11-20  Pat Owner  Example backlog
-    status       done                                      30fba81  2026-11-20  Pat Owner  Review of sprint 2026-S23
-    rank         13                                        910a7c3  2026-11-20  Pat Owner  Example backlog
-    estimate     3                                         910a7c3  2026-11-20  Pat Owner  Example backlog
-    epic         S-1                                       910a7c3  2026-11-20  Pat Owner  Example backlog
-    goal         G-1                                       910a7c3  2026-11-20  Pat Owner  Example backlog
-    labels       payments, dashboard                       910a7c3  2026-11-20  Pat Owner  Example backlog
-    depends_on   S-8                                       910a7c3  2026-11-20  Pat Owner  Example backlog
-    stakeholders finance                                   910a7c3  2026-11-20  Pat Owner  Example backlog
-    value        business: 5, job_size: 3, risk_reductio…  910a7c3  2026-11-20  Pat Owner  Example backlog
-    sprint       2026-S23                                  910a7c3  2026-11-20  Pat Owner  Example backlog
-    created      2026-10-16                                910a7c3  2026-11-20  Pat Owner  Example backlog
     $ backlog decisions 2026-S23
     2026-S23
       * review decision: S-16 accepted (Fees match the Stripe dashboard)  30fba81  2026-11-20  Pat Owner

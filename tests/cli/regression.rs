@@ -1436,9 +1436,7 @@ fn a_replaced_story_reads_as_replaced_at_a_revision() {
 #[test]
 fn a_story_copied_with_its_id_shows_no_body_change_in_diff() {
     let f = Fixture::example();
-    let text = std::fs::read_to_string(f.backlog().join(f.story("S-10"))).unwrap();
-    let copy = text.replace("title: Export invoices as PDF", "title: Copied story");
-    std::fs::write(f.backlog().join("stories/S-99-copy.md"), copy).unwrap();
+    copy_s10_with_its_id(&f);
     f.git(&["add", "-A"]);
     f.git(&["commit", "-qm", "copy S-10"]);
     insta::assert_snapshot!(f.run(&["diff", "HEAD~1..HEAD"]), @"
@@ -1456,6 +1454,13 @@ fn a_story_copied_with_its_id_shows_no_body_change_in_diff() {
     ");
 }
 
+/// S-10 copied to another file, its id left as it was, under another title.
+fn copy_s10_with_its_id(f: &Fixture) {
+    let text = std::fs::read_to_string(f.backlog().join(f.story("S-10"))).unwrap();
+    let copy = text.replace("title: Export invoices as PDF", "title: Copied story");
+    std::fs::write(f.backlog().join("stories/S-99-copy.md"), copy).unwrap();
+}
+
 /// `diff` reads neither side's body of a story whose body is the same on
 /// both (a status changed, the text not). Where an id is in two files every
 /// body is read again, and then on both sides: read on one alone, the story
@@ -1463,9 +1468,7 @@ fn a_story_copied_with_its_id_shows_no_body_change_in_diff() {
 #[test]
 fn a_story_whose_front_matter_alone_changed_shows_no_body_change_beside_a_copy() {
     let f = Fixture::example();
-    let text = std::fs::read_to_string(f.backlog().join(f.story("S-10"))).unwrap();
-    let copy = text.replace("title: Export invoices as PDF", "title: Copied story");
-    std::fs::write(f.backlog().join("stories/S-99-copy.md"), copy).unwrap();
+    copy_s10_with_its_id(&f);
     f.edit(&f.story("S-22"), "status: ready", "status: in-progress");
     f.git(&["add", "-A"]);
     f.git(&["commit", "-qm", "copy S-10, start S-22"]);
