@@ -1,12 +1,12 @@
 //! The snapshot at a revision: the one place that turns a commit into a
 //! [`Snapshot`], for `--at`, history, `diff` and `check --since`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::{load, load_base_of_change, load_head_of_change, LoadError, Reuse};
 use crate::git::{GitError, Oid};
-use crate::model::{Snapshot, Story};
+use crate::model::{Snapshot, Story, StoryId};
 use crate::source::revision::Revisions;
 use crate::source::{Memory, Source};
 
@@ -49,9 +49,9 @@ pub fn at_or_empty(revisions: &Revisions, commit: Oid) -> Result<Snapshot, AtErr
 /// bodies are read only where they differ. A story whose body is the same
 /// on both sides, byte for byte, has no body on either (no statement,
 /// criteria or opening): equal bodies compare equal. Where an id is
-/// carried by two files, on either side, the comparison (which pairs
-/// stories by id) may pair a story with one in another file: then every
-/// body is read.
+/// carried by two files, on either side, or a file of the same body says
+/// another id on each side, the comparison (which pairs stories by id) may
+/// pair a story with one in another file: then every body is read.
 pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Snapshot), AtError> {
     let (bt, ht) = (revisions.folder_tree(base)?, revisions.folder_tree(head)?);
     let git = &revisions.git;
@@ -120,12 +120,42 @@ pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Sn
         load_head_of_change(&mem, reuse, same_body)
     };
     let head_snapshot = head_of(&base_snapshot, &same_body)?;
+    let pairs_apart = base_snapshot.shares_an_id()
+        || head_snapshot.shares_an_id()
+        || !same_ids_at(&base_snapshot, &head_snapshot, &root, &same_body);
     match &base_source {
-        Some(source) if base_snapshot.shares_an_id() || head_snapshot.shares_an_id() => {
+        Some(source) if pairs_apart => {
             let base_snapshot = load(source)?;
             let head_snapshot = head_of(&base_snapshot, &HashSet::new())?;
             Ok((base_snapshot, head_snapshot))
         }
         _ => Ok((base_snapshot, head_snapshot)),
     }
+}
+
+/// Whether the story at each path of `same_body` has the same id on both
+/// sides, so that the comparison (which pairs stories by id) pairs it with
+/// itself: where an id moved to another file, a story whose body was not
+/// read would be compared with one whose body differs.
+fn same_ids_at(
+    base: &Snapshot,
+    head: &Snapshot,
+    root: &Path,
+    same_body: &HashSet<PathBuf>,
+) -> bool {
+    fn ids_at<'s>(
+        s: &'s Snapshot,
+        root: &Path,
+        same_body: &HashSet<PathBuf>,
+    ) -> HashMap<&'s Path, &'s StoryId> {
+        s.stories
+            .iter()
+            .filter_map(|story| {
+                let rel = story.doc.path.strip_prefix(root).ok()?;
+                same_body.contains(rel).then_some((rel, &story.id))
+            })
+            .collect()
+    }
+    let base_ids = ids_at(base, root, same_body);
+    base_ids.len() == same_body.len() && base_ids == ids_at(head, root, same_body)
 }

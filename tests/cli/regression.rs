@@ -1489,6 +1489,52 @@ fn a_story_whose_front_matter_alone_changed_shows_no_body_change_beside_a_copy()
     ");
 }
 
+/// `diff` pairs stories by id, and read no body of a file whose body was
+/// the same on both sides: with S-22's file removed and S-10's file saying
+/// S-22, S-22 was compared with a story whose body was not read, and its
+/// statement showed as removed, its new criteria not at all.
+#[test]
+fn an_id_moved_to_another_file_shows_its_body_change_in_diff() {
+    let f = Fixture::example();
+    std::fs::remove_file(f.backlog().join(f.story("S-22"))).unwrap();
+    f.edit(&f.story("S-10"), "id: S-10", "id: S-22");
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "S-10's file says S-22"]);
+    insta::assert_snapshot!(f.run(&["diff", "HEAD~1..HEAD"]), @"
+    backlog diff HEAD~1..HEAD: 1 removed, 1 moved (11 other stories shifted), 1 story changed, 1 sprint re-scoped
+
+    Removed
+      - S-10  Export invoices as PDF  (was position 13)
+
+    Moved
+      S-22  Export invoices as PDF  21 -> 13 (up), rank 22 -> 10, now between S-13 and S-24
+
+    Changed
+      S-22  Export invoices as PDF
+          title Import customers from a CSV file -> Export invoices as PDF
+          status ready -> in-progress
+          estimate 3 -> 5
+          epic none -> S-2
+          goal G-3 -> G-2
+          labels onboarding, import -> export, pdf
+          depends_on none -> S-7
+          stakeholders sales -> finance, support
+          value business: 8, job_size: 3, risk_reduction: 2, time_criticality: 5 -> business: 8, job_size: 5, risk_reduction: 3, time_criticality: 5
+          sprint none -> 2026-S23
+          created 2026-10-22 -> 2026-10-06
+          criterion added: Given an issued invoice, when I choose Export, then a PDF named after the invoice number downloads
+          criterion added: The PDF shows the logo, addresses, line items, VAT breakdown and totals
+          criterion added: Given an invoice with more than 40 lines, then the table continues on the next page with its header repeated
+          criterion removed: Given a CSV with name, email and address columns, then a preview shows what will be imported
+          criterion removed: Rows with errors are listed with their line number and skipped
+          criterion removed: Importing the same file twice does not create duplicates
+          statement: As a [-new user-]{+finance+} [-switching from spreadsheets,-]{+clerk,+} I want to [-import-]{+export+} [-my-]{+an+} [-customer-]{+invoice+} [-list-]{+as+} [-from-]{+PDF,+} [-a CSV file, -]so that I can send [-my-]{+it to+} [-first-]{+a+} [-invoice-]{+customer+} [-on-]{+without+} [-day-]{+retyping+} [-one-]{+it+}
+
+    Sprint scope
+      2026-S23: 24 -> 24 points (+0) of 30; added S-22; removed S-10
+    ");
+}
+
 /// git's names are read as UTF-8, lossily: a link and a story file whose
 /// names differ only in bytes that are not UTF-8 read as one path. `diff`
 /// took the link for a second copy of the story, and showed it moved in
