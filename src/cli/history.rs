@@ -137,10 +137,10 @@ pub fn run_log(ctx: &Context, args: LogArgs, out: &mut dyn Write) -> Outcome {
     };
     // An id the history never mentions is a typo, not "no changes".
     for id in &filter.ids {
-        let known = history.events.iter().any(|e| {
-            crate::views::history::subject_name(&e.subject) == *id
-                || matches!(&e.change, crate::compare::changes::Change::DecisionRecorded { story, .. } if story == id)
-        });
+        let known = history
+            .events
+            .iter()
+            .any(|e| crate::views::history::mentions(e, id));
         if !known {
             // Every subject's name, to suggest one: the whole history.
             let history = match (ranges.first(), wanted) {

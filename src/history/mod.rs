@@ -23,9 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::compare::changes::{config_changes, sprint_changes, story_changes, Change};
 use crate::git::{CommitInfo, Delta, Git, GitError, Oid};
-use crate::model::order::{backlog_order, in_backlog_order};
-use crate::model::rank::Rank;
-use crate::model::{Config, Snapshot, SortKey, Sprint, Story, StoryId};
+use crate::model::order::in_backlog_order;
+use crate::model::{rank_order, Config, Snapshot, SortKey, Sprint, Story, StoryId};
 
 /// What an event is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -340,13 +339,6 @@ fn commit_deltas(
     Ok((info, deltas, silent))
 }
 
-/// A story's place in the ranked order: ranked first, then by id.
-type KeyRef<'a> = (Option<&'a Rank>, &'a StoryId);
-
-fn key_ref(s: &Story) -> KeyRef<'_> {
-    (s.rank.as_ref(), &s.id)
-}
-
 /// Order statistics over a fixed universe of keys (a Fenwick tree).
 #[derive(Clone)]
 struct Order {
@@ -388,7 +380,7 @@ impl Order {
         let mut places: HashMap<StoryId, Vec<usize>> = HashMap::new();
         let mut by_address = HashMap::with_capacity(stories.len());
         for s in &stories {
-            if sorted.last().is_none_or(|last| key_ref(last) != key_ref(s)) {
+            if sorted.last().is_none_or(|last| rank_order(last, s).is_ne()) {
                 places.entry(s.id.clone()).or_default().push(sorted.len());
                 sorted.push(s.clone());
             }
@@ -432,7 +424,7 @@ impl Order {
         }
         let places = keys.places.get(&s.id)?;
         let at = places
-            .binary_search_by(|&i| backlog_order(key_ref(&keys.sorted[i]), key_ref(s)))
+            .binary_search_by(|&i| rank_order(&keys.sorted[i], s))
             .ok()?;
         Some(places[at])
     }

@@ -29,9 +29,8 @@ pub fn in_backlog_order<T: Send>(items: Vec<T>, story: impl Fn(&T) -> &Story + S
     let number = |s: &Story| s.rank.as_ref().map_or(u128::MAX, Rank::order_key);
     let mut numbered: Vec<(u128, T)> = items.into_iter().map(|t| (number(story(&t)), t)).collect();
     numbered.par_sort_by(|a, b| {
-        let (x, y) = (story(&a.1), story(&b.1));
         a.0.cmp(&b.0)
-            .then_with(|| backlog_order((x.rank.as_ref(), &x.id), (y.rank.as_ref(), &y.id)))
+            .then_with(|| super::rank_order(story(&a.1), story(&b.1)))
     });
     numbered.into_iter().map(|(_, t)| t).collect()
 }

@@ -35,6 +35,12 @@ fn decision_story(c: &Change) -> Option<&str> {
     }
 }
 
+/// Whether `e` is about `id`: a story or sprint of that id, or a review
+/// decision on that story.
+pub fn mentions(e: &Event, id: &str) -> bool {
+    subject_name(&e.subject) == id || decision_story(&e.change) == Some(id)
+}
+
 /// What an entry of the review record is about, to mark later edits of it:
 /// the story of a decision, or who gave a feedback item.
 fn record_key(c: &Change) -> Option<String> {
@@ -84,10 +90,7 @@ pub fn log<'h>(history: &'h History, filter: &LogFilter) -> Vec<&'h Event> {
     let keep = |e: &Event| {
         let c = &history.commits[e.commit];
         let d = date_of(c);
-        let about = |id: &String| {
-            *id == subject_name(&e.subject) || decision_story(&e.change) == Some(id.as_str())
-        };
-        (filter.ids.is_empty() || filter.ids.iter().any(about))
+        (filter.ids.is_empty() || filter.ids.iter().any(|id| mentions(e, id)))
             && (filter.fields.is_empty() || filter.fields.iter().any(|f| f == e.change.field()))
             && filter.since.is_none_or(|s| d >= s)
             && filter.until.is_none_or(|u| d <= u)
