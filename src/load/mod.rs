@@ -101,7 +101,7 @@ fn load_as_each(
     read: &(dyn Fn(&Entry) -> BodyRead + Sync),
 ) -> Result<Snapshot, LoadError> {
     let root = source.display_root().to_path_buf();
-    let previous: std::collections::HashMap<&Path, &Story> = reuse
+    let previous: foldhash::HashMap<&Path, &Story> = reuse
         .as_ref()
         .map(|r| {
             r.previous
