@@ -133,6 +133,17 @@ pub struct CommitInfo {
     pub summary: String,
 }
 
+/// A commit a walk found: its tree and every parent (as the commit says
+/// them, not only those the walk followed), and its stored text when the
+/// walk read it (none where the commit-graph told the rest).
+#[derive(Clone, Debug)]
+pub struct Walked {
+    pub id: Oid,
+    pub tree: Oid,
+    pub parents: Vec<Oid>,
+    pub data: Option<Vec<u8>>,
+}
+
 /// A file that differs between two trees, by its path below them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delta {
@@ -422,16 +433,27 @@ impl Git {
             .repo
             .find_commit(id.0)
             .map_err(|e| self.missing(&format!("commit {}", id.short()), e))?;
-        let author = c.author().map_err(err)?;
+        self.commit_from(id, &c.data)
+    }
+
+    /// Commit metadata from the commit's stored text (`data`), as a
+    /// [`Walked`] commit may carry it.
+    pub fn commit_from(&self, id: Oid, data: &[u8]) -> Result<CommitInfo, GitError> {
+        let commit = || gix::objs::CommitRefIter::from_bytes(data, self.repo.object_hash());
+        let author = commit().author().map_err(err)?.trim();
         let time = author.time().map_err(err)?;
-        let summary = c
+        let summary = commit()
             .message()
-            .map(|m| m.summary().to_string())
+            .map(|m| {
+                gix::objs::commit::MessageRef::from_bytes(m)
+                    .summary()
+                    .to_string()
+            })
             .unwrap_or_default();
         Ok(CommitInfo {
             id,
-            parents: c.parent_ids().map(|p| Oid(p.detach())).collect(),
-            tree: Oid(c.tree_id().map_err(err)?.detach()),
+            parents: commit().parent_ids().map(Oid).collect(),
+            tree: Oid(commit().tree_id().map_err(err)?),
             author: author.name.trim().to_str_lossy().into_owned(),
             email: author.email.trim().to_str_lossy().into_owned(),
             time: time.seconds,
@@ -447,6 +469,24 @@ impl Git {
         hidden: &[Oid],
         first_parent: bool,
     ) -> Result<Vec<Oid>, GitError> {
+        Ok(self
+            .walk_commits(tips, hidden, first_parent)?
+            .into_iter()
+            .map(|w| w.id)
+            .collect())
+    }
+
+    /// [`Git::walk`], with each commit's tree and parents as the walk had
+    /// them at hand, so that a history reads no commit twice: from the
+    /// commit-graph where there is one (then no commit is read at all),
+    /// else from the commit the walk has just read (still in the object
+    /// cache: copied, not inflated again), with its stored text.
+    pub fn walk_commits(
+        &self,
+        tips: &[Oid],
+        hidden: &[Oid],
+        first_parent: bool,
+    ) -> Result<Vec<Walked>, GitError> {
         let mut platform = self
             .repo
             .rev_walk(tips.iter().map(|t| t.0))
@@ -458,10 +498,44 @@ impl Git {
             platform = platform.first_parent_only();
         }
         let walk = platform.all().map_err(err)?;
+        // Opened as the walk opens it (not where objects are replaced).
+        let graph = self.repo.commit_graph_if_enabled().ok().flatten();
         let mut out = Vec::new();
         for info in walk {
             let info = info.map_err(|e| self.missing("history", e))?;
-            out.push(Oid(info.id));
+            let id = Oid(info.id);
+            let from_graph = graph.as_ref().and_then(|g| {
+                let c = g.commit_by_id(info.id)?;
+                let parents: Option<Vec<Oid>> = c
+                    .iter_parents()
+                    .map(|p| p.ok().map(|p| Oid(g.id_at(p).to_owned())))
+                    .collect();
+                Some((Oid(c.root_tree_id().to_owned()), parents?))
+            });
+            let walked = match from_graph {
+                Some((tree, parents)) => Walked {
+                    id,
+                    tree,
+                    parents,
+                    data: None,
+                },
+                None => {
+                    let data = self
+                        .repo
+                        .find_object(info.id)
+                        .map_err(|e| self.missing(&format!("commit {}", id.short()), e))?
+                        .detach()
+                        .data;
+                    let commit = || gix::objs::CommitRefIter::from_bytes(&data, info.id.kind());
+                    Walked {
+                        id,
+                        tree: Oid(commit().tree_id().map_err(err)?),
+                        parents: commit().parent_ids().map(Oid).collect(),
+                        data: Some(data),
+                    }
+                }
+            };
+            out.push(walked);
         }
         Ok(out)
     }

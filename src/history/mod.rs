@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::changes::{config_changes, sprint_changes, story_changes, Change};
-use crate::git::{CommitInfo, Delta, Git, GitError, Oid};
+use crate::git::{CommitInfo, Delta, Git, GitError, Oid, Walked};
 use crate::model::order::in_backlog_order;
 use crate::model::{rank_order, Config, Snapshot, SortKey, Sprint, Story, StoryId};
 
@@ -44,7 +44,9 @@ pub struct Event {
     pub change: Change,
 }
 
-/// Commits (oldest first) and the events each recorded.
+/// The events, and the commits they point at (oldest first) followed by the
+/// newest commit read: a commit that changed nothing in the backlog folder
+/// is not kept, so a project's code commits cost nothing here.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct History {
     pub commits: Vec<CommitInfo>,
@@ -105,31 +107,28 @@ pub fn build(
     hidden: &[Oid],
     opts: &Options,
 ) -> Result<History, GitError> {
-    let mut ids = git.walk(tips, hidden, !opts.all_parents)?;
-    ids.reverse();
+    let mut walked = git.walk_commits(tips, hidden, !opts.all_parents)?;
+    walked.reverse();
     let shared = git.shared_for_walk();
     let all_parents = opts.all_parents;
     // Consecutive commits go to the same worker, so each tree read serves
     // as the next commit's parent tree.
     let workers = rayon::current_num_threads().max(1);
-    let chunk = ids.len().div_ceil(workers * 8).max(1);
-    let newest_first = newer_is_delta_base(git, &ids, rel);
-    let per_commit: Vec<Result<CommitDeltas, GitError>> = ids
+    let chunk = walked.len().div_ceil(workers * 8).max(1);
+    let newest_first = newer_is_delta_base(git, &walked, rel);
+    let per_commit: Vec<Result<(Vec<Delta>, bool), GitError>> = walked
         .par_chunks(chunk)
         .flat_map_iter(|chunk| {
-            // No object cache: each commit and tree is read once (trees of
-            // neighbouring commits are kept by `Git` itself), and copying
-            // every object into a cache cost a twentieth of the walk.
+            // No object cache: each tree is read once (trees of neighbouring
+            // commits are kept by `Git` itself), and copying every object
+            // into a cache cost a twentieth of the walk.
             let g = shared.local_for_blobs();
-            // Each commit is read once: its tree is also its child's parent
-            // tree (a commit outside the run is read when needed).
-            let infos: Vec<Result<CommitInfo, GitError>> =
-                chunk.iter().map(|id| g.commit(*id)).collect();
-            // The backlog folder's tree in each, found once.
-            let trees: HashMap<Oid, Option<Oid>> = infos
+            // The backlog folder's tree in each, found once: it is also its
+            // child's parent folder (a commit outside the run is read when
+            // needed).
+            let trees: HashMap<Oid, Option<Oid>> = chunk
                 .iter()
-                .filter_map(|i| i.as_ref().ok())
-                .filter_map(|i| Some((i.id, g.subtree(i.tree, rel).ok()?)))
+                .filter_map(|w| Some((w.id, g.subtree(w.tree, rel).ok()?)))
                 .collect();
             // In the direction the pack's delta chains run, so that the
             // base of each version was just read and is still in gix's
@@ -137,26 +136,51 @@ pub fn build(
             // replaced: 1.08 s newest first against 1.77 s on the wide
             // history); the chain reader keeps its bases whichever way
             // (0.88 s against 0.92 s).
-            let deltas = |info: Result<CommitInfo, GitError>| {
-                commit_deltas(&g, info?, &trees, rel, all_parents)
-            };
+            let deltas = |w: &Walked| commit_deltas(&g, w, &trees, rel, all_parents);
             if !newest_first {
-                return infos.into_iter().map(deltas).collect::<Vec<_>>();
+                return chunk.iter().map(deltas).collect::<Vec<_>>();
             }
-            let mut run: Vec<_> = infos.into_iter().rev().map(deltas).collect();
+            let mut run: Vec<_> = chunk.iter().rev().map(deltas).collect();
             run.reverse();
             run
         })
         .collect();
-    let mut commits = Vec::with_capacity(per_commit.len());
     let mut deltas = Vec::with_capacity(per_commit.len());
     let mut silent = Vec::with_capacity(per_commit.len());
     for r in per_commit {
-        let (info, d, quiet) = r?;
-        commits.push(info);
+        let (d, quiet) = r?;
         deltas.push(d);
         silent.push(quiet);
     }
+    // What `log` shows of a commit, for those that changed the backlog
+    // folder and the newest (the tip the history is read to): in a
+    // project's repository most commits change code alone, and none of
+    // those is read again (from the walk's copy, or inflated).
+    let newest = walked.len().checked_sub(1);
+    let shown = |i: usize| !deltas[i].is_empty() || Some(i) == newest;
+    // Each commit's text is let go of here, read or not: a copy of every
+    // commit was 5 MB of the peak on the 10,000-commit histories.
+    let mut infos: Vec<Option<CommitInfo>> = walked
+        .par_chunks_mut(chunk)
+        .enumerate()
+        .flat_map_iter(|(n, run)| {
+            let g = shared.local_for_blobs();
+            run.iter_mut()
+                .enumerate()
+                .map(|(k, w)| {
+                    let data = w.data.take();
+                    if !shown(n * chunk + k) {
+                        return Ok(None);
+                    }
+                    match data {
+                        Some(data) => g.commit_from(w.id, &data),
+                        None => g.commit(w.id),
+                    }
+                    .map(Some)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect::<Result<_, GitError>>()?;
 
     // Parse every blob once, by id, along the packs' delta chains.
     let mut wanted: HashMap<Oid, (FileKind, PathBuf)> = HashMap::new();
@@ -190,7 +214,7 @@ pub fn build(
 
     // The state before the first walked commit (a range, or a shallow clone).
     let mut state = State::default();
-    if let Some(parent) = commits.first().and_then(|c| c.parents.first()) {
+    if let Some(parent) = walked.first().and_then(|c| c.parents.first()) {
         if let Ok(Some(mem)) = crate::source::revision::source_at(git, *parent, rel, rel) {
             if let Ok(snap) = crate::load::load(&mem) {
                 state.seed(&snap);
@@ -219,15 +243,15 @@ pub fn build(
         // with the state of its own first parent, so positions on a merged
         // branch are those of that branch, not of main at the same time.
         let mut children: HashMap<Oid, usize> = HashMap::new();
-        for c in &commits {
+        for c in &walked {
             if let Some(p) = c.parents.first() {
                 *children.entry(*p).or_default() += 1;
             }
         }
         let mut saved: HashMap<Oid, (State, Order)> = HashMap::new();
-        let mut current: Option<Oid> = commits.first().and_then(|c| c.parents.first().copied());
+        let mut current: Option<Oid> = walked.first().and_then(|c| c.parents.first().copied());
         for (index, d) in deltas.iter().enumerate() {
-            let parent = commits[index].parents.first().copied();
+            let parent = walked[index].parents.first().copied();
             if parent != current {
                 if let Some(cur) = current.filter(|c| children.get(c).is_some_and(|n| *n > 0)) {
                     saved.insert(cur, (builder.state.clone(), builder.order.clone()));
@@ -263,14 +287,40 @@ pub fn build(
             }
             builder.silent = silent[index];
             builder.commit(index, d, &cache, rel);
-            current = Some(commits[index].id);
+            current = Some(walked[index].id);
         }
     }
     // Freeing every parsed version is a twentieth of the run: done beside
     // the caller's work (rendering), not before it.
-    let events = builder.events;
+    let mut events = builder.events;
     let (state, order) = (builder.state, builder.order);
-    rayon::spawn(move || drop((cache, deltas, state, order)));
+    // The commits events point at are kept, and the newest.
+    let mut kept: Vec<Option<usize>> = vec![None; walked.len()];
+    for e in &events {
+        kept[e.commit] = Some(0);
+    }
+    if let Some(n) = newest {
+        kept[n] = Some(0);
+    }
+    for (i, info) in infos.iter_mut().enumerate() {
+        if kept[i].is_some() && info.is_none() {
+            *info = Some(git.commit(walked[i].id)?);
+        }
+    }
+    for (next, slot) in kept.iter_mut().filter(|k| k.is_some()).enumerate() {
+        *slot = Some(next);
+    }
+    // Filtered in place, in the buffer `infos` already holds: a second list
+    // of commits was 4 MB of the peak on the 10,000-commit histories.
+    let commits: Vec<CommitInfo> = infos
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, info)| info.filter(|_| kept[i].is_some()))
+        .collect();
+    for e in &mut events {
+        e.commit = kept[e.commit].unwrap_or(e.commit);
+    }
+    rayon::spawn(move || drop((cache, deltas, state, order, walked)));
     Ok(History { commits, events })
 }
 
@@ -279,15 +329,15 @@ pub fn build(
 /// the backlog folder's tree at a few neighbouring commits along `ids`
 /// (oldest first), by how many deltas reading each takes. A tie, or loose
 /// objects, reads newest first.
-fn newer_is_delta_base(git: &Git, ids: &[Oid], rel: &Path) -> bool {
-    let depth = |id: Oid| -> Option<u32> {
-        let tree = git.subtree(git.commit(id).ok()?.tree, rel).ok()??;
+fn newer_is_delta_base(git: &Git, ids: &[Walked], rel: &Path) -> bool {
+    let depth = |commit: &Walked| -> Option<u32> {
+        let tree = git.subtree(commit.tree, rel).ok()??;
         git.delta_depth(tree)
     };
     let (mut newer_shallower, mut older_shallower) = (0, 0);
     let step = (ids.len() / 8).max(1);
     for i in (0..ids.len().saturating_sub(1)).step_by(step).take(8) {
-        match (depth(ids[i]), depth(ids[i + 1])) {
+        match (depth(&ids[i]), depth(&ids[i + 1])) {
             (Some(old), Some(new)) if new < old => newer_shallower += 1,
             (Some(old), Some(new)) if old < new => older_shallower += 1,
             _ => {}
@@ -296,20 +346,18 @@ fn newer_is_delta_base(git: &Git, ids: &[Oid], rel: &Path) -> bool {
     newer_shallower >= older_shallower
 }
 
-/// A commit, the backlog files it changed, and whether its events are silent.
-type CommitDeltas = (CommitInfo, Vec<Delta>, bool);
-
-/// A commit and the backlog files it changed against its first parent.
-/// With every parent walked, a merge's changes are the merged commits' own
-/// events; the merge's diff then only moves the state forward (silent).
-/// `trees` holds the backlog folder's tree of commits already read.
+/// The backlog files a commit changed against its first parent, and
+/// whether its events are silent: with every parent walked, a merge's
+/// changes are the merged commits' own events; the merge's diff then only
+/// moves the state forward. `trees` holds the backlog folder's tree of
+/// commits already read.
 fn commit_deltas(
     g: &Git,
-    info: CommitInfo,
+    commit: &Walked,
     trees: &HashMap<Oid, Option<Oid>>,
     rel: &Path,
     all_parents: bool,
-) -> Result<CommitDeltas, GitError> {
+) -> Result<(Vec<Delta>, bool), GitError> {
     let folder = |commit: Oid, tree: Option<Oid>| -> Result<Option<Oid>, GitError> {
         match trees.get(&commit) {
             Some(t) => Ok(*t),
@@ -322,8 +370,8 @@ fn commit_deltas(
             }
         }
     };
-    let new = folder(info.id, Some(info.tree))?;
-    let old = match info.parents.first() {
+    let new = folder(commit.id, Some(commit.tree))?;
+    let old = match commit.parents.first() {
         Some(p) => folder(*p, None)?,
         None => None,
     };
@@ -335,8 +383,8 @@ fn commit_deltas(
             .filter(|d| kind_of(&d.path).is_some())
             .collect()
     };
-    let silent = all_parents && info.parents.len() > 1;
-    Ok((info, deltas, silent))
+    let silent = all_parents && commit.parents.len() > 1;
+    Ok((deltas, silent))
 }
 
 /// Order statistics over a fixed universe of keys (a Fenwick tree).

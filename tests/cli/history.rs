@@ -769,3 +769,151 @@ fn one_story_history_from_the_index_is_the_history_built_anew() {
     * amended after it was first recorded: the lines above show every version
     "#);
 }
+
+/// In a project's repository most commits change code alone: they are not
+/// read for `log`, and each change still names the commit that made it,
+/// read whole, from a fresh build and from an index extended over code
+/// commits.
+#[test]
+fn code_commits_between_backlog_commits_do_not_shift_the_log() {
+    let f = Fixture::empty();
+    f.git(&["init", "-q", "-b", "main"]);
+    let mut s = Script { f: &f, n: 0 };
+    let code = |n: u32| {
+        let dir = f.root().join("src");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("lib.rs"), format!("pub const N: u32 = {n};\n")).unwrap();
+    };
+    f.write("backlog.yaml", CONFIG);
+    f.write("stories/S-1-one.md", story("S-1", "One", "draft", "10", ""));
+    f.write("stories/S-2-two.md", story("S-2", "Two", "draft", "20", ""));
+    s.commit("Initial backlog");
+    for n in 1..=3 {
+        code(n);
+        s.commit(&format!("Code change {n}"));
+    }
+    f.edit("stories/S-2-two.md", "rank: 20", "rank: 5");
+    s.commit("Two comes first\n\nThe customers asked for it.");
+    code(4);
+    s.commit("Code change 4");
+    f.run(&["log"]);
+    code(5);
+    s.commit("Code change 5");
+    f.edit("stories/S-1-one.md", "status: draft", "status: ready");
+    s.commit("One is ready");
+    code(6);
+    s.commit("Code change 6");
+    let extended = f.run(&["log", "--format", "json"]);
+    let extended_text = f.run(&["log"]);
+    std::fs::remove_dir_all(f.root().join(".git/backlog")).unwrap();
+    let fresh = f.run(&["log", "--format", "json"]);
+    assert_eq!(extended.to_string(), fresh.to_string());
+    let fresh_text = f.run(&["log"]);
+    assert_eq!((fresh_text.code, fresh_text.stderr.as_str()), (0, ""));
+    assert_eq!(extended_text.to_string(), fresh_text.to_string());
+    let redacted: Vec<String> = fresh_text
+        .stdout
+        .lines()
+        .map(|l| match l.starts_with(' ') || l.len() <= 7 {
+            true => l.to_string(),
+            false => format!("<id>{}", &l[7..]),
+        })
+        .collect();
+    insta::assert_snapshot!(redacted.join("\n"), @r#"
+    <id>  2026-11-08  Sam Dev  One is ready
+        S-1       status draft -> ready
+
+    <id>  2026-11-05  Pat Owner  Two comes first
+        S-2       rank 20 -> 5 (position 2 -> 1)
+
+    <id>  2026-11-01  Pat Owner  Initial backlog
+        S-1       added "One" at position 1
+        S-2       added "Two" at position 2
+    "#);
+    // The JSON names each commit by its id as git has it.
+    let revs = ["HEAD~1", "HEAD~4", "HEAD~8"];
+    let ids = Command::new("git")
+        .arg("rev-parse")
+        .args(revs)
+        .current_dir(f.root())
+        .output()
+        .unwrap()
+        .stdout;
+    let mut json = fresh.stdout.clone();
+    for (rev, id) in revs.iter().zip(String::from_utf8(ids).unwrap().lines()) {
+        json = json.replace(id, &format!("<{rev}>"));
+    }
+    insta::assert_snapshot!(json, @r#"
+    [
+      {
+        "commit": "<HEAD~1>",
+        "date": "2026-11-08",
+        "author": "Sam Dev",
+        "email": "sam@example.com",
+        "summary": "One is ready",
+        "subject": {
+          "kind": "story",
+          "id": "S-1"
+        },
+        "change": {
+          "type": "field",
+          "field": "status",
+          "old": "draft",
+          "new": "ready"
+        }
+      },
+      {
+        "commit": "<HEAD~4>",
+        "date": "2026-11-05",
+        "author": "Pat Owner",
+        "email": "pat@example.com",
+        "summary": "Two comes first",
+        "subject": {
+          "kind": "story",
+          "id": "S-2"
+        },
+        "change": {
+          "type": "rank",
+          "old": "20",
+          "new": "5",
+          "old_position": 2,
+          "new_position": 1
+        }
+      },
+      {
+        "commit": "<HEAD~8>",
+        "date": "2026-11-01",
+        "author": "Pat Owner",
+        "email": "pat@example.com",
+        "summary": "Initial backlog",
+        "subject": {
+          "kind": "story",
+          "id": "S-1"
+        },
+        "change": {
+          "type": "story_added",
+          "title": "One",
+          "path": ".backlog/stories/S-1-one.md",
+          "position": 1
+        }
+      },
+      {
+        "commit": "<HEAD~8>",
+        "date": "2026-11-01",
+        "author": "Pat Owner",
+        "email": "pat@example.com",
+        "summary": "Initial backlog",
+        "subject": {
+          "kind": "story",
+          "id": "S-2"
+        },
+        "change": {
+          "type": "story_added",
+          "title": "Two",
+          "path": ".backlog/stories/S-2-two.md",
+          "position": 2
+        }
+      }
+    ]
+    "#);
+}
