@@ -22,7 +22,10 @@
 //!   on other stories is merged back with a merge commit;
 //! - `--rebalance EVERY`: every EVERY commits, one commit renumbers the
 //!   ranks of every story 10, 20, 30… in their order, as `backlog rank
-//!   --rebalance` does: a commit that changes every story file.
+//!   --rebalance` does: a commit that changes every story file;
+//! - `--code-commits K`: K commits out of every K + 1 change only code (1 to
+//!   3 of 3,000 source files outside the backlog folder), as in a project's
+//!   own repository, where the backlog is a small part of the work.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -110,8 +113,9 @@ fn main() {
             "--renames" => shape.renames = number(&mut args, "--renames PERCENT"),
             "--merges" => shape.merges = number(&mut args, "--merges EVERY"),
             "--rebalance" => shape.rebalance = number(&mut args, "--rebalance EVERY"),
+            "--code-commits" => shape.code_commits = number(&mut args, "--code-commits K"),
             other => {
-                eprintln!("unknown argument {other}; usage: generate [--stories N] [--out DIR | --history COMMITS [--body-kb K] [--files-per-commit F] [--renames PERCENT] [--merges EVERY] [--rebalance EVERY]]");
+                eprintln!("unknown argument {other}; usage: generate [--stories N] [--out DIR | --history COMMITS [--body-kb K] [--files-per-commit F] [--renames PERCENT] [--merges EVERY] [--rebalance EVERY] [--code-commits K]]");
                 std::process::exit(2);
             }
         }
@@ -160,6 +164,7 @@ struct Shape {
     renames: u64,
     merges: usize,
     rebalance: usize,
+    code_commits: usize,
 }
 
 fn number<T: std::str::FromStr>(args: &mut impl Iterator<Item = String>, usage: &str) -> T {
@@ -382,6 +387,8 @@ fn prose(out: &mut String, n: usize, p: usize, revision: u64) {
 enum File {
     Write(String, String),
     Delete(String),
+    /// A source file outside the backlog folder.
+    Code(String, String),
 }
 
 /// One commit's edits: 1 to `files_per_commit` stories (none of `exclude`),
@@ -493,6 +500,9 @@ fn fast_import(
                 File::Delete(path) => {
                     let _ = writeln!(out, "D .backlog/{path}");
                 }
+                File::Code(path, text) => {
+                    let _ = writeln!(out, "M 100644 inline {path}\ndata {}\n{text}", text.len());
+                }
             }
         }
         let _ = writeln!(out);
@@ -505,6 +515,11 @@ fn fast_import(
             .map(|(p, t)| File::Write(p.clone(), t.clone())),
     );
     files.extend(all.iter().map(|s| File::Write(s.path(), s.render())));
+    let sources = match shape.code_commits {
+        0 => 0,
+        _ => 3_000,
+    };
+    files.extend((0..sources).map(|k| File::Code(source_path(k), source_text(k, 0))));
     let mut main = emit(
         &mut out,
         "main",
@@ -518,6 +533,27 @@ fn fast_import(
     let span = all.len() as u64 * 10;
     let mut c = 0;
     while c < commits {
+        if shape.code_commits > 0 && c % (shape.code_commits + 1) != 0 {
+            time += 600;
+            let files: Vec<File> = (0..1 + rng.below(3))
+                .map(|_| {
+                    let k = rng.below(sources as u64) as usize;
+                    File::Code(source_path(k), source_text(k, c))
+                })
+                .collect();
+            let message = format!("Change the code ({c})");
+            main = emit(
+                &mut out,
+                "main",
+                (None, None),
+                &message,
+                &files,
+                time,
+                authors[c % 3],
+            );
+            c += 1;
+            continue;
+        }
         if shape.merges > 0 && c > 0 && c % shape.merges == 0 && c + 4 <= commits {
             // A side branch of two commits, one commit on the main line
             // meanwhile (on other stories), and the merge.
@@ -599,6 +635,20 @@ fn fast_import(
         c += 1;
     }
     let _ = out.flush();
+}
+
+/// The `k`th of the project's source files, in 200 folders.
+fn source_path(k: usize) -> String {
+    format!("src/area{}/part{}/file{k}.rs", k / 75, k / 15 % 5)
+}
+
+/// A source file's text at revision `revision`: about 1 KB.
+fn source_text(k: usize, revision: usize) -> String {
+    let mut text = format!("// file {k}, revision {revision}\n");
+    for line in 0..40 {
+        let _ = writeln!(text, "fn step_{line}() -> u32 {{ {} }}", line * 7 + k);
+    }
+    text
 }
 
 fn capitalise(s: &str) -> String {
