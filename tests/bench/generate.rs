@@ -533,27 +533,6 @@ fn fast_import(
     let span = all.len() as u64 * 10;
     let mut c = 0;
     while c < commits {
-        if shape.code_commits > 0 && c % (shape.code_commits + 1) != 0 {
-            time += 600;
-            let files: Vec<File> = (0..1 + rng.below(3))
-                .map(|_| {
-                    let k = rng.below(sources as u64) as usize;
-                    File::Code(source_path(k), source_text(k, c))
-                })
-                .collect();
-            let message = format!("Change the code ({c})");
-            main = emit(
-                &mut out,
-                "main",
-                (None, None),
-                &message,
-                &files,
-                time,
-                authors[c % 3],
-            );
-            c += 1;
-            continue;
-        }
         if shape.merges > 0 && c > 0 && c % shape.merges == 0 && c + 4 <= commits {
             // A side branch of two commits, one commit on the main line
             // meanwhile (on other stories), and the merge.
@@ -617,7 +596,16 @@ fn fast_import(
             continue;
         }
         time += 600;
-        let (message, files) = if shape.rebalance > 0 && c > 0 && c % shape.rebalance == 0 {
+        let code = shape.code_commits > 0 && c % (shape.code_commits + 1) != 0;
+        let (message, files) = if code {
+            let files = (0..1 + rng.below(3))
+                .map(|_| {
+                    let k = rng.below(sources as u64) as usize;
+                    File::Code(source_path(k), source_text(k, c))
+                })
+                .collect();
+            (format!("Change the code ({c})"), files)
+        } else if shape.rebalance > 0 && c > 0 && c % shape.rebalance == 0 {
             rebalance(all)
         } else {
             let (message, files, _) = edits(all, shape, span, &[], rng);
