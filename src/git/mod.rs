@@ -137,7 +137,7 @@ pub struct CommitInfo {
 /// them, not only those the walk followed), and its stored text when the
 /// walk read it (none where the commit-graph told the rest).
 #[derive(Clone, Debug)]
-pub struct Walked {
+pub struct WalkedCommit {
     pub id: Oid,
     pub tree: Oid,
     pub parents: Vec<Oid>,
@@ -427,6 +427,17 @@ impl Git {
         }
     }
 
+    /// The root tree of commit `id`, without the rest of the commit: a
+    /// history never shows a parent it did not walk, so a parent whose
+    /// author line git would refuse does not end it.
+    pub fn tree_of(&self, id: Oid) -> Result<Oid, GitError> {
+        let c = self
+            .repo
+            .find_commit(id.0)
+            .map_err(|e| self.missing(&format!("commit {}", id.short()), e))?;
+        Ok(Oid(c.tree_id().map_err(err)?.detach()))
+    }
+
     /// Commit metadata.
     pub fn commit(&self, id: Oid) -> Result<CommitInfo, GitError> {
         let c = self
@@ -437,7 +448,8 @@ impl Git {
     }
 
     /// Commit metadata from the commit's stored text (`data`), as a
-    /// [`Walked`] commit may carry it.
+    /// [`WalkedCommit`] carries it: the walk inflated it already, and a
+    /// second lookup of every commit was a tenth of a history build.
     pub fn commit_from(&self, id: Oid, data: &[u8]) -> Result<CommitInfo, GitError> {
         let commit = || gix::objs::CommitRefIter::from_bytes(data, self.repo.object_hash());
         let author = commit().author().map_err(err)?.trim();
@@ -486,7 +498,7 @@ impl Git {
         tips: &[Oid],
         hidden: &[Oid],
         first_parent: bool,
-    ) -> Result<Vec<Walked>, GitError> {
+    ) -> Result<Vec<WalkedCommit>, GitError> {
         let mut platform = self
             .repo
             .rev_walk(tips.iter().map(|t| t.0))
@@ -498,7 +510,8 @@ impl Git {
             platform = platform.first_parent_only();
         }
         let walk = platform.all().map_err(err)?;
-        // Opened as the walk opens it (not where objects are replaced).
+        // Opened as the walk opens it (not where objects are replaced). A
+        // graph that cannot be read only means each commit is inflated.
         let graph = self.repo.commit_graph_if_enabled().ok().flatten();
         let mut out = Vec::new();
         for info in walk {
@@ -513,7 +526,7 @@ impl Git {
                 Some((Oid(c.root_tree_id().to_owned()), parents?))
             });
             let walked = match from_graph {
-                Some((tree, parents)) => Walked {
+                Some((tree, parents)) => WalkedCommit {
                     id,
                     tree,
                     parents,
@@ -527,7 +540,7 @@ impl Git {
                         .detach()
                         .data;
                     let commit = || gix::objs::CommitRefIter::from_bytes(&data, info.id.kind());
-                    Walked {
+                    WalkedCommit {
                         id,
                         tree: Oid(commit().tree_id().map_err(err)?),
                         parents: commit().parent_ids().map(Oid).collect(),

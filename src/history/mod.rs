@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::changes::{config_changes, sprint_changes, story_changes, Change};
-use crate::git::{CommitInfo, Delta, Git, GitError, Oid, Walked};
+use crate::git::{CommitInfo, Delta, Git, GitError, Oid, WalkedCommit};
 use crate::model::order::in_backlog_order;
 use crate::model::{rank_order, Config, Snapshot, SortKey, Sprint, Story, StoryId};
 
@@ -44,9 +44,10 @@ pub struct Event {
     pub change: Change,
 }
 
-/// The events, and the commits they point at (oldest first) followed by the
-/// newest commit read: a commit that changed nothing in the backlog folder
-/// is not kept, so a project's code commits cost nothing here.
+/// The events, and the commits they point at (oldest first) with the newest
+/// commit read (and, in a history extended from its index, each tip it was
+/// read to before): a commit that changed nothing in the backlog folder is
+/// not kept, so a project's code commits cost nothing here.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct History {
     pub commits: Vec<CommitInfo>,
@@ -116,6 +117,9 @@ pub fn build(
     let workers = rayon::current_num_threads().max(1);
     let chunk = walked.len().div_ceil(workers * 8).max(1);
     let newest_first = newer_is_delta_base(git, &walked, rel);
+    // Each walked commit's tree, for the child that starts a worker's run:
+    // its parent's tree was read by the walk already.
+    let roots: HashMap<Oid, Oid> = walked.iter().map(|w| (w.id, w.tree)).collect();
     let per_commit: Vec<Result<(Vec<Delta>, bool), GitError>> = walked
         .par_chunks(chunk)
         .flat_map_iter(|chunk| {
@@ -126,7 +130,7 @@ pub fn build(
             // The backlog folder's tree in each, found once: it is also its
             // child's parent folder (a commit outside the run is read when
             // needed).
-            let trees: HashMap<Oid, Option<Oid>> = chunk
+            let folders: HashMap<Oid, Option<Oid>> = chunk
                 .iter()
                 .filter_map(|w| Some((w.id, g.subtree(w.tree, rel).ok()?)))
                 .collect();
@@ -136,7 +140,8 @@ pub fn build(
             // replaced: 1.08 s newest first against 1.77 s on the wide
             // history); the chain reader keeps its bases whichever way
             // (0.88 s against 0.92 s).
-            let deltas = |w: &Walked| commit_deltas(&g, w, &trees, rel, all_parents);
+            let deltas =
+                |w: &WalkedCommit| commit_deltas(&g, w, (&folders, &roots), rel, all_parents);
             if !newest_first {
                 return chunk.iter().map(deltas).collect::<Vec<_>>();
             }
@@ -157,7 +162,7 @@ pub fn build(
     // project's repository most commits change code alone, and none of
     // those is read again (from the walk's copy, or inflated).
     let newest = walked.len().checked_sub(1);
-    let shown = |i: usize| !deltas[i].is_empty() || Some(i) == newest;
+    let read_whole = |i: usize| !deltas[i].is_empty() || Some(i) == newest;
     // Each commit's text is let go of here, read or not: a copy of every
     // commit was 5 MB of the peak on the 10,000-commit histories.
     let mut infos: Vec<Option<CommitInfo>> = walked
@@ -169,7 +174,7 @@ pub fn build(
                 .enumerate()
                 .map(|(k, w)| {
                     let data = w.data.take();
-                    if !shown(n * chunk + k) {
+                    if !read_whole(n * chunk + k) {
                         return Ok(None);
                     }
                     match data {
@@ -213,15 +218,23 @@ pub fn build(
     }
 
     // The state before the first walked commit (a range, or a shallow clone).
-    let mut state = State::default();
-    if let Some(parent) = walked.first().and_then(|c| c.parents.first()) {
-        if let Ok(Some(mem)) = crate::source::revision::source_at(git, *parent, rel, rel) {
-            if let Ok(snap) = crate::load::load(&mem) {
-                state.seed(&snap);
+    let first_parent = walked.first().and_then(|c| c.parents.first().copied());
+    let state = first_parent.map_or_else(State::default, |p| State::at(git, p, rel));
+    // Walking every parent, a branch may start from a commit outside the
+    // walk (one before an index's tip): its state is read from git, and its
+    // stories must be in the order's universe, or they would not count in
+    // the positions on that branch.
+    let mut outside: HashMap<Oid, State> = HashMap::new();
+    if all_parents {
+        let walked_ids: foldhash::HashSet<Oid> = walked.iter().map(|w| w.id).collect();
+        for p in walked.iter().skip(1).filter_map(|w| w.parents.first()) {
+            if !walked_ids.contains(p) && Some(*p) != first_parent && !outside.contains_key(p) {
+                outside.insert(*p, State::at(git, *p, rel));
             }
         }
     }
     let mut stories: Vec<Arc<Story>> = state.stories.values().cloned().collect();
+    stories.extend(outside.values().flat_map(|s| s.stories.values().cloned()));
     stories.extend(cache.values().filter_map(|p| match p {
         Parsed::Story(s) => Some(s.clone()),
         _ => None,
@@ -259,17 +272,14 @@ pub fn build(
                 let (state, order) = match parent.and_then(|p| saved.get(&p)) {
                     Some((st, o)) => (st.clone(), o.clone()),
                     None => {
-                        // A parent outside the walk: read it from git.
-                        let mut st = State::default();
-                        if let Some(p) = parent {
-                            if let Ok(Some(mem)) =
-                                crate::source::revision::source_at(git, p, rel, rel)
-                            {
-                                if let Ok(snap) = crate::load::load(&mem) {
-                                    st.seed(&snap);
-                                }
-                            }
-                        }
+                        // A parent outside the walk, read from git above.
+                        let st = match parent {
+                            Some(p) => outside
+                                .get(&p)
+                                .cloned()
+                                .unwrap_or_else(|| State::at(git, p, rel)),
+                            None => State::default(),
+                        };
                         let o = builder.order.emptied(st.stories.values().map(|s| &**s));
                         (st, o)
                     }
@@ -295,30 +305,34 @@ pub fn build(
     let mut events = builder.events;
     let (state, order) = (builder.state, builder.order);
     // The commits events point at are kept, and the newest.
-    let mut kept: Vec<Option<usize>> = vec![None; walked.len()];
+    let mut kept = vec![false; walked.len()];
     for e in &events {
-        kept[e.commit] = Some(0);
+        kept[e.commit] = true;
     }
     if let Some(n) = newest {
-        kept[n] = Some(0);
+        kept[n] = true;
     }
     for (i, info) in infos.iter_mut().enumerate() {
-        if kept[i].is_some() && info.is_none() {
+        if kept[i] && info.is_none() {
             *info = Some(git.commit(walked[i].id)?);
         }
     }
-    for (next, slot) in kept.iter_mut().filter(|k| k.is_some()).enumerate() {
-        *slot = Some(next);
+    // Each walked commit's place among those kept.
+    let mut place = Vec::with_capacity(walked.len());
+    let mut count = 0;
+    for k in &kept {
+        place.push(count);
+        count += usize::from(*k);
     }
     // Filtered in place, in the buffer `infos` already holds: a second list
     // of commits was 4 MB of the peak on the 10,000-commit histories.
     let commits: Vec<CommitInfo> = infos
         .into_iter()
-        .enumerate()
-        .filter_map(|(i, info)| info.filter(|_| kept[i].is_some()))
+        .zip(kept)
+        .filter_map(|(info, k)| info.filter(|_| k))
         .collect();
     for e in &mut events {
-        e.commit = kept[e.commit].unwrap_or(e.commit);
+        e.commit = place[e.commit];
     }
     rayon::spawn(move || drop((cache, deltas, state, order, walked)));
     Ok(History { commits, events })
@@ -326,18 +340,18 @@ pub fn build(
 
 /// Whether the pack stores older versions as deltas on newer ones, as
 /// `git gc` and every fetched pack do (`git fast-import` does the opposite):
-/// the backlog folder's tree at a few neighbouring commits along `ids`
+/// the backlog folder's tree at a few neighbouring commits along `commits`
 /// (oldest first), by how many deltas reading each takes. A tie, or loose
 /// objects, reads newest first.
-fn newer_is_delta_base(git: &Git, ids: &[Walked], rel: &Path) -> bool {
-    let depth = |commit: &Walked| -> Option<u32> {
+fn newer_is_delta_base(git: &Git, commits: &[WalkedCommit], rel: &Path) -> bool {
+    let depth = |commit: &WalkedCommit| -> Option<u32> {
         let tree = git.subtree(commit.tree, rel).ok()??;
         git.delta_depth(tree)
     };
     let (mut newer_shallower, mut older_shallower) = (0, 0);
-    let step = (ids.len() / 8).max(1);
-    for i in (0..ids.len().saturating_sub(1)).step_by(step).take(8) {
-        match (depth(&ids[i]), depth(&ids[i + 1])) {
+    let step = (commits.len() / 8).max(1);
+    for i in (0..commits.len().saturating_sub(1)).step_by(step).take(8) {
+        match (depth(&commits[i]), depth(&commits[i + 1])) {
             (Some(old), Some(new)) if new < old => newer_shallower += 1,
             (Some(old), Some(new)) if old < new => older_shallower += 1,
             _ => {}
@@ -353,18 +367,19 @@ fn newer_is_delta_base(git: &Git, ids: &[Walked], rel: &Path) -> bool {
 /// commits already read.
 fn commit_deltas(
     g: &Git,
-    commit: &Walked,
-    trees: &HashMap<Oid, Option<Oid>>,
+    commit: &WalkedCommit,
+    (folders, roots): (&HashMap<Oid, Option<Oid>>, &HashMap<Oid, Oid>),
     rel: &Path,
     all_parents: bool,
 ) -> Result<(Vec<Delta>, bool), GitError> {
     let folder = |commit: Oid, tree: Option<Oid>| -> Result<Option<Oid>, GitError> {
-        match trees.get(&commit) {
+        match folders.get(&commit) {
             Some(t) => Ok(*t),
             None => {
-                let tree = match tree {
+                let tree = match tree.or_else(|| roots.get(&commit).copied()) {
                     Some(t) => t,
-                    None => g.commit(commit)?.tree,
+                    // A parent outside the walk (a range's base).
+                    None => g.tree_of(commit)?,
                 };
                 g.subtree(tree, rel)
             }
@@ -513,6 +528,18 @@ impl State {
     fn story_at(&self, path: &Path) -> Option<&Arc<Story>> {
         let id = self.paths.get(path.as_os_str())?;
         self.stories.get(id)
+    }
+
+    /// The state at `commit`, read from git; empty where it has no
+    /// backlog folder or the folder does not load.
+    fn at(git: &Git, commit: Oid, rel: &Path) -> State {
+        let mut state = State::default();
+        if let Ok(Some(mem)) = crate::source::revision::source_at(git, commit, rel, rel) {
+            if let Ok(snap) = crate::load::load(&mem) {
+                state.seed(&snap);
+            }
+        }
+        state
     }
 
     fn seed(&mut self, snap: &Snapshot) {

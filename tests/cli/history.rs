@@ -870,3 +870,115 @@ fn code_commits_between_backlog_commits_do_not_shift_the_log() {
     <HEAD~8> 2026-11-01 Pat Owner pat@example.com Initial backlog: "S-2" "story_added"
     "#);
 }
+
+/// The output of `git` in the fixture, trimmed.
+fn git_output(f: &Fixture, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(f.root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A commit outside what `log` shows (it changes code only) whose author
+/// line git cannot read is never read whole: the log is the same whatever
+/// the number of threads (it failed or not by where the commit fell among
+/// the threads' runs).
+#[test]
+fn an_unreadable_code_commit_ends_no_log_whatever_the_threads() {
+    let f = Fixture::empty();
+    f.git(&["init", "-q", "-b", "main"]);
+    f.write("backlog.yaml", CONFIG);
+    f.write("stories/S-1-one.md", story("S-1", "One", "draft", "10", ""));
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-q", "-m", "Initial backlog"]);
+    let code = |n: u32| {
+        std::fs::write(f.root().join("code.txt"), format!("{n}\n")).unwrap();
+        f.git(&["add", "-A"]);
+        f.git(&["commit", "-q", "-m", &format!("Code change {n}")]);
+    };
+    (1..=20).for_each(code);
+    std::fs::write(f.root().join("code.txt"), "broken\n").unwrap();
+    f.git(&["add", "-A"]);
+    let text = format!(
+        "tree {}\nparent {}\nauthor Pat Owner <pat@example.com>\ncommitter Pat Owner <pat@example.com> 1795165200 +0000\n\nNo author date\n",
+        git_output(&f, &["write-tree"]),
+        git_output(&f, &["rev-parse", "HEAD"]),
+    );
+    let path = f.root().join("broken-commit");
+    std::fs::write(&path, text).unwrap();
+    let broken = git_output(
+        &f,
+        &[
+            "hash-object",
+            "-t",
+            "commit",
+            "-w",
+            "--literally",
+            "broken-commit",
+        ],
+    );
+    std::fs::remove_file(&path).unwrap();
+    f.git(&["update-ref", "refs/heads/main", &broken]);
+    (21..=40).for_each(code);
+    f.edit("stories/S-1-one.md", "rank: 10", "rank: 5");
+    f.git(&["commit", "-q", "-a", "-m", "One moves up"]);
+    let mut runs = Vec::new();
+    for threads in ["1", "2", "3", "8"] {
+        std::fs::remove_dir_all(f.root().join(".git/backlog")).ok();
+        let r = f.run_env(&[("RAYON_NUM_THREADS", threads)], &["log"]);
+        runs.push(r.to_string());
+    }
+    assert!(runs.iter().all(|r| *r == runs[0]), "{runs:#?}");
+    insta::assert_snapshot!(runs[0].replace(&git_output(&f, &["rev-parse", "--short=7", "HEAD"]), "<HEAD>").replace(&git_output(&f, &["rev-parse", "--short=7", "HEAD~42"]), "<ROOT>"), @r#"
+    <HEAD>  2026-11-20  Pat Owner  One moves up
+        S-1       rank 10 -> 5 (position 1 -> 1)
+
+    <ROOT>  2026-11-20  Pat Owner  Initial backlog
+        S-1       added "One" at position 1
+    "#);
+}
+
+/// Walking every parent, an index extended over a merge of a branch that
+/// started before the index's tip counts every story of that branch's
+/// backlog in its positions, as a history built anew does (the stories
+/// of a state read from git were left out of the order, and positions on
+/// the branch came out two places too high).
+#[test]
+fn an_all_parents_index_extended_over_an_older_branch_has_the_positions_built_anew() {
+    let f = Fixture::empty();
+    f.git(&["init", "-q", "-b", "main"]);
+    f.write("backlog.yaml", CONFIG);
+    for n in 1..=6 {
+        let (id, rank) = (format!("S-{n}"), format!("{n}0"));
+        f.write(
+            &format!("stories/{id}-s.md"),
+            story(&id, "Story", "draft", &rank, ""),
+        );
+    }
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-q", "-m", "Initial backlog"]);
+    f.git(&["branch", "topic"]);
+    f.edit("stories/S-2-s.md", "rank: 20", "rank: 22");
+    f.git(&["commit", "-q", "-a", "-m", "Two a little later"]);
+    f.run(&["log", "--all-parents"]);
+    f.write("stories/S-7-s.md", story("S-7", "Story", "draft", "5", ""));
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-q", "-m", "Seven first"]);
+    f.git(&["checkout", "-q", "topic"]);
+    f.edit("stories/S-6-s.md", "rank: 60", "rank: 25");
+    f.git(&["commit", "-q", "-a", "-m", "Six before three"]);
+    f.git(&["checkout", "-q", "main"]);
+    f.git(&["merge", "-q", "--no-ff", "topic", "-m", "Merge topic"]);
+    let extended = f.run(&["log", "--all-parents", "--format", "json"]);
+    std::fs::remove_dir_all(f.root().join(".git/backlog")).unwrap();
+    let fresh = f.run(&["log", "--all-parents", "--format", "json"]);
+    assert_eq!(extended.to_string(), fresh.to_string());
+    let moved = f.run(&["log", "S-6", "--all-parents"]);
+    insta::assert_snapshot!(moved.to_string().lines().filter(|l| l.starts_with("    ")).collect::<Vec<_>>().join("\n"), @r#"
+    S-6       rank 60 -> 25 (position 6 -> 3)
+    S-6       added "Story" at position 6
+    "#);
+}
