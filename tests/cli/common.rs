@@ -116,6 +116,18 @@ impl Fixture {
     /// Runs git in the repository with a fixed author and committer and a
     /// fixed date, one minute later for every call, so that commit ids (and
     /// the history output that shows them) do not depend on the clock.
+    /// What `git ARGS` prints in the fixture, trimmed; the test fails
+    /// where git does.
+    pub fn git_stdout(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?} failed");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
     pub fn git(&self, args: &[&str]) {
         let n = self.commits.get();
         self.commits.set(n + 1);

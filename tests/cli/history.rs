@@ -833,15 +833,9 @@ fn code_commits_between_backlog_commits_do_not_shift_the_log() {
     // The JSON names each commit by its id as git has it, with its date,
     // author and summary.
     let revs = ["HEAD~1", "HEAD~4", "HEAD~8"];
-    let ids = Command::new("git")
-        .arg("rev-parse")
-        .args(revs)
-        .current_dir(f.root())
-        .output()
-        .unwrap()
-        .stdout;
+    let ids = f.git_stdout(&[&["rev-parse"][..], &revs].concat());
     let mut json = fresh.stdout.clone();
-    for (rev, id) in revs.iter().zip(String::from_utf8(ids).unwrap().lines()) {
+    for (rev, id) in revs.iter().zip(ids.lines()) {
         json = json.replace(id, &format!("<{rev}>"));
     }
     let events: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
@@ -871,17 +865,6 @@ fn code_commits_between_backlog_commits_do_not_shift_the_log() {
     "#);
 }
 
-/// The output of `git` in the fixture, trimmed.
-fn git_output(f: &Fixture, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(f.root())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
 /// A commit outside what `log` shows (it changes code only) whose author
 /// line git cannot read is never read whole: the log is the same whatever
 /// the number of threads (it failed or not by where the commit fell among
@@ -904,22 +887,19 @@ fn an_unreadable_code_commit_ends_no_log_whatever_the_threads() {
     f.git(&["add", "-A"]);
     let text = format!(
         "tree {}\nparent {}\nauthor Pat Owner <pat@example.com>\ncommitter Pat Owner <pat@example.com> 1795165200 +0000\n\nNo author date\n",
-        git_output(&f, &["write-tree"]),
-        git_output(&f, &["rev-parse", "HEAD"]),
+        f.git_stdout(&["write-tree"]),
+        f.git_stdout(&["rev-parse", "HEAD"]),
     );
     let path = f.root().join("broken-commit");
     std::fs::write(&path, text).unwrap();
-    let broken = git_output(
-        &f,
-        &[
-            "hash-object",
-            "-t",
-            "commit",
-            "-w",
-            "--literally",
-            "broken-commit",
-        ],
-    );
+    let broken = f.git_stdout(&[
+        "hash-object",
+        "-t",
+        "commit",
+        "-w",
+        "--literally",
+        "broken-commit",
+    ]);
     std::fs::remove_file(&path).unwrap();
     f.git(&["update-ref", "refs/heads/main", &broken]);
     (21..=40).for_each(code);
@@ -932,7 +912,7 @@ fn an_unreadable_code_commit_ends_no_log_whatever_the_threads() {
         runs.push(r.to_string());
     }
     assert!(runs.iter().all(|r| *r == runs[0]), "{runs:#?}");
-    insta::assert_snapshot!(runs[0].replace(&git_output(&f, &["rev-parse", "--short=7", "HEAD"]), "<HEAD>").replace(&git_output(&f, &["rev-parse", "--short=7", "HEAD~42"]), "<ROOT>"), @r#"
+    insta::assert_snapshot!(runs[0].replace(&f.git_stdout(&["rev-parse", "--short=7", "HEAD"]), "<HEAD>").replace(&f.git_stdout(&["rev-parse", "--short=7", "HEAD~42"]), "<ROOT>"), @r#"
     <HEAD>  2026-11-20  Pat Owner  One moves up
         S-1       rank 10 -> 5 (position 1 -> 1)
 

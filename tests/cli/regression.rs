@@ -1404,15 +1404,7 @@ fn a_refused_rank_move_prints_only_its_error() {
 #[test]
 fn a_replaced_story_reads_as_replaced_at_a_revision() {
     let f = Fixture::example();
-    let git_out = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(f.root())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}");
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    };
+    let git_out = |args: &[&str]| f.git_stdout(args);
     let path = ".backlog/stories/S-3-send-an-invoice-by-email.md";
     let original = git_out(&["rev-parse", &format!("HEAD:{path}")]);
     let text = f.read("stories/S-3-send-an-invoice-by-email.md").replacen(
