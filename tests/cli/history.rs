@@ -924,8 +924,8 @@ fn an_unreadable_code_commit_ends_no_log_whatever_the_threads() {
 /// Walking every parent, an index extended over a merge of a branch that
 /// started before the index's tip counts every story of that branch's
 /// backlog in its positions, as a history built anew does (the stories
-/// of a state read from git were left out of the order, and positions on
-/// the branch came out two places too high).
+/// of a state read from git were left out of the order, and each story
+/// not counted put positions on the branch one place lower: 5 -> 2 here).
 #[test]
 fn an_all_parents_index_extended_over_an_older_branch_has_the_positions_built_anew() {
     let f = Fixture::empty();
