@@ -57,31 +57,25 @@ pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Sn
     let (bt, ht) = (revisions.folder_tree(base)?, revisions.folder_tree(head)?);
     let git = &revisions.git;
     let root = revisions.display.clone();
-    let changed: HashSet<PathBuf> = match ht {
-        Some(ht) => git
-            .diff(bt, Some(ht))?
-            .into_iter()
-            .map(|d| d.path)
-            .collect(),
-        None => HashSet::new(),
-    };
-    let base_source = revisions.source_at(base)?;
-    // The head's changed files first: where a story's body is the same on
-    // both sides, neither side reads it. Each file keeps its place in the
-    // tree, so that the head's files are given in order at the end.
-    let (changed_files, unchanged_files): (Vec<_>, Vec<_>) = match ht {
-        Some(ht) => git
-            .files(ht)?
-            .into_iter()
-            .enumerate()
-            .partition(|(_, (p, _, _))| changed.contains(p)),
-        None => (Vec::new(), Vec::new()),
-    };
-    let (changed_at, changed_files): (Vec<usize>, Vec<_>) = changed_files.into_iter().unzip();
-    let mut files: Vec<_> = changed_at
-        .into_iter()
-        .zip(git.read_all(changed_files)?)
-        .collect();
+    // The base's files are read on another thread while this one finds
+    // and reads what the head changed: `diff` at 10,000 stories was on one
+    // core for a third of its time.
+    let shared = git.shared();
+    let rel = &revisions.rel;
+    let (base_source, head_side) = std::thread::scope(|scope| {
+        let (shared, root) = (&shared, &root);
+        let base_side = scope.spawn(move || {
+            let g = shared.local();
+            crate::source::revision::source_at(&g, base, rel, root)
+        });
+        let head_side = changed_in_head(revisions, bt, ht);
+        let base_source = base_side
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (base_source, head_side)
+    });
+    let base_source = base_source?;
+    let (changed, mut files, unchanged_files) = head_side?;
     let same_body: HashSet<PathBuf> = match &base_source {
         Some(source) => files
             .iter()
@@ -146,6 +140,46 @@ pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Sn
         }
         _ => Ok((base_snapshot, head_snapshot)),
     }
+}
+
+/// The head's files as (place in the tree, file): those that differ from
+/// the base (read) and the others (not read), and the paths that differ.
+#[allow(clippy::type_complexity)]
+fn changed_in_head(
+    revisions: &Revisions,
+    bt: Option<Oid>,
+    ht: Option<Oid>,
+) -> Result<
+    (
+        HashSet<PathBuf>,
+        Vec<(usize, (PathBuf, Vec<u8>, bool))>,
+        Vec<(usize, (PathBuf, Oid, bool))>,
+    ),
+    GitError,
+> {
+    let git = &revisions.git;
+    let Some(ht) = ht else {
+        return Ok((HashSet::new(), Vec::new(), Vec::new()));
+    };
+    let changed: HashSet<PathBuf> = git
+        .diff(bt, Some(ht))?
+        .into_iter()
+        .map(|d| d.path)
+        .collect();
+    // The head's changed files first: where a story's body is the same on
+    // both sides, neither side reads it. Each file keeps its place in the
+    // tree, so that the head's files are given in order at the end.
+    let (changed_files, unchanged_files): (Vec<_>, Vec<_>) = git
+        .files(ht)?
+        .into_iter()
+        .enumerate()
+        .partition(|(_, (p, _, _))| changed.contains(p));
+    let (changed_at, changed_files): (Vec<usize>, Vec<_>) = changed_files.into_iter().unzip();
+    let files = changed_at
+        .into_iter()
+        .zip(git.read_all(changed_files)?)
+        .collect();
+    Ok((changed, files, unchanged_files))
 }
 
 /// Whether the story at each path of `same_body` has the same id on both
