@@ -74,8 +74,9 @@ pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Sn
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (base_source, head_side)
     });
-    let base_source = base_source?;
+    // The paths that differ were found first before: their error first.
     let (changed, mut files, unchanged_files) = head_side?;
+    let base_source = base_source?;
     let same_body: HashSet<PathBuf> = match &base_source {
         Some(source) => files
             .iter()
