@@ -474,22 +474,9 @@ impl Git {
         })
     }
 
-    /// Commits reachable from `tips` but not from `hidden`, newest first.
-    pub fn walk(
-        &self,
-        tips: &[Oid],
-        hidden: &[Oid],
-        first_parent: bool,
-    ) -> Result<Vec<Oid>, GitError> {
-        Ok(self
-            .walk_commits(tips, hidden, first_parent)?
-            .into_iter()
-            .map(|w| w.id)
-            .collect())
-    }
-
-    /// [`Git::walk`], with each commit's tree and parents as the walk had
-    /// them at hand, so that a history reads no commit twice: from the
+    /// Commits reachable from `tips` but not from `hidden`, newest first,
+    /// each with its tree and parents as the walk had them at hand, so that
+    /// a history reads no commit twice: from the
     /// commit-graph where there is one (then no commit is read at all),
     /// else from the commit the walk has just read (still in the object
     /// cache: copied, not inflated again), with its stored text.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::git::{CommitInfo, Git, GitError, Oid};
-use crate::history::{build, Event, History, Options, Subject};
+use crate::history::{build, build_walked, Event, History, Options, Subject};
 
 const VERSION: u32 = 2;
 
@@ -249,13 +249,12 @@ fn history_where(
             return Ok(index.history);
         }
         // New commits on top of the indexed tip: process only them.
-        let new = git.walk(&[tip], &[index.tip], !opts.all_parents)?;
-        let on_top = match new.last() {
-            Some(oldest) => git.commit(*oldest)?.parents.first() == Some(&index.tip),
-            None => false,
-        };
+        let new = git.walk_commits(&[tip], &[index.tip], !opts.all_parents)?;
+        let on_top = new
+            .last()
+            .is_some_and(|oldest| oldest.parents.first() == Some(&index.tip));
         if on_top {
-            let more = build(git, rel, &[tip], &[index.tip], opts)?;
+            let more = build_walked(git, rel, new, opts)?;
             let offset = index.history.commits.len();
             index.history.commits.extend(more.commits);
             index

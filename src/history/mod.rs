@@ -108,7 +108,18 @@ pub fn build(
     hidden: &[Oid],
     opts: &Options,
 ) -> Result<History, GitError> {
-    let mut walked = git.walk_commits(tips, hidden, !opts.all_parents)?;
+    let walked = git.walk_commits(tips, hidden, !opts.all_parents)?;
+    build_walked(git, rel, walked, opts)
+}
+
+/// [`build`] over commits already walked ([`Git::walk_commits`], newest
+/// first, following every parent or the first as `opts` says).
+pub fn build_walked(
+    git: &Git,
+    rel: &Path,
+    mut walked: Vec<WalkedCommit>,
+    opts: &Options,
+) -> Result<History, GitError> {
     walked.reverse();
     let shared = git.shared_for_walk();
     let all_parents = opts.all_parents;
@@ -128,8 +139,8 @@ pub fn build(
             // into a cache cost a twentieth of the walk.
             let g = shared.local_for_blobs();
             // The backlog folder's tree in each, found once: it is also its
-            // child's parent folder (a commit outside the run is read when
-            // needed).
+            // child's parent folder (the parent of the run's first commit is
+            // found from `roots`).
             let folders: HashMap<Oid, Option<Oid>> = chunk
                 .iter()
                 .filter_map(|w| Some((w.id, g.subtree(w.tree, rel).ok()?)))
@@ -157,35 +168,15 @@ pub fn build(
         deltas.push(d);
         silent.push(quiet);
     }
-    // What `log` shows of a commit, for those that changed the backlog
-    // folder and the newest (the tip the history is read to): in a
-    // project's repository most commits change code alone, and none of
-    // those is read again (from the walk's copy, or inflated).
+    // A commit that changed nothing in the backlog folder is not shown
+    // (unless it is the newest): its text is let go of now. In a project's
+    // repository that is most commits.
     let newest = walked.len().checked_sub(1);
-    let read_whole = |i: usize| !deltas[i].is_empty() || Some(i) == newest;
-    // Each commit's text is let go of here, read or not: a copy of every
-    // commit was 5 MB of the peak on the 10,000-commit histories.
-    let mut infos: Vec<Option<CommitInfo>> = walked
-        .par_chunks_mut(chunk)
-        .enumerate()
-        .flat_map_iter(|(n, run)| {
-            let g = shared.local_for_blobs();
-            run.iter_mut()
-                .enumerate()
-                .map(|(k, w)| {
-                    let data = w.data.take();
-                    if !read_whole(n * chunk + k) {
-                        return Ok(None);
-                    }
-                    match data {
-                        Some(data) => g.commit_from(w.id, &data),
-                        None => g.commit(w.id),
-                    }
-                    .map(Some)
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect::<Result<_, GitError>>()?;
+    for (i, (w, d)) in walked.iter_mut().zip(&deltas).enumerate() {
+        if d.is_empty() && Some(i) != newest {
+            w.data = None;
+        }
+    }
 
     // Parse every blob once, by id, along the packs' delta chains.
     let mut wanted: HashMap<Oid, (FileKind, PathBuf)> = HashMap::new();
@@ -304,7 +295,8 @@ pub fn build(
     // the caller's work (rendering), not before it.
     let mut events = builder.events;
     let (state, order) = (builder.state, builder.order);
-    // The commits events point at are kept, and the newest.
+    // The commits events point at are kept, and the newest, each read
+    // whole once: from the walk's copy of its text where it has one.
     let mut kept = vec![false; walked.len()];
     for e in &events {
         kept[e.commit] = true;
@@ -312,25 +304,26 @@ pub fn build(
     if let Some(n) = newest {
         kept[n] = true;
     }
-    for (i, info) in infos.iter_mut().enumerate() {
-        if kept[i] && info.is_none() {
-            *info = Some(git.commit(walked[i].id)?);
+    let mut place = Vec::with_capacity(walked.len());
+    let mut read = Vec::new();
+    for (k, w) in kept.iter().zip(walked.iter_mut()) {
+        place.push(read.len());
+        if *k {
+            read.push((w.id, w.data.take()));
         }
     }
-    // Each walked commit's place among those kept.
-    let mut place = Vec::with_capacity(walked.len());
-    let mut count = 0;
-    for k in &kept {
-        place.push(count);
-        count += usize::from(*k);
-    }
-    // Filtered in place, in the buffer `infos` already holds: a second list
-    // of commits was 4 MB of the peak on the 10,000-commit histories.
-    let commits: Vec<CommitInfo> = infos
-        .into_iter()
-        .zip(kept)
-        .filter_map(|(info, k)| info.filter(|_| k))
-        .collect();
+    let commits: Vec<CommitInfo> = read
+        .par_chunks(chunk)
+        .flat_map_iter(|run| {
+            let g = shared.local_for_blobs();
+            run.iter()
+                .map(|(id, data)| match data {
+                    Some(data) => g.commit_from(*id, data),
+                    None => g.commit(*id),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect::<Result<_, GitError>>()?;
     for e in &mut events {
         e.commit = place[e.commit];
     }
@@ -363,8 +356,8 @@ fn newer_is_delta_base(git: &Git, commits: &[WalkedCommit], rel: &Path) -> bool 
 /// The backlog files a commit changed against its first parent, and
 /// whether its events are silent: with every parent walked, a merge's
 /// changes are the merged commits' own events; the merge's diff then only
-/// moves the state forward. `trees` holds the backlog folder's tree of
-/// commits already read.
+/// moves the state forward. `folders` holds the backlog folder's tree of
+/// the commits of this worker's run, `roots` every walked commit's tree.
 fn commit_deltas(
     g: &Git,
     commit: &WalkedCommit,

@@ -75,7 +75,11 @@ pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Sn
         (base_source, head_side)
     });
     // The paths that differ were found first before: their error first.
-    let (changed, mut files, unchanged_files) = head_side?;
+    let HeadSide {
+        changed,
+        read: mut files,
+        unread: unchanged_files,
+    } = head_side?;
     let base_source = base_source?;
     let same_body: HashSet<PathBuf> = match &base_source {
         Some(source) => files
@@ -143,24 +147,34 @@ pub fn pair(revisions: &Revisions, base: Oid, head: Oid) -> Result<(Snapshot, Sn
     }
 }
 
-/// The head's files as (place in the tree, file): those that differ from
-/// the base (read) and the others (not read), and the paths that differ.
-#[allow(clippy::type_complexity)]
+/// A file read from a tree: path, bytes, whether it is a link.
+type ReadFile = (PathBuf, Vec<u8>, bool);
+/// A file listed in a tree: path, blob, whether it is a link.
+type ListedFile = (PathBuf, Oid, bool);
+
+/// What the head changed, found while the base is read.
+struct HeadSide {
+    /// The paths that differ from the base.
+    changed: HashSet<PathBuf>,
+    /// The head's files at those paths, read, with their places in the
+    /// tree.
+    read: Vec<(usize, ReadFile)>,
+    /// The head's other files (the same blobs as the base's), not read.
+    unread: Vec<(usize, ListedFile)>,
+}
+
 fn changed_in_head(
     revisions: &Revisions,
     bt: Option<Oid>,
     ht: Option<Oid>,
-) -> Result<
-    (
-        HashSet<PathBuf>,
-        Vec<(usize, (PathBuf, Vec<u8>, bool))>,
-        Vec<(usize, (PathBuf, Oid, bool))>,
-    ),
-    GitError,
-> {
+) -> Result<HeadSide, GitError> {
     let git = &revisions.git;
     let Some(ht) = ht else {
-        return Ok((HashSet::new(), Vec::new(), Vec::new()));
+        return Ok(HeadSide {
+            changed: HashSet::new(),
+            read: Vec::new(),
+            unread: Vec::new(),
+        });
     };
     let changed: HashSet<PathBuf> = git
         .diff(bt, Some(ht))?
@@ -170,17 +184,21 @@ fn changed_in_head(
     // The head's changed files first: where a story's body is the same on
     // both sides, neither side reads it. Each file keeps its place in the
     // tree, so that the head's files are given in order at the end.
-    let (changed_files, unchanged_files): (Vec<_>, Vec<_>) = git
+    let (changed_files, unread): (Vec<_>, Vec<_>) = git
         .files(ht)?
         .into_iter()
         .enumerate()
         .partition(|(_, (p, _, _))| changed.contains(p));
     let (changed_at, changed_files): (Vec<usize>, Vec<_>) = changed_files.into_iter().unzip();
-    let files = changed_at
+    let read = changed_at
         .into_iter()
         .zip(git.read_all(changed_files)?)
         .collect();
-    Ok((changed, files, unchanged_files))
+    Ok(HeadSide {
+        changed,
+        read,
+        unread,
+    })
 }
 
 /// Whether the story at each path of `same_body` has the same id on both
