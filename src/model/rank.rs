@@ -10,11 +10,14 @@ use std::fmt;
 /// A decimal number of any length, normalised so that equal values have equal
 /// representations (no leading zeros in the integer part, no trailing zeros in
 /// the fraction, no negative zero).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Rank {
     negative: bool,
-    int: String,
-    frac: String,
+    /// The integer digits then the fraction's, in one allocation: every
+    /// story read has a rank, and two strings were two allocations each.
+    digits: Box<str>,
+    /// Where the fraction starts in `digits`.
+    point: usize,
 }
 
 /// Why a rank could not be read.
@@ -27,6 +30,16 @@ pub struct RankError {
 }
 
 impl Rank {
+    /// The digits before the point ("0" for none).
+    fn int(&self) -> &str {
+        &self.digits[..self.point]
+    }
+
+    /// The digits after the point (none when it is a whole number).
+    fn frac(&self) -> &str {
+        &self.digits[self.point..]
+    }
+
     /// Reads a rank from its YAML source text (quotes already removed).
     pub fn parse(text: &str) -> Result<Rank, RankError> {
         let err = || RankError {
@@ -54,10 +67,13 @@ impl Rank {
         let frac = frac.trim_end_matches('0');
         let int = if int.is_empty() { "0" } else { int };
         let zero = int == "0" && frac.is_empty();
+        let mut digits = String::with_capacity(int.len() + frac.len());
+        digits.push_str(int);
+        digits.push_str(frac);
         Rank {
             negative: negative && !zero,
-            int: int.to_string(),
-            frac: frac.to_string(),
+            digits: digits.into_boxed_str(),
+            point: int.len(),
         }
     }
 
@@ -80,10 +96,10 @@ impl Rank {
         const DIGITS: usize = 18;
         // Beyond 18 digits before the point: one key for all of them, the
         // digits after it not looked at.
-        let (int, frac) = if self.int.len() > DIGITS {
+        let (int, frac) = if self.int().len() > DIGITS {
             (10u64.pow(DIGITS as u32), "")
         } else {
-            (self.int.parse().unwrap_or(0), self.frac.as_str())
+            (self.int().parse().unwrap_or(0), self.frac())
         };
         let frac = frac.as_bytes()[..frac.len().min(DIGITS)]
             .iter()
@@ -101,11 +117,11 @@ impl Rank {
     }
 
     fn cmp_magnitude(&self, other: &Rank) -> Ordering {
-        self.int
+        self.int()
             .len()
-            .cmp(&other.int.len())
-            .then_with(|| self.int.cmp(&other.int))
-            .then_with(|| self.frac.cmp(&other.frac))
+            .cmp(&other.int().len())
+            .then_with(|| self.int().cmp(other.int()))
+            .then_with(|| self.frac().cmp(other.frac()))
     }
 }
 
@@ -132,19 +148,19 @@ impl Rank {
     pub fn above(lo: &Rank) -> Rank {
         if lo.negative {
             // -(largest multiple of 10 strictly below |lo|)
-            let p = Digits::parse(&lo.int);
+            let p = Digits::parse(lo.int());
             let tens = p.div_pow10(1);
-            let exact = lo.frac.is_empty() && p.is_multiple_of_pow10(1);
+            let exact = lo.frac().is_empty() && p.is_multiple_of_pow10(1);
             let below = if exact { tens.sub_one() } else { tens };
             return Rank::from_digits(true, &below.mul_pow10(1), 0);
         }
-        let tens = Digits::parse(&lo.int).div_pow10(1).add_one();
+        let tens = Digits::parse(lo.int()).div_pow10(1).add_one();
         Rank::from_digits(false, &tens.mul_pow10(1), 0)
     }
 
     fn negated(&self) -> Rank {
         let mut r = self.clone();
-        let zero = r.int == "0" && r.frac.is_empty();
+        let zero = r.int() == "0" && r.frac().is_empty();
         r.negative = !r.negative && !zero;
         r
     }
@@ -162,13 +178,13 @@ impl Rank {
 /// multiple of that unit lies strictly between, then take the one nearest
 /// below the midpoint.
 fn between_non_negative(lo: &Rank, hi: &Rank) -> Rank {
-    let mut scale = lo.frac.len().max(hi.frac.len());
+    let mut scale = lo.frac().len().max(hi.frac().len());
     let scaled = |r: &Rank, scale: usize| {
         Digits::parse(&format!(
             "{}{}{}",
-            r.int,
-            r.frac,
-            "0".repeat(scale - r.frac.len())
+            r.int(),
+            r.frac(),
+            "0".repeat(scale - r.frac().len())
         ))
     };
     let (mut l, mut h) = (scaled(lo, scale), scaled(hi, scale));
@@ -323,14 +339,24 @@ impl PartialOrd for Rank {
     }
 }
 
+impl fmt::Debug for Rank {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rank")
+            .field("negative", &self.negative)
+            .field("int", &self.int())
+            .field("frac", &self.frac())
+            .finish()
+    }
+}
+
 impl fmt::Display for Rank {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.negative {
             f.write_str("-")?;
         }
-        f.write_str(&self.int)?;
-        if !self.frac.is_empty() {
-            write!(f, ".{}", self.frac)?;
+        f.write_str(self.int())?;
+        if !self.frac().is_empty() {
+            write!(f, ".{}", self.frac())?;
         }
         Ok(())
     }
@@ -365,7 +391,7 @@ mod tests {
                 if ka != kb {
                     proptest::prop_assert_eq!(ka.cmp(&kb), a.cmp(&b), "{} {}", a, b);
                 }
-                let short = |x: &Rank| x.int.len() <= 18 && x.frac.len() <= 18;
+                let short = |x: &Rank| x.int().len() <= 18 && x.frac().len() <= 18;
                 if short(&a) && short(&b) {
                     proptest::prop_assert_eq!(ka.cmp(&kb), a.cmp(&b), "{} {}", a, b);
                 }
