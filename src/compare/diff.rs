@@ -141,28 +141,29 @@ pub fn diff<'s>(old: &'s Snapshot, new: &'s Snapshot, base: &str, head: &str, to
         title: s.title.clone(),
         position: pos.get(s.id.as_str()).copied(),
     };
-    let added: Vec<Brief> = new_rank
+    // Each story looked up on the other side once: the stories on both
+    // sides (old, new), in the new order, and those on one side only.
+    let mut added: Vec<Brief> = Vec::new();
+    let mut common: Vec<(&Story, &Story)> = Vec::with_capacity(new_rank.len());
+    for s in &new_rank {
+        match old.story(s.id.as_str()) {
+            Some(o) => common.push((o, *s)),
+            None => added.push(brief(s, &new_pos)),
+        }
+    }
+    let (mut removed, mut unreadable): (Vec<Brief>, Vec<Brief>) = (Vec::new(), Vec::new());
+    for s in old_rank
         .iter()
-        .filter(|s| old.story(s.id.as_str()).is_none())
-        .map(|s| brief(s, &new_pos))
-        .collect();
-    let unreadable_in_new = |s: &&&Story| new.unreadable_ids.contains(&s.id);
-    let removed: Vec<Brief> = old_rank
-        .iter()
-        .filter(|s| new.story(s.id.as_str()).is_none() && !unreadable_in_new(s))
-        .map(|s| brief(s, &old_pos))
-        .collect();
-    let unreadable: Vec<Brief> = old_rank
-        .iter()
-        .filter(|s| new.story(s.id.as_str()).is_none() && unreadable_in_new(s))
-        .map(|s| brief(s, &old_pos))
-        .collect();
+        .filter(|s| new.story(s.id.as_str()).is_none())
+    {
+        if new.unreadable_ids.contains(&s.id) {
+            unreadable.push(brief(s, &old_pos));
+        } else {
+            removed.push(brief(s, &old_pos));
+        }
+    }
 
-    // Stories on both sides (old, new), in the new order: which moved?
-    let common: Vec<(&Story, &Story)> = new_rank
-        .iter()
-        .filter_map(|s| old.story(s.id.as_str()).map(|o| (o, *s)))
-        .collect();
+    // Which of the stories on both sides moved?
     // Keep the longest run of unchanged relative order, preferring (among
     // the longest) stories whose rank did not change.
     let old_positions: Vec<Option<usize>> = common

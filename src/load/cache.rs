@@ -234,7 +234,7 @@ fn load_with(
     let hits: Vec<AtomicBool> = entries.iter().map(|_| AtomicBool::new(false)).collect();
     let known = |i: usize, e: &Entry| -> Option<Story> {
         let record = holding(records[i]?, keys[i]?, written)?;
-        let story = decode(record.fields, root.join(&e.path))?;
+        let story = decode(record.fields, super::joined(&root, &e.path))?;
         hits[i].store(true, Ordering::Relaxed);
         Some(story)
     };

@@ -30,7 +30,7 @@ pub fn new_errors(
     let rel = |display: &Path| -> PathBuf {
         display.strip_prefix(&root).unwrap_or(display).to_path_buf()
     };
-    let changed: HashSet<PathBuf> = texts.iter().map(|t| rel(&t.display)).collect();
+    let changed: crate::load::PathSet = texts.iter().map(|t| rel(&t.display)).collect();
     let mut after = Memory::new(root.clone());
     // Every file of the folder: edited ones with their new text, stories
     // already parsed as placeholders (taken from `now`), the rest as on disk.

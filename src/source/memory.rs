@@ -4,7 +4,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use super::{listed_in, points_outside, Entry, EntryKind, Source};
+use super::{is_markdown, listed_in, points_outside, Entry, EntryKind, Source};
 
 /// A backlog held in memory: for tests, and for callers that already have
 /// the bytes (a git revision's blobs).
@@ -97,6 +97,20 @@ impl Memory {
     }
 }
 
+/// `path.starts_with(dir)` for a `dir` of one part, on the bytes: the path
+/// is `dir`, or `dir` and a separator, then the rest. Comparing part by
+/// part was 5 ms of a 10,000-story `diff`, which lists four times.
+fn under(dir: &str, path: &Path) -> bool {
+    debug_assert!(!dir.is_empty() && !dir.contains(std::path::is_separator));
+    path.as_os_str()
+        .as_encoded_bytes()
+        .strip_prefix(dir.as_bytes())
+        .is_some_and(|rest| {
+            rest.first()
+                .is_none_or(|&b| std::path::is_separator(b.into()))
+        })
+}
+
 impl Source for Memory {
     fn display_root(&self) -> &Path {
         &self.display
@@ -107,7 +121,8 @@ impl Source for Memory {
             .in_order()
             .iter()
             .map(|&at| &self.files[at])
-            .filter(|(p, _)| p.starts_with(dir))
+            // What `listed_in` keeps of a file, told before it is copied.
+            .filter(|(p, _)| under(dir, p) && (is_markdown(p) || p == Path::new(dir)))
             .map(|(p, b)| Entry {
                 path: p.clone(),
                 kind: EntryKind::File {
@@ -124,8 +139,9 @@ impl Source for Memory {
                     target: t.clone(),
                     outside: points_outside(p, t),
                 },
-            });
-        let mut all: Vec<Entry> = files.chain(links).filter(|e| listed_in(dir, e)).collect();
+            })
+            .filter(|e| listed_in(dir, e));
+        let mut all: Vec<Entry> = files.chain(links).collect();
         // The files are in order: only links need placing among them.
         if !self.links.is_empty() {
             all.sort_by(|a, b| a.path.cmp(&b.path));
@@ -176,6 +192,25 @@ mod tests {
             assert_eq!(read.as_deref(), Some(bytes), "{path}");
         }
         assert_eq!(mem.read(Path::new("stories/S-4.md")).expect("reads"), None);
+    }
+
+    #[test]
+    fn a_folder_holds_the_paths_a_path_comparison_says_it_holds() {
+        for path in [
+            "stories",
+            "stories/S-1.md",
+            "stories//S-1.md",
+            "stories/sub/S-1.md",
+            "storiesx/S-1.md",
+            "stories.md",
+            "./stories/S-1.md",
+            "/stories/S-1.md",
+            "sprints/S-1.md",
+            "",
+        ] {
+            let p = Path::new(path);
+            assert_eq!(under("stories", p), p.starts_with("stories"), "{path}");
+        }
     }
 
     #[test]
