@@ -129,16 +129,22 @@ fn load_as_each(
     load_known_as(source, None, read, &|_, e| unchanged(e))
 }
 
-/// The part of `display` after `root` and its separator, as
-/// `root.join(rel)` made it; `None` for a path made otherwise.
+/// The part of `display` after `root` and the separator `root.join(rel)`
+/// puts between them, as that join made it; `None` for a path made
+/// otherwise (the caller then reads the file again).
 pub(crate) fn in_folder<'p>(root: &Path, display: &'p Path) -> Option<&'p [u8]> {
-    let root = root.as_os_str().as_encoded_bytes();
-    let rest = display.as_os_str().as_encoded_bytes().strip_prefix(root)?;
-    match root.last() {
-        // `"".join(rel)` is `rel`.
-        None => Some(rest),
-        Some(&b) if std::path::is_separator(b.into()) => Some(rest),
-        Some(_) => rest.strip_prefix(std::path::MAIN_SEPARATOR_STR.as_bytes()),
+    let bytes = root.as_os_str().as_encoded_bytes();
+    let rest = display.as_os_str().as_encoded_bytes().strip_prefix(bytes)?;
+    // No separator is put after an empty root, one that ends in one, or a
+    // bare drive (`C:`) on Windows.
+    let joined_as_is = bytes
+        .last()
+        .is_none_or(|&b| std::path::is_separator(b.into()))
+        || (root.file_name().is_none() && root.parent().is_none());
+    if joined_as_is {
+        Some(rest)
+    } else {
+        rest.strip_prefix(std::path::MAIN_SEPARATOR_STR.as_bytes())
     }
 }
 
@@ -1386,7 +1392,15 @@ mod tests {
 
     #[test]
     fn a_path_joined_to_the_root_is_found_in_the_folder_byte_for_byte() {
-        for root in ["", ".backlog", "/repo/.backlog", "/repo/.backlog/"] {
+        for root in [
+            "",
+            ".",
+            "..",
+            ".backlog",
+            "/repo/.backlog",
+            "/repo/.backlog/",
+            "/",
+        ] {
             let root = Path::new(root);
             let joined = root.join("stories/S-1-a.md");
             assert_eq!(

@@ -14,7 +14,7 @@ use std::fmt;
 pub struct Rank {
     negative: bool,
     /// The integer digits then the fraction's, in one allocation: every
-    /// story read has a rank, and two strings were two allocations each.
+    /// story read, summarised or copied has a rank.
     digits: Box<str>,
     /// Where the fraction starts in `digits`.
     point: usize,

@@ -34,7 +34,13 @@ pub fn new_errors(
     let mut after = Memory::new(root.clone());
     // Every file of the folder: edited ones with their new text, stories
     // already parsed as placeholders (taken from `now`), the rest as on disk.
-    let parsed: HashSet<PathBuf> = now.stories.iter().map(|s| rel(&s.doc.path)).collect();
+    // As the load looks them up (`load::in_folder`): a placeholder where
+    // the story is not found would be read as an empty file.
+    let parsed: HashSet<&[u8]> = now
+        .stories
+        .iter()
+        .filter_map(|s| crate::load::in_folder(&root, &s.doc.path))
+        .collect();
     for dir in ["stories", "sprints"] {
         let entries = tree.list_markdown(dir).map_err(|source| LoadError {
             path: root.join(dir),
@@ -45,7 +51,7 @@ pub fn new_errors(
                 after.insert_link(e.path.clone(), target.clone());
             } else if changed.contains(&e.path) {
                 continue;
-            } else if parsed.contains(&e.path) {
+            } else if parsed.contains(e.path.as_os_str().as_encoded_bytes()) {
                 after.insert(e.path.clone(), Vec::new());
             } else if let Ok(Some(bytes)) = tree.read(&e.path) {
                 after.insert(e.path.clone(), bytes);

@@ -4,7 +4,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use super::{is_markdown, listed_in, points_outside, Entry, EntryKind, Source};
+use super::{listed_file, listed_in, points_outside, Entry, EntryKind, Source};
 
 /// A backlog held in memory: for tests, and for callers that already have
 /// the bytes (a git revision's blobs).
@@ -121,8 +121,7 @@ impl Source for Memory {
             .in_order()
             .iter()
             .map(|&at| &self.files[at])
-            // What `listed_in` keeps of a file, told before it is copied.
-            .filter(|(p, _)| under(dir, p) && (is_markdown(p) || p == Path::new(dir)))
+            .filter(|(p, _)| under(dir, p) && listed_file(dir, p))
             .map(|(p, b)| Entry {
                 path: p.clone(),
                 kind: EntryKind::File {

@@ -82,14 +82,17 @@ pub fn is_markdown(path: &Path) -> bool {
 /// followed): its stories would otherwise vanish without a word, or be read
 /// and written outside the backlog folder.
 pub fn listed_in(dir: &str, entry: &Entry) -> bool {
-    entry.path == Path::new(dir) || listed(entry)
+    match &entry.kind {
+        EntryKind::File { .. } => listed_file(dir, &entry.path),
+        EntryKind::Symlink { outside, .. } => {
+            entry.path == Path::new(dir) || *outside || is_markdown(&entry.path)
+        }
+    }
 }
 
-fn listed(entry: &Entry) -> bool {
-    match &entry.kind {
-        EntryKind::File { .. } => is_markdown(&entry.path),
-        EntryKind::Symlink { outside, .. } => *outside || is_markdown(&entry.path),
-    }
+/// [`listed_in`] for a plain file at `path`, told before an entry is made.
+pub fn listed_file(dir: &str, path: &Path) -> bool {
+    is_markdown(path) || path == Path::new(dir)
 }
 
 /// Whether a link at `link` (relative to the backlog folder) with `target`
