@@ -865,18 +865,27 @@ fn code_commits_between_backlog_commits_do_not_shift_the_log() {
     "#);
 }
 
+/// A repository on `main` whose one commit, "Initial backlog", holds the
+/// configuration and these story files (path in the backlog folder, text).
+fn initial_backlog<P: AsRef<str>>(stories: impl IntoIterator<Item = (P, String)>) -> Fixture {
+    let f = Fixture::empty();
+    f.git(&["init", "-q", "-b", "main"]);
+    f.write("backlog.yaml", CONFIG);
+    for (path, text) in stories {
+        f.write(path.as_ref(), text);
+    }
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-q", "-m", "Initial backlog"]);
+    f
+}
+
 /// A commit outside what `log` shows (it changes code only) whose author
 /// line git cannot read is never read whole: the log is the same whatever
 /// the number of threads (it failed or not by where the commit fell among
 /// the threads' runs).
 #[test]
 fn an_unreadable_code_commit_ends_no_log_whatever_the_threads() {
-    let f = Fixture::empty();
-    f.git(&["init", "-q", "-b", "main"]);
-    f.write("backlog.yaml", CONFIG);
-    f.write("stories/S-1-one.md", story("S-1", "One", "draft", "10", ""));
-    f.git(&["add", "-A"]);
-    f.git(&["commit", "-q", "-m", "Initial backlog"]);
+    let f = initial_backlog([("stories/S-1-one.md", story("S-1", "One", "draft", "10", ""))]);
     let code = |n: u32| {
         std::fs::write(f.root().join("code.txt"), format!("{n}\n")).unwrap();
         f.git(&["add", "-A"]);
@@ -928,18 +937,11 @@ fn an_unreadable_code_commit_ends_no_log_whatever_the_threads() {
 /// not counted put positions on the branch one place lower: 5 -> 2 here).
 #[test]
 fn an_all_parents_index_extended_over_an_older_branch_has_the_positions_built_anew() {
-    let f = Fixture::empty();
-    f.git(&["init", "-q", "-b", "main"]);
-    f.write("backlog.yaml", CONFIG);
-    for n in 1..=6 {
+    let f = initial_backlog((1..=6).map(|n| {
         let (id, rank) = (format!("S-{n}"), format!("{n}0"));
-        f.write(
-            &format!("stories/{id}-s.md"),
-            story(&id, "Story", "draft", &rank, ""),
-        );
-    }
-    f.git(&["add", "-A"]);
-    f.git(&["commit", "-q", "-m", "Initial backlog"]);
+        let text = story(&id, "Story", "draft", &rank, "");
+        (format!("stories/{id}-s.md"), text)
+    }));
     f.git(&["branch", "topic"]);
     f.edit("stories/S-2-s.md", "rank: 20", "rank: 22");
     f.git(&["commit", "-q", "-a", "-m", "Two a little later"]);
