@@ -312,8 +312,10 @@ pub fn build_walked(
             read.push((w.id, w.data.take()));
         }
     }
+    // In runs of their own size: a project's history keeps one commit in
+    // twenty, which runs sized for the walk would give to one core.
     let commits: Vec<CommitInfo> = read
-        .par_chunks(chunk)
+        .par_chunks(read.len().div_ceil(workers * 8).max(1))
         .flat_map_iter(|run| {
             let g = shared.local_for_blobs();
             run.iter()

@@ -1,7 +1,6 @@
 //! The snapshot at a revision: the one place that turns a commit into a
 //! [`Snapshot`], for `--at`, history, `diff` and `check --since`.
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use super::{load, load_base_of_change, load_head_of_change, LoadError, PathSet, Reuse};
@@ -211,22 +210,24 @@ fn changed_in_head(
 /// sides, so that the comparison (which pairs stories by id) pairs it with
 /// itself: where an id moved to another file, a story whose body was not
 /// read would be compared with one whose body differs. Paths are matched
-/// byte for byte, as the loads made them from the same tree listing (as
-/// `Path`s, compared part by part, this was 4 ms of a `diff`); one not
-/// found answers no, and every body is read.
+/// byte for byte in the folder, as the loads look stories up
+/// (`load::in_folder`); one not found answers no, and every body is read.
 fn same_ids_at(base: &Snapshot, head: &Snapshot, root: &Path, same_body: &PathSet) -> bool {
     fn ids_at<'s>(
         s: &'s Snapshot,
-        wanted: &foldhash::HashSet<&OsStr>,
-    ) -> foldhash::HashMap<&'s OsStr, &'s StoryId> {
+        root: &Path,
+        wanted: &foldhash::HashSet<&[u8]>,
+    ) -> foldhash::HashMap<&'s [u8], &'s StoryId> {
         s.stories
             .iter()
-            .filter(|x| wanted.contains(x.doc.path.as_os_str()))
-            .map(|x| (x.doc.path.as_os_str(), &x.id))
+            .filter_map(|x| Some((super::in_folder(root, &x.doc.path)?, &x.id)))
+            .filter(|(path, _)| wanted.contains(path))
             .collect()
     }
-    let paths: Vec<PathBuf> = same_body.iter().map(|rel| root.join(rel)).collect();
-    let wanted: foldhash::HashSet<&OsStr> = paths.iter().map(|p| p.as_os_str()).collect();
-    let base_ids = ids_at(base, &wanted);
-    base_ids.len() == wanted.len() && base_ids == ids_at(head, &wanted)
+    let wanted: foldhash::HashSet<&[u8]> = same_body
+        .iter()
+        .map(|p| p.as_os_str().as_encoded_bytes())
+        .collect();
+    let base_ids = ids_at(base, root, &wanted);
+    base_ids.len() == wanted.len() && base_ids == ids_at(head, root, &wanted)
 }
