@@ -135,13 +135,10 @@ impl Summaries {
         for id in ids {
             // Through the index by id, which the command uses next: a
             // story read in full keeps its id and place, so it stays true.
-            let at = snapshot.places_of_id(id);
-            // An id the summaries do not know may be in a file they got
-            // wrong: only a full read can say it is not there.
-            if at.is_empty() {
-                return false;
-            }
-            for i in at {
+            // An id no story has is not there: each file whose entry did
+            // not hold was read, and the others say their ids as surely as
+            // they give every position (a typo is not a full read).
+            for i in snapshot.places_of_id(id) {
                 let display = snapshot.stories[i].doc.path.clone();
                 if !self.contains(&snapshot.stories[i]) {
                     continue;

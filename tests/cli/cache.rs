@@ -462,6 +462,29 @@ fn the_story_cache_is_written_again_only_when_it_pays() {
     );
 }
 
+/// An id no file has is answered from the summaries: a typo in `show`
+/// once read the whole backlog again and wrote the cache anew.
+#[test]
+fn an_unknown_id_is_answered_without_reading_the_backlog_again() {
+    let f = example_with_fillers();
+    let cache = cache_file(&f);
+    let written = std::fs::read(&cache).unwrap();
+    let run = f.run(&["show", "S-1999"]);
+    insta::assert_snapshot!(run, @"
+    ------- stderr -------
+    error: no story has the id `S-1999`
+      help: did you mean `S-199`?
+    [exit status: 2]
+    ");
+    assert_eq!(
+        std::fs::read(&cache).unwrap(),
+        written,
+        "no full read wrote the cache again"
+    );
+    let _ = std::fs::remove_dir_all(f.root().join(".git/backlog"));
+    assert_eq!(run.to_string(), f.run(&["show", "S-1999"]).to_string());
+}
+
 /// While the stories folder is unchanged, a read takes its listing from
 /// the cache; a story added, removed or renamed since changes the folder,
 /// and the folder is read again: the answers are those of a full read.
