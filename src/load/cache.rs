@@ -44,6 +44,11 @@ use super::LoadError;
 // command, and SipHash over 10,000 paths was a tenth of `show`.
 use foldhash::{HashMap, HashMapExt};
 
+/// The longest cache read: about 150 bytes a story, so a backlog of more
+/// than a million stories. A longer file is no cache of ours (it is
+/// rebuilt), and is not read.
+const MAX_CACHE_BYTES: u64 = 256 << 20;
+
 /// The format's first word; a cache of another format is rebuilt.
 const MAGIC: &str = "backlog-story-cache-2";
 
@@ -860,7 +865,13 @@ struct Stored {
 impl Stored {
     /// The cache at `file`, if it is whole, of this format and this tool.
     fn read(file: &Path) -> Option<Stored> {
-        let text = std::fs::read_to_string(file).ok()?;
+        let file = crate::source::open_unblocked(file, true).ok()??;
+        let crate::source::Limited::Bytes(bytes) =
+            crate::source::read_to_limit(file, MAX_CACHE_BYTES).ok()?
+        else {
+            return None;
+        };
+        let text = String::from_utf8(bytes).ok()?;
         let (header, body) = text.split_once('\n')?;
         let mut parts = header.split(' ');
         let (magic, tool) = (parts.next()?, parts.next()?);

@@ -1082,6 +1082,19 @@ fn load_config(
             ));
             return Ok(Config::default());
         }
+        // A FIFO, a device or a link: said like any file that cannot be
+        // read, and the settings are unusable.
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            let doc = Document::new(display, String::new());
+            out.push(
+                doc.file_finding(Rule::Unreadable, format!("cannot read file: {e}"))
+                    .help("make backlog.yaml a plain file in the backlog folder"),
+            );
+            return Ok(Config {
+                unreadable: true,
+                ..Config::default()
+            });
+        }
         Err(e) => {
             return Err(LoadError {
                 path: display,

@@ -67,6 +67,70 @@ pub enum Limited {
     TooLarge(u64),
 }
 
+/// Opens the file at `path` for reading without waiting on it: a FIFO
+/// named like a backlog file would hold the command (and its write lock)
+/// until something wrote to it. `Ok(None)` where nothing is there. With
+/// `plain_only` anything but a plain file is an error, so that a device
+/// (`/dev/zero` never ends) is never read, and a link is not followed:
+/// for the files of ours in the git directory, and for `backlog.yaml`.
+/// Without it no `stat` is made: a story file was listed as a plain file
+/// a moment before, and a FIFO put in its place reads as empty.
+pub fn open_unblocked(path: &Path, plain_only: bool) -> io::Result<Option<std::fs::File>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let no_link = if plain_only { libc::O_NOFOLLOW } else { 0 };
+        options.custom_flags(libc::O_NONBLOCK | no_link);
+    }
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        #[cfg(unix)]
+        Err(e) if plain_only && e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(not_plain("a symbolic link"))
+        }
+        Err(e) => return Err(e),
+    };
+    if plain_only && !file.metadata()?.is_file() {
+        return Err(not_plain("not a plain file"));
+    }
+    Ok(Some(file))
+}
+
+fn not_plain(what: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("{what} (a FIFO, device, folder or link is never read)"),
+    )
+}
+
+/// Reads an open file to its end, stopping past `limit` bytes: through a
+/// buffer on the stack, so that the bytes kept are allocated at their
+/// length, and without asking the size first (no `stat`).
+pub fn read_to_limit(mut file: std::fs::File, limit: u64) -> io::Result<Limited> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // A FIFO with a writer that has written nothing yet.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(e) => return Err(e),
+        };
+        bytes.extend_from_slice(&chunk[..n]);
+        if bytes.len() as u64 > limit {
+            let size = file.metadata().map_or(bytes.len() as u64, |m| m.len());
+            return Ok(Limited::TooLarge(size));
+        }
+    }
+    Ok(Limited::Bytes(bytes))
+}
+
 /// Whether a file is a Markdown file by its name: the one rule for which
 /// files of `stories/` and `sprints/` are read.
 pub fn is_markdown(path: &Path) -> bool {

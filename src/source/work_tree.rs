@@ -63,40 +63,23 @@ impl Source for WorkTree {
         Ok(out)
     }
 
+    /// Only a plain file, never a link: `backlog.yaml` and the other files
+    /// read by name, not listed first.
     fn read(&self, path: &Path) -> io::Result<Option<Vec<u8>>> {
-        match std::fs::read(self.root.join(path)) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
+        let Some(file) = super::open_unblocked(&self.root.join(path), true)? else {
+            return Ok(None);
+        };
+        match super::read_to_limit(file, u64::MAX)? {
+            super::Limited::Bytes(bytes) => Ok(Some(bytes)),
+            super::Limited::TooLarge(_) => unreachable!("no file is longer than u64::MAX bytes"),
         }
     }
 
     fn read_limited(&self, path: &Path, limit: u64) -> io::Result<Option<super::Limited>> {
-        use std::io::Read as _;
-        let mut file = match std::fs::File::open(self.root.join(path)) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        // Read without asking the size first (no `stat`), through a buffer
-        // on the stack so the bytes kept are allocated at their length, and
-        // stop past the limit.
-        let mut bytes = Vec::new();
-        let mut chunk = [0u8; 16 * 1024];
-        loop {
-            let n = match file.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            bytes.extend_from_slice(&chunk[..n]);
-            if bytes.len() as u64 > limit {
-                let size = file.metadata().map_or(bytes.len() as u64, |m| m.len());
-                return Ok(Some(super::Limited::TooLarge(size)));
-            }
+        match super::open_unblocked(&self.root.join(path), false)? {
+            Some(file) => super::read_to_limit(file, limit).map(Some),
+            None => Ok(None),
         }
-        Ok(Some(super::Limited::Bytes(bytes)))
     }
 }
 

@@ -221,3 +221,25 @@ fn every_case_together_still_checks_the_rest() {
         r.stdout
     );
 }
+
+/// A FIFO named `backlog.yaml` held every command, `check` too, until
+/// something wrote to it: it is said to be unreadable, like any file.
+#[cfg(unix)]
+#[test]
+fn a_settings_file_that_is_a_fifo_is_reported_not_waited_on() {
+    let f = Fixture::example();
+    let settings = f.backlog().join("backlog.yaml");
+    std::fs::remove_file(&settings).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&settings).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    insta::assert_snapshot!(f.run(&["show", "S-15"]), @"
+    ------- stderr -------
+    error: backlog.yaml does not parse, so the workflow, done statuses and scoring model are unknown:
+
+    error[B006]: cannot read file: not a plain file (a FIFO, device, folder or link is never read)
+     --> .backlog/backlog.yaml:1:1
+      = help: make backlog.yaml a plain file in the backlog folder
+      help: fix backlog.yaml (see the finding above), then run the command again
+    [exit status: 2]
+    ");
+}

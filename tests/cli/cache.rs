@@ -627,3 +627,23 @@ fn one_story_edits_leave_the_cache_until_it_is_worth_writing_again() {
         "three stale entries: the cache is written again"
     );
 }
+
+/// A FIFO in the cache's place held every one-story command, and its
+/// write lock, until something wrote to it; a link to `/dev/zero` was read
+/// until memory ran out. Neither is read: the cache is rebuilt beside them.
+#[cfg(unix)]
+#[test]
+fn a_cache_that_is_a_fifo_or_a_link_to_a_device_is_never_read() {
+    let f = example_with_cache();
+    let cache = cache_file(&f);
+    let before = files(&f.backlog());
+    std::fs::remove_file(&cache).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&cache).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    insta::assert_snapshot!(f.run(&["set", "S-15", "estimate=5"]), @"S-15: estimate = 5");
+    assert_ne!(files(&f.backlog()), before, "the edit was written");
+    std::fs::remove_file(&cache).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &cache).unwrap();
+    let shown = f.run(&["show", "S-15"]).to_string();
+    assert!(shown.contains("estimate:     5"), "{shown}");
+}
