@@ -34,8 +34,40 @@ pub fn markdown(text: &str) -> String {
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TASKLISTS);
     let mut raw = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut raw, Parser::new_ext(text, opts));
+    let kept = ammonia::Builder::default().clone_tags();
+    // Raw HTML the sanitiser would drop is shown as the text it is: "a PDF
+    // named <INV-1>.pdf" keeps its `<INV-1>`. A script's or a style's stays
+    // HTML, removed with its content.
+    let as_written = |html: &str| {
+        let name = tag_name(html).to_ascii_lowercase();
+        !name.is_empty()
+            && !kept.contains(name.as_str())
+            && !matches!(name.as_str(), "script" | "style")
+    };
+    let events = Parser::new_ext(text, opts).map(|e| match e {
+        pulldown_cmark::Event::InlineHtml(h) | pulldown_cmark::Event::Html(h) if as_written(&h) => {
+            pulldown_cmark::Event::Text(h)
+        }
+        e => e,
+    });
+    html::push_html(&mut raw, events);
     sanitise(&raw)
+}
+
+/// The name of the tag a piece of raw HTML opens with (`div` of `<div a>`,
+/// of `</div>`); empty for a comment, a declaration or other text.
+fn tag_name(html: &str) -> &str {
+    let rest = html.trim_start();
+    let rest = rest.strip_prefix("</").or_else(|| rest.strip_prefix('<'));
+    let Some(rest) = rest else { return "" };
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(rest.len());
+    if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        &rest[..end]
+    } else {
+        ""
+    }
 }
 
 /// Cleans HTML with ammonia: its default allow-list (no script, no event
@@ -64,6 +96,15 @@ mod tests {
         assert_eq!(
             escape("<b a=\"x\">&'</b>"),
             "&lt;b a=&quot;x&quot;&gt;&amp;&#39;&lt;/b&gt;"
+        );
+    }
+
+    #[test]
+    fn raw_html_the_sanitiser_would_drop_is_shown_as_written() {
+        let out = markdown("a PDF named <INV-1>.pdf, <kbd>Ctrl</kbd>\n\n<INV-2>\n");
+        assert_eq!(
+            out,
+            "<p>a PDF named &lt;INV-1&gt;.pdf, <kbd>Ctrl</kbd></p>\n&lt;INV-2&gt;\n"
         );
     }
 

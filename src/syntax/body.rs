@@ -322,8 +322,14 @@ fn gather_from<'a>(
                     }
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
+            // Raw HTML is words the author wrote: "a PDF named <INV-1>.pdf"
+            // keeps its `<INV-1>` (CommonMark reads it as a tag).
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => {
                 push_text(&mut heading, &mut paragraph, &mut item, &t)
+            }
+            Event::Html(t) => {
+                let line = t.trim_end_matches(['\n', '\r']).replace(['\n', '\r'], " ");
+                push_text(&mut heading, &mut paragraph, &mut item, &line)
             }
             Event::SoftBreak | Event::HardBreak => {
                 push_text(&mut heading, &mut paragraph, &mut item, " ")

@@ -1631,3 +1631,26 @@ fn a_huge_event_count_in_the_history_index_is_rebuilt_not_a_panic() {
         );
     }
 }
+
+/// Text in angle brackets is raw HTML to CommonMark: a criterion "a PDF
+/// named <INV-1>.pdf downloads" lost its `<INV-1>` in `show`, `log`, the
+/// refusal of `status done` and the site. It is kept as written.
+#[test]
+fn text_in_angle_brackets_is_kept_in_criteria() {
+    let f = Fixture::example();
+    f.write(
+        "stories/S-90-pdf-names.md",
+        "---\nid: S-90\ntitle: PDF names\nstatus: draft\nrank: 90\n---\n\n\
+         ## Acceptance criteria\n\n- [ ] a PDF named <INV-1>.pdf downloads\n",
+    );
+    let shown = f.run(&["show", "S-90", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&shown.stdout).unwrap();
+    insta::assert_snapshot!(v["acceptance_criteria"][0]["text"], @r#""a PDF named <INV-1>.pdf downloads""#);
+    let out = f.root().join("site");
+    f.run(&["render", "--out", out.to_str().unwrap()]);
+    let page = std::fs::read_to_string(out.join("story-S-90.html")).unwrap();
+    assert!(
+        page.contains("a PDF named &lt;INV-1&gt;.pdf downloads"),
+        "{page}"
+    );
+}
