@@ -28,6 +28,8 @@ pub enum SetError {
     GivenTwice(String),
     #[error("`{0}` is required and cannot be removed")]
     Required(String),
+    #[error("the value of `{0}` holds a line break or another control character")]
+    ControlCharacter(String),
     #[error("`{name}` is not a story field")]
     UnknownField {
         name: String,
@@ -84,6 +86,9 @@ impl SetError {
             SetError::UncheckedCriteria { .. } => "check them in the story file (`- [x]`), or pass --force to record it as done anyway".into(),
             SetError::GivenTwice(_) => "give each field once".into(),
             SetError::Required(key) => format!("give it a value: `{key}=…`"),
+            SetError::ControlCharacter(_) => {
+                "a field's value is one line; put the rest into the story's description".into()
+            }
             SetError::UnknownField { suggestion, .. } => match suggestion {
                 Some(d) => format!("did you mean `{d}`? Custom fields start with `x-`"),
                 None => "docs/format.md lists the fields; custom fields start with `x-`".into(),
@@ -100,7 +105,7 @@ impl SetError {
             }
             SetError::UnknownStory { epic: false, .. } => "`backlog list` shows every id".into(),
             SetError::UnknownGoal { goals, .. } => format!("the goals are: {}", goals.join(", ")),
-            SetError::UnknownSprint(id) => format!("create sprints/{id}.md first"),
+            SetError::UnknownSprint(id) => format!("create it with `backlog sprint new {id} --start DATE --end DATE`"),
             SetError::SelfDependency(_) => "name other stories".into(),
             SetError::NotADate { field, .. } => format!("write it like `{field}=2026-11-02`"),
             SetError::WholeValue | SetError::BadInputName(_) => {
@@ -164,6 +169,10 @@ pub fn plan_set(
     for (key, value) in assignments {
         if edits.iter().any(|e| &e.key == key) {
             return Err(SetError::GivenTwice(key.clone()));
+        }
+        // As `new` refuses for a title: a field's value is one line.
+        if value.chars().any(char::is_control) {
+            return Err(SetError::ControlCharacter(key.clone()));
         }
         if let Some(sub) = key.strip_prefix("value.") {
             // One input, edited at its own place in `value:`.

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::common::Fixture;
+use crate::common::{snapshot_of_files, Fixture};
 
 /// `git diff --numstat` of the working tree: (added, removed, path).
 fn numstat(f: &Fixture) -> Vec<(String, String, String)> {
@@ -530,7 +530,7 @@ fn set_refuses_bad_values() {
     $ backlog set S-22 sprint=2026-S99
     ------- stderr -------
     error: sprint `2026-S99` does not exist; nothing was written
-      help: create sprints/2026-S99.md first
+      help: create it with `backlog sprint new 2026-S99 --start DATE --end DATE`
     [exit status: 2]
     $ backlog set S-22 title=
     ------- stderr -------
@@ -735,4 +735,19 @@ fn a_new_story_that_breaks_an_error_rule_is_refused_unless_forced() {
     created .backlog/stories/S-33-pay-by-card.md (S-33, position 33 of 33)
     ");
     assert!(f.backlog().join("stories/S-33-pay-by-card.md").is_file());
+}
+
+/// `set` wrote a title with a line break (quoted, so the YAML held) where
+/// `new` refuses one: a field's value is one line.
+#[test]
+fn set_refuses_a_value_with_a_line_break_as_new_does() {
+    let f = Fixture::example();
+    let before = snapshot_of_files(&f.backlog());
+    insta::assert_snapshot!(f.run(&["set", "S-29", "title=Dark\nmode"]), @"
+    ------- stderr -------
+    error: the value of `title` holds a line break or another control character; nothing was written
+      help: a field's value is one line; put the rest into the story's description
+    [exit status: 2]
+    ");
+    assert_eq!(snapshot_of_files(&f.backlog()), before);
 }
