@@ -34,16 +34,16 @@ pub(super) fn since(
             .as_ref()
             .map(|r| r.decisions.as_slice())
             .unwrap_or_default();
-        let amended = |story: &str| {
-            decisions
-                .iter()
-                .any(|d| d.story.as_str() == story && d.amends.is_some())
-        };
         for (k, (decision, note)) in &old {
             let now = new_keys.iter().position(|(nk, _)| nk == k);
+            // A note reworded in place is a correction when that entry says
+            // why (`amends:`); a decision deleted or turned is never one,
+            // whatever another entry says.
+            let says_why = now.is_some_and(|i| decisions[i].amends.is_some());
             let what = match now.map(|i| &new_keys[i].1) {
                 None => format!("was deleted (it was `{decision}`)"),
                 Some((d, _)) if d != decision => format!("was changed from `{decision}` to `{d}`"),
+                Some((_, n)) if n != note && says_why => continue,
                 Some((_, n)) if n != note => format!(
                     "had its note changed from \"{}\" to \"{}\"",
                     note.as_deref().unwrap_or(""),
@@ -51,9 +51,6 @@ pub(super) fn since(
                 ),
                 Some(_) => continue,
             };
-            if amended(&k.0) {
-                continue;
-            }
             // decision_keys keeps the order of the decisions list.
             let at = now.map_or("review.decisions".to_string(), |i| {
                 decisions[i].path.clone()

@@ -188,10 +188,20 @@ pub(super) fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
                 }
                 continue;
             };
+            // A later entry on the same story (a correction) decides instead.
+            let superseded = review
+                .decisions
+                .iter()
+                .rev()
+                .find(|x| x.story == d.story)
+                .is_some_and(|last| !std::ptr::eq(last, d));
             let in_sprint = story.sprint.as_deref() == Some(sprint.id.as_str());
             let carried_on =
                 d.decision == DecisionKind::Rejected && carried_on_after(ctx, story, sprint);
-            if !in_sprint && !carried_on {
+            // Whether the story was in the sprint is asked of the entry that
+            // decides: an acceptance corrected to a rejection, then carried
+            // over, was in it.
+            if !in_sprint && !carried_on && !superseded {
                 let now = match &story.sprint {
                     Some(s) => format!("its `sprint:` is `{s}`"),
                     None => "it has no `sprint:`".into(),
@@ -213,13 +223,6 @@ pub(super) fn sprint_rules(ctx: &Context, out: &mut Vec<Finding>) {
                         )),
                 );
             }
-            // A later entry on the same story (a correction) decides instead.
-            let superseded = review
-                .decisions
-                .iter()
-                .rev()
-                .find(|x| x.story == d.story)
-                .is_some_and(|last| !std::ptr::eq(last, d));
             if d.decision == DecisionKind::Accepted && !superseded && !cfg.is_done(&story.status) {
                 out.push(
                     sprint

@@ -275,13 +275,16 @@ pub fn velocity(ctx: &Context, a: VelocityArgs, out: &mut dyn Write) -> Outcome 
 }
 
 fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
-    use crate::plan::review::{parse_entries, plan_review, status_edit, ReviewError};
+    use crate::plan::review::{
+        parse_entries, plan_review, reopened_edit, status_edit, ReviewError,
+    };
     let fail = |e: ReviewError| {
         let hint = match &e {
             ReviewError::NotInSprint { .. } => "a decision is taken on a story of the sprint; `backlog list --sprint ID` shows them",
             ReviewError::Decided { .. } => "a recorded decision is never rewritten: add the correction with --amends \"why\" after the --accept or --reject",
             ReviewError::Closed(_) => "a closed sprint takes no more decisions",
             ReviewError::UnknownSprint(_) => "`backlog sprint new` creates one",
+            ReviewError::UncheckedCriteria { .. } => "check them in the story file (`- [x]`), or pass --force to accept it anyway",
             ReviewError::NotReadBack { .. } => "this is a bug in backlog: please report it with the title; `backlog new` writes the story meanwhile",
             _ => "`backlog sprint review --help` shows how entries are written",
         };
@@ -309,7 +312,7 @@ fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
         .ok()
         .and_then(|r| r.git.story_names_in_branches(&r.rel).ok())
         .unwrap_or_default();
-    let plan = plan_review(&o.snapshot, &a.id, &entries, day, &taken).map_err(fail)?;
+    let plan = plan_review(&o.snapshot, &a.id, &entries, day, &taken, force).map_err(fail)?;
     let sprint = o
         .snapshot
         .sprint(&a.id)
@@ -332,11 +335,13 @@ fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
     let changes: Vec<FileChange> = plan
         .statuses
         .iter()
-        .map(|(id, status)| {
+        .map(|c| {
+            let mut edits = vec![status_edit(&c.status)];
+            edits.extend(c.reopened.as_deref().map(reopened_edit));
             Ok(FileChange::story(
                 &o.tree,
-                o.story(id.as_str())?,
-                vec![status_edit(status)],
+                o.story(c.story.as_str())?,
+                edits,
             ))
         })
         .collect::<Result<_, CliError>>()?;
@@ -368,8 +373,11 @@ fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
         counted(plan.decisions.len(), "decision", "decisions"),
         counted(plan.feedback.len(), "feedback item", "feedback items")
     )?;
-    for (id, status) in &plan.statuses {
-        writeln!(out, "{id}: status = {status}")?;
+    for c in &plan.statuses {
+        writeln!(out, "{}: status = {}", c.story, c.status)?;
+        if let Some(why) = &c.reopened {
+            writeln!(out, "{}: reopened = {why}", c.story)?;
+        }
     }
     for c in &creates {
         writeln!(out, "created {}", c.display.display())?;

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::edit::line::{flow_text_token, text_token, FieldEdit};
 use crate::model::date::Date;
+use crate::model::rank::Rank;
 use crate::model::{DecisionKind, Kind, Snapshot, StoryId};
 use crate::plan::new::{file_name, next_id, read_back, render, NewStory};
 
@@ -63,6 +64,8 @@ pub enum ReviewError {
     Closed(String),
     #[error("the new story \"{title}\" would not read back as written ({what})")]
     NotReadBack { title: String, what: String },
+    #[error("`{story}` has {} unchecked acceptance {}: {}", open.len(), if open.len() == 1 { "criterion" } else { "criteria" }, open.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", "))]
+    UncheckedCriteria { story: String, open: Vec<String> },
 }
 
 /// Reads the entries from the command line's words, in order: a `--note`,
@@ -164,9 +167,20 @@ pub struct ReviewPlan {
     /// Flow-mapping lines to append to `review.decisions` and `review.feedback`.
     pub decisions: Vec<String>,
     pub feedback: Vec<String>,
-    /// Status edits: (story, new status).
-    pub statuses: Vec<(StoryId, String)>,
+    /// Status edits.
+    pub statuses: Vec<StatusChange>,
     pub new_stories: Vec<NewStoryFile>,
+}
+
+/// A story's status set by a decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusChange {
+    pub story: StoryId,
+    pub status: String,
+    /// Why a finished story is open again (its `reopened:`), when a
+    /// rejection takes it out of a done status: what `check --since`
+    /// asks of every story opened again (B081).
+    pub reopened: Option<String>,
 }
 
 /// The status a rejected story goes back to: `ready` when the workflow has
@@ -184,13 +198,16 @@ pub fn rejected_status(s: &Snapshot) -> String {
 }
 
 /// Plans the review of `sprint` on `today`; `taken` are story file names
-/// on other branches, so new ids stay unique.
+/// on other branches, so new ids stay unique. A story is accepted with
+/// unchecked acceptance criteria only with `force`, as `status` moves it
+/// to done. The stories the review creates are ranked after every other.
 pub fn plan_review(
     s: &Snapshot,
     sprint: &str,
     entries: &[Entry],
     today: Date,
     taken: &BTreeSet<String>,
+    force: bool,
 ) -> Result<ReviewPlan, ReviewError> {
     let sp = s
         .sprint(sprint)
@@ -211,6 +228,8 @@ pub fn plan_review(
         .cloned()
         .unwrap_or_else(|| "done".into());
     let first_status = s.config.first_status();
+    // Each new story goes after the last one ranked, as `new` puts it.
+    let mut last_rank = s.stories.iter().filter_map(|x| x.rank.clone()).max();
     let mut taken = taken.clone();
     let mut seen = BTreeSet::new();
     let mut new_story = |plan: &mut ReviewPlan,
@@ -230,7 +249,9 @@ pub fn plan_review(
             estimate: None,
             labels: Vec::new(),
         };
-        let mut text = render(&story, &id, &first_status, None, today);
+        let rank = last_rank.as_ref().map_or(Rank::from_int(10), Rank::above);
+        last_rank = Some(rank.clone());
+        let mut text = render(&story, &id, &first_status, Some(&rank), today);
         if let Some(who) = stakeholder {
             text = text.replacen(
                 "\ncreated: ",
@@ -240,7 +261,7 @@ pub fn plan_review(
         }
         // The link back, in the body's first line.
         text = text.replacen("---\n<!--", &format!("---\n{body}\n\n<!--"), 1);
-        read_back(&text, &id, &story.title, None).map_err(|e| ReviewError::NotReadBack {
+        read_back(&text, &id, &story.title, Some(&rank)).map_err(|e| ReviewError::NotReadBack {
             title: story.title.clone(),
             what: e.what,
         })?;
@@ -303,10 +324,34 @@ pub fn plan_review(
                         )?)
                     }
                 };
+                if *decision == DecisionKind::Accepted && !force {
+                    let open: Vec<String> = x
+                        .criteria
+                        .iter()
+                        .filter(|c| c.checked == Some(false))
+                        .map(|c| c.text.to_string())
+                        .collect();
+                    if !open.is_empty() {
+                        return Err(ReviewError::UncheckedCriteria {
+                            story: story.to_string(),
+                            open,
+                        });
+                    }
+                }
                 let (word, status) = match decision {
                     DecisionKind::Accepted => ("accepted", done.clone()),
                     DecisionKind::Rejected => ("rejected", rejected_status(s)),
                 };
+                // A finished story rejected now is open again, and says why.
+                let reopened = (*decision == DecisionKind::Rejected && s.config.is_done(&x.status))
+                    .then(|| one_line(amends.as_deref().or(note.as_deref()).unwrap_or_default()))
+                    .map(|why| {
+                        if why.is_empty() {
+                            format!("rejected at the {sprint} review")
+                        } else {
+                            why
+                        }
+                    });
                 let mut item = format!("{{ story: {story}, decision: {word}");
                 if let Some(n) = note {
                     item.push_str(&format!(", note: {}", flow_text_token(n)));
@@ -320,7 +365,11 @@ pub fn plan_review(
                 item.push_str(" }");
                 plan.decisions.push(item);
                 if x.status != status {
-                    plan.statuses.push((story.clone(), status));
+                    plan.statuses.push(StatusChange {
+                        story: story.clone(),
+                        status,
+                        reopened,
+                    });
                 }
             }
             Entry::Feedback { from, note, story } => {
@@ -366,6 +415,14 @@ fn one_line(text: &str) -> String {
         .trim_start_matches(['#', '-', '*', '>'])
         .trim()
         .to_string()
+}
+
+/// The `reopened:` edit for a finished story a rejection opens again.
+pub fn reopened_edit(why: &str) -> FieldEdit {
+    FieldEdit {
+        key: "reopened".into(),
+        token: Some(text_token(why)),
+    }
 }
 
 /// The status edit for one story.

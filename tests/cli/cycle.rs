@@ -436,6 +436,8 @@ fn the_review_and_the_close_are_small_reviewable_changes() {
             "support: wants bulk export, asap",
             "--new-story",
             "Bulk export for support",
+            // S-16's criteria are not checked off in the example.
+            "--force",
         ],
     );
     insta::assert_snapshot!(review, @"
@@ -528,6 +530,7 @@ fn the_review_and_the_close_are_small_reviewable_changes() {
     title: PDF tables span pages
     kind: story
     status: idea
+    rank: 70
     created: 2026-12-04
     ---
     Follow-up of S-10, rejected at the 2026-S23 review: still breaks, on page 3.
@@ -844,7 +847,7 @@ fn review_corrections_closed_sprints_and_velocity_hold_together() {
     // While 2026-S23 runs (it ends 2026-12-04), whatever day the test runs.
     insta::assert_snapshot!(f.session_env(&[("BACKLOG_TODAY", "2026-11-25")], &[
         &["sprint", "review", "2026-S23", "--feedback", "sales: first"],
-        &["sprint", "review", "2026-S23", "--accept", "S-16", "--note", "ok", "--feedback", "sales: second"],
+        &["sprint", "review", "2026-S23", "--accept", "S-16", "--note", "ok", "--feedback", "sales: second", "--force"],
         &["sprint", "review", "2026-S23", "--accept", "S-16"],
         &["sprint", "review", "2026-S23", "--reject", "S-16", "--amends", "fees were wrong on refunds", "--force"],
         &["velocity"],
@@ -856,7 +859,7 @@ fn review_corrections_closed_sprints_and_velocity_hold_together() {
     ]), @r#"
     $ backlog sprint review 2026-S23 --feedback sales: first
     2026-S23: 0 decisions and 1 feedback item recorded
-    $ backlog sprint review 2026-S23 --accept S-16 --note ok --feedback sales: second
+    $ backlog sprint review 2026-S23 --accept S-16 --note ok --feedback sales: second --force
     2026-S23: 1 decision and 1 feedback item recorded
     S-16: status = done
     $ backlog sprint review 2026-S23 --accept S-16
@@ -867,6 +870,7 @@ fn review_corrections_closed_sprints_and_velocity_hold_together() {
     $ backlog sprint review 2026-S23 --reject S-16 --amends fees were wrong on refunds --force
     2026-S23: 1 decision and 0 feedback items recorded
     S-16: status = ready
+    S-16: reopened = fees were wrong on refunds
     $ backlog velocity
     SPRINT      DATES                    COMMITTED  ACCEPTED
     2026-S21    2026-10-26 – 2026-11-06          -        21

@@ -928,3 +928,97 @@ fn serde_yaml_check(text: &str) -> Result<serde_json::Value, String> {
         None => Ok(v),
     }
 }
+
+/// A decision corrected with `--amends` broke the rest of the cycle: the
+/// story rejected after its acceptance was done and open again with no
+/// `reopened:` (B081 in CI on the tool's own write), the sprint could not
+/// be closed (B062 on the superseded acceptance), and with an amending
+/// entry on the story the original could be deleted or turned unnoticed.
+#[test]
+fn a_decision_corrected_with_amends_keeps_the_cycle_and_the_trail_whole() {
+    let f = Fixture::example();
+    let day = [("BACKLOG_TODAY", "2026-12-04")];
+    let accept = [
+        "sprint", "review", "2026-S23", "--accept", "S-16", "--force",
+    ];
+    assert_eq!(f.run_env(&day, &accept).code, 0);
+    f.git(&["commit", "-qam", "Accept S-16"]);
+    let reject = [
+        "sprint",
+        "review",
+        "2026-S23",
+        "--reject",
+        "S-16",
+        "--amends",
+        "fees wrong on refunds",
+    ];
+    insta::assert_snapshot!(f.run_env(&day, &reject), @"
+    2026-S23: 1 decision and 0 feedback items recorded
+    S-16: status = ready
+    S-16: reopened = fees wrong on refunds
+    ");
+    f.git(&["commit", "-qam", "S-16 was not done"]);
+    let since = f.run_env(&day, &["check", "--since", "HEAD~1", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&since.stdout).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, Vec::<&str>::new(), "{}", since.stdout);
+    let next = [
+        "sprint",
+        "new",
+        "2026-S24",
+        "--start",
+        "2026-12-07",
+        "--end",
+        "2026-12-18",
+    ];
+    assert_eq!(f.run_env(&day, &next).code, 0);
+    let close = [
+        "sprint",
+        "close",
+        "2026-S23",
+        "--carry-over-to",
+        "2026-S24",
+        "--goal-met",
+        "no",
+    ];
+    insta::assert_snapshot!(f.run_env(&day, &close), @"2026-S23: closed; 5 carried over into 2026-S24: S-10, S-24, S-14, S-15, S-16");
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-qm", "Close 2026-S23"]);
+    // The acceptance, deleted or turned, is a rewritten decision.
+    let sprint = "sprints/2026-S23.md";
+    let original = f.read(sprint);
+    for (from, to) in [
+        ("    - { story: S-16, decision: accepted }\n", ""),
+        (
+            "{ story: S-16, decision: accepted }",
+            "{ story: S-16, decision: rejected }",
+        ),
+    ] {
+        f.edit(sprint, from, to);
+        let r = f.run_env(&day, &["check", "--since", "HEAD"]);
+        assert!(r.stdout.contains("error[B080]"), "{to:?}: {}", r.stdout);
+        f.write(sprint, &original);
+    }
+}
+
+/// `status done` refuses a story whose acceptance criteria are not all
+/// checked; the review accepted one, done, without a word.
+#[test]
+fn the_review_accepts_unchecked_criteria_only_with_force() {
+    let f = Fixture::example();
+    let day = [("BACKLOG_TODAY", "2026-12-04")];
+    let before = crate::common::snapshot_of_files(&f.backlog());
+    let accept = ["sprint", "review", "2026-S23", "--accept", "S-16"];
+    insta::assert_snapshot!(f.run_env(&day, &accept), @r#"
+    ------- stderr -------
+    error: `S-16` has 2 unchecked acceptance criteria: "Given a paid invoice, then its page shows the amount paid, the fee and the net payout", "The monthly CSV export has a fee column"; nothing was written
+      help: check them in the story file (`- [x]`), or pass --force to accept it anyway
+    [exit status: 2]
+    "#);
+    assert_eq!(crate::common::snapshot_of_files(&f.backlog()), before);
+}
