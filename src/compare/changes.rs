@@ -52,10 +52,27 @@ pub enum Change {
         goal: Option<String>,
     },
     SprintRemoved,
+    /// `sprint start` recorded the commitment.
+    SprintStarted {
+        date: Option<String>,
+        stories: Vec<String>,
+        points: String,
+    },
+    /// `sprint close` recorded the close.
+    SprintClosed {
+        date: String,
+        carried_over: Vec<String>,
+        /// The sprint they went to; none for the backlog.
+        to: Option<String>,
+        goal_met: Option<bool>,
+    },
     DecisionRecorded {
         story: String,
         decision: String,
         note: Option<String>,
+        /// Why it corrects a decision recorded before it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        amends: Option<String>,
     },
     DecisionChanged {
         story: String,
@@ -107,6 +124,8 @@ impl Change {
             | Change::CriterionRemoved { .. }
             | Change::CriterionChecked { .. } => "criteria",
             Change::SprintCreated { .. } | Change::SprintRemoved => "sprint-file",
+            Change::SprintStarted { .. } => "commitment",
+            Change::SprintClosed { .. } => "closed",
             Change::DecisionRecorded { .. }
             | Change::DecisionChanged { .. }
             | Change::DecisionRemoved { .. } => "decision",
@@ -153,16 +172,39 @@ pub fn sprint_changes(old: Option<&Sprint>, new: Option<&Sprint>) -> Vec<Change>
         }
         (None, None) => return out,
     };
+    // The start and the close, as the commands record them (once each).
+    if let Some(n) = new {
+        let before = old.and_then(|o| o.commitment.as_ref());
+        if let (Some(c), None) = (&n.commitment, before) {
+            out.push(Change::SprintStarted {
+                date: c.date.map(|d| d.to_string()),
+                stories: c.stories.iter().map(|s| s.to_string()).collect(),
+                points: fmt_num(c.points),
+            });
+        }
+        let before = old.and_then(|o| o.closed.as_ref());
+        if let (Some(c), None) = (&n.closed, before) {
+            out.push(Change::SprintClosed {
+                date: c.date.to_string(),
+                carried_over: c.carried_over.iter().map(|s| s.to_string()).collect(),
+                to: c.to.clone(),
+                goal_met: c.goal_met,
+            });
+        }
+    }
     let old_d = old_review.map(Review::decision_keys).unwrap_or_default();
     let new_d = new_review.map(Review::decision_keys).unwrap_or_default();
     let old_map: HashMap<_, _> = old_d.iter().cloned().collect();
     let new_map: HashMap<_, _> = new_d.iter().cloned().collect();
-    for (k, (decision, note)) in &new_d {
+    // The keys are in the order of the decisions list.
+    let new_amends = |i: usize| new_review.and_then(|r| r.decisions.get(i)?.amends.clone());
+    for (i, (k, (decision, note))) in new_d.iter().enumerate() {
         match old_map.get(k) {
             None => out.push(Change::DecisionRecorded {
                 story: k.0.clone(),
                 decision: decision.clone(),
                 note: note.clone(),
+                amends: new_amends(i),
             }),
             Some((od, on)) if od != decision || on != note => out.push(Change::DecisionChanged {
                 story: k.0.clone(),

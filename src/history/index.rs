@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::git::{CommitInfo, Git, GitError, Oid};
 use crate::history::{build, build_walked, Event, History, Options, Subject};
 
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// An index in memory: the history up to `tip` (of the folder and walk
 /// its file is named for).

@@ -1,6 +1,7 @@
 //! How a change reads in a log line, a diff or a Markdown table.
 
 use crate::compare::changes::Change;
+use crate::render::text::counted;
 
 /// How a change reads in a log line.
 pub fn describe(c: &Change) -> String {
@@ -45,11 +46,53 @@ pub fn describe(c: &Change) -> String {
         } => format!("criterion unchecked: {text}"),
         Change::SprintCreated { goal } => format!("sprint created{}", quoted(goal)),
         Change::SprintRemoved => "sprint removed".into(),
+        Change::SprintStarted {
+            date,
+            stories,
+            points,
+        } => format!(
+            "sprint started{}: committed {points} points in {} ({})",
+            date.as_ref()
+                .map(|d| format!(" on {d}"))
+                .unwrap_or_default(),
+            counted(stories.len(), "story", "stories"),
+            stories.join(", ")
+        ),
+        Change::SprintClosed {
+            date,
+            carried_over,
+            to,
+            goal_met,
+        } => {
+            let goal = match goal_met {
+                Some(true) => "; goal met",
+                Some(false) => "; goal not met",
+                None => "",
+            };
+            let moved = if carried_over.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; carried over {} into {}",
+                    carried_over.join(", "),
+                    to.as_deref().unwrap_or("the backlog")
+                )
+            };
+            format!("sprint closed on {date}{goal}{moved}")
+        }
         Change::DecisionRecorded {
             story,
             decision,
             note,
-        } => format!("review decision: {story} {decision}{}", quoted(note)),
+            amends,
+        } => format!(
+            "review decision: {story} {decision}{}{}",
+            quoted(note),
+            amends
+                .as_ref()
+                .map(|a| format!(" (amends: \"{a}\")"))
+                .unwrap_or_default()
+        ),
         Change::DecisionChanged {
             story,
             old_decision,

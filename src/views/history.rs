@@ -195,15 +195,35 @@ pub fn decisions<'h>(history: &'h History, sprint: Option<&str>) -> Vec<Decision
         })
         .filter_map(|e| record_key(&e.change).map(|k| (subject_name(&e.subject), k)))
         .collect();
+    // A decision corrected by a later entry with `amends:`: the entries on
+    // that story recorded before the correction.
+    let corrected_at: Vec<(String, String, usize)> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match &e.change {
+            Change::DecisionRecorded {
+                story,
+                amends: Some(_),
+                ..
+            } => Some((subject_name(&e.subject), story.clone(), i)),
+            _ => None,
+        })
+        .collect();
+    let corrected_later = |i: usize, sprint: &str, e: &Event| {
+        matches!(&e.change, Change::DecisionRecorded { story, .. }
+            if corrected_at.iter().any(|(s, st, at)| *at > i && s == sprint && st == story))
+    };
     events
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let c = &history.commits[e.commit];
             let story = decision_story(&e.change).map(str::to_string);
             let sprint = subject_name(&e.subject);
             DecisionEntry {
                 amended: record_key(&e.change)
-                    .is_some_and(|k| amended.contains(&(sprint.clone(), k))),
+                    .is_some_and(|k| amended.contains(&(sprint.clone(), k)))
+                    || corrected_later(i, &sprint, e),
                 sprint,
                 story,
                 what: &e.change,

@@ -459,7 +459,7 @@ fn history_commands_outside_a_repository_say_so() {
 fn the_index_is_extended_and_never_trusted_blindly() {
     let f = scripted();
     let first = f.run(&["log", "--format", "json"]);
-    let index = f.root().join(".git/backlog/history-v2-_backlog-first.json");
+    let index = f.root().join(".git/backlog/history-v3-_backlog-first.json");
     assert!(index.is_file(), "log writes its index under .git/backlog");
     // A new commit on top: the index is extended, and the result is the
     // same as a fresh build.
@@ -759,6 +759,7 @@ fn one_story_history_from_the_index_is_the_history_built_anew() {
 
     910a7c3  2026-11-20  Pat Owner  Example backlog
         2026-S23  sprint created (Bookkeepers can export a month in one click)
+        2026-S23  sprint started on 2026-11-23: committed 24 points in 5 stories (S-10, S-24, S-14, S-15, S-16)
     $ backlog decisions 2026-S23
     2026-S23
       * review decision: S-16 accepted (Fees match the Stripe dashboard)  30fba81  2026-11-20  Pat Owner

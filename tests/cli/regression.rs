@@ -1569,7 +1569,7 @@ fn a_tampered_event_about_another_story_rebuilds_the_index() {
     f.git(&["commit", "-qam", "S-22 up"]);
     let blame = f.run(&["blame", "S-22"]);
     let decisions = f.run(&["decisions"]);
-    let index = f.root().join(".git/backlog/history-v2-_backlog-first.json");
+    let index = f.root().join(".git/backlog/history-v3-_backlog-first.json");
     let text = std::fs::read_to_string(&index).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     let mut tampered_events = 0;
@@ -1615,7 +1615,7 @@ fn a_huge_event_count_in_the_history_index_is_rebuilt_not_a_panic() {
         &["decisions"],
     ];
     let before: Vec<String> = commands.iter().map(|c| f.run(c).to_string()).collect();
-    let index = f.root().join(".git/backlog/history-v2-_backlog-first.json");
+    let index = f.root().join(".git/backlog/history-v3-_backlog-first.json");
     let text = std::fs::read_to_string(&index).unwrap();
     let (head, rest) = text.split_once('\n').unwrap();
     let mut head: serde_json::Value = serde_json::from_str(head).unwrap();

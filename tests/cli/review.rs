@@ -933,7 +933,9 @@ fn serde_yaml_check(text: &str) -> Result<serde_json::Value, String> {
 /// story rejected after its acceptance was done and open again with no
 /// `reopened:` (B081 in CI on the tool's own write), the sprint could not
 /// be closed (B062 on the superseded acceptance), and with an amending
-/// entry on the story the original could be deleted or turned unnoticed.
+/// entry on the story the original could be deleted or turned unnoticed;
+/// the start, the close and the reason of the correction were in no
+/// history command.
 #[test]
 fn a_decision_corrected_with_amends_keeps_the_cycle_and_the_trail_whole() {
     let f = Fixture::example();
@@ -989,6 +991,21 @@ fn a_decision_corrected_with_amends_keeps_the_cycle_and_the_trail_whole() {
     insta::assert_snapshot!(f.run_env(&day, &close), @"2026-S23: closed; 5 carried over into 2026-S24: S-10, S-24, S-14, S-15, S-16");
     f.git(&["add", "-A"]);
     f.git(&["commit", "-qm", "Close 2026-S23"]);
+    // The trail says the start, the correction and why, and the close.
+    let log = f.run(&["log", "2026-S23"]).stdout;
+    for said in [
+        "2026-S23  sprint started on 2026-11-23: committed 24 points in 5 stories",
+        "2026-S23  review decision: S-16 rejected (amends: \"fees wrong on refunds\")",
+        "2026-S23  sprint closed on 2026-12-04; goal not met; carried over S-10, S-24, S-14, S-15, S-16 into 2026-S24",
+    ] {
+        assert!(log.contains(said), "{said}\n{log}");
+    }
+    let decisions: serde_json::Value =
+        serde_json::from_str(&f.run(&["decisions", "2026-S23", "--format", "json"]).stdout)
+            .unwrap();
+    let last = decisions.as_array().unwrap().len() - 1;
+    assert_eq!(decisions[last - 1]["amended"], true, "{decisions}");
+    assert_eq!(decisions[last]["what"]["amends"], "fees wrong on refunds");
     // The acceptance, deleted or turned, is a rewritten decision.
     let sprint = "sprints/2026-S23.md";
     let original = f.read(sprint);
