@@ -424,9 +424,11 @@ pub struct Closed {
 }
 
 impl Sprint {
-    /// Whether `today` falls within the sprint's dates.
+    /// Whether the sprint runs on `today`: within its dates, and not closed
+    /// (a sprint closed before its end runs no more).
     pub fn is_running(&self, today: Date) -> bool {
-        matches!((self.start, self.end), (Some(a), Some(b)) if a <= today && today <= b)
+        self.closed.is_none()
+            && matches!((self.start, self.end), (Some(a), Some(b)) if a <= today && today <= b)
     }
 
     pub fn finding_at(&self, field: &str, rule: Rule, message: impl Into<String>) -> Finding {

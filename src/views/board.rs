@@ -127,7 +127,7 @@ pub fn sprint_scope(snapshot: &Snapshot, name: &str, today: Date) -> Result<Scop
         return snapshot
             .sprints
             .iter()
-            .filter(|s| s.is_running(today) && s.closed.is_none())
+            .filter(|s| s.is_running(today))
             // Overlapping sprints: the one that started last.
             .max_by_key(|s| s.start)
             .map(|s| Scope::Sprint(s.id.clone()))

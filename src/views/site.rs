@@ -206,7 +206,7 @@ pub fn site<'a>(s: &'a Snapshot, history: Option<&'a History>, today: Date) -> S
         .collect();
     let current_sprint = sprints
         .iter()
-        .position(|p| p.sprint.closed.is_none() && p.sprint.is_running(today))
+        .position(|p| p.sprint.is_running(today))
         .or_else(|| {
             sprints.iter().position(|p| {
                 p.sprint.closed.is_none() && p.sprint.start.is_some_and(|d| d > today)

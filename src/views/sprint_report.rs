@@ -198,7 +198,7 @@ pub fn sprint_report(
         start: sp.start.map(|d| d.to_string()),
         end: sp.end.map(|d| d.to_string()),
         capacity: sp.capacity,
-        running: sp.is_running(today) && sp.closed.is_none(),
+        running: sp.is_running(today),
         committed_points: sp.commitment.as_ref().map(|c| c.points),
         committed: committed.iter().map(|c| c.to_string()).collect(),
         scope: scope.iter().map(|x| item(x)).collect(),

@@ -1039,3 +1039,23 @@ fn the_review_accepts_unchecked_criteria_only_with_force() {
     "#);
     assert_eq!(crate::common::snapshot_of_files(&f.backlog()), before);
 }
+
+/// `diff` called a sprint closed before its end "running".
+#[test]
+fn a_sprint_closed_before_its_end_is_not_running() {
+    let f = Fixture::example();
+    let day = [("BACKLOG_TODAY", "2026-12-02")];
+    let close = ["sprint", "close", "2026-S23", "--goal-met", "no", "--force"];
+    assert_eq!(
+        f.run_env(&day, &close).code,
+        0,
+        "{}",
+        f.run_env(&day, &close)
+    );
+    let diff = f.run_env(&day, &["diff", "HEAD"]).stdout;
+    let scope = diff
+        .lines()
+        .find(|l| l.contains("2026-S23:"))
+        .unwrap_or_default();
+    insta::assert_snapshot!(scope, @"  2026-S23: 24 -> 0 points (-24) of 30; removed S-10, S-14, S-15, S-16, S-24");
+}
