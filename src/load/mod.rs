@@ -660,10 +660,26 @@ fn parse_yaml(
                     return None;
                 }
             }
-            let (line, col) = e
-                .location()
-                .map_or((first_line, 1), |l| (first_line + l.line() - 1, l.column()));
-            let text = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            // The parser places a character it refuses (a control
+            // character) by its byte offset in its message only: the first
+            // such character is where the problem is.
+            let refused = msg.contains("control characters").then(|| {
+                yaml.char_indices()
+                    .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))
+                    .map(|(at, _)| doc.position(offset + at))
+            });
+            let (line, col) = match refused.flatten() {
+                Some(at) => at,
+                None => e
+                    .location()
+                    .map_or((first_line, 1), |l| (first_line + l.line() - 1, l.column())),
+            };
+            let text = msg
+                .split(" at line ")
+                .next()
+                .and_then(|m| m.split(" at position ").next())
+                .unwrap_or(&msg)
+                .to_string();
             let rule = if msg.contains("duplicate entry") {
                 Rule::DuplicateKey
             } else if msg.contains("recursion limit") || msg.contains("repetition limit") {
@@ -680,6 +696,12 @@ fn parse_yaml(
                         "front matter nests or repeats too deeply for the YAML parser",
                     )
                     .help("flatten the value; no field of the format needs deep nesting");
+                f.width = 1;
+                f
+            } else if refused.is_some() {
+                let mut f = doc.finding(rule, line, col, format!("invalid YAML: {text}")).help(
+                    "delete the character; in a double-quoted value it can be written as an escape, like \"\\u0001\"",
+                );
                 f.width = 1;
                 f
             } else {

@@ -243,3 +243,21 @@ fn a_settings_file_that_is_a_fifo_is_reported_not_waited_on() {
     [exit status: 2]
     ");
 }
+
+/// A control character in a flow list was placed at the front matter's
+/// first line, with the parser's byte offset in the message.
+#[test]
+fn a_control_character_in_front_matter_is_placed_where_it_is() {
+    let text =
+        "---\nid: S-88\ntitle: Labels\nstatus: draft\nrank: 88\nlabels: [ui, a\u{1}b]\n---\n";
+    insta::assert_snapshot!(check_one("S-88-control.md", text.as_bytes()), @r#"
+    error[B003]: invalid YAML: control characters are not allowed
+     --> .backlog/stories/S-88-control.md:6:15
+      |
+    6 | labels: [ui, a\u{1}b]
+      |               ^
+      = help: delete the character; in a double-quoted value it can be written as an escape, like "\u0001"
+
+    failed: 1 error, 0 warnings in 33 stories and 3 sprints
+    "#);
+}
