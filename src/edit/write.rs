@@ -139,7 +139,8 @@ pub fn write_texts(texts: &[NewText]) -> Result<(), WriteError> {
 }
 
 /// Writes every edited text and creates every new file, or nothing:
-/// nothing is written if any file changed on disk since it was read, is
+/// nothing is written if any file changed on disk since it was read (up to
+/// the moment before the renames), is
 /// read-only, a new one exists already, or any cannot be staged (a full
 /// disk); every file is written and synced beside its target before the
 /// first rename; and if a rename fails part-way, the files already replaced
@@ -204,6 +205,16 @@ pub fn write_all(texts: &[NewText], creates: &[NewFile]) -> Result<(), WriteErro
             source,
         })?;
         new_staged.push(s);
+    }
+    // Staging syncs every file, milliseconds in which another program may
+    // save one of them: each is read again just before the renames, so a
+    // save made meanwhile refuses the write instead of being lost.
+    for (t, _, _, on_disk) in &ready {
+        if std::fs::read(&t.path).ok().as_ref() != Some(on_disk) {
+            return Err(WriteError::Changed {
+                path: t.display.clone(),
+            });
+        }
     }
     for (n, s) in staged.into_iter().enumerate() {
         if let Err(source) = s.commit() {
