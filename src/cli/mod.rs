@@ -202,14 +202,13 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Outcome {
         }) | Command::Init(_)
             | Command::Goal(_)
             | Command::New(_)
-            | Command::Rank(_)
             | Command::Set(_)
             | Command::Status(_)
             | Command::Fmt(_)
             | Command::Import(_)
             | Command::MergeFile(_)
             | Command::GitSetup(_)
-    );
+    ) || matches!(&cli.command, Command::Rank(a) if rank::writes(a));
     if writes && cli.at.is_some() {
         return Err(CliError::new(
             "--at reads a past revision; this command changes the working tree",

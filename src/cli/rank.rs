@@ -68,7 +68,17 @@ pub struct Args {
     pub dry_run: bool,
 }
 
+/// Whether the command line writes: all but a suggestion not applied
+/// (`rank --by MODEL`), which reads any revision (`--at`).
+pub fn writes(args: &Args) -> bool {
+    args.by.is_none() || args.apply
+}
+
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
+    if let Some(model) = args.by.as_deref().filter(|_| !args.apply) {
+        let s = &ctx.snapshot()?;
+        return suggest(s, model, out);
+    }
     if args.edit || args.by.is_some() || args.rebalance {
         let o = &ctx.open_tree()?;
         if args.edit {
@@ -161,6 +171,14 @@ fn model_named(s: &Snapshot, name: &str) -> Result<ScoringModel, CliError> {
         _ => None,
     };
     Ok(ScoringModel::named(name, weights)?)
+}
+
+/// The order a scoring model suggests beside today's, written nowhere.
+fn suggest(s: &Snapshot, name: &str, out: &mut dyn Write) -> Outcome {
+    let model = model_named(s, name)?;
+    let (scored, missing) = by_score(s, &model);
+    crate::render::rank::suggested(out, s, &model, &scored, &missing)?;
+    Ok(Exit::Clean)
 }
 
 fn by_model(o: &Opened, name: &str, apply: bool, out: &mut dyn Write) -> Outcome {

@@ -122,8 +122,14 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
                 );
             };
             let files = crate::render::site::render(&site);
-            std::fs::create_dir_all(dir)
-                .map_err(|e| CliError::new(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                let hint = if dir.exists() && !dir.is_dir() {
+                    "--out names the folder the site is written to, and this is a file; name a folder"
+                } else {
+                    "name a folder you may write to with --out"
+                };
+                CliError::new(format!("cannot create {}: {e}", dir.display())).hint(hint)
+            })?;
             for f in &files {
                 let path = dir.join(&f.name);
                 write_atomic(&path, &f.bytes)

@@ -259,6 +259,11 @@ pub struct ForecastArgs {
 pub fn forecast(ctx: &Context, a: ForecastArgs, out: &mut dyn Write) -> Outcome {
     let s = ctx.snapshot()?;
     let fixed = points("--velocity", &a.velocity)?;
+    // No sprint ever ends at a velocity of 0: the forecast would never end.
+    if fixed.is_some_and(|v| v <= 0.0) {
+        return Err(CliError::new("--velocity must be more than 0 points")
+            .hint("give the points a sprint is expected to finish, e.g. --velocity 20"));
+    }
     let f = crate::views::forecast::forecast(&s, a.last, fixed, ctx.today).map_err(|e| {
         CliError::new(e.to_string())
             .hint("record a sprint review with accepted stories, or give --velocity N")

@@ -379,9 +379,9 @@ pub fn report(
             }
             writeln!(
                 w,
-                "{b}scope now: {} points in {} stories",
+                "{b}scope now: {} points in {}",
                 fmt_num(scope_points),
-                r.scope.len()
+                crate::render::text::counted(r.scope.len(), "story", "stories")
             )?;
             writeln!(w, "{b}added since the start: {}", changes(&r.added))?;
             writeln!(w, "{b}removed since the start: {}", changes(&r.removed))?;

@@ -1654,3 +1654,28 @@ fn text_in_angle_brackets_is_kept_in_criteria() {
         "{page}"
     );
 }
+
+/// Three answers a new user found wanting: `forecast --velocity 0` said to
+/// give --velocity; `--at REV rank --by MODEL`, which writes nothing, was
+/// refused as a write; `render --out FILE` named no way out.
+#[test]
+fn a_zero_velocity_a_suggestion_at_a_revision_and_a_file_as_the_site_folder() {
+    let f = Fixture::example();
+    insta::assert_snapshot!(f.run(&["forecast", "--velocity", "0"]), @"
+    ------- stderr -------
+    error: --velocity must be more than 0 points
+      help: give the points a sprint is expected to finish, e.g. --velocity 20
+    [exit status: 2]
+    ");
+    let at = f.run(&["--at", "HEAD", "rank", "--by", "wsjf"]);
+    assert_eq!(at.code, 0, "{at}");
+    assert_eq!(at.stdout, f.run(&["rank", "--by", "wsjf"]).stdout);
+    let applied = f.run(&["--at", "HEAD", "rank", "--by", "wsjf", "--apply"]);
+    assert_eq!(applied.code, 2, "{applied}");
+    let out = f.root().join("site.html");
+    std::fs::write(&out, "not a folder\n").unwrap();
+    let run = f.run(&["render", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{run}");
+    let help = run.stderr.lines().last().unwrap_or_default();
+    insta::assert_snapshot!(help, @"  help: --out names the folder the site is written to, and this is a file; name a folder");
+}
