@@ -167,8 +167,16 @@ fn place(s: &Snapshot, mover: Option<&Story>, target: &Target) -> Result<Placeme
             })
         })
         .collect();
+    // A position past the end is the last one, said so.
+    let past_end = match target {
+        Target::To(p) if *p > others.len() + 1 => Some(format!(
+            "position {p} is past the end of the backlog; placed last, at {}",
+            i + 1
+        )),
+        _ => None,
+    };
     let note = match others.as_slice() {
-        [] => None,
+        [] => past_end,
         [one] => {
             let tied = wanted.iter().filter_map(|e| e.id).find(|id| {
                 **id != one.id && s.story(id.as_str()).is_some_and(|x| x.rank == one.old)

@@ -1679,3 +1679,15 @@ fn a_zero_velocity_a_suggestion_at_a_revision_and_a_file_as_the_site_folder() {
     let help = run.stderr.lines().last().unwrap_or_default();
     insta::assert_snapshot!(help, @"  help: --out names the folder the site is written to, and this is a file; name a folder");
 }
+
+/// `rank --to 99` in a backlog of 32 stories moved the story last without
+/// a word, where `--to 0` is refused.
+#[test]
+fn a_position_past_the_end_places_the_story_last_and_says_so() {
+    let f = Fixture::example();
+    insta::assert_snapshot!(f.run(&["rank", "S-7", "--to", "99"]), @"
+    S-7: position 5 -> 32, rank 4.5 -> 70
+    ------- stderr -------
+    note: position 99 is past the end of the backlog; placed last, at 32
+    ");
+}
