@@ -134,7 +134,8 @@ pub struct Planned {
     pub id: String,
     pub title: String,
     pub position: usize,
-    pub points: f64,
+    /// None where the story has no estimate.
+    pub points: Option<f64>,
 }
 
 /// What `sprint plan` proposes.
@@ -185,7 +186,7 @@ pub fn plan_sprint(
         id: x.id.to_string(),
         title: x.title.clone(),
         position: i + 1,
-        points: x.estimate.unwrap_or(0.0),
+        points: x.estimate,
     };
     let mut planned = Vec::new();
     let mut in_sprint: Vec<&StoryId> = Vec::new();
@@ -195,7 +196,7 @@ pub fn plan_sprint(
             in_sprint.push(&x.id);
         }
     }
-    let mut points: f64 = planned.iter().map(|p| p.points).sum();
+    let mut points: f64 = planned.iter().filter_map(|p| p.points).sum();
     let mut picked = Vec::new();
     let mut skipped = Vec::new();
     for (i, x) in ranked.iter().enumerate() {

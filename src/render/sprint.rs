@@ -57,7 +57,7 @@ pub fn plan(w: &mut dyn Write, p: &SprintPlan, applied: bool, format: Format) ->
                     x.position,
                     x.id,
                     escape(&x.title),
-                    fmt_num(x.points)
+                    x.points.map_or("-".into(), fmt_num)
                 )?;
             }
             for (x, r) in &p.skipped {
@@ -67,7 +67,7 @@ pub fn plan(w: &mut dyn Write, p: &SprintPlan, applied: bool, format: Format) ->
                     x.position,
                     x.id,
                     escape(&x.title),
-                    fmt_num(x.points),
+                    x.points.map_or("-".into(), fmt_num),
                     escape(&why(r))
                 )?;
             }
@@ -87,7 +87,7 @@ pub fn plan(w: &mut dyn Write, p: &SprintPlan, applied: bool, format: Format) ->
                     "  {:>3}  {:<8} {:>4}  {}{why}",
                     x.position,
                     x.id,
-                    fmt_num(x.points),
+                    x.points.map_or("-".into(), fmt_num),
                     x.title
                 )
             };
@@ -116,9 +116,14 @@ pub fn plan(w: &mut dyn Write, p: &SprintPlan, applied: bool, format: Format) ->
                     line(w, x, &format!(": {}", why(r)))?;
                 }
             }
+            let over = if p.points > p.capacity + 1e-9 {
+                format!(": over capacity by {}", fmt_num(p.points - p.capacity))
+            } else {
+                String::new()
+            };
             writeln!(
                 w,
-                "\n{} of {} points",
+                "\n{} of {} points{over}",
                 fmt_num(p.points),
                 fmt_num(p.capacity)
             )

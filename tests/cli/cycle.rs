@@ -72,9 +72,9 @@ fn a_sprint_is_created_planned_and_started_with_small_file_changes() {
        27  S-18        5  Apple Pay and Google Pay: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
        28  S-28        5  Audit log of invoice changes: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
        29  S-20       13  Multi-currency invoices: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
-       30  S-21        0  Customer portal with all invoices: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       30  S-21        -  Customer portal with all invoices: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)
        31  S-32        8  Team roles: owner, accountant, viewer: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
-       32  S-29        0  Dark mode: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       32  S-29        -  Dark mode: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)
 
     18 of 20 points
     ");
@@ -98,9 +98,9 @@ fn a_sprint_is_created_planned_and_started_with_small_file_changes() {
        27  S-18        5  Apple Pay and Google Pay: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
        28  S-28        5  Audit log of invoice changes: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
        29  S-20       13  Multi-currency invoices: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
-       30  S-21        0  Customer portal with all invoices: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       30  S-21        -  Customer portal with all invoices: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)
        31  S-32        8  Team roles: owner, accountant, viewer: not ready: no acceptance criteria (a list under an `## Acceptance criteria` heading)
-       32  S-29        0  Dark mode: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)
+       32  S-29        -  Dark mode: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)
 
     18 of 20 points
     ");
@@ -257,9 +257,9 @@ fn velocity_and_a_plan_without_capacity_use_the_reviews() {
     | 27 | ~~**S-18** Apple Pay and Google Pay~~ | 5 | not ready: no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
     | 28 | ~~**S-28** Audit log of invoice changes~~ | 5 | not ready: no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
     | 29 | ~~**S-20** Multi-currency invoices~~ | 13 | not ready: no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
-    | 30 | ~~**S-21** Customer portal with all invoices~~ | 0 | not ready: no \`estimate\`; no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
+    | 30 | ~~**S-21** Customer portal with all invoices~~ | - | not ready: no \`estimate\`; no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
     | 31 | ~~**S-32** Team roles: owner, accountant, viewer~~ | 8 | not ready: no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
-    | 32 | ~~**S-29** Dark mode~~ | 0 | not ready: no \`estimate\`; no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
+    | 32 | ~~**S-29** Dark mode~~ | - | not ready: no \`estimate\`; no acceptance criteria (a list under an \`\#\# Acceptance criteria\` heading) |
     $ backlog sprint plan 2026-S99
     ------- stderr -------
     error: no sprint has the id `2026-S99`

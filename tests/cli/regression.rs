@@ -1691,3 +1691,19 @@ fn a_position_past_the_end_places_the_story_last_and_says_so() {
     note: position 99 is past the end of the backlog; placed last, at 32
     ");
 }
+
+/// `sprint plan` showed a story with no estimate as 0 points, and "24 of
+/// 10 points" without saying that the sprint is over its capacity.
+#[test]
+fn sprint_plan_says_unestimated_and_over_capacity() {
+    let f = Fixture::example();
+    let day = [("BACKLOG_TODAY", "2026-11-25")];
+    let plan = f.run_env(&day, &["sprint", "plan", "2026-S23", "--capacity", "10"]);
+    insta::assert_snapshot!(plan.stdout.lines().last().unwrap_or_default(), @"24 of 10 points: over capacity by 14");
+    let full = f.run_env(&day, &["sprint", "plan", "2026-S23"]).stdout;
+    let dark = full
+        .lines()
+        .find(|l| l.contains("S-29"))
+        .unwrap_or_default();
+    insta::assert_snapshot!(dark, @"   32  S-29        -  Dark mode: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)");
+}
