@@ -148,10 +148,13 @@ pub fn sprint_report(
         .copied()
         .filter(|x| done(x) && !carried.contains(&x.id))
         .collect();
+    // What is left: the open stories, and those carried over at the close
+    // (they were not done when it ended, whatever became of them since),
+    // as the burndown's last day counts them.
     let open_now: Vec<&Story> = scope
         .iter()
         .copied()
-        .filter(|x| !done(x) && !carried.contains(&x.id))
+        .filter(|x| !done(x) || carried.contains(&x.id))
         .collect();
     let mk = |x: &Story, into: bool| {
         let (commit, date, author) = scope_commit(history, x.id.as_str(), id, into);

@@ -991,6 +991,10 @@ fn a_decision_corrected_with_amends_keeps_the_cycle_and_the_trail_whole() {
     insta::assert_snapshot!(f.run_env(&day, &close), @"2026-S23: closed; 5 carried over into 2026-S24: S-10, S-24, S-14, S-15, S-16");
     f.git(&["add", "-A"]);
     f.git(&["commit", "-qm", "Close 2026-S23"]);
+    // What was left at the close is what the burndown's last day says.
+    let shown = f.run_env(&day, &["sprint", "show", "2026-S23"]).stdout;
+    assert!(shown.contains("done: 0 points; remaining: 24"), "{shown}");
+    assert!(shown.contains("2026-12-04     24"), "{shown}");
     // The trail says the start, the correction and why, and the close.
     let log = f.run(&["log", "2026-S23"]).stdout;
     for said in [
