@@ -183,6 +183,14 @@ pub fn write_all(texts: &[NewText], creates: &[NewFile]) -> Result<(), WriteErro
                 path: c.display.clone(),
             });
         }
+        // A backlog with no `stories/` yet gets it (one level, inside the
+        // backlog folder; never a path through a link).
+        if std::fs::symlink_metadata(parent).is_err() {
+            std::fs::create_dir(parent).map_err(|source| WriteError::Io {
+                path: c.display.parent().unwrap_or(&c.display).to_path_buf(),
+                source,
+            })?;
+        }
     }
     // Stage everything first: a full disk stops us here, with nothing changed.
     let mut staged = Vec::with_capacity(ready.len());

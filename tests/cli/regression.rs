@@ -1707,3 +1707,13 @@ fn sprint_plan_says_unestimated_and_over_capacity() {
         .unwrap_or_default();
     insta::assert_snapshot!(dark, @"   32  S-29        -  Dark mode: not ready: no `estimate`; no acceptance criteria (a list under an `## Acceptance criteria` heading)");
 }
+
+/// With no `stories/` folder, `new` failed naming a temporary file and
+/// saying nothing of what to do; the folder is made.
+#[test]
+fn new_makes_the_stories_folder_of_a_backlog_that_has_none() {
+    let f = Fixture::example();
+    std::fs::remove_dir_all(f.backlog().join("stories")).unwrap();
+    insta::assert_snapshot!(f.run(&["new", "First story"]), @"created .backlog/stories/S-33-first-story.md (S-33, position 1 of 1)");
+    assert!(f.backlog().join("stories").is_dir());
+}
