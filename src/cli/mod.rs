@@ -161,8 +161,16 @@ pub fn main() -> i32 {
         }
     };
     let stdout = io::stdout();
-    // Everything printed goes through the one terminal sanitiser.
-    let mut out = TerminalSafe::new(io::BufWriter::new(stdout.lock()));
+    // Everything printed goes through the one terminal sanitiser, but a
+    // file for another tool (`export … > backlog.csv`): its bytes are the
+    // data, and a control character escaped would change it.
+    let exact =
+        matches!(cli.command, Command::Export(_)) && !std::io::IsTerminal::is_terminal(&stdout);
+    let mut out: Box<dyn Write> = if exact {
+        Box::new(io::BufWriter::new(stdout.lock()))
+    } else {
+        Box::new(TerminalSafe::new(io::BufWriter::new(stdout.lock())))
+    };
     // A panic is a bug, never the user's fault: say so, exit 2, keep the
     // message (the default hook has already printed where it happened).
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

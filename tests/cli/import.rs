@@ -295,3 +295,22 @@ fn the_real_backlog_md_corpus() {
     674 already imported, left as they are
     ");
 }
+
+/// `export jira-csv > file` wrote a control character of a story as the
+/// text `\u{9d}`: what goes to a file or a pipe for another tool is the
+/// data, byte for byte (a terminal still gets it escaped).
+#[test]
+fn an_export_to_a_file_keeps_every_character_of_the_stories() {
+    let f = Fixture::example();
+    f.write(
+        "stories/S-90-odd.md",
+        "---\nid: S-90\ntitle: Odd\nstatus: draft\nrank: 90\n---\n\nA body with \u{9d} in it.\n",
+    );
+    let out = f.run(&["export", "jira-csv"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stdout.contains("A body with \u{9d} in it."),
+        "{}",
+        out.stdout
+    );
+}
