@@ -72,6 +72,19 @@ impl<'a> Fields<'a> {
         self.findings.push(f);
     }
 
+    /// [`Fields::report`] pointing at the key itself, not its value: what
+    /// is wrong with an unknown field is its name.
+    fn report_at_key(&mut self, key: &str, rule: Rule, message: String, help: String) {
+        let path = self.path(key);
+        let Some(slot) = self.layout.layout().get(&path) else {
+            return self.report(key, rule, message, Some(help));
+        };
+        let mut f = self.doc.finding(rule, slot.line, slot.key_column, message);
+        f.width = key.chars().count().max(1);
+        f.help = Some(help);
+        self.findings.push(f);
+    }
+
     /// Removes and returns a field; `Null` counts as absent.
     pub fn take(&mut self, key: &str) -> Option<Value> {
         let i = self.position(key)?;
@@ -350,7 +363,7 @@ impl<'a> Fields<'a> {
                 }
             };
             let msg = format!("unknown field `{}`", self.path(&key));
-            self.report(&key, Rule::UnknownField, msg, Some(help));
+            self.report_at_key(&key, Rule::UnknownField, msg, help);
         }
     }
 
