@@ -220,6 +220,16 @@ pub fn fmt_num(v: f64) -> String {
 }
 
 impl Story {
+    /// The texts of the acceptance criteria not checked off (`- [ ]`):
+    /// what moving the story to done asks about.
+    pub fn unchecked_criteria(&self) -> Vec<String> {
+        self.criteria
+            .iter()
+            .filter(|c| c.checked == Some(false))
+            .map(|c| c.text.to_string())
+            .collect()
+    }
+
     /// A front-matter field's value as one line of text, as `log`, `blame`,
     /// `diff` and the git textconv show it; `None` when the field is absent.
     pub fn field_text(&self, field: &str) -> Option<String> {

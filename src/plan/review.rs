@@ -325,12 +325,7 @@ pub fn plan_review(
                     }
                 };
                 if *decision == DecisionKind::Accepted && !force {
-                    let open: Vec<String> = x
-                        .criteria
-                        .iter()
-                        .filter(|c| c.checked == Some(false))
-                        .map(|c| c.text.to_string())
-                        .collect();
+                    let open = x.unchecked_criteria();
                     if !open.is_empty() {
                         return Err(ReviewError::UncheckedCriteria {
                             story: story.to_string(),

@@ -142,12 +142,7 @@ pub fn check_status(
         });
     }
     if s.config.is_done(status) && !force {
-        let open: Vec<String> = story
-            .criteria
-            .iter()
-            .filter(|c| c.checked == Some(false))
-            .map(|c| c.text.to_string())
-            .collect();
+        let open = story.unchecked_criteria();
         if !open.is_empty() {
             return Err(SetError::UncheckedCriteria {
                 story: story.id.to_string(),

@@ -313,3 +313,14 @@ pub fn snapshot_of_files(dir: &std::path::Path) -> std::collections::BTreeMap<St
         })
         .collect()
 }
+
+/// The rule codes of `check --format json`'s findings, in order.
+pub fn finding_codes(json: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap().to_string())
+        .collect()
+}
