@@ -34,12 +34,20 @@ pub(super) fn since(
             .as_ref()
             .map(|r| r.decisions.as_slice())
             .unwrap_or_default();
-        for (k, (decision, note)) in &old {
+        let before = old_sprint
+            .review
+            .as_ref()
+            .map(|r| r.decisions.as_slice())
+            .unwrap_or_default();
+        for (j, (k, (decision, note))) in old.iter().enumerate() {
             let now = new_keys.iter().position(|(nk, _)| nk == k);
-            // A note reworded in place is a correction when that entry says
-            // why (`amends:`); a decision deleted or turned is never one,
-            // whatever another entry says.
-            let says_why = now.is_some_and(|i| decisions[i].amends.is_some());
+            // A note reworded in place is a correction when that entry now
+            // says why (`amends:` added or changed with it); a decision
+            // deleted or turned is never one, whatever another entry says.
+            let says_why = now.is_some_and(|i| {
+                let why = &decisions[i].amends;
+                why.is_some() && before.get(j).is_none_or(|b| b.amends != *why)
+            });
             let what = match now.map(|i| &new_keys[i].1) {
                 None => format!("was deleted (it was `{decision}`)"),
                 Some((d, _)) if d != decision => format!("was changed from `{decision}` to `{d}`"),

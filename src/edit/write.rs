@@ -170,6 +170,9 @@ pub fn write_all(texts: &[NewText], creates: &[NewFile]) -> Result<(), WriteErro
         }
         ready.push((t, bom, meta, on_disk));
     }
+    // Declared before the staged files: dropped after them, when the
+    // folders it made are empty again.
+    let mut made = MadeFolders(Vec::new());
     for c in creates {
         // Never write through a symlinked folder (`stories -> /elsewhere`).
         let parent = c.path.parent().unwrap_or(Path::new("."));
@@ -184,12 +187,14 @@ pub fn write_all(texts: &[NewText], creates: &[NewFile]) -> Result<(), WriteErro
             });
         }
         // A backlog with no `stories/` yet gets it (one level, inside the
-        // backlog folder; never a path through a link).
+        // backlog folder; never a path through a link), taken away again
+        // if the write does not happen.
         if std::fs::symlink_metadata(parent).is_err() {
             std::fs::create_dir(parent).map_err(|source| WriteError::Io {
                 path: c.display.parent().unwrap_or(&c.display).to_path_buf(),
                 source,
             })?;
+            made.0.push(parent.to_path_buf());
         }
     }
     // Stage everything first: a full disk stops us here, with nothing changed.
@@ -239,7 +244,20 @@ pub fn write_all(texts: &[NewText], creates: &[NewFile]) -> Result<(), WriteErro
             ));
         }
     }
+    made.0.clear();
     Ok(())
+}
+
+/// Folders a write made for its new files; removed (when empty) unless
+/// the write went through.
+struct MadeFolders(Vec<PathBuf>);
+
+impl Drop for MadeFolders {
+    fn drop(&mut self) {
+        for dir in self.0.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
 }
 
 /// Puts back the files already replaced, and removes the files already

@@ -130,8 +130,9 @@ impl Summaries {
         Ok(true)
     }
 
-    /// [`Summaries::complete`] without the fallback: false when an id is
-    /// missing or a story differs from its summary.
+    /// [`Summaries::complete`] without the fallback: false when a story
+    /// differs from its summary or its file no longer reads (an id no
+    /// story has is no reason: the command says it is unknown).
     fn read_in_full(&mut self, snapshot: &mut Snapshot, tree: &WorkTree, ids: &[&str]) -> bool {
         if self.count == 0 {
             return true;

@@ -167,16 +167,16 @@ fn place(s: &Snapshot, mover: Option<&Story>, target: &Target) -> Result<Placeme
             })
         })
         .collect();
-    // A position past the end is the last one, said so.
+    // A position past the end is the last one, said so (`i` is clamped).
     let past_end = match target {
-        Target::To(p) if *p > others.len() + 1 => Some(format!(
+        Target::To(p) if *p > i + 1 => Some(format!(
             "position {p} is past the end of the backlog; placed last, at {}",
             i + 1
         )),
         _ => None,
     };
-    let note = match others.as_slice() {
-        [] => past_end,
+    let made_room = match others.as_slice() {
+        [] => None,
         [one] => {
             let tied = wanted.iter().filter_map(|e| e.id).find(|id| {
                 **id != one.id && s.story(id.as_str()).is_some_and(|x| x.rank == one.old)
@@ -193,6 +193,10 @@ fn place(s: &Snapshot, mover: Option<&Story>, target: &Target) -> Result<Placeme
             "{} stories that shared a rank were re-ranked to make room",
             many.len()
         )),
+    };
+    let note = match (past_end, made_room) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
     };
     Ok(Placement {
         rank,

@@ -114,7 +114,11 @@ pub fn parse_entries(words: &[String]) -> Result<Vec<Entry>, ReviewError> {
                 }
             }
             "--amends" => {
+                // A correction says why: an empty reason is none.
                 let v = value()?;
+                if v.trim().is_empty() {
+                    return Err(ReviewError::MissingValue(flag.clone()));
+                }
                 match out.last_mut() {
                     Some(Entry::Decision { amends, .. }) => *amends = Some(v),
                     _ => return Err(ReviewError::Orphan(flag.clone())),

@@ -35,11 +35,12 @@ pub fn markdown(text: &str) -> String {
     opts.insert(Options::ENABLE_TASKLISTS);
     let mut raw = String::with_capacity(text.len() * 3 / 2);
     let kept = ammonia::Builder::default().clone_tags();
-    // Raw HTML the sanitiser would drop is shown as the text it is: "a PDF
-    // named <INV-1>.pdf" keeps its `<INV-1>`. A script's or a style's stays
-    // HTML, removed with its content.
+    // A tag HTML does not have (ammonia's default list is the HTML tags it
+    // knows) is shown as the text it is: "a PDF named <INV-1>.pdf" keeps
+    // its `<INV-1>`. An HTML tag stays HTML for the sanitiser, which keeps
+    // or removes it (`<img>`, `<script>` and `<style>` with its content).
     let as_written = |html: &str| {
-        let name = tag_name(html).to_ascii_lowercase();
+        let name = crate::syntax::body::html_tag_name(html).to_ascii_lowercase();
         !name.is_empty()
             && !kept.contains(name.as_str())
             && !matches!(name.as_str(), "script" | "style")
@@ -52,22 +53,6 @@ pub fn markdown(text: &str) -> String {
     });
     html::push_html(&mut raw, events);
     sanitise(&raw)
-}
-
-/// The name of the tag a piece of raw HTML opens with (`div` of `<div a>`,
-/// of `</div>`); empty for a comment, a declaration or other text.
-fn tag_name(html: &str) -> &str {
-    let rest = html.trim_start();
-    let rest = rest.strip_prefix("</").or_else(|| rest.strip_prefix('<'));
-    let Some(rest) = rest else { return "" };
-    let end = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .unwrap_or(rest.len());
-    if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        &rest[..end]
-    } else {
-        ""
-    }
 }
 
 /// Cleans HTML with ammonia: its default allow-list (no script, no event

@@ -39,10 +39,11 @@ pub fn plan(w: &mut dyn Write, p: &SprintPlan, applied: bool, format: Format) ->
         Format::Md => {
             writeln!(
                 w,
-                "**{}**: {} of {} points (capacity from {from})\n",
+                "**{}**: {} of {} points{} (capacity from {from})\n",
                 escape(&p.sprint),
                 fmt_num(p.points),
-                fmt_num(p.capacity)
+                fmt_num(p.capacity),
+                over_capacity(p)
             )?;
             writeln!(w, "| # | Story | Points | |\n| ---: | --- | ---: | --- |")?;
             for (x, mark) in p
@@ -116,18 +117,23 @@ pub fn plan(w: &mut dyn Write, p: &SprintPlan, applied: bool, format: Format) ->
                     line(w, x, &format!(": {}", why(r)))?;
                 }
             }
-            let over = if p.points > p.capacity + 1e-9 {
-                format!(": over capacity by {}", fmt_num(p.points - p.capacity))
-            } else {
-                String::new()
-            };
             writeln!(
                 w,
-                "\n{} of {} points{over}",
+                "\n{} of {} points{}",
                 fmt_num(p.points),
-                fmt_num(p.capacity)
+                fmt_num(p.capacity),
+                over_capacity(p)
             )
         }
+    }
+}
+
+/// `: over capacity by N` when the plan's points exceed its capacity.
+fn over_capacity(p: &SprintPlan) -> String {
+    if p.points > p.capacity + 1e-9 {
+        format!(": over capacity by {}", fmt_num(p.points - p.capacity))
+    } else {
+        String::new()
     }
 }
 

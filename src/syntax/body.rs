@@ -322,13 +322,18 @@ fn gather_from<'a>(
                     }
                 }
             }
-            // Raw HTML is words the author wrote: "a PDF named <INV-1>.pdf"
-            // keeps its `<INV-1>` (CommonMark reads it as a tag).
-            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => {
+            Event::Text(t) | Event::Code(t) => {
                 push_text(&mut heading, &mut paragraph, &mut item, &t)
             }
-            Event::Html(t) => {
+            // A tag is words the author wrote: "a PDF named <INV-1>.pdf"
+            // keeps its `<INV-1>` (CommonMark reads it as HTML). A comment
+            // (`<!-- ask Sam -->`) is a note to readers of the file.
+            Event::InlineHtml(t) if !html_tag_name(&t).is_empty() => {
+                push_text(&mut heading, &mut paragraph, &mut item, &t)
+            }
+            Event::Html(t) if !html_tag_name(&t).is_empty() => {
                 let line = t.trim_end_matches(['\n', '\r']).replace(['\n', '\r'], " ");
+                push_text(&mut heading, &mut paragraph, &mut item, " ");
                 push_text(&mut heading, &mut paragraph, &mut item, &line)
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -340,6 +345,21 @@ fn gather_from<'a>(
     // Kept with the story: at its length, not the list's last doubling.
     out.criteria.shrink_to_fit();
     out
+}
+
+/// The name of the tag a piece of raw HTML opens with (`div` of `<div a>`,
+/// of `</div>`); empty for a comment, a declaration, a processing
+/// instruction or other text.
+pub fn html_tag_name(html: &str) -> &str {
+    let rest = html.trim_start();
+    let rest = rest.strip_prefix("</").or_else(|| rest.strip_prefix('<'));
+    let Some(rest) = rest.filter(|r| r.starts_with(|c: char| c.is_ascii_alphabetic())) else {
+        return "";
+    };
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(rest.len());
+    &rest[..end]
 }
 
 /// A criterion while its list item is read: its words as they come.

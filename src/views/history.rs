@@ -163,7 +163,8 @@ pub struct DecisionEntry<'h> {
     pub date: String,
     pub author: &'h str,
     pub summary: &'h str,
-    /// The decision was edited or deleted after it was first recorded.
+    /// The decision was edited or deleted after it was first recorded, or
+    /// corrected by a later entry on the same story with `amends:`.
     pub amended: bool,
 }
 

@@ -1681,12 +1681,13 @@ fn a_zero_velocity_a_suggestion_at_a_revision_and_a_file_as_the_site_folder() {
 }
 
 /// `rank --to 99` in a backlog of 32 stories moved the story last without
-/// a word, where `--to 0` is refused.
+/// a word, where `--to 0` is refused. A position within says nothing more.
 #[test]
 fn a_position_past_the_end_places_the_story_last_and_says_so() {
     let f = Fixture::example();
+    insta::assert_snapshot!(f.run(&["rank", "S-7", "--to", "3"]), @"S-7: position 5 -> 3, rank 4.5 -> 2.5");
     insta::assert_snapshot!(f.run(&["rank", "S-7", "--to", "99"]), @"
-    S-7: position 5 -> 32, rank 4.5 -> 70
+    S-7: position 3 -> 32, rank 2.5 -> 70
     ------- stderr -------
     note: position 99 is past the end of the backlog; placed last, at 32
     ");
@@ -1716,4 +1717,19 @@ fn new_makes_the_stories_folder_of_a_backlog_that_has_none() {
     std::fs::remove_dir_all(f.backlog().join("stories")).unwrap();
     insta::assert_snapshot!(f.run(&["new", "First story"]), @"created .backlog/stories/S-33-first-story.md (S-33, position 1 of 1)");
     assert!(f.backlog().join("stories").is_dir());
+}
+
+/// An HTML comment in a criterion is a note to the file's readers: kept
+/// out of the criterion's words, as it was before tags were kept.
+#[test]
+fn an_html_comment_in_a_criterion_is_not_its_words() {
+    let f = Fixture::example();
+    f.write(
+        "stories/S-90-notes.md",
+        "---\nid: S-90\ntitle: Notes\nstatus: draft\nrank: 90\n---\n\n\
+         ## Acceptance criteria\n\n- [ ] export works <!-- ask Sam --> for <b>all</b> months\n",
+    );
+    let shown = f.run(&["show", "S-90", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&shown.stdout).unwrap();
+    insta::assert_snapshot!(v["acceptance_criteria"][0]["text"], @r#""export works for <b>all</b> months""#);
 }

@@ -1002,7 +1002,8 @@ fn a_decision_corrected_with_amends_keeps_the_cycle_and_the_trail_whole() {
     let last = decisions.as_array().unwrap().len() - 1;
     assert_eq!(decisions[last - 1]["amended"], true, "{decisions}");
     assert_eq!(decisions[last]["what"]["amends"], "fees wrong on refunds");
-    // The acceptance, deleted or turned, is a rewritten decision.
+    // The acceptance, deleted or turned, is a rewritten decision; so is
+    // the correction reworded.
     let sprint = "sprints/2026-S23.md";
     let original = f.read(sprint);
     for (from, to) in [
@@ -1010,6 +1011,11 @@ fn a_decision_corrected_with_amends_keeps_the_cycle_and_the_trail_whole() {
         (
             "{ story: S-16, decision: accepted }",
             "{ story: S-16, decision: rejected }",
+        ),
+        // A correction's own note, reworded with the reason it had.
+        (
+            "decision: rejected, amends:",
+            "decision: rejected, note: all fine, amends:",
         ),
     ] {
         f.edit(sprint, from, to);
