@@ -77,7 +77,8 @@ pub fn writes(args: &Args) -> bool {
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     if let Some(model) = args.by.as_deref().filter(|_| !args.apply) {
         let s = &ctx.snapshot()?;
-        return suggest(s, model, out);
+        suggest(s, model, out)?;
+        return Ok(Exit::Clean);
     }
     if args.edit || args.by.is_some() || args.rebalance {
         let o = &ctx.open_tree()?;
@@ -173,21 +174,19 @@ fn model_named(s: &Snapshot, name: &str) -> Result<ScoringModel, CliError> {
     Ok(ScoringModel::named(name, weights)?)
 }
 
-/// The order a scoring model suggests beside today's, written nowhere.
-fn suggest(s: &Snapshot, name: &str, out: &mut dyn Write) -> Outcome {
+/// Prints the order a scoring model suggests beside today's, and gives it
+/// (the scored stories, highest first).
+fn suggest(s: &Snapshot, name: &str, out: &mut dyn Write) -> Result<Vec<StoryId>, CliError> {
     let model = model_named(s, name)?;
     let (scored, missing) = by_score(s, &model);
     crate::render::rank::suggested(out, s, &model, &scored, &missing)?;
-    Ok(Exit::Clean)
+    Ok(scored.iter().map(|(x, _)| x.id.clone()).collect())
 }
 
 fn by_model(o: &Opened, name: &str, apply: bool, out: &mut dyn Write) -> Outcome {
     let s = &o.snapshot;
-    let model = model_named(s, name)?;
-    let (scored, missing) = by_score(s, &model);
-    crate::render::rank::suggested(out, s, &model, &scored, &missing)?;
+    let desired = suggest(s, name, out)?;
     if apply {
-        let desired: Vec<StoryId> = scored.iter().map(|(x, _)| x.id.clone()).collect();
         let changes = plan_order(s, &desired)?;
         o.write_ranks(&changes)?;
         writeln!(

@@ -68,7 +68,7 @@ pub struct CloseArgs {
       --reject S-10 --note \"layout breaks on long invoices\" --new-follow-up \"PDF tables span pages\" \\
       --feedback \"support: wants bulk export\" --new-story \"Bulk export\"
 
-Accepted stories get the first done status, rejected ones go back to `ready`. Earlier decisions are never rewritten: the sprint file only gains lines."
+Accepted stories get the first done status (one with unchecked acceptance criteria only with --force, as `status` asks), rejected ones go back to `ready`; new stories are ranked last. Earlier decisions are never rewritten: the sprint file only gains lines. To correct one, decide again with --amends WHY; a finished story rejected so gets `reopened: WHY`."
 )]
 pub struct ReviewArgs {
     /// The sprint reviewed.
@@ -76,7 +76,8 @@ pub struct ReviewArgs {
     /// The day of the review (default: today); give it before the entries.
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    /// Write it even if it breaks a rule `check` reports as an error.
+    /// Write it even if it breaks a rule `check` reports as an error, or
+    /// accepts a story with unchecked acceptance criteria.
     #[arg(long)]
     pub force: bool,
     /// --accept ID | --reject ID | --feedback "WHO: NOTE", each with --note TEXT,
@@ -284,12 +285,15 @@ fn review(ctx: &Context, a: ReviewArgs, out: &mut dyn Write) -> Outcome {
         parse_entries, plan_review, reopened_edit, status_edit, ReviewError,
     };
     let fail = |e: ReviewError| {
+        if let ReviewError::NotDone(why) = &e {
+            let hint = why.hint();
+            return CliError::new(format!("{e}; nothing was written")).hint(hint);
+        }
         let hint = match &e {
             ReviewError::NotInSprint { .. } => "a decision is taken on a story of the sprint; `backlog list --sprint ID` shows them",
             ReviewError::Decided { .. } => "a recorded decision is never rewritten: add the correction with --amends \"why\" after the --accept or --reject",
             ReviewError::Closed(_) => "a closed sprint takes no more decisions",
             ReviewError::UnknownSprint(_) => "`backlog sprint new` creates one",
-            ReviewError::UncheckedCriteria { .. } => "check them in the story file (`- [x]`), or pass --force to accept it anyway",
             ReviewError::NotReadBack { .. } => "this is a bug in backlog: please report it with the title; `backlog new` writes the story meanwhile",
             _ => "`backlog sprint review --help` shows how entries are written",
         };

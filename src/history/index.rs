@@ -89,11 +89,7 @@ struct Undecoded<'a> {
 fn read(path: &Path, rel: &Path, opts: &Options, about: Option<(Oid, Wanted)>) -> Option<Index> {
     use rayon::prelude::*;
     // A plain file only: a FIFO put in its place would hold the command.
-    let file = crate::source::open_unblocked(path, true).ok()??;
-    let crate::source::Limited::Bytes(bytes) = crate::source::read_to_limit(file, u64::MAX).ok()?
-    else {
-        return None;
-    };
+    let bytes = crate::source::read_plain(path, u64::MAX).ok()??;
     let mut lines = bytes.split(|&b| b == b'\n');
     let head: Head = serde_json::from_slice(lines.next()?).ok()?;
     let usable = head.version == VERSION

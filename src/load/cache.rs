@@ -866,12 +866,7 @@ struct Stored {
 impl Stored {
     /// The cache at `file`, if it is whole, of this format and this tool.
     fn read(file: &Path) -> Option<Stored> {
-        let file = crate::source::open_unblocked(file, true).ok()??;
-        let crate::source::Limited::Bytes(bytes) =
-            crate::source::read_to_limit(file, MAX_CACHE_BYTES).ok()?
-        else {
-            return None;
-        };
+        let bytes = crate::source::read_plain(file, MAX_CACHE_BYTES).ok()??;
         let text = String::from_utf8(bytes).ok()?;
         let (header, body) = text.split_once('\n')?;
         let mut parts = header.split(' ');

@@ -663,12 +663,17 @@ fn parse_yaml(
             // The parser places a character it refuses (a control
             // character) by its byte offset in its message only: the first
             // such character is where the problem is.
-            let refused = msg.contains("control characters").then(|| {
-                yaml.char_indices()
-                    .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))
-                    .map(|(at, _)| doc.position(offset + at))
-            });
-            let (line, col) = match refused.flatten() {
+            let refused = msg
+                .contains("control characters")
+                .then(|| {
+                    yaml.char_indices()
+                        .find(|(_, c)| {
+                            c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}')
+                        })
+                        .map(|(at, _)| doc.position(offset + at))
+                })
+                .flatten();
+            let (line, col) = match refused {
                 Some(at) => at,
                 None => e
                     .location()

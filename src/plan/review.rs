@@ -64,8 +64,10 @@ pub enum ReviewError {
     Closed(String),
     #[error("the new story \"{title}\" would not read back as written ({what})")]
     NotReadBack { title: String, what: String },
-    #[error("`{story}` has {} unchecked acceptance {}: {}", open.len(), if open.len() == 1 { "criterion" } else { "criteria" }, open.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", "))]
-    UncheckedCriteria { story: String, open: Vec<String> },
+    /// An acceptance `status` would refuse (unchecked criteria): the one
+    /// rule for moving a story to done.
+    #[error(transparent)]
+    NotDone(crate::plan::set::SetError),
 }
 
 /// Reads the entries from the command line's words, in order: a `--note`,
@@ -328,14 +330,9 @@ pub fn plan_review(
                         )?)
                     }
                 };
-                if *decision == DecisionKind::Accepted && !force {
-                    let open = x.unchecked_criteria();
-                    if !open.is_empty() {
-                        return Err(ReviewError::UncheckedCriteria {
-                            story: story.to_string(),
-                            open,
-                        });
-                    }
+                if *decision == DecisionKind::Accepted {
+                    crate::plan::set::check_status(s, x, &done, force)
+                        .map_err(ReviewError::NotDone)?;
                 }
                 let (word, status) = match decision {
                     DecisionKind::Accepted => ("accepted", done.clone()),

@@ -106,6 +106,23 @@ fn not_plain(what: &str) -> io::Error {
     )
 }
 
+/// The bytes of the plain file at `path` ([`open_unblocked`] with
+/// `plain_only`), when it holds at most `limit`: `Ok(None)` where nothing
+/// is there, an error (`InvalidData`) where it is longer. For the files
+/// read by name: `backlog.yaml`, the story cache, the history index.
+pub fn read_plain(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
+    let Some(file) = open_unblocked(path, true)? else {
+        return Ok(None);
+    };
+    match read_to_limit(file, limit)? {
+        Limited::Bytes(bytes) => Ok(Some(bytes)),
+        Limited::TooLarge(size) => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{size} bytes, more than the {limit} read"),
+        )),
+    }
+}
+
 /// Reads an open file to its end, stopping past `limit` bytes: through a
 /// buffer on the stack, so that the bytes kept are allocated at their
 /// length, and without asking the size first (no `stat`).

@@ -66,13 +66,7 @@ impl Source for WorkTree {
     /// Only a plain file, never a link: `backlog.yaml` and the other files
     /// read by name, not listed first.
     fn read(&self, path: &Path) -> io::Result<Option<Vec<u8>>> {
-        let Some(file) = super::open_unblocked(&self.root.join(path), true)? else {
-            return Ok(None);
-        };
-        match super::read_to_limit(file, u64::MAX)? {
-            super::Limited::Bytes(bytes) => Ok(Some(bytes)),
-            super::Limited::TooLarge(_) => unreachable!("no file is longer than u64::MAX bytes"),
-        }
+        super::read_plain(&self.root.join(path), u64::MAX)
     }
 
     fn read_limited(&self, path: &Path, limit: u64) -> io::Result<Option<super::Limited>> {

@@ -1036,7 +1036,7 @@ fn the_review_accepts_unchecked_criteria_only_with_force() {
     insta::assert_snapshot!(f.run_env(&day, &accept), @r#"
     ------- stderr -------
     error: `S-16` has 2 unchecked acceptance criteria: "Given a paid invoice, then its page shows the amount paid, the fee and the net payout", "The monthly CSV export has a fee column"; nothing was written
-      help: check them in the story file (`- [x]`), or pass --force to accept it anyway
+      help: check them in the story file (`- [x]`), or pass --force to record it as done anyway
     [exit status: 2]
     "#);
     assert_eq!(crate::common::snapshot_of_files(&f.backlog()), before);
