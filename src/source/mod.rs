@@ -14,7 +14,9 @@ mod work_tree;
 pub use memory::Memory;
 pub use work_tree::{discover, walk_sorted, DiscoverError, WalkItem, WorkTree};
 #[cfg(unix)]
-pub use work_tree::{flat_markdown_names, listed_path, open_folder_fd};
+pub use work_tree::{
+    flat_markdown_names, flat_markdown_names_unsorted, listed_path, open_folder_fd,
+};
 
 /// What a listed path is. Symlinks are reported, never followed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -178,6 +180,14 @@ pub fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "md")
 }
 
+/// [`is_markdown`] of a bare file name, from its bytes: `.md` ends it, after
+/// at least one byte (`.md` alone is a hidden file with no extension).
+/// Finding the extension of a `Path` parsed it into components, a thirtieth
+/// of the instructions of listing a folder.
+pub fn is_markdown_name(name: &[u8]) -> bool {
+    name.len() > 3 && name.ends_with(b".md")
+}
+
 /// The one rule for what a listing of a folder reports, whichever source it
 /// comes from: Markdown files, and symlinks that look like Markdown files or
 /// point outside the backlog folder (so `check` can refuse them). Anything
@@ -250,6 +260,35 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// A bare name is Markdown exactly when its path is.
+    #[test]
+    fn a_name_is_markdown_as_its_path_is() {
+        for name in [
+            "a.md",
+            ".md",
+            "..md",
+            "...md",
+            "md",
+            ".hidden.md",
+            "x.MD",
+            "a.md.txt",
+            "a.mdx",
+            "a..md",
+            "a.",
+            ".",
+            "..",
+            "é.md",
+            "a b.md",
+            "a.md.md",
+        ] {
+            assert_eq!(
+                is_markdown_name(name.as_bytes()),
+                is_markdown(Path::new(name)),
+                "{name}"
+            );
         }
     }
 

@@ -139,8 +139,17 @@ pub fn open_folder_fd(path: &Path) -> Option<std::os::fd::OwnedFd> {
 /// 100,000 stories).
 #[cfg(unix)]
 pub fn flat_markdown_names(folder: &std::os::fd::OwnedFd) -> Option<Vec<Vec<u8>>> {
+    let mut names = flat_markdown_names_unsorted(folder)?;
+    names.sort_unstable();
+    Some(names)
+}
+
+/// [`flat_markdown_names`] in the order the kernel lists them: for a
+/// caller that only compares them with names it knows (sorting 10,000
+/// names was a tenth of the instructions of `new`).
+#[cfg(unix)]
+pub fn flat_markdown_names_unsorted(folder: &std::os::fd::OwnedFd) -> Option<Vec<Vec<u8>>> {
     use rustix::fs::{Dir, FileType};
-    use std::os::unix::ffi::OsStrExt;
     let mut names: Vec<Vec<u8>> = Vec::new();
     for entry in Dir::read_from(folder).ok()? {
         let entry = entry.ok()?;
@@ -151,11 +160,10 @@ pub fn flat_markdown_names(folder: &std::os::fd::OwnedFd) -> Option<Vec<Vec<u8>>
         if entry.file_type() != FileType::RegularFile {
             return None;
         }
-        if super::is_markdown(Path::new(std::ffi::OsStr::from_bytes(name))) {
+        if super::is_markdown_name(name) {
             names.push(name.to_vec());
         }
     }
-    names.sort_unstable();
     Some(names)
 }
 
