@@ -26,7 +26,7 @@ fn main() {
         mi_option_set(ARENA_EAGER_COMMIT, 0);
         mi_option_set(PURGE_DELAY, 1);
     }
-    exit_now(backlog::cli::main_with(|cli| {
+    exit_now(backlog::cli::main(|cli| {
         if !cli.reads_through_story_cache() {
             small_pages_only();
         }
@@ -36,10 +36,10 @@ fn main() {
 /// Keeps the process on the system's small pages: mimalloc asks for
 /// transparent huge pages, which a command through the story cache gains
 /// from (its few megabytes of summaries are touched once, and every 4 KB
-/// page of them was a fault: `show` and `rank` 3 ms faster at 10,000
-/// stories), but which grow the peak of the commands that read the whole
-/// backlog or its history, and slowed `list` at 100,000 stories, whose
-/// freed memory is given back a page at a time (docs/benchmarks.md).
+/// page of them was a fault: `show` 2.2 ms and `rank` 1.5 ms faster at
+/// 10,000 stories), but which grow the peak of the commands that read the
+/// whole backlog or its history, whose freed memory is given back a page at
+/// a time (docs/benchmarks.md, "Huge pages for the story cache").
 fn small_pages_only() {
     #[cfg(target_os = "linux")]
     // SAFETY: sets a flag of this process; takes no pointers.

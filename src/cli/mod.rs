@@ -152,10 +152,12 @@ pub enum Command {
 }
 
 impl Cli {
-    /// Whether the command reads the backlog through the story cache
-    /// (`show`, `set`, `status`, `new`, a `rank` move), holding summaries
-    /// of the other stories: a heap of a few megabytes at 10,000 stories,
-    /// against hundreds for `check` at 100,000 or for the history.
+    /// Whether the command is one of those that read the backlog through
+    /// the story cache where there is one (`show`, `set`, `status`, `new`,
+    /// a `rank` move), holding summaries of the other stories: a heap of a
+    /// few megabytes at 10,000 stories, against hundreds for `check` at
+    /// 100,000 or for the history. Without a cache (outside a repository)
+    /// they read every file, and their heap is that of `list`.
     pub fn reads_through_story_cache(&self) -> bool {
         if self.at.is_some() {
             return false;
@@ -168,14 +170,10 @@ impl Cli {
     }
 }
 
-/// Runs the CLI with the process's arguments and returns the exit code.
-pub fn main() -> i32 {
-    main_with(|_| {})
-}
-
-/// [`main`], with `prepare` called on the parsed command line before it
-/// runs (the binary sets up its memory for the command).
-pub fn main_with(prepare: impl FnOnce(&Cli)) -> i32 {
+/// Runs the CLI with the process's arguments and returns the exit code;
+/// `prepare` sees the parsed command line before it runs (the binary sets
+/// up its memory for the command).
+pub fn main(prepare: impl FnOnce(&Cli)) -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -360,6 +358,9 @@ mod tests {
             &["status", "S-1", "ready"],
             &["new", "A title"],
             &["rank", "S-1", "--top"],
+            &["rank", "S-1", "--to", "3"],
+            &["rank", "S-1", "--before", "S-2"],
+            &["new", "A title", "--before", "S-2"],
         ] {
             assert!(through(args), "{args:?}");
         }

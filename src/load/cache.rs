@@ -234,10 +234,10 @@ fn load_with(
     };
     let Listing { entries, folder } = listing;
     let (entries, keys): (Vec<Entry>, Vec<Option<Key>>) = entries.into_iter().unzip();
-    let records = records_of(&lines, &entries, in_line_order);
+    let with_entry = entry_lines(&lines, &entries, in_line_order);
     let hits: Vec<AtomicBool> = entries.iter().map(|_| AtomicBool::new(false)).collect();
     let known = |i: usize, e: &Entry| -> Option<Story> {
-        let fields = holding(records[i]?, keys[i]?, written)?;
+        let fields = holding(with_entry[i]?, keys[i]?, written)?;
         let story = decode(fields, super::joined(&root, &e.path))?;
         hits[i].store(true, Ordering::Relaxed);
         Some(story)
@@ -305,21 +305,21 @@ fn load_with(
     let worth = Rewrite {
         none_yet: stored.is_none(),
         stale_settled,
-        entries: lines.iter().filter(|l| l.has_record()).count(),
-        entries_listed: records.iter().filter(|r| r.is_some()).count(),
+        entries: lines.iter().filter(|l| l.has_entry()).count(),
+        entries_listed: with_entry.iter().filter(|r| r.is_some()).count(),
         folder_news: folder.is_some() && folder != stored.and_then(|s| s.folder),
     };
     if worth.pays() {
         let mut body = String::with_capacity(snapshot.stories.len() * 256);
-        for (line, record) in next_lines().zip(&records) {
+        for (line, entry_line) in next_lines().zip(&with_entry) {
             let Some(path) = line.path() else { continue };
             body.push_str(path);
             body.push('\t');
             match line.entry {
                 Some((s, key)) => {
-                    key.write('\t', &mut body);
+                    key.write(b'\t', &mut body);
                     body.push('\t');
-                    match record.and_then(|l| l.fields()) {
+                    match entry_line.and_then(|l| l.fields_if(key)) {
                         Some(fields) if line.summary => body.push_str(fields),
                         _ => body.push_str(&encode_fields(s)),
                     }
@@ -338,17 +338,17 @@ fn load_with(
 
 /// Each listed file's line in the cache, if it has an entry; the lines are
 /// the entries one for one when `in_line_order`.
-fn records_of<'l, 'a>(
+fn entry_lines<'l, 'a>(
     lines: &'l [Line<'a>],
     entries: &[Entry],
     in_line_order: bool,
 ) -> Vec<Option<&'l Line<'a>>> {
     if in_line_order {
-        return lines.iter().map(|l| l.has_record().then_some(l)).collect();
+        return lines.iter().map(|l| l.has_entry().then_some(l)).collect();
     }
     let by_path: HashMap<&str, &Line> = lines
         .iter()
-        .filter(|l| l.has_record())
+        .filter(|l| l.has_entry())
         .map(|l| (l.path, l))
         .collect();
     entries
@@ -383,7 +383,7 @@ pub fn may_say(tree: &WorkTree, file: &Path, id: &str) -> Option<Vec<(Entry, boo
     let (listing, in_line_order) =
         known_listing(tree.root(), Some(&stored), &lines, Purpose::Edit)?;
     let (entries, keys): (Vec<Entry>, Vec<Option<Key>>) = listing.entries.into_iter().unzip();
-    let records = records_of(&lines, &entries, in_line_order);
+    let with_entry = entry_lines(&lines, &entries, in_line_order);
     // Whether a file says `id`, as its entry tells; `None` for a stale one.
     let says = |key: Option<Key>, line: &Line| -> Option<bool> {
         let fields = holding(line, key?, stored.written_ns)?;
@@ -391,15 +391,15 @@ pub fn may_say(tree: &WorkTree, file: &Path, id: &str) -> Option<Vec<(Entry, boo
     };
     let told: Vec<Option<bool>> = keys
         .par_iter()
-        .zip(&records)
+        .zip(&with_entry)
         .map(|(key, line)| line.and_then(|line| says(*key, line)))
         .collect();
-    let stale = records
+    let stale = with_entry
         .iter()
         .zip(&told)
         .filter(|(line, told)| line.is_some() && told.is_none())
         .count();
-    if stale >= Rewrite::enough(lines.iter().filter(|l| l.has_record()).count()) {
+    if stale >= Rewrite::enough(lines.iter().filter(|l| l.has_entry()).count()) {
         return None;
     }
     let may = told.into_iter().map(|told| told.unwrap_or(true));
@@ -605,13 +605,13 @@ fn known_listing(
 }
 
 /// The entries of the folder's names as `listed` now (in the kernel's
-/// order), from those of the cache's `names` (stat'ed already, in the same
-/// order) and a `stat` of each name added since, and whether they are
-/// still the names one for one: a `new` adds a file the cache does not
-/// list, and the folder was listed and every file stat'ed a second time
-/// for it. `None` where a name is not a plain file any more (a file
-/// removed since is one). The same names are told as a set, without
-/// sorting the listing: both hold each name once.
+/// order), in byte order, from those of the cache's `names` (stat'ed
+/// already, in the same order) and a `stat` of each name added since, and
+/// whether they are still the names one for one: a `new` adds a file the
+/// cache does not list, and the folder was listed and every file stat'ed a
+/// second time for it. `None` where a name is not a plain file any more (a
+/// file removed since is one). The same names are told as a set, without
+/// sorting the listing, which is sorted only when they differ.
 #[cfg(unix)]
 fn with_names(
     folder: &std::os::fd::OwnedFd,
@@ -620,8 +620,10 @@ fn with_names(
     mut listed: Vec<Vec<u8>>,
 ) -> Option<(KeyedEntries, bool)> {
     if listed.len() == names.len() {
-        let known: foldhash::HashSet<&[u8]> = names.iter().copied().collect();
-        if listed.iter().all(|name| known.contains(name.as_slice())) {
+        // Each name taken out once: a listing that gave a name twice (a
+        // folder changed while it was read) is not the same names.
+        let mut known: foldhash::HashSet<&[u8]> = names.iter().copied().collect();
+        if listed.iter().all(|name| known.remove(name.as_slice())) {
             return Some((entries, true));
         }
     }
@@ -795,8 +797,8 @@ impl Key {
 
     /// Writes the key's parts with `separator` between them (a tab in a
     /// line, a comma in the header), for [`Key::parse`].
-    fn write(&self, separator: char, out: &mut String) {
-        out.push_str(self.text(separator as u8).as_str());
+    fn write(&self, separator: u8, out: &mut String) {
+        out.push_str(self.text(separator).as_str());
     }
 
     /// The key as [`Key::write`] writes it, on the stack. Digits by
@@ -874,7 +876,7 @@ struct Line<'a> {
 }
 
 impl<'a> Line<'a> {
-    fn has_record(&self) -> bool {
+    fn has_entry(&self) -> bool {
         self.entry != NONE
     }
 
@@ -885,15 +887,6 @@ impl<'a> Line<'a> {
         let written = key.text(b'\t');
         let rest = self.entry.strip_prefix(written.as_str())?;
         rest.strip_prefix('\t')
-    }
-
-    /// The encoded fields of the entry, past its key.
-    fn fields(&self) -> Option<&'a str> {
-        let mut parts = Tabs(Some(self.entry));
-        for _ in 0..4 {
-            parts.next()?;
-        }
-        parts.0
     }
 }
 
@@ -937,7 +930,7 @@ impl Stored {
     fn write(file: &Path, written_ns: i64, folder: Option<Key>, body: &str) {
         let folder = folder.map_or(NONE.to_string(), |k| {
             let mut text = String::new();
-            k.write(',', &mut text);
+            k.write(b',', &mut text);
             text
         });
         let text = format!(

@@ -157,8 +157,11 @@ pub fn read_to_limit(mut file: std::fs::File, limit: u64) -> io::Result<Limited>
     }
     let read = bytes.len() as u64;
     let hint = file.metadata().map_or(0, |m| m.len()).clamp(read, limit);
-    bytes.reserve(usize::try_from(hint - read).unwrap_or(0) + 1);
-    match (&mut file).take(limit + 1 - read).read_to_end(&mut bytes) {
+    // The size is a hint: room a sparse file claims is not insisted on.
+    let room = usize::try_from(hint - read).unwrap_or(usize::MAX);
+    let _ = bytes.try_reserve(room.saturating_add(1));
+    let rest = (limit - read).saturating_add(1);
+    match (&mut file).take(rest).read_to_end(&mut bytes) {
         Ok(_) => {}
         Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
         Err(e) => return Err(e),
@@ -177,11 +180,13 @@ fn size_of(file: &std::fs::File, read: u64) -> u64 {
 /// Whether a file is a Markdown file by its name: the one rule for which
 /// files of `stories/` and `sprints/` are read.
 pub fn is_markdown(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "md")
+    path.file_name()
+        .is_some_and(|name| is_markdown_name(name.as_encoded_bytes()))
 }
 
 /// [`is_markdown`] of a bare file name, from its bytes: `.md` ends it, after
-/// at least one byte (`.md` alone is a hidden file with no extension).
+/// at least one byte (`.md` alone is a hidden file with no extension, as
+/// `Path::extension` has it).
 /// Finding the extension of a `Path` parsed it into components, a thirtieth
 /// of the instructions of listing a folder.
 pub fn is_markdown_name(name: &[u8]) -> bool {
@@ -249,7 +254,17 @@ mod tests {
                 Limited::Bytes(read) => assert!(read == bytes, "{len} bytes read back wrong"),
                 Limited::TooLarge(size) => panic!("{len} bytes refused as {size}"),
             }
-            for limit in [0, 100, 16 * 1024, 20_000] {
+            // Without a limit (`read_plain(path, u64::MAX)`), and at the
+            // file's own length, the file is read whole.
+            for limit in [u64::MAX, len as u64] {
+                match read_to_limit(std::fs::File::open(&path).unwrap(), limit).unwrap() {
+                    Limited::Bytes(read) => assert!(read == bytes, "{len} bytes under {limit}"),
+                    Limited::TooLarge(size) => {
+                        panic!("{len} bytes refused as {size} under {limit}")
+                    }
+                }
+            }
+            for limit in [0, 100, 16 * 1024, 20_000, 32 * 1024] {
                 if len <= limit {
                     continue;
                 }
@@ -263,9 +278,10 @@ mod tests {
         }
     }
 
-    /// A bare name is Markdown exactly when its path is.
+    /// A name is Markdown exactly when `Path::extension` says `md`, in a
+    /// folder or not.
     #[test]
-    fn a_name_is_markdown_as_its_path_is() {
+    fn a_name_is_markdown_when_its_extension_is() {
         for name in [
             "a.md",
             ".md",
@@ -284,11 +300,13 @@ mod tests {
             "a b.md",
             "a.md.md",
         ] {
-            assert_eq!(
-                is_markdown_name(name.as_bytes()),
-                is_markdown(Path::new(name)),
-                "{name}"
-            );
+            for path in [name.to_string(), format!("stories/{name}")] {
+                let path = Path::new(&path);
+                let by_extension = path.extension().is_some_and(|e| e == "md");
+                assert_eq!(is_markdown(path), by_extension, "{path:?}");
+            }
+            let by_extension = Path::new(name).extension().is_some_and(|e| e == "md");
+            assert_eq!(is_markdown_name(name.as_bytes()), by_extension, "{name}");
         }
     }
 

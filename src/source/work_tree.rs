@@ -134,9 +134,9 @@ pub fn open_folder_fd(path: &Path) -> Option<std::os::fd::OwnedFd> {
 /// The Markdown file names in an open folder, in byte order (the order of
 /// a path sort of their paths, as [`walk_sorted`] gives it); `None` when
 /// the folder holds anything but plain files, or its listing does not say
-/// what an entry is: the walk lists it then. The names come as the kernel
-/// lists them, with no path joined for each (walkdir's was half of listing
-/// 100,000 stories).
+/// what an entry is: the walk lists it then. The names are read from the
+/// kernel's listing with no path joined for each (walkdir's was half of
+/// listing 100,000 stories).
 #[cfg(unix)]
 pub fn flat_markdown_names(folder: &std::os::fd::OwnedFd) -> Option<Vec<Vec<u8>>> {
     let mut names = flat_markdown_names_unsorted(folder)?;
