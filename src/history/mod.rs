@@ -587,10 +587,6 @@ fn last_of_each_id(side: &[(Arc<Story>, PathBuf)]) -> Vec<Keyed<'_>> {
     out
 }
 
-fn path_str(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
-}
-
 impl Builder {
     fn push(&mut self, commit: usize, subject: Subject, change: Change) {
         if self.silent {
@@ -751,8 +747,8 @@ impl Builder {
                             index,
                             subject.clone(),
                             Change::StoryRenamed {
-                                from: path_str(op),
-                                to: path_str(np),
+                                from: crate::source::portable_path(op).into_owned(),
+                                to: crate::source::portable_path(np).into_owned(),
                             },
                         );
                     }
@@ -767,7 +763,7 @@ impl Builder {
                         subject,
                         Change::StoryAdded {
                             title: n.title.clone(),
-                            path: path_str(np),
+                            path: crate::source::portable_path(np).into_owned(),
                             position,
                         },
                     );
@@ -778,7 +774,7 @@ impl Builder {
                         subject,
                         Change::StoryRemoved {
                             title: o.title.clone(),
-                            path: path_str(op),
+                            path: crate::source::portable_path(op).into_owned(),
                         },
                     );
                 }

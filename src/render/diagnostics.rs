@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::text::{counted, width_of};
 use crate::model::diagnostic::{Finding, Location, Rule, Severity};
+use crate::source::portable_path;
 
 /// Counts shown in the summary line and the JSON `summary`.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
@@ -158,12 +159,12 @@ pub fn json(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::R
                 rule: f.rule.name(),
                 severity: f.severity.as_str(),
                 message: &f.message,
-                file: portable_path(&f.location.path),
+                file: portable_path(&f.location.path).into_owned(),
                 line: f.location.line,
                 column: f.location.column,
                 help: f.help.as_deref(),
                 related: f.related.as_ref().map(|(l, label)| JsonRelated {
-                    file: portable_path(&l.path),
+                    file: portable_path(&l.path).into_owned(),
                     line: l.line,
                     column: l.column,
                     label,
@@ -335,10 +336,6 @@ fn uri(p: &std::path::Path) -> String {
     } else {
         out
     }
-}
-
-fn portable_path(p: &std::path::Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
 }
 
 fn escape_data(s: &str) -> String {

@@ -177,6 +177,18 @@ fn size_of(file: &std::fs::File, read: u64) -> u64 {
     file.metadata().map_or(read, |m| m.len().max(read))
 }
 
+/// A path as output shows it on every system: folders separated by `/`.
+/// Only the system's own separator is replaced: on Unix a `\` is part of a
+/// file's name (`S-29-dark\mode.md`), and shown as `/` it named a file
+/// that is not there.
+pub fn portable_path(p: &Path) -> std::borrow::Cow<'_, str> {
+    let text = p.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        return text;
+    }
+    std::borrow::Cow::Owned(text.replace(std::path::MAIN_SEPARATOR, "/"))
+}
+
 /// Whether a file is a Markdown file by its name: the one rule for which
 /// files of `stories/` and `sprints/` are read.
 pub fn is_markdown(path: &Path) -> bool {

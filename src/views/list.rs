@@ -152,7 +152,6 @@ pub fn rows<'a>(snapshot: &'a Snapshot, filter: &Filter) -> Vec<Row<'a>> {
 
 /// One story's row, at `position` in the ranked backlog.
 pub fn row<'a>(snapshot: &Snapshot, s: &'a Story, position: usize) -> Row<'a> {
-    let file = s.doc.path.to_string_lossy();
     Row {
         position,
         id: s.id.as_str(),
@@ -173,10 +172,6 @@ pub fn row<'a>(snapshot: &Snapshot, s: &'a Story, position: usize) -> Row<'a> {
             .as_ref()
             .filter(|_| s.kind != Kind::Epic)
             .and_then(|m| m.score(s).ok()),
-        file: if file.contains('\\') {
-            Cow::Owned(file.replace('\\', "/"))
-        } else {
-            file
-        },
+        file: crate::source::portable_path(&s.doc.path),
     }
 }

@@ -64,3 +64,20 @@ fn unknown_id_suggests_a_close_one() {
     [exit status: 2]
     ");
 }
+
+/// On Unix a `\` is part of a file's name: `show` and `list` name the file
+/// as it is, not with a `/` in its place (a file that is not there).
+#[cfg(unix)]
+#[test]
+fn a_backslash_in_a_file_name_is_shown_as_written() {
+    let f = Fixture::example();
+    let from = f.backlog().join(f.story("S-29"));
+    std::fs::rename(&from, f.backlog().join("stories/S-29-dark\\mode.md")).unwrap();
+    let shown = f.run(&["show", "S-29"]);
+    let file = shown.stdout.lines().find(|l| l.contains("file:")).unwrap();
+    insta::assert_snapshot!(file.trim(), @"file:         .backlog/stories/S-29-dark\\mode.md");
+    let json = f.run(&["list", "--format", "json"]).stdout;
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    let row = rows.iter().find(|r| r["id"] == "S-29").unwrap();
+    assert_eq!(row["file"], ".backlog/stories/S-29-dark\\mode.md");
+}
