@@ -51,7 +51,7 @@ use foldhash::{HashMap, HashMapExt};
 const MAX_CACHE_BYTES: u64 = 256 << 20;
 
 /// The format's first word; a cache of another format is rebuilt.
-const MAGIC: &str = "backlog-story-cache-2";
+const MAGIC: &str = "backlog-story-cache-3";
 
 /// How long before the cache was written a file must have last changed for
 /// its entry to be trusted: an edit within the same timestamp tick as the
@@ -890,6 +890,17 @@ impl<'a> Line<'a> {
     }
 }
 
+/// The checksum of a cache: of its header before the checksum itself (the
+/// time it was written and the folder's key are trusted too) and of its
+/// lines.
+fn checksum(header: &str, body: &str) -> u32 {
+    let mut sum = crc32fast::Hasher::new();
+    sum.update(header.as_bytes());
+    sum.update(b"\n");
+    sum.update(body.as_bytes());
+    sum.finalize()
+}
+
 /// A cache file as read.
 struct Stored {
     text: String,
@@ -912,11 +923,12 @@ impl Stored {
             NONE => None,
             key => Some(Key::parse(&mut key.split(','))?),
         };
+        let sum_at = header.rfind(' ')?;
         let sum: u32 = parts.next()?.parse().ok()?;
         let whole = magic == MAGIC
             && tool == env!("CARGO_PKG_VERSION")
             && parts.next().is_none()
-            && crc32fast::hash(body.as_bytes()) == sum;
+            && checksum(&header[..sum_at], body) == sum;
         whole.then_some(Stored {
             text,
             written_ns,
@@ -933,11 +945,11 @@ impl Stored {
             k.write(b',', &mut text);
             text
         });
-        let text = format!(
-            "{MAGIC} {} {written_ns} {folder} {}\n{body}",
-            env!("CARGO_PKG_VERSION"),
-            crc32fast::hash(body.as_bytes())
+        let header = format!(
+            "{MAGIC} {} {written_ns} {folder}",
+            env!("CARGO_PKG_VERSION")
         );
+        let text = format!("{header} {}\n{body}", checksum(&header, body));
         if let Some(dir) = file.parent() {
             let _ = std::fs::create_dir_all(dir);
         }

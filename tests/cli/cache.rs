@@ -205,9 +205,7 @@ fn a_tampered_story_cache_is_never_used_to_write() {
             "the forgery applies"
         );
         let header = if forge_checksum {
-            let mut parts: Vec<String> = header.split(' ').map(String::from).collect();
-            *parts.last_mut().unwrap() = crc32fast::hash(body.as_bytes()).to_string();
-            parts.join(" ")
+            checksummed(header, &body)
         } else {
             header.to_string()
         };
@@ -271,9 +269,18 @@ fn forge_body(f: &Fixture, change: impl FnOnce(&str) -> String) {
     let text = std::fs::read_to_string(&file).unwrap();
     let (header, body) = text.split_once('\n').unwrap();
     let body = change(body);
-    let mut parts: Vec<String> = header.split(' ').map(String::from).collect();
-    *parts.last_mut().unwrap() = crc32fast::hash(body.as_bytes()).to_string();
-    std::fs::write(&file, format!("{}\n{body}", parts.join(" "))).unwrap();
+    std::fs::write(&file, format!("{}\n{body}", checksummed(header, &body))).unwrap();
+}
+
+/// `header` with its checksum made to hold for itself and `body`, as the
+/// cache computes it: a forgery the checksum cannot see.
+fn checksummed(header: &str, body: &str) -> String {
+    let (fields, _) = header.rsplit_once(' ').unwrap();
+    let mut sum = crc32fast::Hasher::new();
+    sum.update(fields.as_bytes());
+    sum.update(b"\n");
+    sum.update(body.as_bytes());
+    format!("{fields} {}", sum.finalize())
 }
 
 /// A summary that hides a dependency (forged with a valid checksum) does
@@ -646,4 +653,42 @@ fn a_cache_that_is_a_fifo_or_a_link_to_a_device_is_never_read() {
     std::os::unix::fs::symlink("/dev/zero", &cache).unwrap();
     let shown = f.run(&["show", "S-15"]).to_string();
     assert!(shown.contains("estimate:     5"), "{shown}");
+}
+
+/// The header is checksummed with the lines: a cache whose header was
+/// edited (here to claim today's folder, which has a story more than its
+/// lines) is rebuilt, not used to say the story is not there.
+#[cfg(unix)]
+#[test]
+fn a_cache_whose_header_was_edited_is_rebuilt() {
+    use std::os::unix::fs::MetadataExt;
+    let f = Fixture::example();
+    settle();
+    f.run(&["show", "S-1"]);
+    let file = cache_file(&f);
+    let old = std::fs::read_to_string(&file).unwrap();
+    let story = f.read(&f.story("S-31")).replace("id: S-31", "id: S-40");
+    f.write("stories/S-40-hidden.md", story);
+    settle();
+    let folder = std::fs::metadata(f.backlog().join("stories")).unwrap();
+    let ns = |secs: i64, nanos: i64| secs * 1_000_000_000 + nanos;
+    let key = format!(
+        "{},{},{},{}",
+        folder.size(),
+        ns(folder.mtime(), folder.mtime_nsec()),
+        ns(folder.ctime(), folder.ctime_nsec()),
+        folder.ino()
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let (header, body) = old.split_once('\n').unwrap();
+    let mut parts: Vec<String> = header.split(' ').map(String::from).collect();
+    parts[2] = now.to_string();
+    parts[3] = key;
+    std::fs::write(&file, format!("{}\n{body}", parts.join(" "))).unwrap();
+    let run = f.run(&["show", "S-40"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.starts_with("S-40 "), "{run}");
 }
