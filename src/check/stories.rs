@@ -66,7 +66,9 @@ pub(super) fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
                     )),
             );
         }
-        if !story.status.is_empty() && !cfg.statuses.contains(&story.status) {
+        // Settings that did not load are defaults: a story's status and
+        // goal are not judged by them (backlog.yaml's own finding says why).
+        if !story.status.is_empty() && !cfg.unreadable && !cfg.statuses.contains(&story.status) {
             let hint = did_you_mean(&story.status, cfg.statuses.iter().map(|s| s.as_str()))
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
@@ -146,7 +148,7 @@ pub(super) fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
                 );
             }
         }
-        if let Some(goal) = &story.goal {
+        if let Some(goal) = story.goal.as_ref().filter(|_| !cfg.unreadable) {
             if !cfg.goals.iter().any(|g| &g.id == goal) {
                 let known: Vec<&str> = cfg.goals.iter().map(|g| g.id.as_str()).collect();
                 out.push(

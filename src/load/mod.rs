@@ -1136,6 +1136,25 @@ fn load_config(
         });
     };
     let doc = Arc::new(doc);
+    // Said of the settings, not as a story's front matter (which has a
+    // body to move long text into).
+    let limit = crate::syntax::document::MAX_FRONT_MATTER_BYTES;
+    if doc.text.len() > limit {
+        out.push(
+            doc.file_finding(
+                Rule::TooLarge,
+                format!(
+                    "backlog.yaml is {} bytes; the settings are limited to {limit} bytes",
+                    doc.text.len()
+                ),
+            )
+            .help("shorten its longest texts (the vision, long comments), or move them into a document of their own"),
+        );
+        return Ok(Config {
+            unreadable: true,
+            ..Config::default()
+        });
+    }
     let Some(map) = parse_yaml(&doc, &doc.text, 0, 1, out) else {
         return Ok(Config {
             unreadable: true,

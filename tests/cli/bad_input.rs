@@ -261,3 +261,33 @@ fn a_control_character_in_front_matter_is_placed_where_it_is() {
     failed: 1 error, 0 warnings in 33 stories and 3 sprints
     "#);
 }
+
+/// A backlog.yaml past the size limit is said to be the settings, not a
+/// story's front matter; and settings that do not load are one finding,
+/// not one more for every story whose goal or status they would have named.
+#[test]
+fn settings_that_do_not_load_are_one_finding_not_one_per_story() {
+    let f = Fixture::example();
+    let settings = f.read("backlog.yaml");
+    f.write(
+        "backlog.yaml",
+        format!("{settings}# {}\n", "x".repeat(70_000)),
+    );
+    insta::assert_snapshot!(f.run(&["check"]), @"
+    error[B007]: backlog.yaml is 71126 bytes; the settings are limited to 65536 bytes
+     --> .backlog/backlog.yaml:1:1
+      = help: shorten its longest texts (the vision, long comments), or move them into a document of their own
+
+    failed: 1 error, 0 warnings in 32 stories and 3 sprints
+    [exit status: 1]
+    ");
+    f.write("backlog.yaml", format!("{settings}extra: [unclosed\n"));
+    insta::assert_snapshot!(f.run(&["check"]), @"
+    error[B003]: invalid YAML: did not find expected ',' or ']'
+      --> .backlog/backlog.yaml:40:1
+       = help: fix the YAML syntax; quote values that contain `: ` or start with a special character
+
+    failed: 1 error, 0 warnings in 32 stories and 3 sprints
+    [exit status: 1]
+    ");
+}
