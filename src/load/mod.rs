@@ -408,7 +408,11 @@ fn read_file(
             out.push(whole_file(
                 Rule::Unreadable,
                 format!("cannot read file: {e}"),
-                "check the file's permissions",
+                if e.kind() == std::io::ErrorKind::InvalidInput {
+                    "make it a plain file, or move it out of the backlog folder"
+                } else {
+                    "check the file's permissions"
+                },
             ));
             return None;
         }

@@ -291,3 +291,28 @@ fn settings_that_do_not_load_are_one_finding_not_one_per_story() {
     [exit status: 1]
     ");
 }
+
+/// A FIFO named like a story was skipped without a word: `check` said the
+/// backlog was clean and `show` that no story had its id. It is reported
+/// (never opened to wait for a writer), and its id is not given out again.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_story_is_reported_not_skipped() {
+    let f = Fixture::example();
+    let fifo = f.backlog().join("stories/S-99.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    insta::assert_snapshot!(f.run(&["check"]), @"
+    error[B006]: cannot read file: not a plain file (a FIFO, device, folder or link is never read)
+     --> .backlog/stories/S-99.md:1:1
+      = help: make it a plain file, or move it out of the backlog folder
+
+    failed: 1 error, 0 warnings in 33 stories and 3 sprints
+    [exit status: 1]
+    ");
+    let created = f.run(&["new", "Next to a FIFO"]);
+    assert!(created.stdout.contains("(S-100,"), "{created}");
+}
