@@ -382,6 +382,15 @@ fn read_file(
             ));
             return None;
         }
+        EntryKind::Special => {
+            out.push(whole_file(
+                Rule::Unreadable,
+                "cannot read file: not a plain file (a FIFO, device, folder or link is never read)"
+                    .into(),
+                "make it a plain file, or move it out of the backlog folder",
+            ));
+            return None;
+        }
         EntryKind::File { .. } => {}
     }
     let too_large = |size: u64| {
@@ -408,11 +417,7 @@ fn read_file(
             out.push(whole_file(
                 Rule::Unreadable,
                 format!("cannot read file: {e}"),
-                if e.kind() == std::io::ErrorKind::InvalidInput {
-                    "make it a plain file, or move it out of the backlog folder"
-                } else {
-                    "check the file's permissions"
-                },
+                "check the file's permissions",
             ));
             return None;
         }

@@ -31,6 +31,9 @@ pub enum EntryKind {
         target: PathBuf,
         outside: bool,
     },
+    /// A FIFO, device or socket named like a story: never opened (a FIFO
+    /// would wait for a writer), reported as a file that cannot be read.
+    Special,
 }
 
 /// A file below the backlog folder, by its path relative to that folder.
@@ -215,7 +218,7 @@ pub fn is_markdown_name(name: &[u8]) -> bool {
 /// and written outside the backlog folder.
 pub fn listed_in(dir: &str, entry: &Entry) -> bool {
     match &entry.kind {
-        EntryKind::File { .. } => listed_file(dir, &entry.path),
+        EntryKind::File { .. } | EntryKind::Special => listed_file(dir, &entry.path),
         EntryKind::Symlink { outside, .. } => {
             entry.path == Path::new(dir) || *outside || is_markdown(&entry.path)
         }

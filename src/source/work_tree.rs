@@ -69,10 +69,8 @@ impl Source for WorkTree {
         super::read_plain(&self.root.join(path), u64::MAX)
     }
 
-    /// Only a plain file: one listed as a file is refused if it is a FIFO
-    /// or a device, or became a link since it was listed.
     fn read_limited(&self, path: &Path, limit: u64) -> io::Result<Option<super::Limited>> {
-        match super::open_unblocked(&self.root.join(path), true)? {
+        match super::open_unblocked(&self.root.join(path), false)? {
             Some(file) => super::read_to_limit(file, limit).map(Some),
             None => Ok(None),
         }
@@ -107,10 +105,11 @@ impl WorkTree {
                 let target = std::fs::read_link(self.root.join(&item.path))?;
                 let outside = points_outside(&item.path, &target);
                 EntryKind::Symlink { target, outside }
-            } else if item.kind.is_file() || is_markdown(&item.path) {
-                // A FIFO or device named like a story is listed to be
-                // refused when read (`read_limited`), not skipped unsaid.
+            } else if item.kind.is_file() {
                 EntryKind::File { size: None }
+            } else if is_markdown(&item.path) {
+                // Reported, not skipped unsaid.
+                EntryKind::Special
             } else {
                 continue;
             };
