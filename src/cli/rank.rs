@@ -139,6 +139,10 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Outcome {
     )?;
     if m.changes.is_empty() {
         writeln!(out, "{id} is already there (position {})", m.old_position)?;
+        // Already last, and asked for a place past the end: said too.
+        if let Some(note) = &m.note {
+            ctx.note(&format!("note: {note}"));
+        }
         return Ok(Exit::Clean);
     }
     // Written before any line says what changed: a refused write prints

@@ -1681,7 +1681,8 @@ fn a_zero_velocity_a_suggestion_at_a_revision_and_a_file_as_the_site_folder() {
 }
 
 /// `rank --to 99` in a backlog of 32 stories moved the story last without
-/// a word, where `--to 0` is refused. A position within says nothing more.
+/// a word, where `--to 0` is refused, and said nothing either of a story
+/// already last. A position within says nothing more.
 #[test]
 fn a_position_past_the_end_places_the_story_last_and_says_so() {
     let f = Fixture::example();
@@ -1690,6 +1691,11 @@ fn a_position_past_the_end_places_the_story_last_and_says_so() {
     S-7: position 3 -> 32, rank 2.5 -> 70
     ------- stderr -------
     note: position 99 is past the end of the backlog; placed last, at 32
+    ");
+    insta::assert_snapshot!(f.run(&["rank", "S-7", "--to", "33"]), @"
+    S-7 is already there (position 32)
+    ------- stderr -------
+    note: position 33 is past the end of the backlog; placed last, at 32
     ");
 }
 
