@@ -47,13 +47,15 @@ pub(super) fn story_rules(ctx: &Context, out: &mut Vec<Finding>) {
                     )),
             ),
         }
+        // Lossy, not "" where the name is not UTF-8: the id at its start
+        // is ASCII, and the name is shown as near as it can be.
         let stem = story
             .doc
             .path
             .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("");
-        if !story.id.names(stem) {
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default();
+        if !story.id.names(&stem) {
             out.push(
                 story
                     .finding_at(

@@ -316,3 +316,17 @@ fn a_fifo_named_like_a_story_is_reported_not_skipped() {
     let created = f.run(&["new", "Next to a FIFO"]);
     assert!(created.stdout.contains("(S-100,"), "{created}");
 }
+
+/// A file name that is not UTF-8 but starts with its story's id was told
+/// it does not match (B025, naming the file `.md`).
+#[cfg(unix)]
+#[test]
+fn a_name_that_is_not_utf8_still_matches_its_id() {
+    use std::os::unix::ffi::OsStrExt;
+    let f = Fixture::example();
+    let story = f.read(&f.story("S-31")).replace("id: S-31", "id: S-53");
+    let name = std::ffi::OsStr::from_bytes(b"S-53-bad\xff\xfename.md");
+    std::fs::write(f.backlog().join("stories").join(name), story).unwrap();
+    let codes = crate::common::finding_codes(&f.run(&["check", "--format", "json"]).stdout);
+    assert!(!codes.iter().any(|c| c == "B025"), "{codes:?}");
+}
