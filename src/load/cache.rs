@@ -317,7 +317,7 @@ fn load_with(
             body.push('\t');
             match line.entry {
                 Some((s, key)) => {
-                    key.write(b'\t', &mut body);
+                    body.push_str(key.text(b'\t').as_str());
                     body.push('\t');
                     match entry_line.and_then(|l| l.fields_if(key)) {
                         Some(fields) if line.summary => body.push_str(fields),
@@ -784,7 +784,7 @@ impl Key {
         })
     }
 
-    /// A key as the cache writes it ([`Key::write`]): size, modification
+    /// A key as the cache writes it ([`Key::text`]): size, modification
     /// time, change time and inode, in that order.
     fn parse<'a>(parts: &mut impl Iterator<Item = &'a str>) -> Option<Key> {
         Some(Key {
@@ -795,13 +795,8 @@ impl Key {
         })
     }
 
-    /// Writes the key's parts with `separator` between them (a tab in a
-    /// line, a comma in the header), for [`Key::parse`].
-    fn write(&self, separator: u8, out: &mut String) {
-        out.push_str(self.text(separator).as_str());
-    }
-
-    /// The key as [`Key::write`] writes it, on the stack. Digits by
+    /// The key's parts with `separator` between them (a tab in a line, a
+    /// comma in the header), for [`Key::parse`], on the stack. Digits by
     /// `itoa`, not `write!`: the formatting machinery was 12 million
     /// instructions of a cache of 10,000 lines written again.
     fn text(&self, separator: u8) -> KeyText {
@@ -940,11 +935,7 @@ impl Stored {
     /// folder's key when they list all of it: the header [`Stored::read`]
     /// checks. One that cannot be written is only a slower next run.
     fn write(file: &Path, written_ns: i64, folder: Option<Key>, body: &str) {
-        let folder = folder.map_or(NONE.to_string(), |k| {
-            let mut text = String::new();
-            k.write(b',', &mut text);
-            text
-        });
+        let folder = folder.map_or(NONE.to_string(), |k| k.text(b',').as_str().to_string());
         let header = format!(
             "{MAGIC} {} {written_ns} {folder}",
             env!("CARGO_PKG_VERSION")

@@ -385,8 +385,10 @@ fn read_file(
         EntryKind::Special => {
             out.push(whole_file(
                 Rule::Unreadable,
-                "cannot read file: not a plain file (a FIFO, device, folder or link is never read)"
-                    .into(),
+                format!(
+                    "cannot read file: not a plain file ({})",
+                    crate::source::NEVER_READ
+                ),
                 "make it a plain file, or move it out of the backlog folder",
             ));
             return None;

@@ -104,10 +104,14 @@ pub fn open_unblocked(path: &Path, plain_only: bool) -> io::Result<Option<std::f
     Ok(Some(file))
 }
 
+/// Why a file that is not a plain one is not read: said alike of
+/// `backlog.yaml` and of a FIFO or device named like a story.
+pub const NEVER_READ: &str = "a FIFO, device, folder or link is never read";
+
 fn not_plain(what: &str) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidInput,
-        format!("{what} (a FIFO, device, folder or link is never read)"),
+        format!("{what} ({NEVER_READ})"),
     )
 }
 
